@@ -1,0 +1,394 @@
+//! Rules as data: the embedded profiles in `rules/*.toml`, a user's `--rules FILE` on top, and
+//! `--threshold` last. The effective rules carry a sha256 that the report records.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use thiserror::Error;
+
+/// The embedded rule files: `default` first, then the profiles.
+pub const PROFILES: &[(&str, &str)] = &[
+    ("default", include_str!("../rules/default.toml")),
+    ("be", include_str!("../rules/be.toml")),
+    ("dk", include_str!("../rules/dk.toml")),
+    ("fi", include_str!("../rules/fi.toml")),
+    ("uk", include_str!("../rules/uk.toml")),
+];
+
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("unknown profile '{name}' (available: {available})")]
+    UnknownProfile { name: String, available: String },
+    #[error("{file}:{line}:{column}: {message}")]
+    Parse {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{file}: {message}")]
+    Invalid { file: String, message: String },
+    #[error("cannot read rules file {file}: {source}")]
+    Io {
+        file: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+// ---------------------------------------------------------------------------------------------
+// The file format: every key optional, unknown keys rejected.
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulesFile {
+    profile: Option<ProfileSection>,
+    thresholds: Option<ThresholdsSection>,
+    suppression: Option<SuppressionSection>,
+    file_types: Option<FileTypesSection>,
+    vocabulary: Option<VocabularySection>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProfileSection {
+    name: Option<String>,
+    title: Option<String>,
+    sources: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThresholdsSection {
+    min_count: Option<Positive>,
+    zero_is_unsafe: Option<bool>,
+    min_residual_dof: Option<Positive>,
+}
+
+/// A whole number of at least 1, so that a bad value is reported at its line.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(try_from = "i64")]
+struct Positive(u32);
+
+impl TryFrom<i64> for Positive {
+    type Error = String;
+    fn try_from(v: i64) -> Result<Self, Self::Error> {
+        if (1..=1_000_000).contains(&v) {
+            Ok(Positive(v as u32))
+        } else {
+            Err(format!("must be a whole number from 1 to 1000000, not {v}"))
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SuppressionSection {
+    markers: Option<Vec<String>>,
+    dash_means_zero: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileTypesSection {
+    allowed: Option<Vec<String>>,
+    blocked: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VocabularySection {
+    count: Option<Vec<String>>,
+    percent: Option<Vec<String>>,
+    rate: Option<Vec<String>>,
+    estimate: Option<Vec<String>>,
+    extreme: Option<Vec<String>>,
+    label: Option<Vec<String>>,
+    total: Option<Vec<String>>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// The effective rules.
+
+/// Header words per kind of column, and the words of totals.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Vocabulary {
+    pub count: Vec<String>,
+    pub percent: Vec<String>,
+    pub rate: Vec<String>,
+    pub estimate: Vec<String>,
+    pub extreme: Vec<String>,
+    pub label: Vec<String>,
+    pub total: Vec<String>,
+}
+
+/// The rules in force for one run.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Rules {
+    pub profile: String,
+    pub title: String,
+    pub sources: Vec<String>,
+    /// Unsafe iff `0 < n < min_count`.
+    pub min_count: u32,
+    pub zero_is_unsafe: bool,
+    pub min_residual_dof: u32,
+    pub markers: Vec<String>,
+    pub dash_means_zero: bool,
+    pub allowed: Vec<String>,
+    pub blocked: Vec<String>,
+    pub vocabulary: Vocabulary,
+    /// The rules files applied, in order (`profile:default`, `profile:dk`, a user's path).
+    pub layers: Vec<String>,
+}
+
+impl Rules {
+    /// The embedded `default` rules alone.
+    pub fn default_rules() -> Rules {
+        Rules::load("default", None, None).unwrap_or_else(|e| {
+            // The embedded files are checked by tests; this cannot fail in a released build.
+            panic!("embedded rules are invalid: {e}")
+        })
+    }
+
+    /// `default`, then the named profile, then a user's file, then a threshold override.
+    pub fn load(profile: &str, user_file: Option<&Path>, threshold: Option<u32>) -> Result<Rules, ConfigError> {
+        let mut rules = Rules {
+            profile: String::new(),
+            title: String::new(),
+            sources: Vec::new(),
+            min_count: 5,
+            zero_is_unsafe: false,
+            min_residual_dof: 10,
+            markers: Vec::new(),
+            dash_means_zero: false,
+            allowed: Vec::new(),
+            blocked: Vec::new(),
+            vocabulary: Vocabulary::default(),
+            layers: Vec::new(),
+        };
+        let default_text = embedded("default").ok_or_else(|| ConfigError::UnknownProfile {
+            name: "default".into(),
+            available: available(),
+        })?;
+        rules.apply(&parse("rules/default.toml", default_text)?, "profile:default");
+        if profile != "default" {
+            let text = embedded(profile).ok_or_else(|| ConfigError::UnknownProfile {
+                name: profile.to_string(),
+                available: available(),
+            })?;
+            let file = format!("rules/{profile}.toml");
+            rules.apply(&parse(&file, text)?, &format!("profile:{profile}"));
+        }
+        if let Some(path) = user_file {
+            let text = fs::read_to_string(path).map_err(|source| ConfigError::Io {
+                file: path.to_path_buf(),
+                source,
+            })?;
+            let shown = path.display().to_string();
+            rules.apply(&parse(&shown, &text)?, &shown);
+        }
+        if let Some(t) = threshold {
+            if t == 0 {
+                return Err(ConfigError::Invalid {
+                    file: "--threshold".into(),
+                    message: "the threshold must be at least 1".into(),
+                });
+            }
+            rules.min_count = t;
+            rules.layers.push(format!("--threshold {t}"));
+        }
+        rules.profile = profile.to_string();
+        Ok(rules)
+    }
+
+    fn apply(&mut self, file: &RulesFile, layer: &str) {
+        if let Some(p) = &file.profile {
+            if let Some(n) = &p.name {
+                self.profile = n.clone();
+            }
+            if let Some(t) = &p.title {
+                self.title = t.clone();
+            }
+            if let Some(s) = &p.sources {
+                self.sources = s.clone();
+            }
+        }
+        if let Some(t) = &file.thresholds {
+            if let Some(v) = t.min_count {
+                self.min_count = v.0;
+            }
+            if let Some(v) = t.zero_is_unsafe {
+                self.zero_is_unsafe = v;
+            }
+            if let Some(v) = t.min_residual_dof {
+                self.min_residual_dof = v.0;
+            }
+        }
+        if let Some(s) = &file.suppression {
+            if let Some(m) = &s.markers {
+                self.markers = m.clone();
+            }
+            if let Some(d) = s.dash_means_zero {
+                self.dash_means_zero = d;
+            }
+        }
+        if let Some(f) = &file.file_types {
+            if let Some(a) = &f.allowed {
+                self.allowed = a.clone();
+            }
+            if let Some(b) = &f.blocked {
+                self.blocked = b.clone();
+            }
+        }
+        if let Some(v) = &file.vocabulary {
+            let add = |into: &mut Vec<String>, from: &Option<Vec<String>>| {
+                for w in from.iter().flatten() {
+                    if !into.contains(w) {
+                        into.push(w.clone());
+                    }
+                }
+            };
+            add(&mut self.vocabulary.count, &v.count);
+            add(&mut self.vocabulary.percent, &v.percent);
+            add(&mut self.vocabulary.rate, &v.rate);
+            add(&mut self.vocabulary.estimate, &v.estimate);
+            add(&mut self.vocabulary.extreme, &v.extreme);
+            add(&mut self.vocabulary.label, &v.label);
+            add(&mut self.vocabulary.total, &v.total);
+        }
+        self.layers.push(layer.to_string());
+    }
+
+    /// sha256 of the effective rules, as recorded in the report.
+    pub fn sha256(&self) -> String {
+        let mut canonical = self.clone();
+        // The layer names say where rules came from, not what they are.
+        canonical.layers.clear();
+        let json = serde_json::to_vec(&canonical).unwrap_or_default();
+        hex(&Sha256::digest(&json))
+    }
+
+    /// Whether a detected format may leave under these rules: `Some(true)` allowed,
+    /// `Some(false)` blocked, `None` not listed.
+    pub fn format_policy(&self, format: &str) -> Option<bool> {
+        if self.blocked.iter().any(|b| b == format) {
+            Some(false)
+        } else if self.allowed.iter().any(|a| a == format) {
+            Some(true)
+        } else {
+            None
+        }
+    }
+}
+
+/// The names of the embedded profiles.
+pub fn available() -> String {
+    PROFILES.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+}
+
+fn embedded(name: &str) -> Option<&'static str> {
+    PROFILES.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+}
+
+fn parse(file: &str, text: &str) -> Result<RulesFile, ConfigError> {
+    toml::from_str::<RulesFile>(text).map_err(|e| {
+        let (line, column) = match e.span() {
+            Some(span) => line_col(text, span.start),
+            None => (1, 1),
+        };
+        ConfigError::Parse {
+            file: file.to_string(),
+            line,
+            column,
+            message: e.message().trim().to_string(),
+        }
+    })
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    (line, column)
+}
+
+/// Lower-case hexadecimal.
+pub fn hex(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn every_embedded_profile_loads() {
+        for (name, _) in PROFILES {
+            let r = Rules::load(name, None, None).expect(name);
+            assert!(r.min_count >= 1, "{name}");
+            assert!(!r.sources.is_empty(), "{name} cites no source");
+            assert!(!r.markers.is_empty(), "{name}");
+            assert!(!r.vocabulary.count.is_empty(), "{name}");
+        }
+    }
+
+    #[test]
+    fn profiles_set_their_thresholds() {
+        assert_eq!(Rules::load("uk", None, None).unwrap().min_count, 10);
+        assert_eq!(Rules::load("dk", None, None).unwrap().min_count, 5);
+        assert!(Rules::load("dk", None, None).unwrap().markers.iter().any(|m| m == "n<5"));
+        assert_eq!(Rules::load("dk", None, Some(3)).unwrap().min_count, 3);
+    }
+
+    #[test]
+    fn sha_differs_between_profiles_and_is_stable() {
+        let a = Rules::load("default", None, None).unwrap();
+        let b = Rules::load("uk", None, None).unwrap();
+        assert_ne!(a.sha256(), b.sha256());
+        assert_eq!(a.sha256(), Rules::load("default", None, None).unwrap().sha256());
+        assert_eq!(a.sha256().len(), 64);
+    }
+
+    #[test]
+    fn unknown_profile_is_an_error() {
+        let e = Rules::load("xx", None, None).unwrap_err();
+        assert!(e.to_string().contains("unknown profile 'xx'"), "{e}");
+    }
+
+    #[test]
+    fn unknown_key_names_file_and_line() {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        writeln!(f, "[thresholds]\nmin_count = 7\n\n[thresholds2]\nx = 1").unwrap();
+        let e = Rules::load("default", Some(f.path()), None).unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.contains(":4:"), "{msg}");
+        assert!(msg.contains("thresholds2"), "{msg}");
+    }
+
+    #[test]
+    fn bad_value_names_line() {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        writeln!(f, "[thresholds]\nzero_is_unsafe = false\nmin_count = 0").unwrap();
+        let msg = Rules::load("default", Some(f.path()), None).unwrap_err().to_string();
+        assert!(msg.contains(":3:"), "{msg}");
+        assert!(msg.contains("from 1"), "{msg}");
+    }
+
+    #[test]
+    fn user_file_overrides_and_adds_words() {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        writeln!(f, "[thresholds]\nmin_count = 11\n[vocabulary]\ncount = [\"hoveder\"]").unwrap();
+        let r = Rules::load("dk", Some(f.path()), None).unwrap();
+        assert_eq!(r.min_count, 11);
+        assert!(r.vocabulary.count.iter().any(|w| w == "hoveder"));
+        assert!(r.vocabulary.count.iter().any(|w| w == "antal"));
+        assert_eq!(r.layers.len(), 3);
+    }
+}

@@ -1,0 +1,335 @@
+//! The neutral document model every reader fills and every rule reads.
+//!
+//! A reader turns a file into a [`Document`]: tables (a CSV block, a sheet, a printed frequency
+//! table in a log) and text (lines with their positions). Rules never open files; they read this.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// Where something is inside a checked file. Every number counts from 1, as a person sees it in
+/// a spreadsheet or an editor. Fields that do not apply are `None` (`null` in JSON).
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Location {
+    pub member: Option<String>,
+    pub sheet: Option<String>,
+    pub table: Option<u32>,
+    pub row: Option<u32>,
+    pub column: Option<u32>,
+    pub cell: Option<String>,
+    pub line: Option<u32>,
+}
+
+impl Location {
+    /// A location that names only a line of a text file.
+    pub fn line(line: u32) -> Self {
+        Location {
+            line: Some(line),
+            ..Location::default()
+        }
+    }
+
+    /// A short human form: `B4 (table 1, line 7)`, `line 12`, `sheet 'T1' B4`.
+    pub fn describe(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(m) = &self.member {
+            parts.push(format!("member '{m}'"));
+        }
+        if let Some(s) = &self.sheet {
+            parts.push(format!("sheet '{s}'"));
+        }
+        if let Some(t) = self.table {
+            parts.push(format!("table {t}"));
+        }
+        if let Some(c) = &self.cell {
+            parts.push(format!("cell {c}"));
+        } else {
+            if let Some(r) = self.row {
+                parts.push(format!("row {r}"));
+            }
+            if let Some(c) = self.column {
+                parts.push(format!("column {c}"));
+            }
+        }
+        if let Some(l) = self.line {
+            parts.push(format!("line {l}"));
+        }
+        parts.join(", ")
+    }
+}
+
+/// Spreadsheet column letters for a 1-based column number: 1 → `A`, 27 → `AA`.
+pub fn column_letters(mut col: u32) -> String {
+    let mut out = Vec::new();
+    while col > 0 {
+        let rem = ((col - 1) % 26) as u8;
+        out.push(b'A' + rem);
+        col = (col - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// A1-style reference for a 1-based row and column.
+pub fn cell_ref(row: u32, col: u32) -> String {
+    format!("{}{}", column_letters(col), row)
+}
+
+/// Everything a reader found in one file (or one member of a container).
+#[derive(Debug, Default)]
+pub struct Document {
+    pub tables: Vec<Table>,
+    pub texts: Vec<Text>,
+    /// Facts the reader wants reported as they are (a format it cannot check yet, a part it
+    /// skipped); they become findings of the rule they name.
+    pub notices: Vec<Notice>,
+}
+
+/// Something a reader observed that is itself a finding (for example `file-type` for a format
+/// that is not checked yet).
+#[derive(Debug, Clone)]
+pub struct Notice {
+    pub rule: &'static str,
+    pub message: String,
+    pub location: Location,
+}
+
+/// A block of text lines (a log, a program, a note below a table).
+#[derive(Debug, Default)]
+pub struct Text {
+    pub member: Option<String>,
+    /// Lines as `(line number, text)`, 1-based.
+    pub lines: Vec<(u32, String)>,
+}
+
+/// What a cell holds, parsed from its text. Parsing knows nothing of thresholds; whether a
+/// number is a count is decided by the column and row it stands in ([`Kind`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// Nothing in the cell.
+    Empty,
+    /// Words: a category label, a header, a note.
+    Label,
+    /// A plain number: `17`, `1 234`, `12,5`, `-3`, `4.3%`.
+    Number(Number),
+    /// A suppression marker (`<5`, `n<5`, `x`, `..`, `[REDACTED]`): the value is hidden, at most
+    /// bounded.
+    Suppressed(Suppressed),
+    /// A count with a share beside it: `12 (3.4%)`, `12 (3.4)`, `<5 (2.2%)`.
+    CountShare {
+        count: Box<Value>,
+        share: Number,
+    },
+    /// A fraction `3/45`.
+    Fraction { numerator: i64, denominator: i64 },
+    /// An estimate with a spread or interval: `12.3 (4.5)`, `1.21 (0.98-1.50)`, `34 [28-41]`.
+    Estimate { value: Number },
+    /// A numeric range: `51-72`, `0–4` (an age band or a min–max).
+    Range { low: f64, high: f64 },
+    /// A calendar year `1998`..`2100` or a period `2015-2019`.
+    Year,
+    /// An age band or other open interval label: `65+`, `<18`, `85 and over`.
+    Band,
+}
+
+/// A parsed number with how it was shown.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Number {
+    pub value: f64,
+    /// Decimals shown (defines the rounding half-width of the shown value).
+    pub decimals: u8,
+    /// Written with a per-cent sign.
+    pub percent: bool,
+}
+
+impl Number {
+    /// The value as a whole number when it is one (no decimals shown, no per-cent sign).
+    pub fn as_integer(&self) -> Option<i64> {
+        if self.decimals == 0 && !self.percent && self.value.fract() == 0.0 && self.value.abs() < 9.0e15 {
+            Some(self.value as i64)
+        } else {
+            None
+        }
+    }
+}
+
+/// A suppression marker and the bound it implies.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suppressed {
+    /// The marker as listed in the profile (not the cell text).
+    pub marker: String,
+    /// Inclusive bounds the marker implies on the hidden count (`<5` → 0..=4, `≤5` → 0..=5),
+    /// `None` for a bare marker (`x`, `..`).
+    pub low: Option<i64>,
+    pub high: Option<i64>,
+}
+
+/// What a column (or row) of a table holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// Category labels, codes, years or bands used as labels.
+    Label,
+    /// Counts of persons or events.
+    Count,
+    /// Percentages, proportions.
+    Percent,
+    /// Rates (per 1,000, per 100,000 person-years …).
+    Rate,
+    /// Means, SDs, medians, coefficients, CIs, p-values, test statistics.
+    Estimate,
+    /// Minimum, maximum, range: values of single individuals.
+    Extreme,
+    /// Not enough evidence either way.
+    Unknown,
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = match self {
+            Kind::Label => "label",
+            Kind::Count => "count",
+            Kind::Percent => "percentage",
+            Kind::Rate => "rate",
+            Kind::Estimate => "estimate",
+            Kind::Extreme => "extreme",
+            Kind::Unknown => "unknown",
+        };
+        f.write_str(s)
+    }
+}
+
+/// One cell with its position and parsed value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    /// Row as a spreadsheet shows it (for a CSV: the record number, 1-based, counting every
+    /// record of the file including titles and headers).
+    pub row: u32,
+    /// Column, 1-based.
+    pub col: u32,
+    /// Line in the file where the cell starts, for text formats.
+    pub line: Option<u32>,
+    /// The cell text as shown (trimmed). Never printed in a report.
+    pub text: String,
+    pub value: Value,
+}
+
+/// A column of a table: its header text and what it holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    /// 1-based column number in the file or sheet.
+    pub col: u32,
+    /// Header text, the header rows joined with ` / `; empty if there is none.
+    pub name: String,
+    pub kind: Kind,
+}
+
+/// One data row of a table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub cells: Vec<Cell>,
+    /// What the row holds when its label says so (wide tables: a row `Mean`, `Min`, `N`),
+    /// else `Unknown`.
+    pub kind: Kind,
+    /// The row's label (the text of its label cells joined), for messages and structure.
+    pub label: String,
+}
+
+/// A table: a rectangular block of cells with a header, as a CSV block, a sheet or a printed
+/// frequency table gives it.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    /// 1-based number of the table within its file (or sheet).
+    pub index: u32,
+    pub member: Option<String>,
+    pub sheet: Option<String>,
+    /// Title lines above the table.
+    pub title: Vec<String>,
+    /// Note lines below the table.
+    pub notes: Vec<String>,
+    /// Header rows, top to bottom.
+    pub header: Vec<Vec<Cell>>,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Row>,
+    /// Rows of the table that were read but not kept in memory (a large file is streamed; its
+    /// rules saw every row as it went past, see [`Table::streamed_rows`]).
+    pub streamed_rows: u64,
+    /// Digest of the table's content, the basis of finding fingerprints; never printed.
+    pub digest: [u8; 32],
+}
+
+impl Table {
+    /// The column with 1-based number `col`.
+    pub fn column(&self, col: u32) -> Option<&Column> {
+        self.columns.iter().find(|c| c.col == col)
+    }
+
+    /// What a cell holds, from its column and row: a row that says what it holds (`Mean`,
+    /// `Min`, `N`) wins over an unknown or count column; an estimate column never holds counts.
+    pub fn cell_kind(&self, row: &Row, cell: &Cell) -> Kind {
+        let col_kind = self.column(cell.col).map(|c| c.kind).unwrap_or(Kind::Unknown);
+        combine_kinds(row.kind, col_kind)
+    }
+
+    /// The location of a cell of this table.
+    pub fn locate(&self, cell: &Cell) -> Location {
+        Location {
+            member: self.member.clone(),
+            sheet: self.sheet.clone(),
+            table: Some(self.index),
+            row: Some(cell.row),
+            column: Some(cell.col),
+            cell: Some(cell_ref(cell.row, cell.col)),
+            line: cell.line,
+        }
+    }
+
+    /// A readable name for a column in messages: its header, or its letter.
+    pub fn column_label(&self, col: u32) -> String {
+        match self.column(col) {
+            Some(c) if !c.name.trim().is_empty() => format!("'{}'", c.name.trim()),
+            _ => format!("column {}", column_letters(col)),
+        }
+    }
+}
+
+/// The kind of a cell from its row's and its column's kinds.
+pub fn combine_kinds(row: Kind, col: Kind) -> Kind {
+    match (row, col) {
+        (Kind::Unknown, c) => c,
+        (r, Kind::Unknown) => r,
+        // A column of labels with a row that says it holds counts: the row decides.
+        (r, Kind::Label) => r,
+        // An estimate or extreme anywhere wins: estimates are never read as counts.
+        (Kind::Extreme, _) | (_, Kind::Extreme) => Kind::Extreme,
+        (Kind::Estimate, _) | (_, Kind::Estimate) => Kind::Estimate,
+        (Kind::Rate, _) | (_, Kind::Rate) => Kind::Rate,
+        (Kind::Percent, _) | (_, Kind::Percent) => Kind::Percent,
+        (Kind::Count, Kind::Count) => Kind::Count,
+        (r, _) => r,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_letters_follow_spreadsheets() {
+        assert_eq!(column_letters(1), "A");
+        assert_eq!(column_letters(26), "Z");
+        assert_eq!(column_letters(27), "AA");
+        assert_eq!(column_letters(52), "AZ");
+        assert_eq!(column_letters(703), "AAA");
+        assert_eq!(cell_ref(4, 2), "B4");
+    }
+
+    #[test]
+    fn estimates_are_never_counts() {
+        assert_eq!(combine_kinds(Kind::Estimate, Kind::Count), Kind::Estimate);
+        assert_eq!(combine_kinds(Kind::Count, Kind::Estimate), Kind::Estimate);
+        assert_eq!(combine_kinds(Kind::Unknown, Kind::Count), Kind::Count);
+        assert_eq!(combine_kinds(Kind::Count, Kind::Label), Kind::Count);
+        assert_eq!(combine_kinds(Kind::Extreme, Kind::Count), Kind::Extreme);
+    }
+}

@@ -1,0 +1,1 @@
+//! Parsing one cell's text into a [`Value`](crate::model::Value).

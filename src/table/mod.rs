@@ -1,0 +1,5 @@
+//! Table structure shared by every format: parsing cell text into values and classifying what
+//! columns and rows hold.
+
+pub mod cell;
+pub mod classify;
