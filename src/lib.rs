@@ -3,8 +3,17 @@
 //!
 //! The pipeline: [`walk`] the folder, [`detect`] each file's format, [`read`] it into the neutral
 //! [`model`], run the [`rules`], and render a [`report`]. Layers stay apart: readers know nothing
-//! of thresholds, rules never open files, renderers decide nothing.
+//! of thresholds, rules never open files, renderers decide nothing. [`engine`] ties them together.
 
+pub mod cli;
 pub mod config;
+pub mod decode;
+pub mod detect;
+pub mod engine;
+pub mod finding;
 pub mod model;
+pub mod read;
+pub mod report;
+pub mod rules;
 pub mod table;
+pub mod walk;

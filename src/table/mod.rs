@@ -3,3 +3,4 @@
 
 pub mod cell;
 pub mod classify;
+pub mod grid;

@@ -1,0 +1,303 @@
+//! The check of a folder: walk, then each file on a thread pool (detect, read, rules), then the
+//! sorted report. Per-file work is pure, so output never depends on thread timing.
+
+use std::fs::File;
+use std::io::Read;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use thiserror::Error;
+
+use crate::config::{hex, Rules};
+use crate::detect::{detect, Format};
+use crate::finding::{basis, Finding, Severity, Verdict};
+use crate::model::Location;
+use crate::read::{self, Readers, Source, IN_MEMORY_LIMIT};
+use crate::report::{FileReport, Report};
+use crate::rules::{self, file_type, unreadable, Context, StreamState};
+use crate::table::cell::CellParser;
+use crate::table::classify::Lexicon;
+use crate::walk::{walk, Entry, EntryKind};
+
+#[derive(Debug, Error)]
+pub enum CheckError {
+    #[error("{0}: no such file or folder")]
+    Missing(String),
+    #[error("cannot start {jobs} worker threads: {reason}")]
+    Threads { jobs: usize, reason: String },
+}
+
+/// How a check runs.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Worker threads; `None` for all cores.
+    pub jobs: Option<usize>,
+}
+
+/// Bytes read from the start of a file to detect its format.
+const HEAD: usize = 64 * 1024;
+
+/// Check a folder (or one file) under the given rules.
+pub fn check(root: &Path, rules: &Rules, options: &Options) -> Result<Report, CheckError> {
+    if std::fs::symlink_metadata(root).is_err() {
+        return Err(CheckError::Missing(root.display().to_string()));
+    }
+    let entries = walk(root);
+    let parser = CellParser::new(rules);
+    let lexicon = Lexicon::new(&rules.vocabulary);
+    let shared = Shared {
+        rules,
+        parser: &parser,
+        lexicon: &lexicon,
+    };
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(j) = options.jobs {
+        builder = builder.num_threads(j.max(1));
+    }
+    let pool = builder.build().map_err(|e| CheckError::Threads {
+        jobs: options.jobs.unwrap_or(0),
+        reason: e.to_string(),
+    })?;
+    let files: Vec<FileReport> = pool.install(|| entries.par_iter().map(|e| check_entry(e, &shared)).collect());
+    Ok(Report::new(root, rules, files))
+}
+
+struct Shared<'a> {
+    rules: &'a Rules,
+    parser: &'a CellParser,
+    lexicon: &'a Lexicon,
+}
+
+fn check_entry(entry: &Entry, shared: &Shared<'_>) -> FileReport {
+    let mut report = FileReport {
+        path: entry.rel.clone(),
+        bytes: 0,
+        sha256: None,
+        format: String::new(),
+        verdict: Verdict::Pass,
+        findings: Vec::new(),
+    };
+    let whole = || Location::default();
+    let entry_basis = basis(&[entry.rel.as_bytes()]);
+    match &entry.kind {
+        EntryKind::Symlink => {
+            report.format = "symlink".into();
+            report.findings.push(Finding::new(
+                file_type::ID,
+                Severity::Error,
+                "symbolic link: links are not followed, and the export would not carry what it points to",
+                whole(),
+                entry_basis,
+            ));
+        }
+        EntryKind::Special(kind) => {
+            report.format = "special".into();
+            report.findings.push(Finding::new(
+                file_type::ID,
+                Severity::Error,
+                format!("{kind}: not a regular file, never opened"),
+                whole(),
+                entry_basis,
+            ));
+        }
+        EntryKind::Error(reason) => {
+            report.format = "unknown".into();
+            report.findings.push(Finding::new(
+                unreadable::ID,
+                Severity::Error,
+                format!("cannot be read: {reason}"),
+                whole(),
+                entry_basis,
+            ));
+        }
+        EntryKind::File => check_file(entry, shared, &mut report),
+    }
+    if entry.hidden {
+        report.findings.push(Finding::new(
+            file_type::ID,
+            Severity::Warning,
+            "hidden file or folder: it leaves with the export although a file browser may not show it",
+            whole(),
+            entry_basis,
+        ));
+    }
+    finish(&mut report);
+    report
+}
+
+fn check_file(entry: &Entry, shared: &Shared<'_>, report: &mut FileReport) {
+    let unreadable_finding = |msg: String| Finding::new(unreadable::ID, Severity::Error, msg, Location::default(), basis(&[entry.rel.as_bytes()]));
+    let mut file = match File::open(&entry.path) {
+        Ok(f) => f,
+        Err(e) => {
+            report.format = "unknown".into();
+            report.findings.push(unreadable_finding(format!("cannot be opened: {e}")));
+            return;
+        }
+    };
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    report.bytes = size;
+    // Small files are read whole (hash and parse from memory); large ones are hashed in one
+    // streaming pass and parsed in another.
+    let mut bytes = Vec::new();
+    let mut head = Vec::new();
+    let hashed = if size <= IN_MEMORY_LIMIT {
+        match file.read_to_end(&mut bytes) {
+            Ok(_) => {
+                head.extend_from_slice(&bytes[..bytes.len().min(HEAD)]);
+                Ok(hex(&Sha256::digest(&bytes)))
+            }
+            Err(e) => Err(e),
+        }
+    } else {
+        hash_stream(&mut file, &mut head)
+    };
+    match hashed {
+        Ok(h) => report.sha256 = Some(h),
+        Err(e) => {
+            report.format = "unknown".into();
+            report.findings.push(unreadable_finding(format!("cannot be read: {e}")));
+            return;
+        }
+    }
+    let name = entry.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let detected = detect(&name, &head, None);
+    let format = detected.format;
+    report.format = format.name().to_string();
+    let content_basis = basis(&[report.sha256.as_deref().unwrap_or("").as_bytes(), b"file"]);
+    if let Some(mismatch) = &detected.mismatch {
+        report.findings.push(Finding::new(
+            file_type::ID,
+            Severity::Error,
+            format!("content does not match the name: {mismatch}"),
+            Location::default(),
+            content_basis,
+        ));
+    }
+    match shared.rules.format_policy(format.name()) {
+        Some(false) => {
+            report.findings.push(Finding::new(
+                file_type::ID,
+                Severity::Error,
+                format!("{} may not be exported", format.describe()),
+                Location::default(),
+                content_basis,
+            ));
+            return;
+        }
+        None => {
+            report.findings.push(Finding::new(
+                file_type::ID,
+                Severity::Error,
+                format!("{} is not an approved file type in profile '{}'", format.describe(), shared.rules.profile),
+                Location::default(),
+                content_basis,
+            ));
+            return;
+        }
+        Some(true) => {}
+    }
+    if detected.mismatch.is_some() {
+        // What it really is decides how it is read; a renamed container is not opened as text.
+        if !matches!(format, Format::Csv | Format::Tsv | Format::Text) {
+            return;
+        }
+    }
+    let source = if size <= IN_MEMORY_LIMIT {
+        Source::Bytes(&bytes)
+    } else {
+        Source::Stream {
+            path: &entry.path,
+            head: &head,
+        }
+    };
+    let cx = Context {
+        rules: shared.rules,
+        lexicon: shared.lexicon,
+    };
+    let readers = Readers {
+        parser: shared.parser,
+        lexicon: shared.lexicon,
+    };
+    let mut streamed: Vec<Finding> = Vec::new();
+    let mut stream_state: Option<StreamState> = None;
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        read::read(format, source, &readers, &mut |table, row| {
+            let state = stream_state.get_or_insert_with(StreamState::default);
+            rules::check_streamed_row(table, row, &cx, state, &mut streamed);
+        })
+    }));
+    let doc = match result {
+        Ok(Ok(doc)) => doc,
+        Ok(Err(e)) => {
+            report.findings.push(unreadable_finding(format!("cannot be read as {}: {e}", format.describe())));
+            return;
+        }
+        Err(_) => {
+            report.findings.push(unreadable_finding(format!(
+                "the {} reader failed on this file (an internal error); the file was not checked",
+                format.describe()
+            )));
+            return;
+        }
+    };
+    for notice in &doc.notices {
+        let severity = if notice.rule == unreadable::ID {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        report.findings.push(Finding::new(notice.rule, severity, notice.message.clone(), notice.location.clone(), content_basis));
+    }
+    for table in &doc.tables {
+        rules::check_table(table, &cx, &mut report.findings);
+    }
+    if let (Some(state), Some(table)) = (stream_state, doc.tables.last()) {
+        state.finish(table, &cx, &mut streamed);
+    }
+    report.findings.append(&mut streamed);
+}
+
+/// Hash a file in one pass, keeping its first bytes.
+fn hash_stream(file: &mut File, head: &mut Vec<u8>) -> std::io::Result<String> {
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        if head.len() < HEAD {
+            let take = (HEAD - head.len()).min(n);
+            head.extend_from_slice(&buf[..take]);
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(hex(&h.finalize()))
+}
+
+/// Fingerprint, sort and judge a file's findings.
+fn finish(report: &mut FileReport) {
+    for f in &mut report.findings {
+        f.fingerprint(&report.path);
+    }
+    report.findings.sort_by(|a, b| {
+        let key = |f: &Finding| {
+            (
+                f.location.member.clone(),
+                f.location.sheet.clone(),
+                f.location.table,
+                f.location.row,
+                f.location.line,
+                f.location.column,
+                f.rule,
+                f.message.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    report.findings.dedup_by(|a, b| a.id == b.id);
+    report.verdict = Verdict::of(&report.findings);
+}

@@ -1,0 +1,138 @@
+//! The rules: one file each, named after the problem it catches. Each file opens with its
+//! documentation in the sections `## What it does`, `## Why is this bad?`, `## Example`,
+//! `## Options`, `## References`; `--explain RULE` prints that same text, so the docs cannot drift
+//! from the code. [`REGISTRY`] is the one list of rules.
+
+use crate::config::Rules;
+use crate::finding::{Finding, Severity};
+use crate::model::{Row, Table};
+use crate::table::classify::Lexicon;
+
+pub mod file_type;
+pub mod small_count;
+pub mod unreadable;
+
+/// A rule's entry in the registry.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleInfo {
+    /// Stable kebab-case id, as in CONTRACT.md.
+    pub id: &'static str,
+    /// The severity of its findings unless the rule says otherwise for a case.
+    pub severity: Severity,
+    /// One line for `--list-rules`.
+    pub summary: &'static str,
+    /// The rule's source file; its leading `//!` block is the documentation.
+    source: &'static str,
+}
+
+impl RuleInfo {
+    /// The rule's documentation: the leading `//!` comment of its source file.
+    pub fn documentation(&self) -> String {
+        let mut out = String::new();
+        for line in self.source.lines() {
+            let Some(rest) = line.strip_prefix("//!") else { break };
+            out.push_str(rest.strip_prefix(' ').unwrap_or(rest));
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// Every rule, in the order `--list-rules` prints them.
+pub const REGISTRY: &[RuleInfo] = &[
+    RuleInfo {
+        id: small_count::ID,
+        severity: Severity::Error,
+        summary: small_count::SUMMARY,
+        source: include_str!("small_count.rs"),
+    },
+    RuleInfo {
+        id: file_type::ID,
+        severity: Severity::Error,
+        summary: file_type::SUMMARY,
+        source: include_str!("file_type.rs"),
+    },
+    RuleInfo {
+        id: unreadable::ID,
+        severity: Severity::Error,
+        summary: unreadable::SUMMARY,
+        source: include_str!("unreadable.rs"),
+    },
+];
+
+/// The registry entry of a rule id.
+pub fn lookup(id: &str) -> Option<&'static RuleInfo> {
+    REGISTRY.iter().find(|r| r.id == id)
+}
+
+/// What rules need besides the table: the rules in force and the compiled vocabulary.
+pub struct Context<'a> {
+    pub rules: &'a Rules,
+    pub lexicon: &'a Lexicon,
+}
+
+/// Most findings one rule lists for one table; past it, one finding counts the rest.
+pub const MAX_LISTED_PER_TABLE: usize = 50;
+
+/// Run the table rules on a table whose rows are in memory.
+pub fn check_table(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let mut sc = small_count::TableState::default();
+    for row in &table.rows {
+        small_count::check_row(table, row, cx, &mut sc, out);
+    }
+    small_count::check_labels(table, cx, out);
+    sc.finish(table, cx, out);
+}
+
+/// Rules that look at one row at a time, for rows of a large table that are streamed past and
+/// not kept. `state` carries per-table counters between rows.
+pub fn check_streamed_row(table: &Table, row: &Row, cx: &Context<'_>, state: &mut StreamState, out: &mut Vec<Finding>) {
+    small_count::check_row(table, row, cx, &mut state.small_count, out);
+}
+
+/// Per-table state of the row rules while a large table streams past.
+#[derive(Debug, Default)]
+pub struct StreamState {
+    pub small_count: small_count::TableState,
+}
+
+impl StreamState {
+    /// Findings that summarise what was not listed.
+    pub fn finish(self, table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        self.small_count.finish(table, cx, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_is_documented_in_all_sections() {
+        for r in REGISTRY {
+            let doc = r.documentation();
+            for section in ["## What it does", "## Why is this bad?", "## Example", "## Options", "## References"] {
+                assert!(doc.contains(section), "rule {} lacks '{section}'", r.id);
+            }
+            assert!(!r.summary.is_empty());
+        }
+    }
+
+    #[test]
+    fn ids_are_unique_kebab_case() {
+        let mut seen = std::collections::HashSet::new();
+        for r in REGISTRY {
+            assert!(seen.insert(r.id), "{} twice", r.id);
+            assert!(r.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", r.id);
+        }
+    }
+
+    #[test]
+    fn registry_snapshot() {
+        let listing: Vec<String> = REGISTRY
+            .iter()
+            .map(|r| format!("{} {} {}", r.id, r.severity.as_str(), r.summary))
+            .collect();
+        insta::assert_snapshot!(listing.join("\n"));
+    }
+}

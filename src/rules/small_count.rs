@@ -1,0 +1,190 @@
+//! ## What it does
+//! Flags every count from 1 to the threshold minus one (4 under the default threshold of 5): a
+//! cell of a count column or row, the n of an `n (%)` cell, the parts of a fraction `3/45`, and a
+//! group size written into a header, title or label (`Mean age (n=3)`, `N = 4`). Years, codes
+//! and category numbers used as labels are not counts, and estimates (means, SDs, coefficients,
+//! p-values) are never read as counts.
+//!
+//! ## Why is this bad?
+//! A cell that counts fewer persons than the threshold can identify them: whoever knows one of
+//! the few learns about the others. Every guideline in force sets a minimum per cell at the
+//! lowest level of aggregation: 5 in Denmark, Finland and Belgium, 10 in most UK environments.
+//! An `n` that stands beside a mean, median or percentage counts too: a mean of three values
+//! tells each contributor a lot about the other two.
+//!
+//! ## Example
+//! ```text
+//! Kommune;Antal;Andel (%)
+//! Aarhus;1204;61,2
+//! Samsø;3;0,2        <- small-count: count below 5 in column 'Antal'
+//! ```
+//! Suppress the cell (`<5`, `n<5`, `x`) and make sure it cannot be calculated back from totals
+//! (see `back-calculation`), or merge categories until every cell holds at least 5.
+//!
+//! ## Options
+//! `[thresholds] min_count` (default 5; `uk` profile 10; `--threshold N` overrides),
+//! `[thresholds] zero_is_unsafe` (default false: zeros are allowed), the header words in
+//! `[vocabulary]` that tell counts from other columns.
+//!
+//! ## References
+//! Statistics Denmark, rules on transfer of analysis results: no cell under 5 observations.
+//! Findata, producing anonymous results: minimum cell frequency. Eurostat/ESSnet Guidelines for
+//! the checking of output based on microdata research (2015), threshold rule.
+
+use crate::finding::{basis, group_sizes, safe_label, Finding, Severity};
+use crate::model::{Cell, Kind, Location, Row, Table, Value};
+use crate::rules::{Context, MAX_LISTED_PER_TABLE};
+
+pub const ID: &str = "small-count";
+pub const SUMMARY: &str = "a count (or the n behind a mean, median, percentage or rate) from 1 to threshold-1";
+
+/// Counts the findings of one table, so that a large table lists a bounded number.
+#[derive(Debug, Default)]
+pub struct TableState {
+    listed: usize,
+    unlisted: u64,
+}
+
+impl TableState {
+    fn push(&mut self, f: Finding, out: &mut Vec<Finding>) {
+        if self.listed < MAX_LISTED_PER_TABLE {
+            self.listed += 1;
+            out.push(f);
+        } else {
+            self.unlisted += 1;
+        }
+    }
+
+    /// One finding for the cells past the listing limit.
+    pub fn finish(self, table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        if self.unlisted > 0 {
+            let t = cx.rules.min_count;
+            out.push(Finding::new(
+                ID,
+                Severity::Error,
+                format!(
+                    "{} more counts below {t} in this table are not listed (the first {MAX_LISTED_PER_TABLE} are)",
+                    self.unlisted
+                ),
+                Location {
+                    member: table.member.clone(),
+                    sheet: table.sheet.clone(),
+                    table: Some(table.index),
+                    ..Location::default()
+                },
+                basis(&[&table.digest, b"more"]),
+            ));
+        }
+    }
+}
+
+/// Whether `n` is a small count under the rules in force.
+pub fn is_small(n: i64, cx: &Context<'_>) -> bool {
+    (n > 0 && n < i64::from(cx.rules.min_count)) || (n == 0 && cx.rules.zero_is_unsafe)
+}
+
+/// The whole number a count cell shows, if any: `17`, `17.0` in a count column.
+fn count_of(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(n) if !n.percent && n.value.fract() == 0.0 && n.value.abs() < 9.0e15 => Some(n.value as i64),
+        _ => None,
+    }
+}
+
+/// Check the cells of one row.
+pub fn check_row(table: &Table, row: &Row, cx: &Context<'_>, state: &mut TableState, out: &mut Vec<Finding>) {
+    let t = cx.rules.min_count;
+    for cell in &row.cells {
+        let kind = table.cell_kind(row, cell);
+        let what = match (&cell.value, kind) {
+            (Value::CountShare { count, .. }, Kind::Count | Kind::Percent | Kind::Unknown) => {
+                count_of(count).filter(|n| is_small(*n, cx)).map(|_| "an n (%) cell of")
+            }
+            (Value::Fraction { numerator, denominator }, Kind::Count | Kind::Percent | Kind::Unknown) => {
+                if is_small(*numerator, cx) || is_small(*denominator, cx) {
+                    Some("a fraction in")
+                } else {
+                    None
+                }
+            }
+            (v, Kind::Count) => count_of(v).filter(|n| is_small(*n, cx)).map(|_| "column"),
+            _ => None,
+        };
+        if let Some(what) = what {
+            let column = table.column_label(cell.col);
+            let column = column.trim_start_matches("column ");
+            let place = if what == "column" {
+                format!("column {column}")
+            } else {
+                format!("{what} column {column}")
+            };
+            let message = if row.label.trim().is_empty() {
+                format!("count below {t} in {place}")
+            } else {
+                format!("count below {t} in {place}, row '{}'", short(&row.label))
+            };
+            state.push(finding(table, cell, message), out);
+        }
+    }
+}
+
+fn finding(table: &Table, cell: &Cell, message: String) -> Finding {
+    Finding::new(
+        ID,
+        Severity::Error,
+        message,
+        table.locate(cell),
+        basis(&[&table.digest, cell.text.as_bytes()]),
+    )
+}
+
+/// Group sizes written into headers, titles and row labels: `(n=3)`, `N = 4`.
+pub fn check_labels(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let t = cx.rules.min_count;
+    for header_row in &table.header {
+        for cell in header_row {
+            if small_group_size(&cell.text, cx) {
+                out.push(finding(table, cell, format!("group size below {t} in the header of column {}", table.column_label(cell.col))));
+            }
+        }
+    }
+    for row in &table.rows {
+        for cell in &row.cells {
+            if matches!(cell.value, Value::Label) && small_group_size(&cell.text, cx) {
+                out.push(finding(table, cell, format!("group size below {t} in a row label")));
+            }
+        }
+    }
+    for (i, line) in table.title.iter().enumerate() {
+        if small_group_size(line, cx) {
+            out.push(Finding::new(
+                ID,
+                Severity::Error,
+                format!("group size below {t} in title line {} of the table", i + 1),
+                Location {
+                    member: table.member.clone(),
+                    sheet: table.sheet.clone(),
+                    table: Some(table.index),
+                    ..Location::default()
+                },
+                basis(&[&table.digest, line.as_bytes()]),
+            ));
+        }
+    }
+}
+
+fn small_group_size(text: &str, cx: &Context<'_>) -> bool {
+    group_sizes(text).any(|n| is_small(n, cx))
+}
+
+/// A label cut to a readable length for messages, with any group size in it hidden.
+fn short(label: &str) -> String {
+    let label = safe_label(label);
+    let label = label.trim();
+    if label.chars().count() > 40 {
+        let cut: String = label.chars().take(37).collect();
+        format!("{cut}...")
+    } else {
+        label.to_string()
+    }
+}

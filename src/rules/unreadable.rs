@@ -1,0 +1,25 @@
+//! ## What it does
+//! Flags a file that could not be read or parsed: permission denied, a corrupt workbook, text
+//! in an encoding that does not decode, a reader that failed. The run goes on with the other
+//! files, and the file is never passed.
+//!
+//! ## Why is this bad?
+//! What the tool cannot read it cannot check. Passing such a file silently would let anything
+//! through that is hidden in it, so the export is blocked until the file is fixed or removed.
+//!
+//! ## Example
+//! ```text
+//! Results/old/table.xlsx   <- unreadable: the workbook is corrupt (zip central directory missing)
+//! Results/notes.txt        <- unreadable: UTF-16 text with a broken surrogate pair
+//! ```
+//!
+//! ## Options
+//! None. Fix the file (save it again, convert it to UTF-8) or remove it from the export.
+//!
+//! ## References
+//! The fail-closed principle of output checking: Eurostat/ESSnet Guidelines for the checking of
+//! output based on microdata research (2015), "output that cannot be checked is not released".
+//! CONTRACT.md: a file that cannot be read or parsed is never silently passed.
+
+pub const ID: &str = "unreadable";
+pub const SUMMARY: &str = "a file that could not be read or parsed";

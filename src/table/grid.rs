@@ -1,0 +1,424 @@
+//! From a grid of cell texts (a CSV file, a sheet, a printed table) to tables: blocks separated
+//! by empty rows, title lines above a table, header rows, notes below it.
+
+use sha2::{Digest, Sha256};
+
+use crate::model::{Cell, Column, Kind, Row, Table, Value};
+use crate::table::cell::{infer_style, CellParser, NumberStyle};
+use crate::table::classify::{classify, Lexicon};
+
+/// One row of a grid as a reader saw it.
+#[derive(Debug, Clone, Default)]
+pub struct GridRow {
+    /// Row number as a spreadsheet shows it (CSV: the record number), 1-based.
+    pub row: u32,
+    /// Line in the file where the row starts, for text formats.
+    pub line: Option<u32>,
+    /// Cell texts, column 1 first.
+    pub cells: Vec<String>,
+}
+
+impl GridRow {
+    fn is_blank(&self) -> bool {
+        self.cells.iter().all(|c| c.trim().is_empty())
+    }
+
+    fn filled(&self) -> usize {
+        self.cells.iter().filter(|c| !c.trim().is_empty()).count()
+    }
+}
+
+/// What builds tables from grids: the cell parser and the vocabulary.
+pub struct Builder<'a> {
+    pub parser: &'a CellParser,
+    pub lexicon: &'a Lexicon,
+    /// Number style of the whole grid when the reader knows it (a `;`-separated file usually
+    /// writes decimal commas); columns override it by their own evidence.
+    pub style: Option<NumberStyle>,
+}
+
+/// Most header rows above a table body.
+const MAX_HEADER_ROWS: usize = 4;
+
+impl Builder<'_> {
+    /// Split a grid into tables. `member` and `sheet` are copied into each table.
+    pub fn tables(&self, rows: &[GridRow], member: Option<&str>, sheet: Option<&str>) -> Vec<Table> {
+        let blocks = split_blocks(rows);
+        let mut tables: Vec<Table> = Vec::new();
+        let mut pending_title: Vec<String> = Vec::new();
+        let mut pending_header: Option<Vec<GridRow>> = None;
+        for block in blocks {
+            let parsed: Vec<Vec<Value>> = block.iter().map(|r| self.parse_row(r)).collect();
+            let has_body = parsed.iter().any(|p| is_body_row(p));
+            let widest = block.iter().map(|r| r.filled()).max().unwrap_or(0);
+            if widest <= 1 && !has_body {
+                // A block of single texts: a title of what follows, or notes of what came before.
+                let texts: Vec<String> = block.iter().filter_map(|r| first_text(r)).collect();
+                if let Some(last) = tables.last_mut().filter(|_| pending_title.is_empty()) {
+                    if looks_like_note(&texts) {
+                        last.notes.extend(texts);
+                        continue;
+                    }
+                }
+                pending_title.extend(texts);
+                continue;
+            }
+            if !has_body {
+                // Text rows only: a header separated from its body by an empty row, or a table
+                // of labels.
+                if pending_header.is_none() && block.len() <= MAX_HEADER_ROWS {
+                    pending_header = Some(block.to_vec());
+                    continue;
+                }
+            }
+            let mut block = block.to_vec();
+            if let Some(h) = pending_header.take() {
+                let mut joined = h;
+                joined.append(&mut block);
+                block = joined;
+            }
+            let mut table = self.build(&block, std::mem::take(&mut pending_title), member, sheet);
+            table.index = tables.len() as u32 + 1;
+            tables.push(table);
+        }
+        if let Some(h) = pending_header {
+            let mut table = self.build(&h, std::mem::take(&mut pending_title), member, sheet);
+            table.index = tables.len() as u32 + 1;
+            tables.push(table);
+        }
+        if !pending_title.is_empty() {
+            if let Some(last) = tables.last_mut() {
+                last.notes.append(&mut pending_title);
+            }
+        }
+        tables
+    }
+
+    fn parse_row(&self, r: &GridRow) -> Vec<Value> {
+        let style = self.style.unwrap_or(NumberStyle::DecimalPoint);
+        r.cells.iter().map(|c| self.parser.parse(c.trim(), style)).collect()
+    }
+
+    /// Build one table from a block: titles, headers, body, notes.
+    fn build(&self, block: &[GridRow], title: Vec<String>, member: Option<&str>, sheet: Option<&str>) -> Table {
+        let mut title = title;
+        let mut start = 0;
+        let width = block.iter().map(|r| r.cells.len()).max().unwrap_or(0);
+        let parsed: Vec<Vec<Value>> = block.iter().map(|r| self.parse_row(r)).collect();
+        // Title lines: leading rows with one text cell, in a table wider than one column.
+        while start < block.len() && width > 1 && block[start].filled() == 1 && !is_body_row(&parsed[start]) {
+            // ... unless the next row is the body: then it is a one-label header.
+            if start + 1 < block.len() && is_body_row(&parsed[start + 1]) && block[start + 1].filled() == 1 {
+                break;
+            }
+            if let Some(t) = first_text(&block[start]) {
+                title.push(t);
+            }
+            start += 1;
+        }
+        // Notes: trailing rows with one text cell.
+        let mut end = block.len();
+        let mut notes = Vec::new();
+        while end > start + 1 && width > 1 && block[end - 1].filled() == 1 && !is_body_row(&parsed[end - 1]) {
+            if let Some(t) = first_text(&block[end - 1]) {
+                notes.push(t);
+            }
+            end -= 1;
+        }
+        notes.reverse();
+        // Header rows: leading rows without body values.
+        let mut header_end = start;
+        while header_end < end && header_end - start < MAX_HEADER_ROWS && !is_body_row(&parsed[header_end]) {
+            header_end += 1;
+        }
+        if header_end == end {
+            // No body at all: the first row is the header, the rest are label rows.
+            header_end = (start + 1).min(end);
+        }
+        let header_rows = &block[start..header_end];
+        let body_rows = &block[header_end..end];
+
+        // Column number styles from the body's own evidence.
+        let styles: Vec<NumberStyle> = (0..width)
+            .map(|c| {
+                let texts = body_rows.iter().filter_map(|r| r.cells.get(c)).map(|s| s.trim());
+                match (self.style, infer_style(texts.clone())) {
+                    (Some(NumberStyle::DecimalComma), NumberStyle::DecimalPoint) if !has_point_evidence(texts) => {
+                        NumberStyle::DecimalComma
+                    }
+                    (_, s) => s,
+                }
+            })
+            .collect();
+
+        let mut hasher = Sha256::new();
+        hasher.update(b"export-check table\0");
+        for r in &block[start..end] {
+            for c in &r.cells {
+                hasher.update(c.as_bytes());
+                hasher.update([0x1f]);
+            }
+            hasher.update([0x1e]);
+        }
+
+        let header: Vec<Vec<Cell>> = header_rows
+            .iter()
+            .map(|r| {
+                r.cells
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| Cell {
+                        row: r.row,
+                        col: i as u32 + 1,
+                        line: r.line,
+                        text: t.trim().to_string(),
+                        value: if t.trim().is_empty() { Value::Empty } else { Value::Label },
+                    })
+                    .collect()
+            })
+            .collect();
+        let names = column_names(header_rows, width);
+        let columns: Vec<Column> = names
+            .into_iter()
+            .enumerate()
+            .map(|(i, name)| Column {
+                col: i as u32 + 1,
+                name,
+                kind: Kind::Unknown,
+            })
+            .collect();
+        let rows: Vec<Row> = body_rows.iter().map(|r| self.body_row(r, &styles)).collect();
+
+        let mut table = Table {
+            index: 0,
+            member: member.map(str::to_string),
+            sheet: sheet.map(str::to_string),
+            title,
+            notes,
+            header,
+            columns,
+            rows,
+            streamed_rows: 0,
+            digest: hasher.finalize().into(),
+        };
+        classify(&mut table, self.lexicon);
+        table
+    }
+
+    /// One body row, parsed with the column styles, its label from the leading text cells.
+    pub fn body_row(&self, r: &GridRow, styles: &[NumberStyle]) -> Row {
+        let cells: Vec<Cell> = r
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let text = t.trim();
+                let style = styles.get(i).copied().unwrap_or(NumberStyle::DecimalPoint);
+                Cell {
+                    row: r.row,
+                    col: i as u32 + 1,
+                    line: r.line,
+                    text: text.to_string(),
+                    value: self.parser.parse(text, style),
+                }
+            })
+            .collect();
+        let label = cells
+            .iter()
+            .take_while(|c| matches!(c.value, Value::Label | Value::Empty | Value::Year | Value::Band))
+            .filter(|c| !c.text.is_empty())
+            .map(|c| c.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" / ");
+        Row {
+            cells,
+            kind: Kind::Unknown,
+            label,
+        }
+    }
+
+    /// Column number styles for a block of body rows (used by streaming readers on a sample).
+    pub fn styles(&self, rows: &[GridRow]) -> Vec<NumberStyle> {
+        let width = rows.iter().map(|r| r.cells.len()).max().unwrap_or(0);
+        (0..width)
+            .map(|c| {
+                let texts = rows.iter().filter_map(|r| r.cells.get(c)).map(|s| s.trim());
+                match (self.style, infer_style(texts.clone())) {
+                    (Some(NumberStyle::DecimalComma), NumberStyle::DecimalPoint) if !has_point_evidence(texts) => {
+                        NumberStyle::DecimalComma
+                    }
+                    (_, s) => s,
+                }
+            })
+            .collect()
+    }
+}
+
+/// Whether texts show an unambiguous decimal point (`12.5` with one to two decimals and no comma).
+fn has_point_evidence<'a>(texts: impl Iterator<Item = &'a str>) -> bool {
+    texts.into_iter().any(|t| {
+        let t = t.trim().trim_end_matches('%').trim();
+        if let Some((a, b)) = t.split_once('.') {
+            !a.is_empty()
+                && a.chars().all(|c| c.is_ascii_digit() || c == '-')
+                && !b.is_empty()
+                && b.len() != 3
+                && b.chars().all(|c| c.is_ascii_digit())
+        } else {
+            false
+        }
+    })
+}
+
+/// Split rows into blocks at empty rows.
+fn split_blocks(rows: &[GridRow]) -> Vec<&[GridRow]> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    for (i, r) in rows.iter().enumerate() {
+        if r.is_blank() {
+            if let Some(s) = start.take() {
+                out.push(&rows[s..i]);
+            }
+        } else if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(s) = start {
+        out.push(&rows[s..]);
+    }
+    out
+}
+
+/// A row that holds body values: counts, suppressed cells, shares, estimates. Years and bands
+/// are label material (a header `Age;2019;2020` is not a body row).
+fn is_body_row(values: &[Value]) -> bool {
+    values.iter().any(|v| match v {
+        Value::Number(n) => {
+            let year_like = n.decimals == 0 && !n.percent && (1900.0..=2100.0).contains(&n.value) && n.value.fract() == 0.0;
+            !year_like
+        }
+        Value::CountShare { .. } | Value::Fraction { .. } | Value::Estimate { .. } | Value::Suppressed(_) => true,
+        _ => false,
+    })
+}
+
+fn first_text(r: &GridRow) -> Option<String> {
+    r.cells.iter().map(|c| c.trim()).find(|c| !c.is_empty()).map(str::to_string)
+}
+
+fn looks_like_note(texts: &[String]) -> bool {
+    texts.iter().any(|t| {
+        let l = t.to_lowercase();
+        ["note", "source", "kilde", "lähde", "källa", "bron", "quelle", "*", "footnote", "anm", "huom"]
+            .iter()
+            .any(|w| l.starts_with(w))
+    })
+}
+
+/// Column names from header rows: upper rows spread over the empty cells to their right (a
+/// spanning group header), rows joined with ` / `.
+fn column_names(header: &[GridRow], width: usize) -> Vec<String> {
+    let mut names = vec![Vec::<String>::new(); width];
+    let last = header.len().saturating_sub(1);
+    for (hi, r) in header.iter().enumerate() {
+        let mut carry: Option<String> = None;
+        for (c, name) in names.iter_mut().enumerate() {
+            let t = r.cells.get(c).map(|s| s.trim()).unwrap_or("");
+            if !t.is_empty() {
+                carry = Some(t.to_string());
+                name.push(t.to_string());
+            } else if hi < last && c > 0 {
+                if let Some(cv) = &carry {
+                    name.push(cv.clone());
+                }
+            }
+        }
+    }
+    names.into_iter().map(|parts| parts.join(" / ")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Rules;
+
+    fn grid(lines: &[&str]) -> Vec<GridRow> {
+        lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| GridRow {
+                row: i as u32 + 1,
+                line: Some(i as u32 + 1),
+                cells: if l.is_empty() { vec![] } else { l.split(';').map(str::to_string).collect() },
+            })
+            .collect()
+    }
+
+    fn build(lines: &[&str]) -> Vec<Table> {
+        let rules = Rules::default_rules();
+        let parser = CellParser::new(&rules);
+        let lexicon = Lexicon::new(&rules.vocabulary);
+        let b = Builder {
+            parser: &parser,
+            lexicon: &lexicon,
+            style: None,
+        };
+        b.tables(&grid(lines), None, None)
+    }
+
+    #[test]
+    fn title_header_body_notes() {
+        let t = build(&[
+            "Table 1. Deaths by region",
+            "Region;Deaths;Share (%)",
+            "North;120;60.0",
+            "South;80;40.0",
+            "Source: synthetic register",
+        ]);
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].title, vec!["Table 1. Deaths by region"]);
+        assert_eq!(t[0].header.len(), 1);
+        assert_eq!(t[0].rows.len(), 2);
+        assert_eq!(t[0].notes, vec!["Source: synthetic register"]);
+        assert_eq!(t[0].columns[1].name, "Deaths");
+        assert_eq!(t[0].rows[0].label, "North");
+        assert_eq!(t[0].rows[0].cells[1].row, 3);
+    }
+
+    #[test]
+    fn several_tables_separated_by_blank_lines() {
+        let t = build(&["A;n", "x1;10", "x2;12", "", "Table 2", "B;n", "y1;30", "", "Note: synthetic"]);
+        assert_eq!(t.len(), 2);
+        assert_eq!(t[0].index, 1);
+        assert_eq!(t[1].index, 2);
+        assert_eq!(t[1].title, vec!["Table 2"]);
+        assert_eq!(t[1].notes, vec!["Note: synthetic"]);
+        assert_eq!(t[1].rows[0].cells[1].row, 7);
+    }
+
+    #[test]
+    fn year_header_is_a_header_and_two_header_rows_join() {
+        let t = build(&["Age;2019;2020", "0-17;15;16", "18+;40;41"]);
+        assert_eq!(t[0].header.len(), 1);
+        assert_eq!(t[0].columns[2].name, "2020");
+        let t = build(&[";Male;;Female;", "Age;n;%;n;%", "0-17;15;20.0;16;21.0"]);
+        assert_eq!(t[0].header.len(), 2);
+        assert_eq!(t[0].columns[2].name, "Male / %");
+        assert_eq!(t[0].columns[3].name, "Female / n");
+    }
+
+    #[test]
+    fn header_split_from_body_by_a_blank_row_is_joined() {
+        let t = build(&["Region;Deaths", "", "North;120", "South;80"]);
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].columns[1].name, "Deaths");
+        assert_eq!(t[0].rows.len(), 2);
+    }
+
+    #[test]
+    fn digest_depends_on_content() {
+        let a = build(&["A;n", "x;10"]);
+        let b = build(&["A;n", "x;11"]);
+        assert_ne!(a[0].digest, b[0].digest);
+    }
+}

@@ -1,0 +1,158 @@
+//! The synthetic cases under `fixtures/cases/`: each file's verdict and the exact places of its
+//! findings, and a snapshot of each folder's text report.
+
+use std::path::{Path, PathBuf};
+
+use export_check::config::Rules;
+use export_check::engine::{check, Options};
+use export_check::finding::Verdict;
+use export_check::report::text::{render, Colour};
+use export_check::report::Report;
+
+fn case(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cases").join(rel)
+}
+
+fn report_with(rel: &str, rules: &Rules) -> Report {
+    check(&case(rel), rules, &Options::default()).expect("check runs")
+}
+
+fn report(rel: &str) -> Report {
+    report_with(rel, &Rules::default_rules())
+}
+
+/// `(rule, place)` of every finding of a single-file report, place as `B4` or the location text.
+fn findings(r: &Report) -> Vec<(String, String)> {
+    assert_eq!(r.files.len(), 1);
+    r.files[0]
+        .findings
+        .iter()
+        .map(|f| (f.rule.to_string(), f.location.cell.clone().unwrap_or_else(|| f.location.describe())))
+        .collect()
+}
+
+fn places(r: &Report, rule: &str) -> Vec<String> {
+    findings(r).into_iter().filter(|(id, _)| id == rule).map(|(_, p)| p).collect()
+}
+
+#[test]
+fn nordic_semicolon_table_flags_only_the_small_cell() {
+    let r = report("small-count/nordic_semicolon_small.csv");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(places(&r, "small-count"), vec!["B4"]);
+    let msg = &r.files[0].findings[0].message;
+    assert_eq!(msg, "count below 5 in column 'Antal', row 'Samsø'");
+}
+
+#[test]
+fn n_percent_cells_are_checked_by_their_n() {
+    let r = report("small-count/n_pct_small.csv");
+    assert_eq!(places(&r, "small-count"), vec!["B4", "C4"]);
+    assert!(r.files[0].findings[0].message.contains("n (%)"));
+}
+
+#[test]
+fn no_false_alarms_on_models_years_summaries_rounding_and_markers() {
+    for f in [
+        "small-count/model_coefficients.csv",
+        "small-count/counts_by_year.csv",
+        "small-count/wide_summary.csv",
+        "small-count/rounded_base5.csv",
+        "small-count/suppressed_markers.csv",
+        "small-count/index_column.csv",
+        "small-count/finnish_decimal_comma.csv",
+        "small-count/zero_cells.csv",
+        "encodings/utf8_bom_safe.csv",
+        "encodings/utf16be_safe.tsv",
+    ] {
+        let r = report(f);
+        assert_eq!(r.verdict, Verdict::Pass, "{f}: {:?}", findings(&r));
+    }
+}
+
+#[test]
+fn the_n_beside_a_mean_counts() {
+    let r = report("small-count/mean_over_three.csv");
+    assert_eq!(places(&r, "small-count"), vec!["B3"]);
+    let r = report("small-count/mean_n_in_header.csv");
+    assert_eq!(places(&r, "small-count"), vec!["B1"]);
+    assert!(r.files[0].findings[0].message.contains("header"));
+}
+
+#[test]
+fn zeros_fail_only_when_the_profile_says_so() {
+    let mut rules = Rules::default_rules();
+    rules.zero_is_unsafe = true;
+    let r = report_with("small-count/zero_cells.csv", &rules);
+    assert_eq!(places(&r, "small-count"), vec!["B2", "C4"]);
+}
+
+#[test]
+fn several_tables_in_one_file_are_numbered() {
+    let r = report("small-count/two_tables.txt");
+    let f = &r.files[0].findings;
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].location.table, Some(2));
+    assert_eq!(f[0].location.cell.as_deref(), Some("B9"));
+}
+
+#[test]
+fn fractions_are_checked() {
+    let r = report("small-count/fraction_small.csv");
+    assert_eq!(places(&r, "small-count"), vec!["B2"]);
+}
+
+#[test]
+fn utf16_tables_are_read() {
+    let r = report("encodings/utf16le_small.tsv");
+    assert_eq!(places(&r, "small-count"), vec!["B3"]);
+}
+
+#[test]
+fn data_sets_executables_junk_and_renamed_archives_fail() {
+    for f in [
+        "file-type/cohort.sas7bdat",
+        "file-type/tool.bin",
+        "file-type/junk.dat",
+        "file-type/renamed_archive.csv",
+    ] {
+        let r = report(f);
+        assert_eq!(r.verdict, Verdict::Fail, "{f}");
+        assert_eq!(places(&r, "file-type").len(), 1, "{f}: {:?}", findings(&r));
+    }
+    let r = report("file-type/renamed_archive.csv");
+    assert!(r.files[0].findings[0].message.contains("zip"), "{}", r.files[0].findings[0].message);
+}
+
+#[test]
+fn hidden_files_need_review() {
+    let r = report("file-type/.Rhistory");
+    assert_eq!(r.verdict, Verdict::Review, "{:?}", findings(&r));
+}
+
+#[test]
+fn messages_never_repeat_small_counts() {
+    let r = check(&case(""), &Rules::default_rules(), &Options::default()).unwrap();
+    for f in &r.files {
+        for x in &f.findings {
+            if x.rule == "small-count" {
+                assert!(
+                    !x.message.chars().any(|c| ('1'..='4').contains(&c)) || x.message.contains("below 5"),
+                    "{}: {}",
+                    f.path,
+                    x.message
+                );
+                let without_threshold = x.message.replace("below 5", "");
+                assert!(!without_threshold.chars().any(|c| ('1'..='4').contains(&c)), "{}: {}", f.path, x.message);
+            }
+        }
+    }
+}
+
+#[test]
+fn folder_snapshots() {
+    for folder in ["small-count", "encodings", "file-type"] {
+        let r = report(folder);
+        insta::assert_snapshot!(folder, render(&r, Colour::Never));
+    }
+}
