@@ -7,5 +7,6 @@
 
 pub mod config;
 pub mod decode;
+pub mod detect;
 pub mod model;
 pub mod table;
