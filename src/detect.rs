@@ -296,10 +296,13 @@ impl Name {
         exts.contains(&self.ext.as_str())
     }
 
-    /// The extension as written for messages: ".csv", ".rout.save", or "no extension".
+    /// The extension as written for messages: ".csv", ".Rout.save", or the whole name when it
+    /// has no extension ("makefile").
     fn shown_ext(&self) -> String {
         if self.lower.ends_with(".rout.save") {
             ".Rout.save".to_owned()
+        } else if self.ext.is_empty() {
+            self.lower.clone()
         } else {
             format!(".{}", self.ext)
         }
@@ -637,9 +640,11 @@ fn local_header_names(head: &[u8]) -> Vec<String> {
 }
 
 fn cfb_kind(name: &Name, head: &[u8]) -> (Format, Option<String>) {
+    // Directory entries hold the stream name in UTF-16LE, NUL-terminated.
     let has = |s: &str| {
-        let utf16: Vec<u8> = s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
-        contains(head, &utf16)
+        let mut entry: Vec<u8> = s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        entry.extend_from_slice(&[0, 0]);
+        contains(head, &entry)
     };
     if has("EncryptedPackage") {
         let note = format!(
@@ -651,43 +656,59 @@ fn cfb_kind(name: &Name, head: &[u8]) -> (Format, Option<String>) {
         );
         return (Format::UnknownBinary, Some(note));
     }
-    let format = if has("Workbook") || has("Book") {
-        Format::Xls
-    } else if has("WordDocument") {
-        Format::Doc
-    } else if has("PowerPoint Document") {
-        Format::Ppt
-    } else {
-        match name.claim() {
+    let streams = [
+        (Format::Doc, has("WordDocument")),
+        (Format::Ppt, has("PowerPoint Document")),
+        (Format::Xls, has("Workbook") || has("Book")),
+    ];
+    let claim = name.claim();
+    // The name's own format when its stream is there (a Word document may well contain the
+    // word "Book"); else the first stream found; else the name.
+    let format = streams
+        .iter()
+        .find(|(f, present)| *present && Some(*f) == claim)
+        .or_else(|| streams.iter().find(|(_, present)| *present))
+        .map(|(f, _)| *f)
+        .unwrap_or(match claim {
             Some(f @ (Format::Xls | Format::Doc | Format::Ppt)) => f,
             _ => Format::UnknownBinary,
-        }
-    };
+        });
     (format, None)
 }
 
 /// The head as text, if it is text: BOM or BOM-less UTF-16, or no NUL byte and at most 2 % other
 /// control bytes (tab, line feed, carriage return, form feed and escape do not count).
 fn text_view(head: &[u8]) -> Option<String> {
+    /// How much of the head is decoded for the content rules, which look near the start.
+    const VIEW: usize = 8 * 1024;
     if head.is_empty() {
         return Some(String::new());
     }
+    let is_control =
+        |c: u32| (c < 0x20 && !matches!(c, 0x09 | 0x0A | 0x0D | 0x0C | 0x1B)) || c == 0x7F;
     let encoding = decode::sniff_encoding(head);
     if encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE {
         let (text, _) = encoding.decode_with_bom_removal(head);
-        return Some(text.into_owned());
+        let chars = text.chars().count();
+        let control = text
+            .chars()
+            .filter(|&c| c == '\0' || c == '\u{FFFD}' || is_control(c as u32))
+            .count();
+        // A UTF-16 byte-order mark in front of binary data does not make it text.
+        if control * 50 > chars {
+            return None;
+        }
+        let view: String = text.chars().take(VIEW).collect();
+        return Some(view);
     }
     if head.contains(&0) {
         return None;
     }
-    let control = head
-        .iter()
-        .filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C | 0x1B)) || b == 0x7F)
-        .count();
+    let control = head.iter().filter(|&&b| is_control(u32::from(b))).count();
     if control * 50 > head.len() {
         return None;
     }
-    let (text, _) = encoding.decode_with_bom_removal(head);
+    let (text, _) = encoding.decode_with_bom_removal(&head[..head.len().min(VIEW)]);
     Some(text.into_owned())
 }
 
@@ -842,6 +863,7 @@ mod tests {
         let mut out = CFB_MAGIC.to_vec();
         out.resize(1024, 0);
         out.extend_from_slice(&utf16le(stream));
+        out.extend_from_slice(&[0, 0]);
         out.resize(2048, 0);
         out
     }
@@ -965,6 +987,21 @@ mod tests {
         let wrong = d("t.xls", &cfb_with("WordDocument"));
         assert_eq!(wrong.format, Format::Doc);
         assert!(wrong.mismatch.is_some());
+    }
+
+    #[test]
+    fn cfb_prefers_the_named_stream() {
+        let mut doc = cfb_with("Book");
+        doc.extend_from_slice(&utf16le("WordDocument\0"));
+        assert_eq!(fmt("t.doc", &doc), Format::Doc);
+        assert_eq!(fmt("t", &doc), Format::Doc);
+    }
+
+    #[test]
+    fn utf16_bom_before_binary_is_binary() {
+        let mut head = vec![0xFF, 0xFE];
+        head.extend([0u8, 0, 1, 0, 2, 0, 0, 0, 0x41, 0].repeat(100));
+        assert_eq!(fmt("x", &head), Format::UnknownBinary);
     }
 
     #[test]
