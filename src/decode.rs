@@ -401,6 +401,19 @@ mod tests {
     }
 
     #[test]
+    fn windows_1252_nordic_round_trips() {
+        for text in [
+            "Kunta;Lukumäärä\nHelsinki;5\nMäntsälä;3\nÄänekoski;12\n",
+            "Län;Antal\nSkåne län;14\nVästra Götalands län;9\nÖrebro län;4\n",
+            "Fylke;Antall\nTrøndelag;8\nMøre og Romsdal;6\n",
+        ] {
+            let (bytes, _, _) = WINDOWS_1252.encode(text);
+            let d = decode(&bytes).unwrap();
+            assert_eq!(d.text, text, "decoded as {}", d.encoding);
+        }
+    }
+
+    #[test]
     fn valid_utf8_is_never_guessed_otherwise() {
         // Mojibake-looking but valid UTF-8 stays UTF-8.
         let s = "KÃ¸benhavn;Ã…rhus\n";
