@@ -17,7 +17,10 @@ fn peak_rss_mib() -> Option<f64> {
 }
 
 fn main() {
-    let mb: u64 = std::env::var("EXPORT_CHECK_BENCH_MB").ok().and_then(|v| v.parse().ok()).unwrap_or(200);
+    let mb: u64 = std::env::var("EXPORT_CHECK_BENCH_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200);
     let dir = tempfile::tempdir().expect("temp dir");
     let rules = Rules::default_rules();
 
@@ -25,7 +28,11 @@ fn main() {
     let big = dir.path().join("big").join("extract.csv");
     fs::create_dir_all(big.parent().unwrap()).unwrap();
     let mut w = BufWriter::new(File::create(&big).unwrap());
-    writeln!(w, "region;age_group;sex;year;admissions;deaths;share_pct;mean_los").unwrap();
+    writeln!(
+        w,
+        "region;age_group;sex;year;admissions;deaths;share_pct;mean_los"
+    )
+    .unwrap();
     let mut written = 0u64;
     let mut i = 0u64;
     while written < mb * 1024 * 1024 {
@@ -71,7 +78,12 @@ fn main() {
     for f in 0..2000 {
         let mut s = String::from("Kommune;Antal;Andel (%)\n");
         for r in 0..40 {
-            s.push_str(&format!("K{r};{};{},{}\n", 10 + (f * 31 + r * 17) % 900, r % 50, r % 10));
+            s.push_str(&format!(
+                "K{r};{};{},{}\n",
+                10 + (f * 31 + r * 17) % 900,
+                r % 50,
+                r % 10
+            ));
         }
         fs::write(many.join(format!("t{f:04}.csv")), s).unwrap();
     }

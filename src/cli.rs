@@ -8,8 +8,10 @@ use clap::{Parser, ValueEnum};
 /// environment: small counts, back-calculation, micro-data, identifiers, data hidden in files.
 #[derive(Debug, Parser)]
 #[command(name = "export-check", version, about, long_about = None)]
-#[command(after_help = "Exit codes: 0 nothing blocks export (pass or review), 1 at least one blocking finding, \
-2 the check could not run.\nExamples:\n  export-check Results/\n  export-check --profile dk --format json -o report.json Results/\n  export-check --explain small-count")]
+#[command(
+    after_help = "Exit codes: 0 nothing blocks export (pass or review), 1 at least one blocking finding, \
+2 the check could not run.\nExamples:\n  export-check Results/\n  export-check --profile dk --format json -o report.json Results/\n  export-check --explain small-count"
+)]
 pub struct Cli {
     /// The folder to check (normally Results/); a single file is also accepted.
     #[arg(required_unless_present_any = ["list_rules", "explain"])]

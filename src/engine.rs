@@ -60,7 +60,12 @@ pub fn check(root: &Path, rules: &Rules, options: &Options) -> Result<Report, Ch
         jobs: options.jobs.unwrap_or(0),
         reason: e.to_string(),
     })?;
-    let files: Vec<FileReport> = pool.install(|| entries.par_iter().map(|e| check_entry(e, &shared)).collect());
+    let files: Vec<FileReport> = pool.install(|| {
+        entries
+            .par_iter()
+            .map(|e| check_entry(e, &shared))
+            .collect()
+    });
     Ok(Report::new(root, rules, files))
 }
 
@@ -128,12 +133,22 @@ fn check_entry(entry: &Entry, shared: &Shared<'_>) -> FileReport {
 }
 
 fn check_file(entry: &Entry, shared: &Shared<'_>, report: &mut FileReport) {
-    let unreadable_finding = |msg: String| Finding::new(unreadable::ID, Severity::Error, msg, Location::default(), basis(&[entry.rel.as_bytes()]));
+    let unreadable_finding = |msg: String| {
+        Finding::new(
+            unreadable::ID,
+            Severity::Error,
+            msg,
+            Location::default(),
+            basis(&[entry.rel.as_bytes()]),
+        )
+    };
     let mut file = match File::open(&entry.path) {
         Ok(f) => f,
         Err(e) => {
             report.format = "unknown".into();
-            report.findings.push(unreadable_finding(format!("cannot be opened: {e}")));
+            report
+                .findings
+                .push(unreadable_finding(format!("cannot be opened: {e}")));
             return;
         }
     };
@@ -158,11 +173,17 @@ fn check_file(entry: &Entry, shared: &Shared<'_>, report: &mut FileReport) {
         Ok(h) => report.sha256 = Some(h),
         Err(e) => {
             report.format = "unknown".into();
-            report.findings.push(unreadable_finding(format!("cannot be read: {e}")));
+            report
+                .findings
+                .push(unreadable_finding(format!("cannot be read: {e}")));
             return;
         }
     }
-    let name = entry.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = entry
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let detected = detect(&name, &head, None);
     let format = detected.format;
     report.format = format.name().to_string();
@@ -191,7 +212,11 @@ fn check_file(entry: &Entry, shared: &Shared<'_>, report: &mut FileReport) {
             report.findings.push(Finding::new(
                 file_type::ID,
                 Severity::Error,
-                format!("{} is not an approved file type in profile '{}'", format.describe(), shared.rules.profile),
+                format!(
+                    "{} is not an approved file type in profile '{}'",
+                    format.describe(),
+                    shared.rules.profile
+                ),
                 Location::default(),
                 content_basis,
             ));
@@ -232,7 +257,10 @@ fn check_file(entry: &Entry, shared: &Shared<'_>, report: &mut FileReport) {
     let doc = match result {
         Ok(Ok(doc)) => doc,
         Ok(Err(e)) => {
-            report.findings.push(unreadable_finding(format!("cannot be read as {}: {e}", format.describe())));
+            report.findings.push(unreadable_finding(format!(
+                "cannot be read as {}: {e}",
+                format.describe()
+            )));
             return;
         }
         Err(_) => {
@@ -249,7 +277,13 @@ fn check_file(entry: &Entry, shared: &Shared<'_>, report: &mut FileReport) {
         } else {
             Severity::Warning
         };
-        report.findings.push(Finding::new(notice.rule, severity, notice.message.clone(), notice.location.clone(), content_basis));
+        report.findings.push(Finding::new(
+            notice.rule,
+            severity,
+            notice.message.clone(),
+            notice.location.clone(),
+            content_basis,
+        ));
     }
     for table in &doc.tables {
         rules::check_table(table, &cx, &mut report.findings);

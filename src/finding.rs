@@ -87,7 +87,13 @@ pub struct Finding {
 
 impl Finding {
     /// A finding; `basis` is a digest of the content it is about (see [`basis`]).
-    pub fn new(rule: &'static str, severity: Severity, message: impl Into<String>, location: Location, basis: [u8; 32]) -> Self {
+    pub fn new(
+        rule: &'static str,
+        severity: Severity,
+        message: impl Into<String>,
+        location: Location,
+        basis: [u8; 32],
+    ) -> Self {
         Finding {
             id: String::new(),
             rule,
@@ -196,8 +202,14 @@ mod tests {
     fn verdicts_take_the_worst_unaccepted_finding() {
         assert_eq!(Verdict::of(&[]), Verdict::Pass);
         assert_eq!(Verdict::of(&[f(Severity::Info)]), Verdict::Pass);
-        assert_eq!(Verdict::of(&[f(Severity::Info), f(Severity::Warning)]), Verdict::Review);
-        assert_eq!(Verdict::of(&[f(Severity::Error), f(Severity::Warning)]), Verdict::Fail);
+        assert_eq!(
+            Verdict::of(&[f(Severity::Info), f(Severity::Warning)]),
+            Verdict::Review
+        );
+        assert_eq!(
+            Verdict::of(&[f(Severity::Error), f(Severity::Warning)]),
+            Verdict::Fail
+        );
         let mut accepted = f(Severity::Error);
         accepted.accepted = Some("reviewed".into());
         assert_eq!(Verdict::of(&[accepted]), Verdict::Pass);
@@ -214,7 +226,13 @@ mod tests {
         let mut c = f(Severity::Error);
         c.fingerprint("u.csv");
         assert_ne!(a.id, c.id);
-        let mut d = Finding::new("small-count", Severity::Error, "m", Location::line(3), basis(&[b"y"]));
+        let mut d = Finding::new(
+            "small-count",
+            Severity::Error,
+            "m",
+            Location::line(3),
+            basis(&[b"y"]),
+        );
         d.fingerprint("t.csv");
         assert_ne!(a.id, d.id);
     }

@@ -30,7 +30,13 @@ fn run(cli: &Cli) -> Result<u8> {
     if cli.list_rules {
         let width = REGISTRY.iter().map(|r| r.id.len()).max().unwrap_or(0);
         for r in REGISTRY {
-            writeln!(stdout, "{:width$}  {:7}  {}", r.id, r.severity.as_str(), r.summary)?;
+            writeln!(
+                stdout,
+                "{:width$}  {:7}  {}",
+                r.id,
+                r.severity.as_str(),
+                r.summary
+            )?;
         }
         return Ok(0);
     }
@@ -39,18 +45,31 @@ fn run(cli: &Cli) -> Result<u8> {
             let ids: Vec<&str> = REGISTRY.iter().map(|r| r.id).collect();
             bail!("unknown rule '{id}' (rules: {})", ids.join(", "));
         };
-        writeln!(stdout, "{} ({})\n\n{}", rule.id, rule.severity.as_str(), rule.documentation())?;
+        writeln!(
+            stdout,
+            "{} ({})\n\n{}",
+            rule.id,
+            rule.severity.as_str(),
+            rule.documentation()
+        )?;
         return Ok(0);
     }
     let Some(path) = &cli.path else {
         bail!("no PATH given");
     };
     if matches!(cli.format, Format::Sarif | Format::Html) {
-        bail!("the {:?} report format is not available in this version (use text or json)", cli.format);
+        bail!(
+            "the {:?} report format is not available in this version (use text or json)",
+            cli.format
+        );
     }
     let rules = Rules::load(&cli.profile, cli.rules.as_deref(), cli.threshold)?;
     if std::io::stderr().is_terminal() && !cli.quiet {
-        eprintln!("export-check: checking {} with profile {} ...", path.display(), rules.profile);
+        eprintln!(
+            "export-check: checking {} with profile {} ...",
+            path.display(),
+            rules.profile
+        );
     }
     let options = Options {
         jobs: cli.jobs.map(|j| j as usize),
@@ -75,7 +94,8 @@ fn run(cli: &Cli) -> Result<u8> {
     };
     match &cli.output {
         Some(out) => {
-            fs::write(out, rendered).with_context(|| format!("cannot write the report to {}", out.display()))?;
+            fs::write(out, rendered)
+                .with_context(|| format!("cannot write the report to {}", out.display()))?;
             eprintln!("{verdict_line}");
         }
         None => {

@@ -291,7 +291,9 @@ impl Table {
     /// A readable name for a column in messages: its header, or its letter.
     pub fn column_label(&self, col: u32) -> String {
         match self.column(col) {
-            Some(c) if !c.name.trim().is_empty() => format!("'{}'", crate::finding::safe_label(c.name.trim())),
+            Some(c) if !c.name.trim().is_empty() => {
+                format!("'{}'", crate::finding::safe_label(c.name.trim()))
+            }
             _ => format!("column {}", column_letters(col)),
         }
     }

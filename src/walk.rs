@@ -33,7 +33,10 @@ pub struct Entry {
 /// Walk `root`: a folder (every entry below it) or a single file.
 pub fn walk(root: &Path) -> Vec<Entry> {
     let mut out = Vec::new();
-    let walker = WalkDir::new(root).follow_links(false).follow_root_links(true).min_depth(0);
+    let walker = WalkDir::new(root)
+        .follow_links(false)
+        .follow_root_links(true)
+        .min_depth(0);
     for item in walker {
         match item {
             Ok(e) => {
@@ -57,7 +60,10 @@ pub fn walk(root: &Path) -> Vec<Entry> {
                 });
             }
             Err(err) => {
-                let path = err.path().map(Path::to_path_buf).unwrap_or_else(|| root.to_path_buf());
+                let path = err
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| root.to_path_buf());
                 let rel = relative(root, &path);
                 let reason = match err.io_error() {
                     Some(io) => io.to_string(),
@@ -81,7 +87,10 @@ fn relative(root: &Path, path: &Path) -> String {
     let rel = match path.strip_prefix(root) {
         Ok(r) if !r.as_os_str().is_empty() => r.to_path_buf(),
         // The root itself is a file: name it by its file name.
-        _ => path.file_name().map(PathBuf::from).unwrap_or_else(|| path.to_path_buf()),
+        _ => path
+            .file_name()
+            .map(PathBuf::from)
+            .unwrap_or_else(|| path.to_path_buf()),
     };
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
@@ -90,7 +99,8 @@ fn relative(root: &Path, path: &Path) -> String {
 }
 
 fn is_hidden(rel: &str) -> bool {
-    rel.split('/').any(|part| part.starts_with('.') && part != "." && part != "..")
+    rel.split('/')
+        .any(|part| part.starts_with('.') && part != "." && part != "..")
 }
 
 #[cfg(unix)]
@@ -136,7 +146,17 @@ mod tests {
         let entries = walk(root);
         let rels: Vec<&str> = entries.iter().map(|e| e.rel.as_str()).collect();
         #[cfg(unix)]
-        assert_eq!(rels, vec![".DS_Store", "a.csv", "b/.hidden/x.csv", "b/loop", "b/z.txt", "link.csv"]);
+        assert_eq!(
+            rels,
+            vec![
+                ".DS_Store",
+                "a.csv",
+                "b/.hidden/x.csv",
+                "b/loop",
+                "b/z.txt",
+                "link.csv"
+            ]
+        );
         assert!(entries[0].hidden);
         assert!(!entries[1].hidden);
         assert!(entries[2].hidden);

@@ -10,7 +10,9 @@ use export_check::report::text::{render, Colour};
 use export_check::report::Report;
 
 fn case(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cases").join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/cases")
+        .join(rel)
 }
 
 fn report_with(rel: &str, rules: &Rules) -> Report {
@@ -27,12 +29,24 @@ fn findings(r: &Report) -> Vec<(String, String)> {
     r.files[0]
         .findings
         .iter()
-        .map(|f| (f.rule.to_string(), f.location.cell.clone().unwrap_or_else(|| f.location.describe())))
+        .map(|f| {
+            (
+                f.rule.to_string(),
+                f.location
+                    .cell
+                    .clone()
+                    .unwrap_or_else(|| f.location.describe()),
+            )
+        })
         .collect()
 }
 
 fn places(r: &Report, rule: &str) -> Vec<String> {
-    findings(r).into_iter().filter(|(id, _)| id == rule).map(|(_, p)| p).collect()
+    findings(r)
+        .into_iter()
+        .filter(|(id, _)| id == rule)
+        .map(|(_, p)| p)
+        .collect()
 }
 
 #[test]
@@ -121,7 +135,11 @@ fn data_sets_executables_junk_and_renamed_archives_fail() {
         assert_eq!(places(&r, "file-type").len(), 1, "{f}: {:?}", findings(&r));
     }
     let r = report("file-type/renamed_archive.csv");
-    assert!(r.files[0].findings[0].message.contains("zip"), "{}", r.files[0].findings[0].message);
+    assert!(
+        r.files[0].findings[0].message.contains("zip"),
+        "{}",
+        r.files[0].findings[0].message
+    );
 }
 
 #[test]
@@ -137,13 +155,19 @@ fn messages_never_repeat_small_counts() {
         for x in &f.findings {
             if x.rule == "small-count" {
                 assert!(
-                    !x.message.chars().any(|c| ('1'..='4').contains(&c)) || x.message.contains("below 5"),
+                    !x.message.chars().any(|c| ('1'..='4').contains(&c))
+                        || x.message.contains("below 5"),
                     "{}: {}",
                     f.path,
                     x.message
                 );
                 let without_threshold = x.message.replace("below 5", "");
-                assert!(!without_threshold.chars().any(|c| ('1'..='4').contains(&c)), "{}: {}", f.path, x.message);
+                assert!(
+                    !without_threshold.chars().any(|c| ('1'..='4').contains(&c)),
+                    "{}: {}",
+                    f.path,
+                    x.message
+                );
             }
         }
     }

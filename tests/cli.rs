@@ -70,7 +70,9 @@ fn json_report_follows_the_contract() {
             assert!(f.get(key).is_some(), "file lacks {key}");
         }
         for x in f["findings"].as_array().unwrap() {
-            for key in ["id", "rule", "severity", "message", "location", "related", "accepted"] {
+            for key in [
+                "id", "rule", "severity", "message", "location", "related", "accepted",
+            ] {
                 assert!(x.get(key).is_some(), "finding lacks {key}");
             }
             for key in ["member", "sheet", "table", "row", "column", "cell", "line"] {
@@ -125,7 +127,11 @@ fn review_exits_0_unless_warnings_are_denied() {
 fn exit_2_when_the_check_cannot_run() {
     let missing = run(&["no/such/folder"]);
     assert_eq!(missing.status.code(), Some(2));
-    assert!(stderr(&missing).contains("no such file or folder"), "{}", stderr(&missing));
+    assert!(
+        stderr(&missing).contains("no such file or folder"),
+        "{}",
+        stderr(&missing)
+    );
 
     let profile = run(&["--profile", "xx", "fixtures/demo/Results"]);
     assert_eq!(profile.status.code(), Some(2));
@@ -164,7 +170,13 @@ fn quiet_prints_only_the_verdict_line() {
 fn output_file_gets_the_report_and_stderr_the_verdict() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("report.json");
-    let o = run(&["-f", "json", "-o", out.to_str().unwrap(), "fixtures/demo/Results"]);
+    let o = run(&[
+        "-f",
+        "json",
+        "-o",
+        out.to_str().unwrap(),
+        "fixtures/demo/Results",
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(o.stdout.is_empty());
     assert!(stderr(&o).contains("export-check: fail"));
@@ -192,7 +204,13 @@ fn list_rules_and_explain() {
     let o = run(&["--explain", "small-count"]);
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);
-    for section in ["## What it does", "## Why is this bad?", "## Example", "## Options", "## References"] {
+    for section in [
+        "## What it does",
+        "## Why is this bad?",
+        "## Example",
+        "## Options",
+        "## References",
+    ] {
         assert!(out.contains(section), "{out}");
     }
 }
@@ -217,7 +235,10 @@ fn listing(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .unwrap()
         .map(|e| {
             let e = e.unwrap();
-            (e.file_name().to_string_lossy().into_owned(), fs::read(e.path()).unwrap())
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                fs::read(e.path()).unwrap(),
+            )
         })
         .collect();
     v.sort();

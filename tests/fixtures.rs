@@ -11,8 +11,8 @@ fn root() -> PathBuf {
 
 /// The 32-byte magic number at the start of every SAS7BDAT file.
 const SAS7BDAT_MAGIC: [u8; 32] = [
-    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xc2, 0xea, 0x81, 0x60, 0xb3, 0x14, 0x11,
-    0xcf, 0xbd, 0x92, 0x08, 0x00, 0x09, 0xc7, 0x31, 0x8c, 0x18, 0x1f, 0x10, 0x11,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xc2, 0xea, 0x81, 0x60,
+    0xb3, 0x14, 0x11, 0xcf, 0xbd, 0x92, 0x08, 0x00, 0x09, 0xc7, 0x31, 0x8c, 0x18, 0x1f, 0x10, 0x11,
 ];
 
 /// A stand-in SAS data set: the magic, a header page of zeros with a made-up data set name.
@@ -83,7 +83,11 @@ fn crc32(data: &[u8]) -> u32 {
     for &byte in data {
         crc ^= u32::from(byte);
         for _ in 0..8 {
-            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -131,7 +135,11 @@ fn generated_fixtures_are_committed_and_current() {
             fs::create_dir_all(path.parent().unwrap()).unwrap();
             fs::write(&path, &bytes).unwrap();
         }
-        let on_disk = fs::read(&path).unwrap_or_else(|e| panic!("{rel}: {e}; regenerate with EXPORT_CHECK_REGENERATE=1"));
-        assert_eq!(on_disk, bytes, "{rel} differs from its generator; regenerate with EXPORT_CHECK_REGENERATE=1");
+        let on_disk = fs::read(&path)
+            .unwrap_or_else(|e| panic!("{rel}: {e}; regenerate with EXPORT_CHECK_REGENERATE=1"));
+        assert_eq!(
+            on_disk, bytes,
+            "{rel} differs from its generator; regenerate with EXPORT_CHECK_REGENERATE=1"
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! Delimited text tables: CSV, TSV, `;`-separated Nordic exports, `|` tables, and text files that
 //! turn out to be tables. The dialect is sniffed; blank lines split tables; large files stream.
 
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 
 use crate::model::Row;
 use crate::read::ReadError;
@@ -23,25 +23,22 @@ const SNIFF_LINES: usize = 200;
 /// Guess the delimiter from a sample of the text: the candidate that gives the most consistent
 /// field count above one, outside quotes. `None` if no candidate makes a table.
 pub fn sniff(sample: &str) -> Option<Dialect> {
-    let sample: String = sample.lines().take(SNIFF_LINES).collect::<Vec<_>>().join("\n");
+    let sample: String = sample
+        .lines()
+        .take(SNIFF_LINES)
+        .collect::<Vec<_>>()
+        .join("\n");
     let mut best: Option<(f64, usize, u8)> = None;
     for &d in &CANDIDATES {
-        let mut rdr = csv::ReaderBuilder::new()
-            .delimiter(d)
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(sample.as_bytes());
-        let mut counts: Vec<usize> = Vec::new();
-        for rec in rdr.records() {
-            match rec {
-                Ok(r) => {
-                    if r.iter().any(|f| !f.trim().is_empty()) {
-                        counts.push(r.len());
-                    }
-                }
-                Err(_) => break,
-            }
-        }
+        let dialect = Dialect {
+            delimiter: d,
+            quote: b'"',
+        };
+        let counts: Vec<usize> = Records::new(sample.as_bytes(), dialect)
+            .filter_map(Result::ok)
+            .filter(|r| r.cells.iter().any(|f| !f.trim().is_empty()))
+            .map(|r| r.cells.len())
+            .collect();
         if counts.is_empty() {
             continue;
         }
@@ -50,7 +47,11 @@ pub fn sniff(sample: &str) -> Option<Dialect> {
             *freq.entry(*c).or_default() += 1;
         }
         // The most common field count above one (ties: the wider).
-        let Some((&mode, &n)) = freq.iter().filter(|(c, _)| **c > 1).max_by_key(|(c, n)| (**n, **c)) else {
+        let Some((&mode, &n)) = freq
+            .iter()
+            .filter(|(c, _)| **c > 1)
+            .max_by_key(|(c, n)| (**n, **c))
+        else {
             continue;
         };
         let consistency = n as f64 / counts.len() as f64;
@@ -83,42 +84,41 @@ pub fn style_hint(d: Dialect) -> Option<NumberStyle> {
     }
 }
 
-/// Records of a delimited text with their row and line numbers; blank lines become blank rows
-/// (they separate tables). A spreadsheet shows each record as a row, so the row number counts
-/// blank lines too.
+/// Records of a delimited text with their row and line numbers, parsed line by line (quoted
+/// fields may span lines; `""` is a quote inside quotes). Blank lines become blank rows: they
+/// separate tables, and a spreadsheet shows them as rows, so row numbers count them.
 pub struct Records<R: Read> {
-    inner: csv::Reader<R>,
-    record: csv::StringRecord,
-    next_line: u64,
+    input: BufReader<R>,
+    dialect: Dialect,
+    buf: String,
+    line: u32,
     row: u32,
-    pending_blank: u64,
-    stash: Option<GridRow>,
     finished: bool,
 }
 
 impl<R: Read> Records<R> {
     pub fn new(input: R, d: Dialect) -> Self {
-        let inner = csv::ReaderBuilder::new()
-            .delimiter(d.delimiter)
-            .quote(d.quote)
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(input);
         Records {
-            inner,
-            record: csv::StringRecord::new(),
-            next_line: 1,
+            input: BufReader::with_capacity(256 * 1024, input),
+            dialect: d,
+            buf: String::new(),
+            line: 0,
             row: 0,
-            pending_blank: 0,
-            stash: None,
             finished: false,
         }
     }
 
-    fn emit(&mut self, mut g: GridRow) -> GridRow {
-        self.row = self.row.saturating_add(1);
-        g.row = self.row;
-        g
+    /// Read the next physical line into `buf` without its line end; false at the end.
+    fn read_line(&mut self) -> Result<bool, ReadError> {
+        self.buf.clear();
+        if self.input.read_line(&mut self.buf)? == 0 {
+            return Ok(false);
+        }
+        self.line = self.line.saturating_add(1);
+        while self.buf.ends_with('\n') || self.buf.ends_with('\r') {
+            self.buf.pop();
+        }
+        Ok(true)
     }
 }
 
@@ -126,44 +126,76 @@ impl<R: Read> Iterator for Records<R> {
     type Item = Result<GridRow, ReadError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.pending_blank > 0 {
-            self.pending_blank -= 1;
-            return Some(Ok(self.emit(GridRow::default())));
-        }
-        if let Some(g) = self.stash.take() {
-            return Some(Ok(self.emit(g)));
-        }
         if self.finished {
             return None;
         }
-        match self.inner.read_record(&mut self.record) {
-            Ok(true) => {
-                let line = self.record.position().map(|p| p.line()).unwrap_or(self.next_line);
-                let newlines: u64 = self.record.iter().map(|f| f.matches('\n').count() as u64).sum();
-                let gap = line.saturating_sub(self.next_line);
-                self.next_line = line + newlines + 1;
-                let grid = GridRow {
-                    row: 0,
-                    line: Some(line.min(u64::from(u32::MAX)) as u32),
-                    cells: self.record.iter().map(str::to_string).collect(),
-                };
-                if gap > 0 {
-                    // Blank lines the parser skipped: emit them first, then this record.
-                    self.pending_blank = gap - 1;
-                    self.stash = Some(grid);
-                    return Some(Ok(self.emit(GridRow::default())));
-                }
-                Some(Ok(self.emit(grid)))
-            }
+        match self.read_line() {
+            Ok(true) => {}
             Ok(false) => {
                 self.finished = true;
-                None
+                return None;
             }
             Err(e) => {
                 self.finished = true;
-                Some(Err(ReadError::Parse(format!("delimited text: {e}"))))
+                return Some(Err(e));
             }
         }
+        let start_line = self.line;
+        self.row = self.row.saturating_add(1);
+        if self.buf.trim().is_empty() {
+            return Some(Ok(GridRow {
+                row: self.row,
+                line: Some(start_line),
+                cells: Vec::new(),
+            }));
+        }
+        let delim = char::from(self.dialect.delimiter);
+        let quote = char::from(self.dialect.quote);
+        let mut cells = Vec::new();
+        let mut field = String::new();
+        let mut in_quotes = false;
+        loop {
+            let mut chars = self.buf.chars().peekable();
+            while let Some(ch) = chars.next() {
+                if in_quotes {
+                    if ch == quote {
+                        if chars.peek() == Some(&quote) {
+                            field.push(quote);
+                            chars.next();
+                        } else {
+                            in_quotes = false;
+                        }
+                    } else {
+                        field.push(ch);
+                    }
+                } else if ch == delim {
+                    cells.push(std::mem::take(&mut field));
+                } else if ch == quote && field.trim().is_empty() {
+                    field.clear();
+                    in_quotes = true;
+                } else {
+                    field.push(ch);
+                }
+            }
+            if !in_quotes {
+                break;
+            }
+            // A quoted field goes on over the line end.
+            match self.read_line() {
+                Ok(true) => field.push('\n'),
+                Ok(false) => break,
+                Err(e) => {
+                    self.finished = true;
+                    return Some(Err(e));
+                }
+            }
+        }
+        cells.push(field);
+        Some(Ok(GridRow {
+            row: self.row,
+            line: Some(start_line),
+            cells,
+        }))
     }
 }
 
@@ -208,4 +240,64 @@ pub fn stream<R: Read>(
     }
     last.streamed_rows = streamed;
     Ok(tables)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines_rows(text: &str, d: u8) -> Vec<(u32, Option<u32>, usize)> {
+        grid(
+            text,
+            Dialect {
+                delimiter: d,
+                quote: b'"',
+            },
+        )
+        .unwrap()
+        .iter()
+        .map(|g| (g.row, g.line, g.cells.len()))
+        .collect()
+    }
+
+    #[test]
+    fn rows_and_lines_count_blank_lines_and_crlf() {
+        assert_eq!(
+            lines_rows("a,b\r\n1,2\r\n3,4\r\n", b','),
+            vec![(1, Some(1), 2), (2, Some(2), 2), (3, Some(3), 2)]
+        );
+        assert_eq!(
+            lines_rows("a,b\n\n\n1,2\n3,4\n", b','),
+            vec![
+                (1, Some(1), 2),
+                (2, Some(2), 0),
+                (3, Some(3), 0),
+                (4, Some(4), 2),
+                (5, Some(5), 2)
+            ]
+        );
+        // A quoted field over two lines is one row; the next row starts two lines on.
+        assert_eq!(
+            lines_rows("a,b\n\"x\ny\",2\n3,4\n", b','),
+            vec![(1, Some(1), 2), (2, Some(2), 2), (3, Some(4), 2)]
+        );
+    }
+
+    #[test]
+    fn sniffs_delimiters() {
+        let d = |s: &str| sniff(s).map(|d| d.delimiter as char);
+        assert_eq!(d("a;b;c\n1;2,5;3\n4;5;6\n"), Some(';'));
+        assert_eq!(d("a,b,c\n1,2,3\n4,5,6\n"), Some(','));
+        assert_eq!(d("a\tb\n1\t2\n"), Some('\t'));
+        assert_eq!(d("a|b|c\n1|2|3\n"), Some('|'));
+        assert_eq!(
+            d("Title line\nKommune;Antal\nAarhus;1.204\nOdder;758\nNote: x\n"),
+            Some(';')
+        );
+        assert_eq!(
+            d("This is prose.\nIt has no table in it.\nNone at all.\n"),
+            None
+        );
+        assert_eq!(d("\"a,b\";c\n\"1,2\";3\n\"4,5\";6\n"), Some(';'));
+    }
 }

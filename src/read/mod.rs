@@ -137,7 +137,11 @@ fn text_document(text: &str) -> Document {
     Document {
         texts: vec![Text {
             member: None,
-            lines: text.lines().enumerate().map(|(i, l)| (i as u32 + 1, l.to_string())).collect(),
+            lines: text
+                .lines()
+                .enumerate()
+                .map(|(i, l)| (i as u32 + 1, l.to_string()))
+                .collect(),
         }],
         ..Document::default()
     }

@@ -93,7 +93,12 @@ impl Report {
                 }
             }
         }
-        self.verdict = self.files.iter().map(|f| f.verdict).max().unwrap_or(Verdict::Pass);
+        self.verdict = self
+            .files
+            .iter()
+            .map(|f| f.verdict)
+            .max()
+            .unwrap_or(Verdict::Pass);
         self.summary = s;
     }
 

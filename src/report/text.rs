@@ -48,7 +48,11 @@ pub fn render(report: &Report, colour: Colour) -> String {
         );
         for x in &f.findings {
             let place = x.location.describe();
-            let place = if place.is_empty() { String::new() } else { format!("{place}: ") };
+            let place = if place.is_empty() {
+                String::new()
+            } else {
+                format!("{place}: ")
+            };
             let accepted = match &x.accepted {
                 Some(reason) => format!(" [accepted: {reason}]"),
                 None => String::new(),
@@ -69,6 +73,10 @@ pub fn render(report: &Report, colour: Colour) -> String {
         out.push('\n');
     }
     let line = report.verdict_line();
-    let _ = writeln!(out, "{}", paint(colour, verdict_code(report.verdict), &line));
+    let _ = writeln!(
+        out,
+        "{}",
+        paint(colour, verdict_code(report.verdict), &line)
+    );
     out
 }

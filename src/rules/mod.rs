@@ -30,7 +30,9 @@ impl RuleInfo {
     pub fn documentation(&self) -> String {
         let mut out = String::new();
         for line in self.source.lines() {
-            let Some(rest) = line.strip_prefix("//!") else { break };
+            let Some(rest) = line.strip_prefix("//!") else {
+                break;
+            };
             out.push_str(rest.strip_prefix(' ').unwrap_or(rest));
             out.push('\n');
         }
@@ -86,7 +88,13 @@ pub fn check_table(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
 
 /// Rules that look at one row at a time, for rows of a large table that are streamed past and
 /// not kept. `state` carries per-table counters between rows.
-pub fn check_streamed_row(table: &Table, row: &Row, cx: &Context<'_>, state: &mut StreamState, out: &mut Vec<Finding>) {
+pub fn check_streamed_row(
+    table: &Table,
+    row: &Row,
+    cx: &Context<'_>,
+    state: &mut StreamState,
+    out: &mut Vec<Finding>,
+) {
     small_count::check_row(table, row, cx, &mut state.small_count, out);
 }
 
@@ -111,7 +119,13 @@ mod tests {
     fn every_rule_is_documented_in_all_sections() {
         for r in REGISTRY {
             let doc = r.documentation();
-            for section in ["## What it does", "## Why is this bad?", "## Example", "## Options", "## References"] {
+            for section in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## Options",
+                "## References",
+            ] {
                 assert!(doc.contains(section), "rule {} lacks '{section}'", r.id);
             }
             assert!(!r.summary.is_empty());
@@ -123,7 +137,11 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for r in REGISTRY {
             assert!(seen.insert(r.id), "{} twice", r.id);
-            assert!(r.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", r.id);
+            assert!(
+                r.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{}",
+                r.id
+            );
         }
     }
 

@@ -36,7 +36,8 @@ use crate::model::{Cell, Kind, Location, Row, Table, Value};
 use crate::rules::{Context, MAX_LISTED_PER_TABLE};
 
 pub const ID: &str = "small-count";
-pub const SUMMARY: &str = "a count (or the n behind a mean, median, percentage or rate) from 1 to threshold-1";
+pub const SUMMARY: &str =
+    "a count (or the n behind a mean, median, percentage or rate) from 1 to threshold-1";
 
 /// Counts the findings of one table, so that a large table lists a bounded number.
 #[derive(Debug, Default)]
@@ -86,21 +87,37 @@ pub fn is_small(n: i64, cx: &Context<'_>) -> bool {
 /// The whole number a count cell shows, if any: `17`, `17.0` in a count column.
 fn count_of(value: &Value) -> Option<i64> {
     match value {
-        Value::Number(n) if !n.percent && n.value.fract() == 0.0 && n.value.abs() < 9.0e15 => Some(n.value as i64),
+        Value::Number(n) if !n.percent && n.value.fract() == 0.0 && n.value.abs() < 9.0e15 => {
+            Some(n.value as i64)
+        }
         _ => None,
     }
 }
 
 /// Check the cells of one row.
-pub fn check_row(table: &Table, row: &Row, cx: &Context<'_>, state: &mut TableState, out: &mut Vec<Finding>) {
+pub fn check_row(
+    table: &Table,
+    row: &Row,
+    cx: &Context<'_>,
+    state: &mut TableState,
+    out: &mut Vec<Finding>,
+) {
     let t = cx.rules.min_count;
     for cell in &row.cells {
         let kind = table.cell_kind(row, cell);
         let what = match (&cell.value, kind) {
             (Value::CountShare { count, .. }, Kind::Count | Kind::Percent | Kind::Unknown) => {
-                count_of(count).filter(|n| is_small(*n, cx)).map(|_| "an n (%) cell of")
+                count_of(count)
+                    .filter(|n| is_small(*n, cx))
+                    .map(|_| "an n (%) cell of")
             }
-            (Value::Fraction { numerator, denominator }, Kind::Count | Kind::Percent | Kind::Unknown) => {
+            (
+                Value::Fraction {
+                    numerator,
+                    denominator,
+                },
+                Kind::Count | Kind::Percent | Kind::Unknown,
+            ) => {
                 if is_small(*numerator, cx) || is_small(*denominator, cx) {
                     Some("a fraction in")
                 } else {
@@ -144,14 +161,25 @@ pub fn check_labels(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
     for header_row in &table.header {
         for cell in header_row {
             if small_group_size(&cell.text, cx) {
-                out.push(finding(table, cell, format!("group size below {t} in the header of column {}", table.column_label(cell.col))));
+                out.push(finding(
+                    table,
+                    cell,
+                    format!(
+                        "group size below {t} in the header of column {}",
+                        table.column_label(cell.col)
+                    ),
+                ));
             }
         }
     }
     for row in &table.rows {
         for cell in &row.cells {
             if matches!(cell.value, Value::Label) && small_group_size(&cell.text, cx) {
-                out.push(finding(table, cell, format!("group size below {t} in a row label")));
+                out.push(finding(
+                    table,
+                    cell,
+                    format!("group size below {t} in a row label"),
+                ));
             }
         }
     }

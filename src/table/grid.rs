@@ -42,7 +42,12 @@ const MAX_HEADER_ROWS: usize = 4;
 
 impl Builder<'_> {
     /// Split a grid into tables. `member` and `sheet` are copied into each table.
-    pub fn tables(&self, rows: &[GridRow], member: Option<&str>, sheet: Option<&str>) -> Vec<Table> {
+    pub fn tables(
+        &self,
+        rows: &[GridRow],
+        member: Option<&str>,
+        sheet: Option<&str>,
+    ) -> Vec<Table> {
         let blocks = split_blocks(rows);
         let mut tables: Vec<Table> = Vec::new();
         let mut pending_title: Vec<String> = Vec::new();
@@ -96,19 +101,35 @@ impl Builder<'_> {
 
     fn parse_row(&self, r: &GridRow) -> Vec<Value> {
         let style = self.style.unwrap_or(NumberStyle::DecimalPoint);
-        r.cells.iter().map(|c| self.parser.parse(c.trim(), style)).collect()
+        r.cells
+            .iter()
+            .map(|c| self.parser.parse(c.trim(), style))
+            .collect()
     }
 
     /// Build one table from a block: titles, headers, body, notes.
-    fn build(&self, block: &[GridRow], title: Vec<String>, member: Option<&str>, sheet: Option<&str>) -> Table {
+    fn build(
+        &self,
+        block: &[GridRow],
+        title: Vec<String>,
+        member: Option<&str>,
+        sheet: Option<&str>,
+    ) -> Table {
         let mut title = title;
         let mut start = 0;
         let width = block.iter().map(|r| r.cells.len()).max().unwrap_or(0);
         let parsed: Vec<Vec<Value>> = block.iter().map(|r| self.parse_row(r)).collect();
         // Title lines: leading rows with one text cell, in a table wider than one column.
-        while start < block.len() && width > 1 && block[start].filled() == 1 && !is_body_row(&parsed[start]) {
+        while start < block.len()
+            && width > 1
+            && block[start].filled() == 1
+            && !is_body_row(&parsed[start])
+        {
             // ... unless the next row is the body: then it is a one-label header.
-            if start + 1 < block.len() && is_body_row(&parsed[start + 1]) && block[start + 1].filled() == 1 {
+            if start + 1 < block.len()
+                && is_body_row(&parsed[start + 1])
+                && block[start + 1].filled() == 1
+            {
                 break;
             }
             if let Some(t) = first_text(&block[start]) {
@@ -119,7 +140,11 @@ impl Builder<'_> {
         // Notes: trailing rows with one text cell.
         let mut end = block.len();
         let mut notes = Vec::new();
-        while end > start + 1 && width > 1 && block[end - 1].filled() == 1 && !is_body_row(&parsed[end - 1]) {
+        while end > start + 1
+            && width > 1
+            && block[end - 1].filled() == 1
+            && !is_body_row(&parsed[end - 1])
+        {
             if let Some(t) = first_text(&block[end - 1]) {
                 notes.push(t);
             }
@@ -128,7 +153,10 @@ impl Builder<'_> {
         notes.reverse();
         // Header rows: leading rows without body values.
         let mut header_end = start;
-        while header_end < end && header_end - start < MAX_HEADER_ROWS && !is_body_row(&parsed[header_end]) {
+        while header_end < end
+            && header_end - start < MAX_HEADER_ROWS
+            && !is_body_row(&parsed[header_end])
+        {
             header_end += 1;
         }
         if header_end == end {
@@ -141,9 +169,14 @@ impl Builder<'_> {
         // Column number styles from the body's own evidence.
         let styles: Vec<NumberStyle> = (0..width)
             .map(|c| {
-                let texts = body_rows.iter().filter_map(|r| r.cells.get(c)).map(|s| s.trim());
+                let texts = body_rows
+                    .iter()
+                    .filter_map(|r| r.cells.get(c))
+                    .map(|s| s.trim());
                 match (self.style, infer_style(texts.clone())) {
-                    (Some(NumberStyle::DecimalComma), NumberStyle::DecimalPoint) if !has_point_evidence(texts) => {
+                    (Some(NumberStyle::DecimalComma), NumberStyle::DecimalPoint)
+                        if !has_point_evidence(texts) =>
+                    {
                         NumberStyle::DecimalComma
                     }
                     (_, s) => s,
@@ -172,7 +205,11 @@ impl Builder<'_> {
                         col: i as u32 + 1,
                         line: r.line,
                         text: t.trim().to_string(),
-                        value: if t.trim().is_empty() { Value::Empty } else { Value::Label },
+                        value: if t.trim().is_empty() {
+                            Value::Empty
+                        } else {
+                            Value::Label
+                        },
                     })
                     .collect()
             })
@@ -187,7 +224,10 @@ impl Builder<'_> {
                 kind: Kind::Unknown,
             })
             .collect();
-        let rows: Vec<Row> = body_rows.iter().map(|r| self.body_row(r, &styles)).collect();
+        let rows: Vec<Row> = body_rows
+            .iter()
+            .map(|r| self.body_row(r, &styles))
+            .collect();
 
         let mut table = Table {
             index: 0,
@@ -225,7 +265,12 @@ impl Builder<'_> {
             .collect();
         let label = cells
             .iter()
-            .take_while(|c| matches!(c.value, Value::Label | Value::Empty | Value::Year | Value::Band))
+            .take_while(|c| {
+                matches!(
+                    c.value,
+                    Value::Label | Value::Empty | Value::Year | Value::Band
+                )
+            })
             .filter(|c| !c.text.is_empty())
             .map(|c| c.text.as_str())
             .collect::<Vec<_>>()
@@ -244,7 +289,9 @@ impl Builder<'_> {
             .map(|c| {
                 let texts = rows.iter().filter_map(|r| r.cells.get(c)).map(|s| s.trim());
                 match (self.style, infer_style(texts.clone())) {
-                    (Some(NumberStyle::DecimalComma), NumberStyle::DecimalPoint) if !has_point_evidence(texts) => {
+                    (Some(NumberStyle::DecimalComma), NumberStyle::DecimalPoint)
+                        if !has_point_evidence(texts) =>
+                    {
                         NumberStyle::DecimalComma
                     }
                     (_, s) => s,
@@ -294,24 +341,37 @@ fn split_blocks(rows: &[GridRow]) -> Vec<&[GridRow]> {
 fn is_body_row(values: &[Value]) -> bool {
     values.iter().any(|v| match v {
         Value::Number(n) => {
-            let year_like = n.decimals == 0 && !n.percent && (1900.0..=2100.0).contains(&n.value) && n.value.fract() == 0.0;
+            let year_like = n.decimals == 0
+                && !n.percent
+                && (1900.0..=2100.0).contains(&n.value)
+                && n.value.fract() == 0.0;
             !year_like
         }
-        Value::CountShare { .. } | Value::Fraction { .. } | Value::Estimate { .. } | Value::Suppressed(_) => true,
+        Value::CountShare { .. }
+        | Value::Fraction { .. }
+        | Value::Estimate { .. }
+        | Value::Suppressed(_) => true,
         _ => false,
     })
 }
 
 fn first_text(r: &GridRow) -> Option<String> {
-    r.cells.iter().map(|c| c.trim()).find(|c| !c.is_empty()).map(str::to_string)
+    r.cells
+        .iter()
+        .map(|c| c.trim())
+        .find(|c| !c.is_empty())
+        .map(str::to_string)
 }
 
 fn looks_like_note(texts: &[String]) -> bool {
     texts.iter().any(|t| {
         let l = t.to_lowercase();
-        ["note", "source", "kilde", "lähde", "källa", "bron", "quelle", "*", "footnote", "anm", "huom"]
-            .iter()
-            .any(|w| l.starts_with(w))
+        [
+            "note", "source", "kilde", "lähde", "källa", "bron", "quelle", "*", "footnote", "anm",
+            "huom",
+        ]
+        .iter()
+        .any(|w| l.starts_with(w))
     })
 }
 
@@ -349,7 +409,11 @@ mod tests {
             .map(|(i, l)| GridRow {
                 row: i as u32 + 1,
                 line: Some(i as u32 + 1),
-                cells: if l.is_empty() { vec![] } else { l.split(';').map(str::to_string).collect() },
+                cells: if l.is_empty() {
+                    vec![]
+                } else {
+                    l.split(';').map(str::to_string).collect()
+                },
             })
             .collect()
     }
@@ -387,7 +451,17 @@ mod tests {
 
     #[test]
     fn several_tables_separated_by_blank_lines() {
-        let t = build(&["A;n", "x1;10", "x2;12", "", "Table 2", "B;n", "y1;30", "", "Note: synthetic"]);
+        let t = build(&[
+            "A;n",
+            "x1;10",
+            "x2;12",
+            "",
+            "Table 2",
+            "B;n",
+            "y1;30",
+            "",
+            "Note: synthetic",
+        ]);
         assert_eq!(t.len(), 2);
         assert_eq!(t[0].index, 1);
         assert_eq!(t[1].index, 2);
