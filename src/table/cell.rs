@@ -166,6 +166,9 @@ impl CellParser {
     /// `<5`, `n<5`, `≤ 5`, `<=5`, `=<5`: a suppression marker with bounds. A bound that is not a
     /// whole number (`<0.001`, `<5%`) is a band, not a hidden count.
     fn bounded(&self, t: &str, style: NumberStyle) -> Option<Value> {
+        if !t.contains(['<', '≤', '⩽']) {
+            return None;
+        }
         let caps = BOUNDED.captures(t)?;
         let n_prefix = caps.get(1).is_some();
         let op = caps.get(2)?.as_str();
@@ -205,12 +208,17 @@ impl CellParser {
         if t.len() > self.max_marker_len.saturating_mul(2) {
             return None;
         }
-        let listed = match self.markers.iter().find(|(_, o)| o == t) {
-            Some((_, o)) => o.clone(),
-            None => {
-                let lower = t.to_lowercase();
-                self.markers.iter().find(|(l, _)| *l == lower)?.1.clone()
-            }
+        let listed = if let Some((_, o)) = self.markers.iter().find(|(_, o)| o == t) {
+            o.clone()
+        } else if t.is_ascii() {
+            self.markers
+                .iter()
+                .find(|(_, o)| o.eq_ignore_ascii_case(t))?
+                .1
+                .clone()
+        } else {
+            let lower = t.to_lowercase();
+            self.markers.iter().find(|(l, _)| *l == lower)?.1.clone()
         };
         Some(Value::Suppressed(Suppressed {
             marker: listed,
