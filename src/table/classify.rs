@@ -107,6 +107,28 @@ const WEAK_TOTALS: &[&str] = &[
 /// Two-letter words that are too often codes (`SE`, `NO`, `LV`) to name a row's kind.
 const ROW_SHORT_EXCLUDED: &[&str] = &["se", "no", "nb", "lv", "ki", "df"];
 
+/// Words that name a measure in a header but are common in category labels (`Lower secondary`,
+/// `Low birth weight`, `Highest education`, `Part-time`, `Extreme obesity`): they do not name
+/// a row's kind, so such a row's counts stay counts.
+const ROW_WORDS_EXCLUDED: &[&str] = &[
+    "lower",
+    "upper",
+    "weight",
+    "highest",
+    "lowest",
+    "largest",
+    "smallest",
+    "part",
+    "extreme",
+    "share",
+    "conf",
+    "confidence",
+    "sig",
+    "var",
+    "level",
+    "range",
+];
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
     Header,
@@ -240,6 +262,9 @@ impl Lexicon {
     /// Whether the single word at `i` may name a kind (see [`Lexicon::header_kind`]).
     fn word_counts(&self, toks: &[String], i: usize, mode: Mode) -> bool {
         let t = toks[i].as_str();
+        if mode == Mode::Row && ROW_WORDS_EXCLUDED.contains(&t) {
+            return false;
+        }
         let letters = t.chars().count();
         if t == "n" || letters > 2 || t.chars().any(|c| c.is_ascii_digit()) {
             return true;
@@ -979,6 +1004,10 @@ mod tests {
             [Label, Estimate]
         );
         assert_eq!(
+            kinds(&["", "Foo"], &[&["a", "2.3E+04"], &["b", "1e-5"]]),
+            [Label, Estimate]
+        );
+        assert_eq!(
             kinds(&["", "Foo"], &[&["a", "3/45"], &["b", "4/45"]]),
             [Label, Count]
         );
@@ -1021,6 +1050,19 @@ mod tests {
         classify(&mut t, &lexicon());
         assert_eq!(t.rows[0].kind, Unknown);
         assert_eq!(t.rows[1].kind, Unknown);
+        // Category labels that contain a header word of a measure.
+        let mut t = table(
+            &["Education", "Persons"],
+            &[
+                &["Lower secondary", "3"],
+                &["Upper secondary", "40"],
+                &["Highest level", "2"],
+                &["Part-time", "1"],
+            ],
+        );
+        classify(&mut t, &lexicon());
+        assert!(t.rows.iter().all(|r| r.kind == Unknown));
+        assert_eq!(t.columns[1].kind, Count);
     }
 
     #[test]
