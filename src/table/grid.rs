@@ -58,7 +58,7 @@ impl Builder<'_> {
             let widest = block.iter().map(|r| r.filled()).max().unwrap_or(0);
             if widest <= 1 && !has_body {
                 // A block of single texts: a title of what follows, or notes of what came before.
-                let texts: Vec<String> = block.iter().filter_map(|r| first_text(r)).collect();
+                let texts: Vec<String> = block.iter().filter_map(first_text).collect();
                 if let Some(last) = tables.last_mut().filter(|_| pending_title.is_empty()) {
                     if looks_like_note(&texts) {
                         last.notes.extend(texts);
