@@ -183,12 +183,12 @@ pub fn check_labels(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
             }
         }
     }
-    for (i, line) in table.title.iter().enumerate() {
+    for line in &table.title {
         if small_group_size(line, cx) {
             out.push(Finding::new(
                 ID,
                 Severity::Error,
-                format!("group size below {t} in title line {} of the table", i + 1),
+                format!("group size below {t} in a title line of the table"),
                 Location {
                     member: table.member.clone(),
                     sheet: table.sheet.clone(),

@@ -255,7 +255,12 @@ impl CellParser {
                     count: Box::new(first),
                     share,
                 }),
-                Value::Number(n) if share_ok && n.as_integer().is_some_and(|k| k >= 0) => {
+                Value::Number(n)
+                    if share_ok
+                        && n.value >= 0.0
+                        && (n.as_integer().is_some()
+                            || (!n.percent && n.value.fract() == 0.0 && left.ends_with(".0"))) =>
+                {
                     Some(Value::CountShare {
                         count: Box::new(first),
                         share,
@@ -264,6 +269,10 @@ impl CellParser {
                 Value::Number(n) => Some(Value::Estimate { value: n }),
                 _ => None,
             };
+        }
+        // `- (-)`, `x (x)`: a hidden count with its hidden share.
+        if matches!(first, Value::Suppressed(_)) && self.bare_marker(inner).is_some() {
+            return Some(first);
         }
         if split_interval(inner, style, true).is_some() {
             if let Value::Number(n) = first {

@@ -105,7 +105,7 @@ const WEAK_TOTALS: &[&str] = &[
 ];
 
 /// Two-letter words that are too often codes (`SE`, `NO`, `LV`) to name a row's kind.
-const ROW_SHORT_EXCLUDED: &[&str] = &["se", "no", "nb", "lv", "ki", "df"];
+const ROW_SHORT_EXCLUDED: &[&str] = &["se", "no", "nb", "lv", "ki"];
 
 /// Words that name a measure in a header but are common in category labels (`Lower secondary`,
 /// `Low birth weight`, `Highest education`, `Part-time`, `Extreme obesity`): they do not name
@@ -301,6 +301,18 @@ impl Lexicon {
     }
 }
 
+/// Whether a number's decimals are all zeros (`35.0`, `12,00`).
+fn zero_decimals(text: &str) -> bool {
+    let t = text.trim();
+    match t.rfind(['.', ',']) {
+        Some(i) => {
+            let frac = &t[i + 1..];
+            !frac.is_empty() && frac.len() <= 2 && frac.bytes().all(|b| b == b'0')
+        }
+        None => false,
+    }
+}
+
 /// What the values of one column (over some rows) show.
 #[derive(Debug, Default)]
 struct Evidence {
@@ -333,6 +345,11 @@ impl Evidence {
                 let sci = cell.text.contains(['e', 'E']);
                 if n.percent {
                     self.percent += 1;
+                } else if !sci && n.decimals > 0 && zero_decimals(&cell.text) && n.value >= 0.0 {
+                    // `35.0`: a whole number written by a tool that stores counts as floats
+                    // (pandas, Stata); it is count evidence like `35`.
+                    self.whole
+                        .push((cell.text.trim().to_string(), n.value as i64));
                 } else if sci || n.decimals > 0 {
                     self.decimal += 1;
                 } else if let Some(k) = n.as_integer() {

@@ -242,6 +242,7 @@ impl Builder<'_> {
             digest: hasher.finalize().into(),
         };
         classify(&mut table, self.lexicon);
+        relabel(&mut table);
         table
     }
 
@@ -268,7 +269,7 @@ impl Builder<'_> {
             .take_while(|c| {
                 matches!(
                     c.value,
-                    Value::Label | Value::Empty | Value::Year | Value::Band
+                    Value::Label | Value::Empty | Value::Year | Value::Band | Value::Range { .. }
                 )
             })
             .filter(|c| !c.text.is_empty())
@@ -298,6 +299,31 @@ impl Builder<'_> {
                 }
             })
             .collect()
+    }
+}
+
+/// Row labels from the columns the classifier found to hold labels.
+fn relabel(table: &mut Table) {
+    let label_cols: Vec<u32> = table
+        .columns
+        .iter()
+        .filter(|c| c.kind == Kind::Label)
+        .map(|c| c.col)
+        .collect();
+    if label_cols.is_empty() {
+        return;
+    }
+    for row in &mut table.rows {
+        let label = row
+            .cells
+            .iter()
+            .filter(|c| label_cols.contains(&c.col) && !c.text.is_empty())
+            .map(|c| c.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" / ");
+        if !label.is_empty() {
+            row.label = label;
+        }
     }
 }
 
