@@ -89,7 +89,15 @@ fn main() {
     }
     for jobs in [1usize, 2] {
         let t = Instant::now();
-        let r = check(&many, &rules, &Options { jobs: Some(jobs) }).expect("check");
+        let r = check(
+            &many,
+            &rules,
+            &Options {
+                jobs: Some(jobs),
+                ..Options::default()
+            },
+        )
+        .expect("check");
         let secs = t.elapsed().as_secs_f64();
         println!(
             "2000 small tables, {jobs} thread(s): {:.2} s = {:.0} files/s; verdict {}",

@@ -30,10 +30,21 @@ pub enum CheckError {
 }
 
 /// How a check runs.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Worker threads; `None` for all cores.
     pub jobs: Option<usize>,
+    /// Files larger than this stream in bounded memory; smaller ones are read whole.
+    pub large_file_bytes: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            jobs: None,
+            large_file_bytes: IN_MEMORY_LIMIT,
+        }
+    }
 }
 
 /// Bytes read from the start of a file to detect its format.
@@ -48,6 +59,7 @@ pub fn check(root: &Path, rules: &Rules, options: &Options) -> Result<Report, Ch
     let parser = CellParser::new(rules);
     let lexicon = Lexicon::new(&rules.vocabulary);
     let shared = Shared {
+        large: options.large_file_bytes,
         rules,
         parser: &parser,
         lexicon: &lexicon,
@@ -70,6 +82,7 @@ pub fn check(root: &Path, rules: &Rules, options: &Options) -> Result<Report, Ch
 }
 
 struct Shared<'a> {
+    large: u64,
     rules: &'a Rules,
     parser: &'a CellParser,
     lexicon: &'a Lexicon,
@@ -158,7 +171,7 @@ fn check_file(entry: &Entry, shared: &Shared<'_>, report: &mut FileReport) {
     // streaming pass and parsed in another.
     let mut bytes = Vec::new();
     let mut head = Vec::new();
-    let hashed = if size <= IN_MEMORY_LIMIT {
+    let hashed = if size <= shared.large {
         match file.read_to_end(&mut bytes) {
             Ok(_) => {
                 head.extend_from_slice(&bytes[..bytes.len().min(HEAD)]);
@@ -230,7 +243,7 @@ fn check_file(entry: &Entry, shared: &Shared<'_>, report: &mut FileReport) {
             return;
         }
     }
-    let source = if size <= IN_MEMORY_LIMIT {
+    let source = if size <= shared.large {
         Source::Bytes(&bytes)
     } else {
         Source::Stream {

@@ -73,6 +73,7 @@ fn run(cli: &Cli) -> Result<u8> {
     }
     let options = Options {
         jobs: cli.jobs.map(|j| j as usize),
+        ..Options::default()
     };
     let report = check(path, &rules, &options)?;
     let code = report.exit_code(cli.deny_warnings) as u8;
