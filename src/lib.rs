@@ -5,6 +5,7 @@
 //! [`model`], run the [`rules`], and render a [`report`]. Layers stay apart: readers know nothing
 //! of thresholds, rules never open files, renderers decide nothing.
 
+pub mod audit;
 pub mod config;
 pub mod model;
 pub mod table;
