@@ -196,3 +196,72 @@ fn random_3x3x3_cubes_match_enumeration() {
         check(&s, cap, seed);
     }
 }
+
+/// Percentages computed from true values beside rounded counts (the TC-12 situation) on random
+/// small cases: intervals must equal the exact integer intervals, which needs the integer tier.
+#[test]
+fn random_ratio_systems_match_enumeration() {
+    use export_check::audit::Operand;
+    let mut rng = Lcg(99);
+    for seed in 0..40 {
+        let d_true = 1 + rng.below(14) as Int;
+        let n_true = rng.below(d_true as u64 + 1) as Int;
+        let pct = (1000.0 * n_true as f64 / d_true as f64).round() / 10.0;
+        let mut s = System::new();
+        // Midpoint-6 style boxes around the true values.
+        let boxed = |x: Int| {
+            let shown = if x == 0 { 0 } else { (x + 5) / 6 * 6 - 3 };
+            if shown == 0 {
+                (0, 0)
+            } else {
+                (shown - 2, shown + 3)
+            }
+        };
+        let (nl, nh) = boxed(n_true);
+        let (dl, dh) = boxed(d_true);
+        let n = s.add_unknown(Unknown::rounded("n", nl, nh));
+        let d = s.add_unknown(Unknown::rounded("D", dl, dh));
+        let m = s.add_unknown(Unknown::suppressed("m"));
+        s.add_eq(vec![(n, 1), (m, 1), (d, -1)], 0, "total").unwrap();
+        s.add_ratio(Operand::Var(n), Operand::Var(d), pct, 1, 100, "percent")
+            .unwrap();
+        // Enumerate n, D in their boxes; m follows.
+        let mut best = [(Int::MAX, Int::MIN); 3];
+        for nv in nl..=nh {
+            for dv in dl..=dh {
+                let mv = dv - nv;
+                if mv < 0 {
+                    continue;
+                }
+                let ok = s.relations().iter().all(|r| {
+                    let vals = [nv, dv, mv];
+                    let lhs: Int = r.terms.iter().map(|&(v, a)| a * vals[v.0]).sum();
+                    match r.sense {
+                        export_check::audit::Sense::Eq => lhs == r.rhs,
+                        export_check::audit::Sense::Le => lhs <= r.rhs,
+                    }
+                });
+                if ok {
+                    for (b, v) in best.iter_mut().zip([nv, dv, mv]) {
+                        b.0 = b.0.min(v);
+                        b.1 = b.1.max(v);
+                    }
+                }
+            }
+        }
+        assert!(best[0].0 <= n_true && n_true <= best[0].1, "seed {seed}");
+        let cfg = AuditConfig {
+            witness_pruning: false,
+            ..AuditConfig::default()
+        };
+        let r = audit(&s, &cfg);
+        assert!(!r.inconsistent, "seed {seed}");
+        for (v, &(lo, hi)) in best.iter().enumerate() {
+            assert_eq!(
+                r.interval(VarId(v)).unwrap(),
+                (lo, Some(hi)),
+                "seed {seed} var {v}: n={n_true} D={d_true} pct={pct}"
+            );
+        }
+    }
+}
