@@ -592,6 +592,15 @@ fn describe_rels(sys: &System, rels: &[usize]) -> String {
     s
 }
 
+/// "1 visible cell", "3 visible cells".
+fn cells(n: usize, adjective: &str) -> String {
+    if n == 1 {
+        format!("1 {adjective} cell")
+    } else {
+        format!("{n} {adjective} cells")
+    }
+}
+
 fn visible_count(sys: &System, rels: &[usize]) -> usize {
     rels.iter().map(|&ri| sys.relations[ri].visible).sum()
 }
@@ -609,7 +618,7 @@ fn method_text(sys: &System, st: &State, v: usize) -> String {
     let names = describe_rels(sys, rels);
     let vis = visible_count(sys, rels);
     let vis_text = if vis > 0 {
-        format!(" and {vis} visible cells")
+        format!(" and {}", cells(vis, "visible"))
     } else {
         String::new()
     };
@@ -807,7 +816,7 @@ fn verdicts(
         let mut vars: Vec<usize> = r.terms.iter().map(|&(v, _)| v.0).collect();
         vars.sort_unstable();
         let vis = if r.visible > 0 {
-            format!(" and {} visible cells", r.visible)
+            format!(" and its {}", cells(r.visible, "visible"))
         } else {
             String::new()
         };
@@ -819,8 +828,8 @@ fn verdicts(
                 vars.clone(),
                 &[ri],
                 format!(
-                    "the {} unknown cells of {} sum to a small total known exactly from that relation{vis}",
-                    vars.len(),
+                    "the {} of {} have a small sum known exactly from that relation{vis}",
+                    cells(vars.len(), "unknown"),
                     r.label
                 ),
                 true,
