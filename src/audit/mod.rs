@@ -14,6 +14,20 @@
 //! Derivation strings name relations and counts of cells; they never contain a recovered value,
 //! because reports that show them must not leak.
 //!
+//! Soundness notes:
+//! - The exact tiers use checked `i128`; a relation whose arithmetic would overflow is skipped by
+//!   that tier, never trusted. Intervals they prove are marked by [`Tier::is_exact_arithmetic`].
+//! - LP bounds are rounded inward with the §3.6.6 tolerance. A B1/B3 resting only on LP is
+//!   certified by integer programs whose optimal points are re-checked exactly in `i128`; if that
+//!   is impossible (time cap, component above `milp_max_vars`) the verdict becomes REVIEW.
+//! - Unbounded unknowns stay unbounded (`hi = None`) in the LP; only the integer programs cap
+//!   them, at four times the largest number in the component (microlp needs finite `i32` bounds).
+//!
+//! Not implemented yet: the 2-D network fast path (§3.6.3; the LP path is fast enough on the
+//! benchmark), B4 protection levels from raw values, the deep singleton probe and coalitions
+//! (§3.6.8 beyond two-cell lines), and retrying an infeasible system under other rounding
+//! hypotheses (§3.8 step 3; the caller can rebuild and re-run).
+//!
 //! ```
 //! use export_check::audit::{audit, AuditConfig, System, Unknown, VerdictCode};
 //! // Row total 30 with published cells 12 and 15 and two "<5" cells (TC-14a).
