@@ -19,7 +19,7 @@ pub struct RelId(pub usize);
 /// Where an unknown comes from; decides which verdict a small exact value gets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Origin {
-    /// A suppressed or interval-labelled cell ("x", "<5", "[REDACTED]").
+    /// A suppressed or interval-labelled cell (`x`, `<5`, `[REDACTED]`).
     Suppressed,
     /// The true value behind a rounded published value.
     Rounded,
