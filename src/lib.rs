@@ -5,6 +5,7 @@
 //! [`model`], run the [`rules`], and render a [`report`]. Layers stay apart: readers know nothing
 //! of thresholds, rules never open files, renderers decide nothing. [`engine`] ties them together.
 
+pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod decode;
