@@ -153,7 +153,11 @@ impl Rules {
     }
 
     /// `default`, then the named profile, then a user's file, then a threshold override.
-    pub fn load(profile: &str, user_file: Option<&Path>, threshold: Option<u32>) -> Result<Rules, ConfigError> {
+    pub fn load(
+        profile: &str,
+        user_file: Option<&Path>,
+        threshold: Option<u32>,
+    ) -> Result<Rules, ConfigError> {
         let mut rules = Rules {
             profile: String::new(),
             title: String::new(),
@@ -172,7 +176,10 @@ impl Rules {
             name: "default".into(),
             available: available(),
         })?;
-        rules.apply(&parse("rules/default.toml", default_text)?, "profile:default");
+        rules.apply(
+            &parse("rules/default.toml", default_text)?,
+            "profile:default",
+        );
         if profile != "default" {
             let text = embedded(profile).ok_or_else(|| ConfigError::UnknownProfile {
                 name: profile.to_string(),
@@ -285,7 +292,11 @@ impl Rules {
 
 /// The names of the embedded profiles.
 pub fn available() -> String {
-    PROFILES.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+    PROFILES
+        .iter()
+        .map(|(n, _)| *n)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn embedded(name: &str) -> Option<&'static str> {
@@ -310,7 +321,12 @@ fn parse(file: &str, text: &str) -> Result<RulesFile, ConfigError> {
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    let column = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
     (line, column)
 }
 
@@ -343,7 +359,11 @@ mod tests {
     fn profiles_set_their_thresholds() {
         assert_eq!(Rules::load("uk", None, None).unwrap().min_count, 10);
         assert_eq!(Rules::load("dk", None, None).unwrap().min_count, 5);
-        assert!(Rules::load("dk", None, None).unwrap().markers.iter().any(|m| m == "n<5"));
+        assert!(Rules::load("dk", None, None)
+            .unwrap()
+            .markers
+            .iter()
+            .any(|m| m == "n<5"));
         assert_eq!(Rules::load("dk", None, Some(3)).unwrap().min_count, 3);
     }
 
@@ -352,7 +372,10 @@ mod tests {
         let a = Rules::load("default", None, None).unwrap();
         let b = Rules::load("uk", None, None).unwrap();
         assert_ne!(a.sha256(), b.sha256());
-        assert_eq!(a.sha256(), Rules::load("default", None, None).unwrap().sha256());
+        assert_eq!(
+            a.sha256(),
+            Rules::load("default", None, None).unwrap().sha256()
+        );
         assert_eq!(a.sha256().len(), 64);
     }
 
@@ -376,7 +399,9 @@ mod tests {
     fn bad_value_names_line() {
         let mut f = tempfile::NamedTempFile::new().unwrap();
         writeln!(f, "[thresholds]\nzero_is_unsafe = false\nmin_count = 0").unwrap();
-        let msg = Rules::load("default", Some(f.path()), None).unwrap_err().to_string();
+        let msg = Rules::load("default", Some(f.path()), None)
+            .unwrap_err()
+            .to_string();
         assert!(msg.contains(":3:"), "{msg}");
         assert!(msg.contains("from 1"), "{msg}");
     }
@@ -384,7 +409,11 @@ mod tests {
     #[test]
     fn user_file_overrides_and_adds_words() {
         let mut f = tempfile::NamedTempFile::new().unwrap();
-        writeln!(f, "[thresholds]\nmin_count = 11\n[vocabulary]\ncount = [\"hoveder\"]").unwrap();
+        writeln!(
+            f,
+            "[thresholds]\nmin_count = 11\n[vocabulary]\ncount = [\"hoveder\"]"
+        )
+        .unwrap();
         let r = Rules::load("dk", Some(f.path()), None).unwrap();
         assert_eq!(r.min_count, 11);
         assert!(r.vocabulary.count.iter().any(|w| w == "hoveder"));

@@ -6,5 +6,6 @@
 //! of thresholds, rules never open files, renderers decide nothing.
 
 pub mod config;
+pub mod ident;
 pub mod model;
 pub mod table;

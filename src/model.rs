@@ -116,10 +116,7 @@ pub enum Value {
     /// bounded.
     Suppressed(Suppressed),
     /// A count with a share beside it: `12 (3.4%)`, `12 (3.4)`, `<5 (2.2%)`.
-    CountShare {
-        count: Box<Value>,
-        share: Number,
-    },
+    CountShare { count: Box<Value>, share: Number },
     /// A fraction `3/45`.
     Fraction { numerator: i64, denominator: i64 },
     /// An estimate with a spread or interval: `12.3 (4.5)`, `1.21 (0.98-1.50)`, `34 [28-41]`.
@@ -145,7 +142,11 @@ pub struct Number {
 impl Number {
     /// The value as a whole number when it is one (no decimals shown, no per-cent sign).
     pub fn as_integer(&self) -> Option<i64> {
-        if self.decimals == 0 && !self.percent && self.value.fract() == 0.0 && self.value.abs() < 9.0e15 {
+        if self.decimals == 0
+            && !self.percent
+            && self.value.fract() == 0.0
+            && self.value.abs() < 9.0e15
+        {
             Some(self.value as i64)
         } else {
             None
@@ -267,7 +268,10 @@ impl Table {
     /// What a cell holds, from its column and row: a row that says what it holds (`Mean`,
     /// `Min`, `N`) wins over an unknown or count column; an estimate column never holds counts.
     pub fn cell_kind(&self, row: &Row, cell: &Cell) -> Kind {
-        let col_kind = self.column(cell.col).map(|c| c.kind).unwrap_or(Kind::Unknown);
+        let col_kind = self
+            .column(cell.col)
+            .map(|c| c.kind)
+            .unwrap_or(Kind::Unknown);
         combine_kinds(row.kind, col_kind)
     }
 
