@@ -18,6 +18,8 @@ use super::{Confidence, IdKind, IdMatch, KindSet};
 
 /// How far before a value (in bytes) a context word counts.
 const WINDOW: usize = 48;
+/// How far before a value a negative word counts (and only with no digit in between).
+const NEGATIVE_WINDOW: usize = 24;
 
 #[derive(Clone, Copy, Debug)]
 enum Ctx {
@@ -264,7 +266,7 @@ impl Scanner {
             }
             c
         });
-        let mut valid = Vec::with_capacity(8);
+        let mut valid = Vec::new();
         let mut i = 0;
         while let Some(p) = next_digit(b, i) {
             let run_end = p + b[p..].iter().take_while(|x| x.is_ascii_digit()).count();
@@ -272,7 +274,7 @@ impl Scanner {
             let touches_hex = (p > 0 && b[p - 1].is_ascii_hexdigit())
                 || b.get(run_end)
                     .is_some_and(|&x| x.is_ascii_hexdigit() || x == b'-');
-            if run_end - p <= 15 && left_ok_basic(b, p) {
+            if run_end - p <= 15 && left_ok_basic(b, p) && enough_digits(b, p) {
                 if let Some(m) = self.best_at(b, p, &mut valid, &mut hits, column_ctx, text) {
                     i = m.end;
                     if let Some(m) = m.report {
@@ -411,14 +413,25 @@ impl Scanner {
         start: usize,
         column_ctx: Option<Context>,
     ) -> Context {
+        // Hits are in text order (ends ascending): look only at the window before `start`.
         let hits = hits.get_or_insert_with(|| self.hits(text));
+        let hi = hits.partition_point(|h| h.end <= start);
+        let lo = hits[..hi].partition_point(|h| start - h.end > WINDOW);
         let mut ctx = Context::default();
         let mut nearest: Option<Hit> = None;
-        for h in hits.iter() {
-            if h.end <= start && start - h.end <= WINDOW {
-                ctx.add(h.ctx);
-                nearest = Some(*h);
+        let b = text.as_bytes();
+        for h in &hits[lo..hi] {
+            let positive = matches!(h.ctx, Ctx::Kinds(_) | Ctx::Generic);
+            // A negative word must be close and with no other number in between
+            // (`tlf. 12 34 56 78 eller …, cpr …` must not silence what follows).
+            if !positive
+                && (start - h.end > NEGATIVE_WINDOW
+                    || b[h.end..start].iter().any(u8::is_ascii_digit))
+            {
+                continue;
             }
+            ctx.add(h.ctx);
+            nearest = Some(*h);
         }
         if let Some(h) = nearest {
             // The nearest word decides between positive and negative.
@@ -542,6 +555,34 @@ fn hex_confidence(kind: IdKind, ctx: &Context) -> Option<Confidence> {
 
 // ---------------------------------------------------------------------------------------------
 // Boundaries
+
+/// Cheap prefilter: every identifier shape has at least 9 digits within its first 22 bytes,
+/// written with digits, single separators (` .-+`) and letters only. Most numbers in
+/// logs (times, counts, amounts, decimals) stop well before that.
+#[inline]
+fn enough_digits(b: &[u8], p: usize) -> bool {
+    let mut digits = 0;
+    let mut prev_sep = false;
+    for &x in b[p..].iter().take(22) {
+        if x.is_ascii_digit() {
+            digits += 1;
+            if digits >= 9 {
+                return true;
+            }
+            prev_sep = false;
+        } else if matches!(x, b' ' | b'.' | b'-' | b'+') {
+            if prev_sep {
+                return false;
+            }
+            prev_sep = true;
+        } else if !x.is_ascii_alphabetic() {
+            return false;
+        } else {
+            prev_sep = false;
+        }
+    }
+    false
+}
 
 /// The byte before a candidate: not a letter or digit, not a `+` (international phone prefix),
 /// and not a separator right after a digit (`3.0101…` decimal part, `2021-…`, `THL/1234/…`,
