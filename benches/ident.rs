@@ -196,6 +196,7 @@ fn main() {
     let (mut n_low, mut n_med, mut n_high, mut lines_with) = (0, 0, 0, 0);
     let show = std::env::var_os("IDENT_BENCH_SHOW").is_some();
     let (mut found_planted, mut reported_unplanted) = (0, 0);
+    let mut r_low_shown = 0;
     for (line, &was_planted) in text.lines().zip(&planted_lines) {
         let ms = scanner.scan(line);
         let reported = ms
@@ -206,6 +207,10 @@ fn main() {
             found_planted += 1;
         } else if was_planted && show {
             eprintln!("MISSED {line}\n   {ms:?}");
+        }
+        if show && !was_planted && reported == 0 && !ms.is_empty() && r_low_shown < 40 {
+            r_low_shown += 1;
+            eprintln!("LOW {line}\n   {ms:?}");
         }
         if !was_planted && reported > 0 {
             reported_unplanted += reported;

@@ -51,6 +51,8 @@ pub(crate) enum Fam {
 pub(crate) struct Template {
     pub els: &'static [El],
     pub fam: Fam,
+    /// Length when written without any separator (a plain digit run), or 0 if it cannot be.
+    pub bare_len: u8,
 }
 
 use El::*;
@@ -59,18 +61,22 @@ pub(crate) const TEMPLATES: &[Template] = &[
     Template {
         els: &[Digits(6), HetuCentury, Digits(3), HetuCheck],
         fam: Fam::Hetu,
+        bare_len: 0,
     },
     Template {
         els: &[Digits(6), Opt(b"-+ "), Digits(4)],
         fam: Fam::Ten,
+        bare_len: 10,
     },
     Template {
         els: &[Digits(8), Opt(b"-+ "), Digits(4)],
         fam: Fam::Se12,
+        bare_len: 12,
     },
     Template {
         els: &[Digits(6), Opt(b" "), Digits(5)],
         fam: Fam::Eleven,
+        bare_len: 11,
     },
     Template {
         els: &[
@@ -85,18 +91,22 @@ pub(crate) const TEMPLATES: &[Template] = &[
             Digits(2),
         ],
         fam: Fam::BeDotted,
+        bare_len: 11,
     },
     Template {
         els: &[Digits(3), Opt(b"- "), Digits(3), Opt(b"- "), Digits(4)],
         fam: Fam::NhsSpaced,
+        bare_len: 10,
     },
     Template {
         els: &[Digits(9)],
         fam: Fam::Bsn,
+        bare_len: 9,
     },
     Template {
         els: &[Digits(4), Sep(b"."), Digits(2), Sep(b"."), Digits(3)],
         fam: Fam::Bsn,
+        bare_len: 0,
     },
     Template {
         els: &[
@@ -115,6 +125,7 @@ pub(crate) const TEMPLATES: &[Template] = &[
             Digits(2),
         ],
         fam: Fam::Nir,
+        bare_len: 15,
     },
 ];
 

@@ -6,7 +6,7 @@
 //! 2. Every shape template (`checks::TEMPLATES`) is tried at that position; templates fail
 //!    within a few bytes, so this is cheap. Each match must also end at a boundary.
 //! 3. The validators of the template's family decide which kinds the candidate is.
-//! 4. Only when a candidate validates does one Aho-Corasick pass over the text look for context
+//! 4. Only when a candidate validates does an Aho-Corasick search of the 72 bytes before it look for context
 //!    words; the nearest word in the 48 bytes before a value raises (or, if negative, drops) it.
 //!
 //! UUIDs and hash-length hex strings are checked when a digit run touches a hex letter.
@@ -257,7 +257,6 @@ impl Scanner {
     pub fn scan_with_context(&self, text: &str, column_name: Option<&str>) -> Vec<IdMatch> {
         let b = text.as_bytes();
         let mut out = Vec::new();
-        let mut hits: Option<Vec<Hit>> = None;
         let column_ctx = column_name.map(|name| {
             let hs = self.hits(name);
             let mut c = Context::default();
@@ -275,7 +274,7 @@ impl Scanner {
                 || b.get(run_end)
                     .is_some_and(|&x| x.is_ascii_hexdigit() || x == b'-');
             if run_end - p <= 15 && left_ok_basic(b, p) && enough_digits(b, p) {
-                if let Some(m) = self.best_at(b, p, &mut valid, &mut hits, column_ctx, text) {
+                if let Some(m) = self.best_at(b, p, &mut valid, column_ctx, text) {
                     i = m.end;
                     if let Some(m) = m.report {
                         out.push(m);
@@ -287,7 +286,7 @@ impl Scanner {
                 match hex_at(b, p) {
                     Some((s, e, kind)) => {
                         i = e;
-                        let ctx = self.context_at(&mut hits, text, s, column_ctx);
+                        let ctx = self.context_at(text, s, column_ctx);
                         if let Some(conf) = hex_confidence(kind, &ctx) {
                             out.push(IdMatch {
                                 kind,
@@ -318,13 +317,21 @@ impl Scanner {
         b: &[u8],
         p: usize,
         valid: &mut Vec<Valid>,
-        hits: &mut Option<Vec<Hit>>,
         column_ctx: Option<Context>,
         text: &str,
     ) -> Option<Found> {
         let mut cands: [Option<Cand>; 12] = [None; 12];
         let mut n = 0;
+        // A digit run followed by neither a separator nor a letter can only be a bare form of
+        // exactly its own length.
+        let run_len = b[p..].iter().take_while(|x| x.is_ascii_digit()).count();
+        let bare = !b
+            .get(p + run_len)
+            .is_some_and(|&x| matches!(x, b' ' | b'.' | b'-' | b'+') || x.is_ascii_alphabetic());
         for t in TEMPLATES {
+            if bare && usize::from(t.bare_len) != run_len {
+                continue;
+            }
             if let Some(c) = checks::match_template(b, p, t) {
                 let spaced = c.has_sep(b' ');
                 if left_ok_spaced(b, p, spaced) && right_ok(b, c.end, spaced) && n < cands.len() {
@@ -348,7 +355,7 @@ impl Scanner {
         if results.is_empty() {
             return None;
         }
-        let ctx = self.context_at(hits, text, p, column_ctx);
+        let ctx = self.context_at(text, p, column_ctx);
         if ctx.negative {
             // The longest validated span is skipped, not reported.
             let end = results.iter().map(|(c, _)| c.end).max().unwrap_or(p + 1);
@@ -389,10 +396,17 @@ impl Scanner {
     }
 
     fn hits(&self, text: &str) -> Vec<Hit> {
-        let b = text.as_bytes();
+        self.hits_in(text.as_bytes(), 0, text.len())
+    }
+
+    /// Context words in `b[from..to]`, word boundaries judged on all of `b`.
+    fn hits_in(&self, b: &[u8], from: usize, to: usize) -> Vec<Hit> {
         let mut out = Vec::new();
-        for m in self.ac.find_iter(text) {
-            let (s, e) = (m.start(), m.end());
+        let Some(hay) = b.get(from..to) else {
+            return out;
+        };
+        for m in self.ac.find_iter(hay) {
+            let (s, e) = (from + m.start(), from + m.end());
             if s > 0 && b[s - 1].is_ascii_alphabetic() {
                 continue;
             }
@@ -406,21 +420,15 @@ impl Scanner {
         out
     }
 
-    fn context_at(
-        &self,
-        hits: &mut Option<Vec<Hit>>,
-        text: &str,
-        start: usize,
-        column_ctx: Option<Context>,
-    ) -> Context {
-        // Hits are in text order (ends ascending): look only at the window before `start`.
-        let hits = hits.get_or_insert_with(|| self.hits(text));
-        let hi = hits.partition_point(|h| h.end <= start);
-        let lo = hits[..hi].partition_point(|h| start - h.end > WINDOW);
+    fn context_at(&self, text: &str, start: usize, column_ctx: Option<Context>) -> Context {
+        // Only the window before `start` is searched; a word cut by the window edge fails the
+        // word-boundary test against the full text.
+        let b = text.as_bytes();
+        let from = start.saturating_sub(WINDOW + 24);
+        let hits = self.hits_in(b, from, start);
         let mut ctx = Context::default();
         let mut nearest: Option<Hit> = None;
-        let b = text.as_bytes();
-        for h in &hits[lo..hi] {
+        for h in hits.iter().filter(|h| start - h.end <= WINDOW) {
             let positive = matches!(h.ctx, Ctx::Kinds(_) | Ctx::Generic);
             // A negative word must be close and with no other number in between
             // (`tlf. 12 34 56 78 eller …, cpr …` must not silence what follows).
