@@ -259,7 +259,7 @@ pub(crate) fn validate_cand(c: &Cand, out: &mut Vec<Valid>) {
             if sep != Some(b'+') {
                 push(cpr(s));
             }
-            push(se10(s, sep == Some(b'+')));
+            push(se10(s));
             if matches!(sep, None | Some(b'-')) {
                 push(kennitala(s));
             }
@@ -462,7 +462,7 @@ pub(crate) const HETU_ALPHABET: &[u8; 31] = HETU_CHECK;
 
 /// Swedish personnummer/samordningsnummer, 10-digit form `YYMMDDNNNC`. The century is unknown,
 /// so 29 February needs YY % 4 == 0.
-pub(crate) fn se10(s: &[u8], _plus: bool) -> Option<Valid> {
+pub(crate) fn se10(s: &[u8]) -> Option<Valid> {
     if s.len() != 10 {
         return None;
     }

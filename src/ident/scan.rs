@@ -332,6 +332,11 @@ impl Scanner {
             if bare && usize::from(t.bare_len) != run_len {
                 continue;
             }
+            if let Some(checks::El::Digits(first)) = t.els.first() {
+                if usize::from(*first) > run_len {
+                    continue;
+                }
+            }
             if let Some(c) = checks::match_template(b, p, t) {
                 let spaced = c.has_sep(b' ');
                 if left_ok_spaced(b, p, spaced) && right_ok(b, c.end, spaced) && n < cands.len() {

@@ -715,3 +715,69 @@ fn describe_and_id_are_distinct() {
     assert_eq!(IdKind::DanishCpr.describe(), "Danish CPR number");
     assert_eq!(IdKind::DanishCpr.id(), "dk-cpr");
 }
+
+#[test]
+fn ids_inside_longer_digit_runs_or_words_are_not_found() {
+    let s = scanner();
+    for kind in IdKind::NATIONAL {
+        for seed in 0..N {
+            for v in forms(kind, seed) {
+                for (text, start) in [
+                    (format!("7{v}"), 1),
+                    (format!("{v}7"), 0),
+                    (format!("x{v}"), 1),
+                    (format!("{v}x"), 0),
+                    (format!("3,{v}"), 2),
+                    (format!("{v}.5"), 0),
+                ] {
+                    let ms = s.scan(&text);
+                    assert!(
+                        !ms.iter()
+                            .any(|m| m.start == start && m.end == start + v.len()),
+                        "{kind}: {text:?} → {ms:?}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn other_written_forms_are_found_with_context() {
+    let s = scanner();
+    for seed in 0..N {
+        let v = generate::bsn(seed);
+        let dotted = format!("{}.{}.{}", &v[..4], &v[4..6], &v[6..]);
+        let ms = s.scan(&format!("BSN {dotted}"));
+        assert!(
+            ms.iter()
+                .any(|m| m.kind == IdKind::DutchBsn && m.confidence == Confidence::High),
+            "{dotted}"
+        );
+        let n = compact(&generate::nhs(seed));
+        let dashed = format!("{}-{}-{}", &n[..3], &n[3..6], &n[6..]);
+        let ms = s.scan(&format!("NHS no: {dashed}"));
+        assert!(
+            ms.iter()
+                .any(|m| m.kind == IdKind::UkNhsNumber && m.confidence == Confidence::High),
+            "{dashed}"
+        );
+        let f = generate::fodselsnummer(seed);
+        let spaced = format!("{} {}", &f[..6], &f[6..]);
+        let ms = s.scan(&format!("fødselsnummer {spaced}"));
+        assert!(
+            ms.iter()
+                .any(|m| m.kind == IdKind::NorwegianFodselsnummer
+                    && m.confidence == Confidence::High),
+            "{spaced}"
+        );
+        let p = generate::personnummer12(seed);
+        let hyph = format!("{}-{}", &p[..8], &p[8..]);
+        let ms = s.scan(&hyph);
+        assert!(
+            ms.iter()
+                .any(|m| m.kind == IdKind::SwedishPersonnummer && m.confidence == Confidence::High),
+            "{hyph}"
+        );
+    }
+}
