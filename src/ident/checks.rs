@@ -365,6 +365,35 @@ fn date_ok_any_century(yy: u32, m: u32, day: u32) -> bool {
     date_ok(2000 + yy, m, day)
 }
 
+/// The current calendar year (UTC), read once. Birth dates after it are invalid, as in
+/// python-stdnum. Falls back to 9999 (no future check) if the clock is before 1970.
+pub(crate) fn current_year() -> u32 {
+    static YEAR: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    *YEAR.get_or_init(|| {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        if secs == 0 {
+            return 9999;
+        }
+        year_from_days((secs / 86_400) as i64)
+    })
+}
+
+/// Civil year of a day count since 1970-01-01 (H. Hinnant's `civil_from_days`).
+fn year_from_days(z: i64) -> u32 {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    u32::try_from(y).unwrap_or(9999)
+}
+
 fn luhn_ok(s: &[u8]) -> bool {
     let mut sum = 0;
     for (i, &x) in s.iter().rev().enumerate() {
@@ -395,7 +424,7 @@ pub(crate) fn cpr(s: &[u8]) -> Option<Valid> {
     }
     let (dd, mm, yy, d7) = (num(&s[0..2]), num(&s[2..4]), num(&s[4..6]), d(s[6]));
     let year = cpr_year(yy, d7)?;
-    if !date_ok(year, mm, dd) {
+    if !date_ok(year, mm, dd) || year > current_year() {
         return None;
     }
     let mod11 = weighted(s, &[4, 3, 2, 7, 6, 5, 4, 3, 2, 1]).is_multiple_of(11);
@@ -434,7 +463,7 @@ pub(crate) fn hetu(s: &[u8]) -> Option<Valid> {
     }
     let century = hetu_century(s[6])?;
     let (dd, mm, yy) = (num(&s[0..2]), num(&s[2..4]), num(&s[4..6]));
-    if !date_ok(century + yy, mm, dd) {
+    if !date_ok(century + yy, mm, dd) || century + yy > current_year() {
         return None;
     }
     let zzz = num(&s[7..10]);
@@ -495,7 +524,7 @@ pub(crate) fn se12(s: &[u8]) -> Option<Valid> {
         return None;
     }
     let (kind, day) = se_day(dd)?;
-    if !date_ok(cc * 100 + yy, mm, day) || !luhn_ok(&s[2..]) {
+    if !date_ok(cc * 100 + yy, mm, day) || cc * 100 + yy > current_year() || !luhn_ok(&s[2..]) {
         return None;
     }
     Some(Valid {
@@ -553,7 +582,7 @@ pub(crate) fn kennitala(s: &[u8]) -> Option<Valid> {
         _ => return None,
     };
     let (dd, mm, yy) = (num(&s[0..2]), num(&s[2..4]), num(&s[4..6]));
-    if !date_ok(century + yy, mm, dd) {
+    if !date_ok(century + yy, mm, dd) || century + yy > current_year() {
         return None;
     }
     weighted(&s[..9], &[3, 2, 7, 6, 5, 4, 3, 2, 1])
@@ -565,32 +594,30 @@ pub(crate) fn kennitala(s: &[u8]) -> Option<Valid> {
 }
 
 /// Belgian NISS/INSZ (rijksregisternummer) and BIS number `YYMMDDSSSCC`: CC = 97 − (first 9
-/// mod 97), with a `2` prefixed for births from 2000 (both forms tried). Month or day 00 is
-/// allowed (unknown date); BIS has month + 20 or + 40.
+/// mod 97), with a `2` prefixed for births from 2000 (both forms tried, the second only for
+/// years not in the future). Month 00 and any day are allowed (unknown date, python-stdnum
+/// semantics); BIS has month + 20 or + 40.
 pub(crate) fn belgian(s: &[u8]) -> Option<Valid> {
     if s.len() != 11 {
         return None;
     }
     let first9 = num64(&s[..9]);
     let cc = num64(&s[9..]);
-    let century = if 97 - first9 % 97 == cc {
-        1900
-    } else if 97 - (2_000_000_000 + first9) % 97 == cc {
-        2000
-    } else {
-        return None;
-    };
-    let (yy, mm, dd) = (num(&s[0..2]), num(&s[2..4]), num(&s[4..6]));
-    let (kind, month) = match mm {
-        0..=12 => (IdKind::BelgianNiss, mm),
-        20..=32 => (IdKind::BelgianBis, mm - 20),
-        40..=52 => (IdKind::BelgianBis, mm - 40),
-        _ => return None,
-    };
-    if month != 0 && dd != 0 && !date_ok(century + yy, month, dd) {
+    let (yy, mm) = (num(&s[0..2]), num(&s[2..4]));
+    // As python-stdnum `be/nn.py::_checksum`: the 2000+ form only for years not in the future.
+    let ok_1900 = 97 - first9 % 97 == cc;
+    let ok_2000 = 2000 + yy <= current_year() && 97 - (2_000_000_000 + first9) % 97 == cc;
+    if !ok_1900 && !ok_2000 {
         return None;
     }
-    if dd > 31 {
+    // Month 00 (unknown, or day counter exhausted) is allowed; so is any day, which stdnum reads
+    // as "day unknown" when it is 00 or past the end of the month.
+    let kind = match mm {
+        0..=12 => IdKind::BelgianNiss,
+        20..=32 | 40..=52 => IdKind::BelgianBis,
+        _ => return None,
+    };
+    if first9 == 0 {
         return None;
     }
     Some(Valid {
@@ -669,7 +696,7 @@ pub(crate) fn isikukood(s: &[u8]) -> Option<Valid> {
         _ => return None,
     };
     let (yy, mm, dd) = (num(&s[1..3]), num(&s[3..5]), num(&s[5..7]));
-    if !date_ok(century + yy, mm, dd) {
+    if !date_ok(century + yy, mm, dd) || century + yy > current_year() {
         return None;
     }
     (isikukood_check(&s[..10]) == d(s[10])).then_some(Valid {
@@ -709,4 +736,30 @@ pub(crate) fn is_hex_hash(b: &[u8]) -> bool {
 
 fn mixed_case(b: &[u8]) -> bool {
     b.iter().any(u8::is_ascii_lowercase) && b.iter().any(u8::is_ascii_uppercase)
+}
+
+#[cfg(test)]
+mod unit {
+    use super::*;
+
+    #[test]
+    fn year_from_days_known_values() {
+        assert_eq!(year_from_days(0), 1970);
+        assert_eq!(year_from_days(10_956), 1999);
+        assert_eq!(year_from_days(10_957), 2000);
+        assert_eq!(year_from_days(11_322), 2000); // 2000-12-31
+        assert_eq!(year_from_days(11_323), 2001);
+        assert!(current_year() >= 2024);
+    }
+
+    #[test]
+    fn future_birth_dates_are_invalid() {
+        // 01-02-36 with serial digit 4 is 2036: not born yet (valid from 2036 on).
+        for serial in 4000..4100u32 {
+            let s = format!("010236{serial}");
+            if weighted(s.as_bytes(), &[4, 3, 2, 7, 6, 5, 4, 3, 2, 1]).is_multiple_of(11) {
+                assert_eq!(cpr(s.as_bytes()).is_some(), current_year() >= 2036, "{s}");
+            }
+        }
+    }
 }
