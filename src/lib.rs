@@ -12,6 +12,7 @@ pub mod decode;
 pub mod detect;
 pub mod engine;
 pub mod finding;
+pub mod ident;
 pub mod model;
 pub mod read;
 pub mod report;

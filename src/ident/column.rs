@@ -1,0 +1,345 @@
+//! Column-level decision (identifiers spec §0 item 1, §1.5 and §3.1).
+//!
+//! A column is a **national ID column** when at least 90 % of its non-empty values validate as
+//! one kind (at least 3 values; at least 5 for the weak BSN and NHS checks, which 1 in 11 random
+//! numbers pass). It is a **pseudonymised key column** when its name is in the key vocabulary
+//! (`pnr`, `lbnr`, `shnro`, `RINPERSOON`, `patient_id`, …) and its values look like keys. Without
+//! a known name, a column whose values are distinct, of one fixed width of at least 8, and all
+//! digits or all hex, is **key-like**.
+
+use std::collections::HashSet;
+
+use super::checks;
+use super::{Confidence, IdKind};
+
+/// What a column holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColumnIdClass {
+    /// Values are national identifiers of this kind (the most common kind in its family, e.g.
+    /// personnummer rather than samordningsnummer).
+    National(IdKind),
+    /// The name is a known person-key name and the values look like keys.
+    PseudonymisedKey,
+    /// No known name, but the values look like a key (distinct, fixed width, digits or hex).
+    KeyLike,
+}
+
+/// The result of [`classify_column`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct ColumnIdFinding {
+    pub class: ColumnIdClass,
+    pub confidence: Confidence,
+    /// Non-empty values seen.
+    pub n_nonempty: usize,
+    /// Values that validate as the kind (for `National`), else values of key shape.
+    pub n_matching: usize,
+    /// Distinct non-empty values.
+    pub n_distinct: usize,
+    /// The column name is in the person-key vocabulary.
+    pub name_matched: bool,
+}
+
+impl ColumnIdFinding {
+    /// Share of non-empty values that match.
+    pub fn share(&self) -> f64 {
+        if self.n_nonempty == 0 {
+            0.0
+        } else {
+            self.n_matching as f64 / self.n_nonempty as f64
+        }
+    }
+}
+
+/// Person-key column names (spec §3.1), compared after [`normalise_name`].
+const KEY_NAMES: &[&str] = &[
+    // DK
+    "pnr",
+    "cpr",
+    "cprnr",
+    "cpr_nr",
+    "personnummer",
+    "patient_cpr",
+    "person_id",
+    "lbnr",
+    "loebenr",
+    "lobenr",
+    "mor_id",
+    "far_id",
+    "familie_id",
+    "efalle",
+    "aegte_id",
+    "recnum",
+    "dw_ek_kontakt",
+    "ydernr",
+    "ydernummer",
+    "cvrnr",
+    "arbgnr", // FI
+    "hetu",
+    "henkilotunnus",
+    "sotu",
+    "shnro",
+    "tnro",
+    "finregistryid",
+    "id_mother",
+    "id_father",
+    "relative_id",
+    "parent_tnro",
+    "asiakasnro",
+    "potilasnro", // SE
+    "persnr",
+    "personnr",
+    "samordningsnummer",
+    "reservnummer",
+    "reservnr",
+    "lopnr",
+    "lopnr_personnr",
+    "lopnr_peorgnr",
+    "fodelsenummer", // NO
+    "fnr",
+    "fodselsnummer",
+    "foedselsnummer",
+    "dnr",
+    "d_nummer",
+    "lopenr",
+    "lopenr_person",
+    "snr",
+    "personid", // IS
+    "kennitala",
+    "kt", // NL
+    "bsn",
+    "burgerservicenummer",
+    "sofinummer",
+    "prsburgerservicenummer",
+    "anr",
+    "anummer",
+    "rinpersoon",
+    "rinpersoons",
+    "rinobjectnummer",
+    "beid", // BE
+    "niss",
+    "inss",
+    "insz",
+    "rrn",
+    "rijksregisternummer",
+    "numero_national",
+    "ssin",
+    "c_ssin",
+    // FR
+    "nir",
+    "num_secu",
+    "numero_securite_sociale",
+    "ben_nir_psa",
+    "ben_nir_ano",
+    "ben_idt_ano",
+    "nir_ano_17",
+    "ass_nir_ano",
+    "num_enq",
+    "ben_rng_gem", // DE
+    "versichertennummer",
+    "kvnr",
+    "rvnr",
+    "svnr",
+    "steuerid",
+    "idnr",
+    "patientennummer",
+    "fallnummer", // EN / generic
+    "patient_id",
+    "subject_id",
+    "participant_id",
+    "case_id",
+    "record_id",
+    "mrn",
+    "nhs_number",
+    "nhs_no",
+    "nhsnumber",
+    "chi",
+    "ssn",
+    "national_id",
+    "study_id",
+    "studienummer",
+    "encounter_id",
+    "visit_id",
+    "pid",
+    "patid",
+    "patientid",
+    "personid",
+];
+
+/// Lowercase, fold Nordic and accented letters to ASCII, turn `-`, space and `.` into `_`.
+pub(crate) fn normalise_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.trim().chars().flat_map(char::to_lowercase) {
+        match c {
+            'æ' | 'ä' => out.push_str("ae"),
+            'ø' | 'ö' => out.push_str("oe"),
+            'å' => out.push_str("aa"),
+            'ü' => out.push('u'),
+            'é' | 'è' | 'ê' => out.push('e'),
+            '-' | ' ' | '.' => out.push('_'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Is the (normalised) name a person-key name? Whole-name match, a structured register name
+/// (`w19_0634_lopenr_person`, `p1105_lopnr_personnr`), a known name as the last `_` token, or a
+/// generic `id` / `*_id` name (the caller still needs key-like values for those).
+fn key_name(norm: &str) -> (bool, bool) {
+    // Folded forms: "loebenr" ← "løbenr"; "fodselsnummer" also written "foedselsnummer".
+    let alt = norm
+        .replace("oe", "o")
+        .replace("ae", "a")
+        .replace("aa", "a");
+    let known = |s: &str| KEY_NAMES.contains(&s);
+    if known(norm) || known(&alt) {
+        return (true, false);
+    }
+    let tokens: Vec<&str> = norm.split('_').filter(|t| !t.is_empty()).collect();
+    if norm.contains("lopenr_person") || norm.contains("lopnr_personnr") {
+        return (true, false);
+    }
+    if let Some(last) = tokens.last() {
+        if known(last) && last.len() >= 3 {
+            return (true, false);
+        }
+        if *last == "id" {
+            return (false, true);
+        }
+    }
+    (false, false)
+}
+
+/// Decide what a column holds from its name and non-empty values (empty strings are ignored).
+/// `None` when it is neither a national-ID column nor a person-key column.
+pub fn classify_column(name: &str, values: &[&str]) -> Option<ColumnIdFinding> {
+    let vals: Vec<&str> = values
+        .iter()
+        .map(|v| v.trim())
+        .filter(|v| !v.is_empty())
+        .collect();
+    let n = vals.len();
+    if n == 0 {
+        return None;
+    }
+    let n_distinct = vals.iter().collect::<HashSet<_>>().len();
+    let norm = normalise_name(name);
+    let (name_known, name_generic_id) = key_name(&norm);
+
+    // National identifiers: count per family, report the most common kind in the best family.
+    let mut per_kind = [0usize; 16];
+    let mut per_family = [0usize; 32];
+    for v in &vals {
+        let kinds = checks::kinds_of_value(v);
+        let mut fams = 0u32;
+        for k in kinds.iter() {
+            per_kind[k as usize] += 1;
+            fams |= 1 << k.family();
+        }
+        for (f, count) in per_family.iter_mut().enumerate() {
+            if fams & (1 << f) != 0 {
+                *count += 1;
+            }
+        }
+    }
+    let mut best: Option<(IdKind, usize)> = None;
+    for k in IdKind::NATIONAL {
+        let fam_count = per_family[k.family() as usize];
+        let weak = matches!(k, IdKind::DutchBsn | IdKind::UkNhsNumber);
+        let min_n = if weak && !name_known { 5 } else { 3 };
+        if n < min_n || fam_count * 10 < n * 9 {
+            continue;
+        }
+        let better = match best {
+            None => true,
+            Some((bk, bc)) => {
+                fam_count > bc || (fam_count == bc && per_kind[k as usize] > per_kind[bk as usize])
+            }
+        };
+        if better {
+            best = Some((k, fam_count));
+        }
+    }
+    if let Some((k, count)) = best {
+        // Within the family pick the most common kind.
+        let kind = IdKind::NATIONAL
+            .into_iter()
+            .filter(|o| o.family() == k.family())
+            .max_by_key(|o| (per_kind[*o as usize], std::cmp::Reverse(*o as u8)))
+            .unwrap_or(k);
+        let weak = matches!(kind, IdKind::DutchBsn | IdKind::UkNhsNumber);
+        return Some(ColumnIdFinding {
+            class: ColumnIdClass::National(kind),
+            confidence: if weak && !name_known {
+                Confidence::Medium
+            } else {
+                Confidence::High
+            },
+            n_nonempty: n,
+            n_matching: count,
+            n_distinct,
+            name_matched: name_known,
+        });
+    }
+
+    // Key statistics: every value a plain token of digits or hex (UUIDs allowed), one width.
+    let key_shaped = vals.iter().filter(|v| key_token(v)).count();
+    let first_len = vals[0].len();
+    let fixed_width = vals.iter().all(|v| v.len() == first_len);
+    let distinct_share = n_distinct as f64 / n as f64;
+    let all_key_shaped = key_shaped == n;
+
+    if name_known && all_key_shaped {
+        let strong_stats = fixed_width || distinct_share >= 0.9;
+        return Some(ColumnIdFinding {
+            class: ColumnIdClass::PseudonymisedKey,
+            confidence: if strong_stats {
+                Confidence::High
+            } else {
+                Confidence::Medium
+            },
+            n_nonempty: n,
+            n_matching: key_shaped,
+            n_distinct,
+            name_matched: true,
+        });
+    }
+    let key_like_stats = n >= 5 && all_key_shaped && fixed_width && distinct_share >= 0.9;
+    if name_generic_id && n >= 3 && all_key_shaped && distinct_share >= 0.9 {
+        return Some(ColumnIdFinding {
+            class: ColumnIdClass::PseudonymisedKey,
+            confidence: Confidence::High,
+            n_nonempty: n,
+            n_matching: key_shaped,
+            n_distinct,
+            name_matched: false,
+        });
+    }
+    if key_like_stats && first_len >= 8 {
+        return Some(ColumnIdFinding {
+            class: ColumnIdClass::KeyLike,
+            confidence: Confidence::Medium,
+            n_nonempty: n,
+            n_matching: key_shaped,
+            n_distinct,
+            name_matched: false,
+        });
+    }
+    None
+}
+
+/// A value that looks like a key: digits only, or hex (≥ 8 characters, with a digit), or a
+/// UUID. Decimals, negative numbers and words are not keys.
+fn key_token(v: &str) -> bool {
+    let b = v.as_bytes();
+    if b.is_empty() || b.len() > 128 {
+        return false;
+    }
+    if b.iter().all(u8::is_ascii_digit) {
+        return true;
+    }
+    if checks::is_uuid(b) {
+        return true;
+    }
+    b.len() >= 8 && b.iter().all(u8::is_ascii_hexdigit) && b.iter().any(u8::is_ascii_digit)
+}
