@@ -16,6 +16,7 @@ use crate::finding::{basis, Finding, Severity, Verdict};
 use crate::model::Location;
 use crate::read::{self, Readers, Source, IN_MEMORY_LIMIT};
 use crate::report::{FileReport, Report};
+use crate::rules::people::People;
 use crate::rules::{self, file_type, unreadable, Context, StreamState};
 use crate::table::cell::CellParser;
 use crate::table::classify::Lexicon;
@@ -58,7 +59,9 @@ pub fn check(root: &Path, rules: &Rules, options: &Options) -> Result<Report, Ch
     let entries = walk(root);
     let parser = CellParser::new(rules);
     let lexicon = Lexicon::new(&rules.vocabulary);
+    let people = People::new(&rules.vocabulary);
     let shared = Shared {
+        people: &people,
         large: options.large_file_bytes,
         rules,
         parser: &parser,
@@ -86,6 +89,7 @@ struct Shared<'a> {
     rules: &'a Rules,
     parser: &'a CellParser,
     lexicon: &'a Lexicon,
+    people: &'a People,
 }
 
 fn check_entry(entry: &Entry, shared: &Shared<'_>) -> FileReport {
@@ -254,6 +258,7 @@ fn check_file(entry: &Entry, shared: &Shared<'_>, report: &mut FileReport) {
     let cx = Context {
         rules: shared.rules,
         lexicon: shared.lexicon,
+        people: shared.people,
     };
     let readers = Readers {
         parser: shared.parser,
@@ -300,6 +305,9 @@ fn check_file(entry: &Entry, shared: &Shared<'_>, report: &mut FileReport) {
     }
     for table in &doc.tables {
         rules::check_table(table, &cx, &mut report.findings);
+    }
+    for text in &doc.texts {
+        rules::check_text(text, format == Format::Code, &cx, &mut report.findings);
     }
     if let (Some(state), Some(table)) = (stream_state, doc.tables.last()) {
         state.finish(table, &cx, &mut streamed);

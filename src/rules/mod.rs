@@ -5,10 +5,14 @@
 
 use crate::config::Rules;
 use crate::finding::{Finding, Severity};
-use crate::model::{Row, Table};
+use crate::model::{Row, Table, Text};
 use crate::table::classify::Lexicon;
 
+pub mod code_literal;
 pub mod file_type;
+pub mod micro_data;
+pub mod people;
+pub mod person_id;
 pub mod small_count;
 pub mod unreadable;
 
@@ -49,6 +53,24 @@ pub const REGISTRY: &[RuleInfo] = &[
         source: include_str!("small_count.rs"),
     },
     RuleInfo {
+        id: micro_data::ID,
+        severity: Severity::Error,
+        summary: micro_data::SUMMARY,
+        source: include_str!("micro_data.rs"),
+    },
+    RuleInfo {
+        id: person_id::ID,
+        severity: Severity::Error,
+        summary: person_id::SUMMARY,
+        source: include_str!("person_id.rs"),
+    },
+    RuleInfo {
+        id: code_literal::ID,
+        severity: Severity::Error,
+        summary: code_literal::SUMMARY,
+        source: include_str!("code_literal.rs"),
+    },
+    RuleInfo {
         id: file_type::ID,
         severity: Severity::Error,
         summary: file_type::SUMMARY,
@@ -71,6 +93,8 @@ pub fn lookup(id: &str) -> Option<&'static RuleInfo> {
 pub struct Context<'a> {
     pub rules: &'a Rules,
     pub lexicon: &'a Lexicon,
+    /// Person-key and quasi-identifier vocabularies.
+    pub people: &'a people::People,
 }
 
 /// Most findings one rule lists for one table; past it, one finding counts the rest.
@@ -84,6 +108,24 @@ pub fn check_table(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
     }
     small_count::check_labels(table, cx, out);
     sc.finish(table, cx, out);
+    let mut pid = person_id::TableState::default();
+    person_id::check_columns(table, cx, &mut pid, out);
+    for row in &table.rows {
+        person_id::check_row(table, row, cx, &mut pid, out);
+    }
+    person_id::check_labels(table, cx, out);
+    pid.finish(table, out);
+    micro_data::check_table(table, cx, out);
+}
+
+/// Run the text rules on a text block: `person-id` on notes and logs, `code-literal` on program
+/// code (`code` is true for a program).
+pub fn check_text(text: &Text, code: bool, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    if code {
+        code_literal::check_code(text, cx, out);
+    } else {
+        person_id::check_text(text, cx, out);
+    }
 }
 
 /// Rules that look at one row at a time, for rows of a large table that are streamed past and
@@ -96,18 +138,25 @@ pub fn check_streamed_row(
     out: &mut Vec<Finding>,
 ) {
     small_count::check_row(table, row, cx, &mut state.small_count, out);
+    person_id::prime(table, cx, &mut state.person_id);
+    person_id::check_row(table, row, cx, &mut state.person_id, out);
+    micro_data::check_streamed_row(table, row, cx, &mut state.micro_data);
 }
 
 /// Per-table state of the row rules while a large table streams past.
 #[derive(Debug, Default)]
 pub struct StreamState {
     pub small_count: small_count::TableState,
+    pub person_id: person_id::TableState,
+    pub micro_data: micro_data::StreamState,
 }
 
 impl StreamState {
     /// Findings that summarise what was not listed.
     pub fn finish(self, table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
         self.small_count.finish(table, cx, out);
+        self.person_id.finish(table, out);
+        micro_data::finish_stream(self.micro_data, table, cx, out);
     }
 }
 
