@@ -215,21 +215,18 @@ fn birth_dates(line_no: u32, line: &str, cx: &Context<'_>, o: &mut Out<'_>) {
     // The operator nearest before the literal.
     let op = before.trim_end();
     let lower = op.to_ascii_lowercase();
-    let equality = lower.ends_with("==")
-        || (lower.ends_with('=')
-            && !lower.ends_with("<=")
-            && !lower.ends_with(">=")
-            && !lower.ends_with("!="))
+    // `=`, `==`, `!=`, `eq`, `ne`, `in`: a condition on one value singles out a person; `<`,
+    // `<=`, `>`, `>=` bound a cohort.
+    let lower = lower
+        .strip_suffix("as.date(")
+        .or_else(|| lower.strip_suffix("ymd("))
+        .map(str::trim_end)
+        .unwrap_or(&lower);
+    let equality = lower.ends_with('=') && !lower.ends_with("<=") && !lower.ends_with(">=")
         || lower.ends_with(" eq")
-        || lower.ends_with("%in% c(")
-        || lower.ends_with(" in (")
-        || lower.ends_with(" in(")
-        || lower.ends_with("(")
-            && (lower.contains(" in ") || lower.contains("%in%") || lower.contains("inlist"))
-        || lower.ends_with("as.date(") && {
-            let b = lower.trim_end_matches("as.date(").trim_end();
-            b.ends_with("==") || (b.ends_with('=') && !b.ends_with("<=") && !b.ends_with(">="))
-        };
+        || lower.ends_with(" ne")
+        || lower.ends_with('(')
+            && (lower.contains(" in ") || lower.contains("%in%") || lower.contains("inlist"));
     if equality {
         o.push(
             line_no,
@@ -291,7 +288,15 @@ fn lists(text: &Text, cx: &Context<'_>, o: &mut Out<'_>) {
             match c {
                 b'(' | b'[' | b'{' => {
                     if stack.len() < MAX_DEPTH {
-                        let subject = subject_before(&line[..i], cx);
+                        // `isin([…])`, `c(…)` inside `in (…)`: a list right inside a group
+                        // about a person key is about it too.
+                        let subject = subject_before(&line[..i], cx).or_else(|| {
+                            let just_opened = line[..i].trim_end().ends_with(['(', '[']);
+                            stack
+                                .last()
+                                .filter(|_| just_opened)
+                                .and_then(|f| f.subject.clone())
+                        });
                         stack.push(Frame {
                             line: *line_no,
                             start: offset + i,

@@ -134,7 +134,10 @@ fn shape(table: &Table, cx: &Context<'_>) -> Shape {
             }
         }
     }
-    if stat_columns > 0 && stat_columns * 2 >= other_columns {
+    // Statistic columns (`mean`, `rate`, `%`) make an aggregate, unless every row carries an
+    // exact birth date: no aggregate is broken down by day of birth (and `weight` is a body
+    // weight there, not a survey weight).
+    if stat_columns > 0 && stat_columns * 2 >= other_columns && !s.exact_birth {
         s.aggregate_columns = true;
     }
     s
