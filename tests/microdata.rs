@@ -260,6 +260,29 @@ fn aggregate_rates() -> Fixture {
     }
 }
 
+fn aggregate_with_id_columns() -> Fixture {
+    // A row number `id` and a region code `region_id` in a table that counts: not person keys.
+    let mut r = Rng::new(17);
+    let mut text = String::from("id;region_id;sex;n\n");
+    let mut row = 0;
+    for region in 0..10 {
+        for sex in ["F", "M"] {
+            row += 1;
+            let _ = writeln!(
+                text,
+                "{row};{};{sex};{}",
+                10_000_000 + region * 1_117,
+                r.range(40, 900)
+            );
+        }
+    }
+    Fixture {
+        path: "micro-data/aggregate_with_id_columns.csv",
+        text,
+        ids: Vec::new(),
+    }
+}
+
 fn list_of(ids: &[String], quote: &str, sep: &str) -> String {
     ids.iter()
         .map(|i| format!("{quote}{i}{quote}"))
@@ -432,6 +455,7 @@ fn fixtures() -> Vec<Fixture> {
         provider_numbers(),
         aggregate_with_counts(),
         aggregate_rates(),
+        aggregate_with_id_columns(),
         sas_with_ids(),
         sas_clean(),
         r_with_ids(),
@@ -596,6 +620,7 @@ fn aggregate_tables_pass() {
     for f in [
         "micro-data/aggregate_with_counts.csv",
         "micro-data/aggregate_rates.csv",
+        "micro-data/aggregate_with_id_columns.csv",
     ] {
         let r = report(f);
         assert_eq!(r.verdict, Verdict::Pass, "{f}: {:?}", findings(&r));

@@ -50,7 +50,7 @@ use crate::finding::{basis, Finding, Severity};
 use crate::ident::{classify_column, ColumnIdClass};
 use crate::model::{Kind, Location, Row, Table};
 use crate::rules::people::{is_day_date, quasi_by_values, QiKind};
-use crate::rules::person_id::{column_class, column_values};
+use crate::rules::person_id::{column_class, column_values, counted};
 use crate::rules::Context;
 
 pub const ID: &str = "micro-data";
@@ -83,19 +83,18 @@ fn shape(table: &Table, cx: &Context<'_>) -> Shape {
     let mut s = Shape::default();
     let mut stat_columns = 0usize;
     let mut other_columns = 0usize;
+    let counted = counted(table, cx);
+    s.aggregate_columns = counted;
     for column in &table.columns {
         let values = column_values(table, column.col);
         let label = table.column_label(column.col);
-        if let Some(what) = column_class(&column.name, &values, cx) {
+        if let Some(what) = column_class(&column.name, &values, cx, counted) {
             s.keys.push((label, what));
             continue;
         }
         let header = cx.lexicon.header_kind(&column.name);
         match header {
             Some(Kind::Count) if column.kind == Kind::Count => {
-                if counts_above_one(table, column.col) {
-                    s.aggregate_columns = true;
-                }
                 other_columns += 1;
                 continue;
             }
@@ -141,18 +140,6 @@ fn shape(table: &Table, cx: &Context<'_>) -> Shape {
         s.aggregate_columns = true;
     }
     s
-}
-
-fn counts_above_one(table: &Table, col: u32) -> bool {
-    table
-        .rows
-        .iter()
-        .filter_map(|r| r.cells.iter().find(|c| c.col == col))
-        .any(|c| match &c.value {
-            crate::model::Value::Number(n) => n.value > 1.0,
-            crate::model::Value::Empty | crate::model::Value::Label => false,
-            _ => true,
-        })
 }
 
 /// Equivalence classes of quasi-identifier combinations, counted in bounded memory.
@@ -351,11 +338,22 @@ pub fn check_table(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
     let rows = total_rows(table);
     let key_like = !s.aggregate_columns && !s.key_like.is_empty();
     if !s.keys.is_empty() || key_like {
-        let mut what: Vec<String> = s
-            .keys
-            .iter()
-            .map(|(label, what)| format!("{what}s ({label})"))
-            .collect();
+        let mut what: Vec<String> = Vec::new();
+        let mut kinds_seen: Vec<&str> = Vec::new();
+        for (_, w) in &s.keys {
+            if !kinds_seen.contains(w) {
+                kinds_seen.push(w);
+            }
+        }
+        for kind in kinds_seen {
+            let labels: Vec<&str> = s
+                .keys
+                .iter()
+                .filter(|(_, w)| *w == kind)
+                .map(|(l, _)| l.as_str())
+                .collect();
+            what.push(format!("{kind}s ({})", labels.join(", ")));
+        }
         if key_like {
             what.push(format!("key-like values ({})", s.key_like.join(", ")));
         }

@@ -45,7 +45,7 @@ use std::collections::HashSet;
 
 use crate::finding::{basis, Finding, Severity};
 use crate::ident::{classify_column, ColumnIdClass, Confidence, IdMatch};
-use crate::model::{Cell, Location, Row, Table, Text};
+use crate::model::{Cell, Kind, Location, Row, Table, Text, Value};
 use crate::rules::people::{scanner, NameClass};
 use crate::rules::{Context, MAX_LISTED_PER_TABLE};
 
@@ -99,9 +99,22 @@ fn table_location(table: &Table) -> Location {
 }
 
 /// The column-level decision for one column: what its values are, if they are identifiers.
-pub fn column_class(name: &str, values: &[&str], cx: &Context<'_>) -> Option<&'static str> {
+///
+/// A generic `*_id` name (`region_id`, `category_id`) is not a person key by itself; a bare
+/// `id` is, unless the table counts something (then it numbers the rows of an aggregate).
+pub fn column_class(
+    name: &str,
+    values: &[&str],
+    cx: &Context<'_>,
+    counted: bool,
+) -> Option<&'static str> {
     let by_name = cx.people.key_name(name, false);
+    let bare_id = crate::rules::people::normalise(name).join("_") == "id";
     if let Some(found) = classify_column(name, values) {
+        let generic = !found.name_matched && by_name.is_none();
+        if found.class == ColumnIdClass::PseudonymisedKey && generic && (!bare_id || counted) {
+            return None;
+        }
         match found.class {
             ColumnIdClass::National(kind) if found.confidence >= Confidence::Medium => {
                 return Some(kind.describe());
@@ -146,6 +159,24 @@ pub fn id_token(v: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/'))
 }
 
+/// Does the table count something: a column headed as a count (`n`, `Antal`) with counts
+/// above 1? Then it is an aggregate, whatever else it holds.
+pub fn counted(table: &Table, cx: &Context<'_>) -> bool {
+    table.columns.iter().any(|c| {
+        c.kind == Kind::Count
+            && cx.lexicon.header_kind(&c.name) == Some(Kind::Count)
+            && table
+                .rows
+                .iter()
+                .filter_map(|r| r.cells.iter().find(|x| x.col == c.col))
+                .any(|x| match &x.value {
+                    Value::Number(n) => n.value > 1.0,
+                    Value::Empty | Value::Label => false,
+                    _ => true,
+                })
+    })
+}
+
 /// The values of one column among the rows in memory.
 pub fn column_values(table: &Table, col: u32) -> Vec<&str> {
     table
@@ -168,9 +199,10 @@ pub fn check_columns(
         return;
     }
     state.decided = true;
+    let counted = counted(table, cx);
     for column in &table.columns {
         let values = column_values(table, column.col);
-        if let Some(what) = column_class(&column.name, &values, cx) {
+        if let Some(what) = column_class(&column.name, &values, cx, counted) {
             state.id_columns.insert(column.col);
             out.push(Finding::new(
                 ID,
