@@ -703,3 +703,112 @@ fn folder_snapshots() {
         insta::assert_snapshot!(folder, render(&r, Colour::Never));
     }
 }
+
+/// Check one file written to a temporary folder, streaming it when it is over 1 KiB.
+fn check_streamed(name: &str, text: &str) -> Report {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join(name), text).unwrap();
+    let options = Options {
+        large_file_bytes: 1024,
+        ..Options::default()
+    };
+    check(dir.path(), &Rules::default_rules(), &options).unwrap()
+}
+
+#[test]
+fn streamed_listings_are_judged_on_every_row() {
+    // 6 000 rows: past the 5 000 sample rows, so the rest streams.
+    let mut r = Rng::new(31);
+    let mut listing = String::from("foed_aar;koen;kommune;diagnose;vaegt\n");
+    for _ in 0..6000 {
+        let _ = writeln!(
+            listing,
+            "{};{};{};{};{}",
+            r.range(1920, 2005),
+            pick(&mut r, &["K", "M"]),
+            pick(&mut r, KOMMUNER),
+            pick(&mut r, DIAGNOSES),
+            r.range(45, 120)
+        );
+    }
+    let rep = check_streamed("listing.csv", &listing);
+    let m = messages(&rep, "micro-data");
+    assert_eq!(m.len(), 1, "{:?}", findings(&rep));
+    assert!(
+        m[0].starts_with("records about individuals: 6000 rows with quasi-identifiers"),
+        "{}",
+        m[0]
+    );
+
+    // The same categories counted: an aggregate, also when streamed.
+    let mut agg = String::from("foed_aar;koen;kommune;antal\n");
+    for year in 1920..2005 {
+        for sex in ["K", "M"] {
+            for k in KOMMUNER {
+                let _ = writeln!(agg, "{year};{sex};{k};{}", r.range(20, 400));
+            }
+        }
+    }
+    let rep = check_streamed("aggregate.csv", &agg);
+    assert_eq!(rep.verdict, Verdict::Pass, "{:?}", findings(&rep));
+}
+
+#[test]
+fn a_streamed_id_column_is_one_finding_and_cell_findings_are_capped() {
+    let mut r = Rng::new(32);
+    let mut text = String::from("cpr;age;note\n");
+    let mut ids = Vec::new();
+    for i in 0..6000u64 {
+        let id = generate::cpr(5000 + i);
+        // Every 50th row carries a Finnish identifier in its note.
+        let note = if i % 50 == 0 {
+            let h = generate::hetu(9000 + i);
+            ids.push(h.clone());
+            format!("see hetu {h}")
+        } else {
+            format!("ok {}", r.below(100))
+        };
+        let _ = writeln!(text, "{id};{};{note}", r.range(20, 90));
+        ids.push(id);
+    }
+    let rep = check_streamed("ids.csv", &text);
+    let columns: Vec<String> = rep.files[0]
+        .findings
+        .iter()
+        .filter(|f| {
+            f.rule == "person-id" && f.location.column.is_some() && f.location.row.is_none()
+        })
+        .map(|f| f.message.clone())
+        .collect();
+    assert_eq!(
+        columns,
+        vec!["column 'cpr' holds Danish CPR numbers: a column of person identifiers"]
+    );
+    let cells = rep.files[0]
+        .findings
+        .iter()
+        .filter(|f| f.rule == "person-id" && f.location.row.is_some())
+        .count();
+    // 120 notes with identifiers: 100 in the 5 000 sample rows (50 listed, the rest counted in
+    // one finding) and 20 in the rows streamed past.
+    assert_eq!(cells, 70, "{:?}", findings(&rep));
+    let more: Vec<&str> = rep.files[0]
+        .findings
+        .iter()
+        .filter(|f| f.rule == "person-id" && f.message.contains("more cells"))
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(
+        more,
+        vec![
+            "50 more cells with person identifiers in this table are not listed (the first 50 are)"
+        ]
+    );
+    let text_report = render(&rep, Colour::Never);
+    let json_report = json::render(&rep);
+    for id in &ids {
+        for form in forms(id) {
+            assert!(!text_report.contains(&form) && !json_report.contains(&form));
+        }
+    }
+}

@@ -262,7 +262,7 @@ fn key_equality(line_no: u32, line: &str, cx: &Context<'_>, o: &mut Out<'_>) {
 }
 
 fn short(name: &str) -> String {
-    name.chars().take(40).collect()
+    crate::finding::safe_label(&name.chars().take(40).collect::<String>())
 }
 
 /// One open bracket while the text is walked.
