@@ -364,6 +364,7 @@ cohort <- readRDS(\"cohort.rds\") %>%
   filter(age >= 18, year %in% c(2015, 2016, 2017, 2018, 2019)) %>%
   filter(icd10 %in% c(\"E10\", \"E11\", \"E12\", \"E13\", \"E14\"))
 cohort$patient_id <- NULL
+snomed_diabetes <- c(\"44054006\", \"73211009\", \"46635009\", \"38341003\", \"22298006\")
 summary_tab <- cohort %>% count(sex, age_group)
 set.seed(20240101)
 ";
