@@ -139,6 +139,23 @@ fn ids_in_cells() -> Fixture {
     }
 }
 
+fn large_amounts() -> Fixture {
+    // A ten-digit amount that happens to validate as a CPR number, in a column of amounts.
+    let amount = compact(&generate::cpr(33));
+    let text = format!(
+        "Region;Antal;Udgifter (kr)\n\
+         Nord;1204;1234567890\n\
+         Syd;3310;{amount}\n\
+         Øst;2250;2045678913\n\
+         Vest;1876;1876543210\n"
+    );
+    Fixture {
+        path: "person-id/large_amounts.csv",
+        text,
+        ids: vec![amount],
+    }
+}
+
 fn pnr_extract() -> Fixture {
     let mut r = Rng::new(11);
     let mut text = String::from("pnr;foed_dato;koen;kommune;c_adiag\n");
@@ -450,6 +467,7 @@ fn fixtures() -> Vec<Fixture> {
         notes_that_pass(),
         id_column(),
         ids_in_cells(),
+        large_amounts(),
         pnr_extract(),
         extract_without_id(),
         year_age_sex_listing(),
@@ -538,8 +556,13 @@ fn every_country_identifier_in_notes_is_found_at_its_line() {
 
 #[test]
 fn phone_numbers_dates_amounts_and_timestamps_pass() {
-    let r = report("person-id/notes_that_pass.txt");
-    assert_eq!(r.verdict, Verdict::Pass, "{:?}", findings(&r));
+    for f in [
+        "person-id/notes_that_pass.txt",
+        "person-id/large_amounts.csv",
+    ] {
+        let r = report(f);
+        assert_eq!(r.verdict, Verdict::Pass, "{f}: {:?}", findings(&r));
+    }
 }
 
 #[test]

@@ -276,7 +276,19 @@ pub fn check_row(
             continue;
         }
         let name = table.column(cell.col).map(|c| c.name.as_str());
-        let found = findings_in(&cell.text, name.filter(|n| !n.is_empty()), cx);
+        let mut found = findings_in(&cell.text, name.filter(|n| !n.is_empty()), cx);
+        // A bare number in a column of numbers (counts, amounts, estimates, by its header or
+        // its values) is a number: only a written-out identifier (with its separator, or a
+        // context word or column name) counts there.
+        let statistic = table.column(cell.col).is_some_and(|c| {
+            matches!(
+                c.kind,
+                Kind::Count | Kind::Percent | Kind::Rate | Kind::Estimate | Kind::Extreme
+            )
+        });
+        if statistic && matches!(cell.value, Value::Number(_)) {
+            found.retain(|m| m.confidence == Confidence::High);
+        }
         if !found.is_empty() {
             let f = cell_finding(table, cell, describe(&found), "");
             state.push(f, out);
