@@ -836,3 +836,38 @@ fn a_streamed_id_column_is_one_finding_and_cell_findings_are_capped() {
         }
     }
 }
+
+#[test]
+fn a_count_column_of_ones_is_a_listing_and_small_row_counts_are_hidden() {
+    let mut r = Rng::new(41);
+    let mut text = String::from("alder;koen;kommune;antal\n");
+    for _ in 0..40 {
+        let _ = writeln!(
+            text,
+            "{};{};{};1",
+            r.range(18, 95),
+            pick(&mut r, &["K", "M"]),
+            pick(&mut r, KOMMUNER)
+        );
+    }
+    let rep = check_streamed("ones.csv", &text);
+    assert_eq!(
+        places(&rep, "micro-data"),
+        vec!["table 1"],
+        "{:?}",
+        findings(&rep)
+    );
+
+    // Three persons with their keys: the row count is a small count and is not shown.
+    let mut r = Rng::new(42);
+    let mut text = String::from("pnr;koen\n");
+    for _ in 0..3 {
+        let _ = writeln!(text, "{};{}", pnr(&mut r), pick(&mut r, &["K", "M"]));
+    }
+    let rep = check_streamed("three.csv", &text);
+    let m = messages(&rep, "micro-data");
+    assert_eq!(
+        m,
+        vec!["records about individuals: fewer than 5 rows with pseudonymised person numbers ('pnr') and quasi-identifiers (sex)"]
+    );
+}

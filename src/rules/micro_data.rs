@@ -307,6 +307,15 @@ fn location(table: &Table) -> Location {
     }
 }
 
+/// `200 rows`; a number of rows below the threshold is itself a small count and is not shown.
+fn row_count(rows: u64, cx: &Context<'_>) -> String {
+    if rows < u64::from(cx.rules.min_count) {
+        format!("fewer than {} rows", cx.rules.min_count)
+    } else {
+        format!("{rows} rows")
+    }
+}
+
 fn total_rows(table: &Table) -> u64 {
     table.rows.len() as u64 + table.streamed_rows
 }
@@ -324,7 +333,8 @@ fn listing_finding(table: &Table, s: &Shape, cx: &Context<'_>, rows: u64) -> Fin
         ID,
         Severity::Error,
         format!(
-            "records about individuals: {rows} rows with quasi-identifiers ({}) {why}",
+            "records about individuals: {} with quasi-identifiers ({}) {why}",
+            row_count(rows, cx),
             kinds(s)
         ),
         location(table),
@@ -358,7 +368,8 @@ pub fn check_table(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
             what.push(format!("key-like values ({})", s.key_like.join(", ")));
         }
         let mut message = format!(
-            "records about individuals: {rows} rows with {}",
+            "records about individuals: {} with {}",
+            row_count(rows, cx),
             what.join(", ")
         );
         if !s.quasi.is_empty() {
