@@ -76,9 +76,9 @@ static DATE_LITERAL: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static EQUALITY: LazyLock<Regex> = LazyLock::new(|| {
-    // A name, an equality (not `<=`, `>=`, `!=`, `<-`), then a literal with at least 4 digits.
+    // A name, a comparison, then a literal with at least 4 digits (`<=` and `>=` are skipped).
     Regex::new(
-        r#"(?i)([A-Za-z_][A-Za-z0-9_.]*)\s*(?:==|\beq\b|(?:^|[^<>!=:])=)\s*\(?\s*["']?([0-9][0-9A-Za-z_-]{3,}|[A-Za-z0-9_-]*[0-9]{4}[A-Za-z0-9_-]*)["']?"#,
+        r#"(?i)([A-Za-z_][A-Za-z0-9_.]*)\s*(==|!=|<=|>=|\beq\b|\bne\b|=)\s*\(?\s*["']?([0-9][0-9A-Za-z_-]{3,}|[A-Za-z0-9_-]*[0-9]{4}[A-Za-z0-9_-]*)["']?"#,
     )
     .unwrap_or_else(|e| panic!("static regex: {e}"))
 });
@@ -245,9 +245,12 @@ fn equality_before(before: &str) -> bool {
 
 fn key_equality(line_no: u32, line: &str, cx: &Context<'_>, o: &mut Out<'_>) {
     for c in EQUALITY.captures_iter(line) {
-        let (Some(name), Some(value)) = (c.get(1), c.get(2)) else {
+        let (Some(name), Some(op), Some(value)) = (c.get(1), c.get(2), c.get(3)) else {
             continue;
         };
+        if matches!(op.as_str(), "<=" | ">=") {
+            continue;
+        }
         if cx.people.key_name(name.as_str(), false).is_none() {
             continue;
         }
@@ -515,6 +518,54 @@ fn yyyymmdd(t: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn findings_of(code: &str) -> Vec<(u32, String)> {
+        let rules = crate::config::Rules::default_rules();
+        let lexicon = crate::table::classify::Lexicon::new(&rules.vocabulary);
+        let people = crate::rules::people::People::new(&rules.vocabulary);
+        let cx = Context {
+            rules: &rules,
+            lexicon: &lexicon,
+            people: &people,
+        };
+        let text = Text {
+            member: None,
+            lines: code
+                .lines()
+                .enumerate()
+                .map(|(i, l)| (i as u32 + 1, l.to_string()))
+                .collect(),
+        };
+        let mut out = Vec::new();
+        check_code(&text, &cx, &mut out);
+        out.into_iter()
+            .map(|f| (f.location.line.unwrap_or(0), f.message))
+            .collect()
+    }
+
+    #[test]
+    fn key_comparisons_with_and_without_spaces() {
+        assert_eq!(findings_of("if pnr=000012345678 then x=1;").len(), 1);
+        assert_eq!(findings_of("df[df$lbnr == \"12345\", ]").len(), 1);
+        assert_eq!(findings_of("drop if lopnr != 123456").len(), 1);
+        assert!(findings_of("if pnr >= 1000 then x = 1;").is_empty());
+        assert!(findings_of("pnr = put(cpr_num, z10.);").is_empty());
+        assert!(findings_of("keep if inrange(alder, 18, 65)").is_empty());
+        assert!(findings_of("where pnr in (select pnr from cohort);").is_empty());
+        let sql = findings_of("SELECT * FROM t WHERE PNR IN ('000012345678');");
+        assert_eq!(sql.len(), 1, "{sql:?}");
+    }
+
+    #[test]
+    fn a_list_over_several_lines_is_reported_at_its_start() {
+        let ids: Vec<String> = (0..6)
+            .map(|i| format!("{:012}", 12_345_678 + i * 7919))
+            .collect();
+        let code = format!("ids <- c(\n  {}\n)\n", ids.join(",\n  "));
+        let found = findings_of(&code);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, 1);
+    }
 
     #[test]
     fn id_like_literals() {
