@@ -50,7 +50,7 @@ use crate::finding::{basis, Finding, Severity};
 use crate::ident::{classify_column, ColumnIdClass};
 use crate::model::{Kind, Location, Row, Table};
 use crate::rules::people::{is_day_date, quasi_by_values, QiKind};
-use crate::rules::person_id::{column_class, column_values, counted};
+use crate::rules::person_id::{cell_at, column_values, counted, id_columns};
 use crate::rules::Context;
 
 pub const ID: &str = "micro-data";
@@ -79,7 +79,7 @@ struct Shape {
     aggregate_columns: bool,
 }
 
-fn shape(table: &Table, cx: &Context<'_>) -> Shape {
+fn shape(table: &Table, ids: &[(u32, &'static str)], cx: &Context<'_>) -> Shape {
     let mut s = Shape::default();
     let mut stat_columns = 0usize;
     let mut other_columns = 0usize;
@@ -88,7 +88,7 @@ fn shape(table: &Table, cx: &Context<'_>) -> Shape {
     for column in &table.columns {
         let values = column_values(table, column.col);
         let label = table.column_label(column.col);
-        if let Some(what) = column_class(&column.name, &values, cx, counted) {
+        if let Some((_, what)) = ids.iter().find(|(c, _)| *c == column.col) {
             s.keys.push((label, what));
             continue;
         }
@@ -191,13 +191,7 @@ impl Classes {
     fn add_row(&mut self, row: &Row, cols: &[u32]) {
         let values: Vec<&str> = cols
             .iter()
-            .map(|col| {
-                row.cells
-                    .iter()
-                    .find(|c| c.col == *col)
-                    .map(|c| c.text.as_str())
-                    .unwrap_or("")
-            })
+            .map(|col| cell_at(row, *col).map(|c| c.text.as_str()).unwrap_or(""))
             .collect();
         self.add(&values);
     }
@@ -243,15 +237,17 @@ pub struct StreamState {
     cols: Vec<u32>,
     judge: bool,
     classes: Classes,
+    shape: Shape,
 }
 
 /// Count one streamed row (the first call also counts the table's sample rows).
 pub fn check_streamed_row(table: &Table, row: &Row, cx: &Context<'_>, state: &mut StreamState) {
     if !state.started {
         state.started = true;
-        let s = shape(table, cx);
+        let s = shape(table, &id_columns(table, cx), cx);
         state.judge = s.keys.is_empty() && !s.aggregate_columns && qualifies(&s);
         state.cols = s.quasi.iter().map(|(c, _)| *c).collect();
+        state.shape = s;
         state.classes = Classes::new(state.cols.len());
         if state.judge {
             for r in rows_of(table, cx) {
@@ -269,9 +265,9 @@ pub fn finish_stream(state: StreamState, table: &Table, cx: &Context<'_>, out: &
     if !state.judge {
         return;
     }
-    let s = shape(table, cx);
+    let s = &state.shape;
     if s.exact_birth || state.classes.mostly_small(cx.rules.min_count) {
-        out.push(listing_finding(table, &s, cx, state.classes.rows));
+        out.push(listing_finding(table, s, cx, state.classes.rows));
     }
 }
 
@@ -343,8 +339,14 @@ fn listing_finding(table: &Table, s: &Shape, cx: &Context<'_>, rows: u64) -> Fin
 }
 
 /// Judge a table: its columns, and, for a table whose rows are all in memory, its rows.
-pub fn check_table(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
-    let s = shape(table, cx);
+/// `ids` are the table's identifier columns ([`id_columns`]).
+pub fn check_table(
+    table: &Table,
+    ids: &[(u32, &'static str)],
+    cx: &Context<'_>,
+    out: &mut Vec<Finding>,
+) {
+    let s = shape(table, ids, cx);
     let rows = total_rows(table);
     let key_like = !s.aggregate_columns && !s.key_like.is_empty();
     if !s.keys.is_empty() || key_like {

@@ -108,14 +108,15 @@ pub fn check_table(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
     }
     small_count::check_labels(table, cx, out);
     sc.finish(table, cx, out);
+    let ids = person_id::id_columns(table, cx);
     let mut pid = person_id::TableState::default();
-    person_id::check_columns(table, cx, &mut pid, out);
+    person_id::report_columns(table, &ids, &mut pid, out);
     for row in &table.rows {
         person_id::check_row(table, row, cx, &mut pid, out);
     }
     person_id::check_labels(table, cx, out);
     pid.finish(table, out);
-    micro_data::check_table(table, cx, out);
+    micro_data::check_table(table, &ids, cx, out);
 }
 
 /// Run the text rules on a text block: `person-id` on notes and logs, `code-literal` on program

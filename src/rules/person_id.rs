@@ -8,9 +8,9 @@
 //! (`phone`, `timestamp`, `orgnr`) lower it. Matches of high or medium confidence are findings;
 //! low-confidence ones only in a column named as a person key.
 //!
-//! A whole column of identifiers (at least 90 % of its values validate as one kind), or a column
-//! named as a person key (`pnr`, `lbnr`, `shnro`, `RINPERSOON`, `patient_id`, …) whose values
-//! look like keys, is one finding for the column, not one per cell. A table lists at most 50
+//! A whole column of identifiers (at least 90 % of its values validate as one kind, judged on its
+//! first 5 000 rows), or a column named as a person key (`pnr`, `lbnr`, `shnro`, `RINPERSOON`,
+//! `patient_id`, …) whose values look like keys, is one finding for the column, not one per cell. A table lists at most 50
 //! cell findings; one more finding counts the rest.
 //!
 //! Program code is left to `code-literal`, which reports identifiers in code.
@@ -168,7 +168,7 @@ pub fn counted(table: &Table, cx: &Context<'_>) -> bool {
             && table
                 .rows
                 .iter()
-                .filter_map(|r| r.cells.iter().find(|x| x.col == c.col))
+                .filter_map(|r| cell_at(r, c.col))
                 .any(|x| match &x.value {
                     Value::Number(n) => n.value > 1.0,
                     Value::Empty | Value::Label => false,
@@ -177,14 +177,29 @@ pub fn counted(table: &Table, cx: &Context<'_>) -> bool {
     })
 }
 
-/// The values of one column among the rows in memory.
+/// Rows a column is judged on: the first 5 000, as many as a streamed table keeps, so that a
+/// table is judged alike whether it was read whole or streamed.
+pub const COLUMN_SAMPLE: usize = 5_000;
+
+/// The values of one column among the first [`COLUMN_SAMPLE`] rows in memory.
 pub fn column_values(table: &Table, col: u32) -> Vec<&str> {
     table
         .rows
         .iter()
-        .filter_map(|r| r.cells.iter().find(|c| c.col == col))
+        .take(COLUMN_SAMPLE)
+        .filter_map(|r| cell_at(r, col))
         .map(|c| c.text.as_str())
         .collect()
+}
+
+/// The cell of a row in column `col`: where it usually is (cells in column order from 1), else
+/// searched for.
+pub fn cell_at(row: &Row, col: u32) -> Option<&Cell> {
+    let guess = (col as usize).checked_sub(1).and_then(|i| row.cells.get(i));
+    match guess {
+        Some(c) if c.col == col => Some(c),
+        _ => row.cells.iter().find(|c| c.col == col),
+    }
 }
 
 /// Column-level findings over the rows in memory (a streamed table's sample rows). Runs once
@@ -195,29 +210,51 @@ pub fn check_columns(
     state: &mut TableState,
     out: &mut Vec<Finding>,
 ) {
+    if !state.decided {
+        report_columns(table, &id_columns(table, cx), state, out);
+    }
+}
+
+/// The identifier columns of a table (from the rows in memory): `(column, what it holds)`.
+pub fn id_columns(table: &Table, cx: &Context<'_>) -> Vec<(u32, &'static str)> {
+    let counted = counted(table, cx);
+    table
+        .columns
+        .iter()
+        .filter_map(|column| {
+            let values = column_values(table, column.col);
+            column_class(&column.name, &values, cx, counted).map(|what| (column.col, what))
+        })
+        .collect()
+}
+
+/// One finding per identifier column found by [`id_columns`].
+pub fn report_columns(
+    table: &Table,
+    ids: &[(u32, &'static str)],
+    state: &mut TableState,
+    out: &mut Vec<Finding>,
+) {
     if state.decided {
         return;
     }
     state.decided = true;
-    let counted = counted(table, cx);
-    for column in &table.columns {
-        let values = column_values(table, column.col);
-        if let Some(what) = column_class(&column.name, &values, cx, counted) {
-            state.id_columns.insert(column.col);
-            out.push(Finding::new(
-                ID,
-                Severity::Error,
-                format!(
-                    "column {} holds {what}s: a column of person identifiers",
-                    table.column_label(column.col)
-                ),
-                Location {
-                    column: Some(column.col),
-                    ..table_location(table)
-                },
-                basis(&[&table.digest, b"person-id column", column.name.as_bytes()]),
-            ));
-        }
+    for (col, what) in ids {
+        state.id_columns.insert(*col);
+        let name = table.column(*col).map(|c| c.name.as_str()).unwrap_or("");
+        out.push(Finding::new(
+            ID,
+            Severity::Error,
+            format!(
+                "column {} holds {what}s: a column of person identifiers",
+                table.column_label(*col)
+            ),
+            Location {
+                column: Some(*col),
+                ..table_location(table)
+            },
+            basis(&[&table.digest, b"person-id column", name.as_bytes()]),
+        ));
     }
 }
 
