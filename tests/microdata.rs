@@ -73,7 +73,15 @@ fn notes_with_ids() -> Fixture {
         let _ = writeln!(text, "Checked the record of {word} {id} by hand");
         ids.push(id);
     }
-    text.push_str("\nNo other remarks\n");
+    // A pseudonymised trial subject number dumped by a SAS `PUT` (not a national ID).
+    let subject = format!(
+        "ST-{}-{:04}",
+        100 + Rng::new(111).below(900),
+        Rng::new(112).below(10_000)
+    );
+    let _ = writeln!(text, "WARNING: USUBJID={subject} AVAL=. ADT=. _N_=17");
+    ids.push(subject);
+    text.push_str("\nNo other remarks about pnr or USUBJID values\n");
     Fixture {
         path: "person-id/notes_with_ids.txt",
         text,
@@ -546,9 +554,13 @@ fn messages(r: &Report, rule: &str) -> Vec<String> {
 fn every_country_identifier_in_notes_is_found_at_its_line() {
     let r = report("person-id/notes_with_ids.txt");
     assert_eq!(r.verdict, Verdict::Fail);
-    let expected: Vec<String> = (3..=12).map(|l| format!("line {l}")).collect();
+    let expected: Vec<String> = (3..=13).map(|l| format!("line {l}")).collect();
     assert_eq!(places(&r, "person-id"), expected, "{:?}", findings(&r));
     let m = messages(&r, "person-id");
+    assert_eq!(
+        m[10],
+        "a value of person key 'USUBJID' (a pseudonymised person number)"
+    );
     assert_eq!(m[0], "Danish CPR number");
     assert!(m[1].starts_with("Finnish"), "{}", m[1]);
     assert!(m[9].starts_with("Estonian"), "{}", m[9]);

@@ -3,7 +3,8 @@
 //! and samordningsnummer, Norwegian fødselsnummer and D/H-numbers, Icelandic kennitala, Belgian
 //! NISS/BIS, Dutch BSN, UK NHS number, French NIR, Estonian isikukood) and pseudonymised person
 //! numbers wherever they stand: any line of a text, log or note, any cell, header, title or note
-//! of a table. Each line or cell is scanned once; dates and check digits are validated, and
+//! of a table, and person keys written with their value (`USUBJID=…`, `pnr = …`) in text lines.
+//! Each line or cell is scanned once; dates and check digits are validated, and
 //! context words (`cpr`, `hetu`, `fnr`, …, or the column name) raise the confidence while others
 //! (`phone`, `timestamp`, `orgnr`) lower it. Matches of high or medium confidence are findings;
 //! low-confidence ones only in a column named as a person key.
@@ -42,6 +43,9 @@
 //! §1 and §1.5.
 
 use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use crate::finding::{basis, Finding, Severity};
 use crate::ident::{classify_column, ColumnIdClass, Confidence, IdMatch};
@@ -374,15 +378,46 @@ pub fn check_labels(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+static KEYED: LazyLock<Regex> = LazyLock::new(|| {
+    // `USUBJID=01-701-1015`, `pnr = 000012345678`, `lbnr: "12345"`: a name, `=` (or `:` before a
+    // quote), a value.
+    Regex::new(
+        r#"([A-Za-z_][A-Za-z0-9_]*)\s*(?:=|:\s*["'])\s*["']?([A-Za-z0-9][A-Za-z0-9_./-]{2,39})"#,
+    )
+    .unwrap_or_else(|e| panic!("static regex: {e}"))
+});
+
+/// A person key written with its value in a text line (a SAS `PUT` dump, an R `str()` line):
+/// the key's name when there is one.
+fn keyed_value(line: &str, cx: &Context<'_>) -> Option<String> {
+    if !line.contains(['=', ':']) {
+        return None;
+    }
+    KEYED.captures_iter(line).find_map(|c| {
+        let name = c.get(1)?.as_str();
+        let value = c.get(2)?.as_str();
+        let digits = value.bytes().filter(u8::is_ascii_digit).count();
+        (digits >= 3 && id_token(value) && cx.people.key_name(name, true).is_some())
+            .then(|| name.to_string())
+    })
+}
+
 /// Check every line of a text (a note, a log). One finding per line.
 pub fn check_text(text: &Text, cx: &Context<'_>, out: &mut Vec<Finding>) {
     let mut listed = 0usize;
     let mut unlisted = 0u64;
     for (line_no, line) in &text.lines {
         let found = findings_in(line, None, cx);
-        if found.is_empty() {
+        let message = if !found.is_empty() {
+            describe(&found).to_string()
+        } else if let Some(name) = keyed_value(line, cx) {
+            format!(
+                "a value of person key '{}' (a pseudonymised person number)",
+                crate::finding::safe_label(&name)
+            )
+        } else {
             continue;
-        }
+        };
         if listed >= MAX_LISTED_PER_TABLE {
             unlisted += 1;
             continue;
@@ -391,7 +426,7 @@ pub fn check_text(text: &Text, cx: &Context<'_>, out: &mut Vec<Finding>) {
         out.push(Finding::new(
             ID,
             Severity::Error,
-            describe(&found).to_string(),
+            message,
             Location {
                 member: text.member.clone(),
                 ..Location::line(*line_no)
