@@ -44,7 +44,7 @@
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use crate::finding::{basis, Finding, Severity};
 use crate::ident::{classify_column, ColumnIdClass};
@@ -154,8 +154,8 @@ fn shape(table: &Table, ids: &[(u32, &'static str)], cx: &Context<'_>) -> Shape 
 
 #[derive(Debug, Default)]
 pub struct Classes {
-    counts: HashMap<u64, u32>,
-    distinct: Vec<HashSet<u64>>,
+    counts: HashMap<u64, u32, Prehashed>,
+    distinct: Vec<HashSet<u64, Prehashed>>,
     /// Rows counted.
     rows: u64,
     /// Rows whose combination was new after the class table was full.
@@ -165,7 +165,7 @@ pub struct Classes {
 impl Classes {
     fn new(n_columns: usize) -> Self {
         Classes {
-            distinct: vec![HashSet::new(); n_columns],
+            distinct: vec![HashSet::default(); n_columns],
             ..Classes::default()
         }
     }
@@ -236,6 +236,26 @@ impl Classes {
             product = product.saturating_mul(set.len().max(1) as u64);
         }
         self.rows.saturating_mul(2) >= product
+    }
+}
+
+/// Keys that are already 64-bit hashes need no second hash.
+type Prehashed = BuildHasherDefault<PassThrough>;
+
+#[derive(Default)]
+struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
     }
 }
 

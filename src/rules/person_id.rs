@@ -284,13 +284,22 @@ fn findings_in(text: &str, column: Option<&str>, cx: &Context<'_>) -> Vec<IdMatc
         .collect()
 }
 
-/// Cheap prefilter: at least 8 digits or hex characters in the text.
+/// Cheap prefilter: every national identifier has at least 9 digits, every hash or UUID at
+/// least 32 hex characters (a date such as `1962-10-21` has neither).
 fn might_hold_id(text: &str) -> bool {
-    text.bytes()
-        .filter(|b| b.is_ascii_hexdigit())
-        .take(8)
-        .count()
-        >= 8
+    let (mut digits, mut hex) = (0, 0);
+    for b in text.bytes() {
+        if b.is_ascii_digit() {
+            digits += 1;
+            hex += 1;
+            if digits >= 9 {
+                return true;
+            }
+        } else if b.is_ascii_hexdigit() {
+            hex += 1;
+        }
+    }
+    hex >= 32
 }
 
 fn describe(matches: &[IdMatch]) -> &'static str {
