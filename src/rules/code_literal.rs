@@ -2,7 +2,9 @@
 //! Flags program code (`.sas .do .ado .R .Rmd .qmd .py .sql .sps .jl .m` and other scripts) that
 //! writes individual values into the program, comments included:
 //!
-//! - national identifiers and pseudonymised person numbers (the `person-id` recognisers);
+//! - national identifiers (the `person-id` recognisers; a bare ten- or eleven-digit number
+//!   counts when it is quoted or on a line that names a person key, since one numeric constant
+//!   in a hundred passes a date and checksum test);
 //! - a person key compared with a literal (`if pnr = 000012345678`, `filter(lbnr == "12345")`)
 //!   or listed with literals (`where pnr in (…)`, `inlist(pnr, …)`, `pnr %in% c(…)`);
 //! - lists of five or more ID-like literals in any bracket (`%in% c(…)`, `in (…)`, `isin([…])`,
@@ -184,12 +186,20 @@ fn identifiers(line_no: u32, line: &str, cx: &Context<'_>, o: &mut Out<'_>) {
     }
     let key_line = IDENT
         .find_iter(line)
-        .any(|m| cx.people.key_name(m.as_str(), true).is_some());
+        .any(|m| cx.people.has_key_part(m.as_str()));
     let found = scanner()
         .scan(line)
         .into_iter()
         .filter(|m| m.kind.is_national())
-        .filter(|m| m.confidence >= Confidence::Medium || key_line)
+        // A bare numeric constant (`x <- 3141592653`) passes a date and checksum test one time
+        // in a hundred; in code it counts when written out (High), quoted as a string (as IDs
+        // with leading zeros are), or on a line that names a person key.
+        .filter(|m| {
+            let quoted = m.start > 0 && matches!(line.as_bytes()[m.start - 1], b'"' | b'\'');
+            m.confidence == Confidence::High
+                || (m.confidence == Confidence::Medium && quoted)
+                || key_line
+        })
         .max_by_key(|m| m.confidence);
     if let Some(m) = found {
         o.push(
@@ -554,6 +564,21 @@ mod tests {
         assert!(findings_of("where pnr in (select pnr from cohort);").is_empty());
         let sql = findings_of("SELECT * FROM t WHERE PNR IN ('000012345678');");
         assert_eq!(sql.len(), 1, "{sql:?}");
+    }
+
+    #[test]
+    fn identifiers_in_code_need_a_form_quotes_or_a_key() {
+        let cpr = crate::ident::generate::cpr(77);
+        let bare = crate::ident::generate::compact(&cpr);
+        assert_eq!(findings_of(&format!("* {cpr} moved abroad;")).len(), 1);
+        assert_eq!(
+            findings_of(&format!("if cpr_num = {bare} then x = 1;")).len(),
+            1
+        );
+        // An eleven-digit fødselsnummer without context: counted only when quoted.
+        let fnr = crate::ident::generate::fodselsnummer(78);
+        assert_eq!(findings_of(&format!("ids = [\"{fnr}\"]")).len(), 1);
+        assert!(findings_of(&format!("x <- {fnr}")).is_empty());
     }
 
     #[test]

@@ -126,6 +126,18 @@ impl People {
         None
     }
 
+    /// Does any part of a name (`cpr_num`, `pnr.mor`) name a person key? Generic words
+    /// (`patient_age`) do not count.
+    pub fn has_key_part(&self, name: &str) -> bool {
+        let toks = normalise(name);
+        toks.len() <= 8
+            && toks.iter().any(|t| {
+                t.len() >= 3
+                    && !GENERIC.contains(&t.as_str())
+                    && (self.person_key.contains(t) || self.provider_key.contains(t))
+            })
+    }
+
     /// The quasi-identifier a column name names: any run of up to three of its parts
     /// (`age_group`, `foed_dag`, `Municipality of residence`).
     pub fn quasi_name(&self, name: &str) -> Option<QiKind> {
@@ -298,6 +310,10 @@ mod tests {
             assert_eq!(p.key_name(n, false), None, "{n}");
         }
         assert_eq!(p.key_name("mor_pnr", true), None);
+        assert!(p.has_key_part("cpr_num"));
+        assert!(p.has_key_part("pnr.mor"));
+        assert!(!p.has_key_part("patient_age"));
+        assert!(!p.has_key_part("region"));
     }
 
     #[test]
