@@ -593,6 +593,21 @@ mod tests {
     }
 
     #[test]
+    fn arbitrary_text_never_panics() {
+        let alphabet: Vec<char> = "ab pnr=in(),[]{}\"'0123456789-.;%cæø€\u{301}\t"
+            .chars()
+            .collect();
+        let mut r = crate::ident::generate::Rng::new(9);
+        for _ in 0..300 {
+            let len = r.below(120) as usize;
+            let line: String = (0..len)
+                .map(|_| alphabet[r.below(alphabet.len() as u64) as usize])
+                .collect();
+            let _ = findings_of(&format!("{line}\n{line}\ndatalines;\n{line}\n;"));
+        }
+    }
+
+    #[test]
     fn id_like_literals() {
         assert!(id_like("000012345678"));
         assert!(id_like("\"0101901234\""));
