@@ -116,6 +116,16 @@ impl CellParser {
                 percent: false,
             });
         }
+        // Fast path: plain whole numbers are most cells of most tables.
+        if t.len() <= 15 && t.bytes().all(|b| b.is_ascii_digit()) {
+            if let Ok(v) = t.parse::<u64>() {
+                return Value::Number(Number {
+                    value: v as f64,
+                    decimals: 0,
+                    percent: false,
+                });
+            }
+        }
         if t.len() > MAX_NUMERIC_LEN {
             return match self.bare_marker(t) {
                 Some(v) => v,
@@ -125,8 +135,11 @@ impl CellParser {
         if let Some(v) = self.bounded(t, style) {
             return v;
         }
-        if let Some(v) = self.bare_marker(t) {
-            return v;
+        // A listed marker never starts with a digit; skip the lookup for numbers.
+        if !t.as_bytes()[0].is_ascii_digit() {
+            if let Some(v) = self.bare_marker(t) {
+                return v;
+            }
         }
         if !t.bytes().any(|b| b.is_ascii_digit()) {
             return Value::Label;
