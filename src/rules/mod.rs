@@ -12,6 +12,15 @@ pub mod file_type;
 pub mod small_count;
 pub mod unreadable;
 
+/// The sections every rule's documentation has, in order.
+pub const DOC_SECTIONS: &[&str] = &[
+    "## What it does",
+    "## Why is this bad?",
+    "## Example",
+    "## Options",
+    "## References",
+];
+
 /// A rule's entry in the registry.
 #[derive(Debug, Clone, Copy)]
 pub struct RuleInfo {
@@ -119,13 +128,7 @@ mod tests {
     fn every_rule_is_documented_in_all_sections() {
         for r in REGISTRY {
             let doc = r.documentation();
-            for section in [
-                "## What it does",
-                "## Why is this bad?",
-                "## Example",
-                "## Options",
-                "## References",
-            ] {
+            for section in DOC_SECTIONS {
                 assert!(doc.contains(section), "rule {} lacks '{section}'", r.id);
             }
             assert!(!r.summary.is_empty());
