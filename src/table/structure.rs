@@ -538,7 +538,13 @@ fn verify(
     if t.lines == 0 {
         return None;
     }
-    let needed = min_exact.max((t.full * 7).div_ceil(10));
+    // A labelled total with no fully published line rests on its label; otherwise at least
+    // 70 % of the fully published lines must match exactly (AggreCol's coverage).
+    let needed = if min_exact <= 1 && t.full == 0 {
+        0
+    } else {
+        min_exact.max((t.full * 7).div_ceil(10))
+    };
     if t.violated == 0 && (t.exact >= needed || sense == Sense::Le) {
         return Some(Accepted {
             tally: t,
@@ -754,7 +760,12 @@ pub fn detect(table: &Table, lexicon: &Lexicon) -> Structure {
         .collect();
     let long = label_cols.len() >= 2 && long_format(&mut b, &label_cols, lexicon);
     if !long {
-        labelled_rows(&mut b, &total_rows);
+        let strong: Vec<usize> = total_rows
+            .iter()
+            .copied()
+            .filter(|&r| lexicon.is_total(&table.rows[r].label))
+            .collect();
+        labelled_rows(&mut b, &total_rows, &strong);
     }
     labelled_cols(&mut b, &total_cols);
     if scan {
@@ -912,7 +923,7 @@ fn first_violation(b: &Builder<'_, '_>, lines: &[Line]) -> Option<CellPos> {
     })
 }
 
-fn labelled_rows(b: &mut Builder<'_, '_>, total_rows: &[usize]) {
+fn labelled_rows(b: &mut Builder<'_, '_>, total_rows: &[usize], strong: &[usize]) {
     let g = b.g;
     let table = g.table;
     let ofw: BTreeSet<usize> = g
@@ -941,8 +952,15 @@ fn labelled_rows(b: &mut Builder<'_, '_>, total_rows: &[usize]) {
             .filter(|&r| r > t && next.is_none_or(|n| r < n))
             .collect();
         let others: Vec<usize> = total_rows.iter().copied().filter(|&x| x != t).collect();
+        // Rows at the total's own indentation above it (the parents of indented sub-groups).
+        let level = table.rows[t].indent;
+        let siblings: Vec<usize> = plain
+            .iter()
+            .copied()
+            .filter(|&r| r < t && prev.is_none_or(|p| r > p) && table.rows[r].indent == level)
+            .collect();
         let mut sets: Vec<Vec<usize>> = Vec::new();
-        for s in [above, below, others, plain.clone()] {
+        for s in [above, below, siblings, others, plain.clone()] {
             if s.len() >= 2 && !sets.contains(&s) {
                 sets.push(s);
             }
@@ -963,7 +981,8 @@ fn labelled_rows(b: &mut Builder<'_, '_>, total_rows: &[usize]) {
                     acc,
                 );
             }
-            None => {
+            // S1 only for a row whose whole label names a total (not `all / with records`).
+            None if strong.contains(&t) => {
                 if let Some(first) = sets.first() {
                     if let Some(p) = first_violation(b, &row_lines(g, t, first)) {
                         b.out.mismatches.push(Mismatch {
@@ -973,6 +992,7 @@ fn labelled_rows(b: &mut Builder<'_, '_>, total_rows: &[usize]) {
                     }
                 }
             }
+            None => {}
         }
     }
 }
@@ -1344,7 +1364,15 @@ fn table_one(b: &mut Builder<'_, '_>) {
     // Blocks: a header row (a label, no counts) followed by data rows.
     let data: BTreeSet<usize> = g.rows.iter().copied().collect();
     let mut blocks: Vec<(usize, Vec<usize>)> = Vec::new();
-    let mut current: Option<(usize, Vec<usize>)> = None;
+    // Rows before the first variable row belong to a variable named in the last header row
+    // (the reader takes a lone `Sex` row right below the header as part of the header).
+    let lead = table
+        .header
+        .last()
+        .and_then(|h| h.first())
+        .is_some_and(|c| !c.text.is_empty())
+        && table.header.len() >= 2;
+    let mut current: Option<(usize, Vec<usize>)> = lead.then(|| (usize::MAX, Vec::new()));
     for (ri, row) in table.rows.iter().enumerate() {
         if data.contains(&ri) {
             if let Some((_, v)) = current.as_mut() {
@@ -1418,10 +1446,16 @@ fn table_one(b: &mut Builder<'_, '_>) {
         }
         for (bi, ls) in by_block {
             let head = blocks[bi].0;
-            let label = format!(
-                "the categories of '{}' under each column's N",
-                short(&table.rows[head].label)
-            );
+            let name = match table.rows.get(head) {
+                Some(r) => r.label.clone(),
+                None => table
+                    .header
+                    .last()
+                    .and_then(|h| h.first())
+                    .map(|c| c.text.clone())
+                    .unwrap_or_default(),
+            };
+            let label = format!("the categories of '{}' under each column's N", short(&name));
             b.add(label, Source::TableOne, ls, Sense::Eq, residual, acc);
         }
     }
