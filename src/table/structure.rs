@@ -1125,7 +1125,7 @@ fn interval(label: &str) -> Option<(Int, Option<Int>)> {
     }
     if let Some(rest) = t.strip_prefix('<') {
         let v: Int = rest.trim().parse().ok()?;
-        return Some((0, Some(v - 1)));
+        return Some((0, Some(v.saturating_sub(1))));
     }
     let (a, c) = t.split_once('-')?;
     let a: Int = a.trim().parse().ok()?;
@@ -1250,7 +1250,7 @@ fn trees(b: &mut Builder<'_, '_>) {
                         cursor = Int::MIN;
                         break;
                     }
-                    (Some(y), _) => cursor = y + 1,
+                    (Some(y), _) => cursor = y.saturating_add(1),
                     (None, Some(_)) => break,
                 }
                 if chain.len() > rows.len() {
@@ -1656,5 +1656,20 @@ mod tests {
         let (t, lx) = table("Term,HR,95% CI lower,95% CI upper,p\nAge,1.42,1.31,1.54,0.001\nFemale,0.87,0.78,0.97,0.012\n");
         let s = detect(&t, &lx);
         assert!(s.is_empty());
+    }
+}
+
+#[cfg(test)]
+mod robustness {
+    use super::*;
+
+    #[test]
+    fn extreme_interval_labels_do_not_overflow() {
+        assert_eq!(
+            interval("<-170141183460469231731687303715884105728"),
+            Some((0, Some(Int::MIN)))
+        );
+        let big = format!("0-{}", Int::MAX);
+        assert_eq!(interval(&big), Some((0, Some(Int::MAX))));
     }
 }
