@@ -49,6 +49,14 @@ struct RulesFile {
     suppression: Option<SuppressionSection>,
     file_types: Option<FileTypesSection>,
     vocabulary: Option<VocabularySection>,
+    back_calculation: Option<BackCalculationSection>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BackCalculationSection {
+    narrow_max_values: Option<Positive>,
+    max_unknowns: Option<Positive>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -139,6 +147,12 @@ pub struct Rules {
     pub allowed: Vec<String>,
     pub blocked: Vec<String>,
     pub vocabulary: Vocabulary,
+    /// `back-calculation`: a suppressed cell narrowed to at most this many values, all below
+    /// `min_count`, fails (B3); more values is a warning.
+    pub narrow_max_values: u32,
+    /// `back-calculation`: tables with more unknowns than this are not audited (an info finding
+    /// says so), to keep the work per table bounded.
+    pub max_unknowns: u32,
     /// The rules files applied, in order (`profile:default`, `profile:dk`, a user's path).
     pub layers: Vec<String>,
 }
@@ -170,6 +184,8 @@ impl Rules {
             allowed: Vec::new(),
             blocked: Vec::new(),
             vocabulary: Vocabulary::default(),
+            narrow_max_values: 2,
+            max_unknowns: 5_000,
             layers: Vec::new(),
         };
         let default_text = embedded("default").ok_or_else(|| ConfigError::UnknownProfile {
@@ -264,6 +280,14 @@ impl Rules {
             add(&mut self.vocabulary.extreme, &v.extreme);
             add(&mut self.vocabulary.label, &v.label);
             add(&mut self.vocabulary.total, &v.total);
+        }
+        if let Some(b) = &file.back_calculation {
+            if let Some(v) = b.narrow_max_values {
+                self.narrow_max_values = v.0;
+            }
+            if let Some(v) = b.max_unknowns {
+                self.max_unknowns = v.0;
+            }
         }
         self.layers.push(layer.to_string());
     }

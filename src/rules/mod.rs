@@ -8,7 +8,9 @@ use crate::finding::{Finding, Severity};
 use crate::model::{Row, Table};
 use crate::table::classify::Lexicon;
 
+pub mod back_calculation;
 pub mod file_type;
+pub mod percent_back_calculation;
 pub mod small_count;
 pub mod unreadable;
 
@@ -58,6 +60,18 @@ pub const REGISTRY: &[RuleInfo] = &[
         source: include_str!("small_count.rs"),
     },
     RuleInfo {
+        id: back_calculation::ID,
+        severity: Severity::Error,
+        summary: back_calculation::SUMMARY,
+        source: include_str!("back_calculation.rs"),
+    },
+    RuleInfo {
+        id: percent_back_calculation::ID,
+        severity: Severity::Error,
+        summary: percent_back_calculation::SUMMARY,
+        source: include_str!("percent_back_calculation.rs"),
+    },
+    RuleInfo {
         id: file_type::ID,
         severity: Severity::Error,
         summary: file_type::SUMMARY,
@@ -93,6 +107,9 @@ pub fn check_table(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
     }
     small_count::check_labels(table, cx, out);
     sc.finish(table, cx, out);
+    let structure = crate::table::structure::detect(table, cx.lexicon);
+    back_calculation::check(table, &structure, cx, out);
+    percent_back_calculation::check(table, &structure, cx, out);
 }
 
 /// Rules that look at one row at a time, for rows of a large table that are streamed past and

@@ -658,6 +658,7 @@ mod tests {
                     .collect(),
                 kind: Kind::Unknown,
                 label: String::new(),
+                indent: 0,
             })
             .collect();
         Table {
