@@ -4,11 +4,13 @@
 //! from the code. [`REGISTRY`] is the one list of rules.
 
 use crate::config::Rules;
-use crate::finding::{Finding, Severity};
-use crate::model::{Row, Table};
+use crate::finding::{basis, Finding, Severity};
+use crate::model::{Location, Row, Table};
 use crate::table::classify::Lexicon;
 
+pub mod extreme_values;
 pub mod file_type;
+pub mod group_disclosure;
 pub mod small_count;
 pub mod unreadable;
 
@@ -49,6 +51,18 @@ pub const REGISTRY: &[RuleInfo] = &[
         source: include_str!("small_count.rs"),
     },
     RuleInfo {
+        id: group_disclosure::ID,
+        severity: Severity::Warning,
+        summary: group_disclosure::SUMMARY,
+        source: include_str!("group_disclosure.rs"),
+    },
+    RuleInfo {
+        id: extreme_values::ID,
+        severity: Severity::Warning,
+        summary: extreme_values::SUMMARY,
+        source: include_str!("extreme_values.rs"),
+    },
+    RuleInfo {
         id: file_type::ID,
         severity: Severity::Error,
         summary: file_type::SUMMARY,
@@ -76,6 +90,59 @@ pub struct Context<'a> {
 /// Most findings one rule lists for one table; past it, one finding counts the rest.
 pub const MAX_LISTED_PER_TABLE: usize = 50;
 
+/// Counts one rule's findings of one table, so that a large table lists a bounded number.
+pub struct Listing {
+    rule: &'static str,
+    severity: Severity,
+    /// What is counted, plural (`groups concentrated in one category`).
+    what: &'static str,
+    listed: usize,
+    unlisted: u64,
+}
+
+impl Listing {
+    pub fn new(rule: &'static str, severity: Severity, what: &'static str) -> Self {
+        Listing {
+            rule,
+            severity,
+            what,
+            listed: 0,
+            unlisted: 0,
+        }
+    }
+
+    /// List a finding, or count it once the table's limit is reached.
+    pub fn push(&mut self, f: Finding, out: &mut Vec<Finding>) {
+        if self.listed < MAX_LISTED_PER_TABLE {
+            self.listed += 1;
+            out.push(f);
+        } else {
+            self.unlisted += 1;
+        }
+    }
+
+    /// One finding for what was not listed.
+    pub fn finish(self, table: &Table, out: &mut Vec<Finding>) {
+        if self.unlisted > 0 {
+            out.push(Finding::new(
+                self.rule,
+                self.severity,
+                format!(
+                    "{} more {} in this table are not listed (the first {MAX_LISTED_PER_TABLE} are)",
+                    self.unlisted, self.what
+                ),
+                Location {
+                    member: table.member.clone(),
+                    sheet: table.sheet.clone(),
+                    table: Some(table.index),
+                    ..Location::default()
+                },
+                basis(&[&table.digest, self.rule.as_bytes(), self.what.as_bytes(), b"more"]),
+            ));
+        }
+    }
+}
+
 /// Run the table rules on a table whose rows are in memory.
 pub fn check_table(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
     let mut sc = small_count::TableState::default();
@@ -84,6 +151,8 @@ pub fn check_table(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
     }
     small_count::check_labels(table, cx, out);
     sc.finish(table, cx, out);
+    group_disclosure::check(table, cx, out);
+    extreme_values::check(table, cx, out);
 }
 
 /// Rules that look at one row at a time, for rows of a large table that are streamed past and
