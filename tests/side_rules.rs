@@ -125,3 +125,156 @@ fn side_rule_folder_snapshots() {
         insta::assert_snapshot!(folder, render(&r, Colour::Never));
     }
 }
+
+/// `(file, rule, place, related)` of every finding of a folder report.
+fn all_findings(r: &Report) -> Vec<(String, String, String, Vec<String>)> {
+    r.files
+        .iter()
+        .flat_map(|f| {
+            f.findings.iter().map(|x| {
+                (
+                    f.path.clone(),
+                    x.rule.to_string(),
+                    x.location
+                        .cell
+                        .clone()
+                        .unwrap_or_else(|| x.location.describe()),
+                    x.related.clone(),
+                )
+            })
+        })
+        .collect()
+}
+
+fn s(x: &str) -> String {
+    x.to_string()
+}
+
+#[test]
+fn differencing_subpopulation_complement_tc4() {
+    let r = report("differencing/subpopulation");
+    assert_eq!(
+        all_findings(&r),
+        vec![
+            (s("men.csv"), s("differencing"), s("B3"), vec![s("all.csv")]),
+            (s("men.csv"), s("differencing"), s("C3"), vec![s("all.csv")]),
+        ]
+    );
+    assert_eq!(verdict(&r, "men.csv"), Verdict::Fail);
+    assert_eq!(verdict(&r, "all.csv"), Verdict::Pass);
+    let msg = &r.files[1].findings[0].message;
+    assert!(
+        msg.contains("'all.csv'") && msg.contains("row '21-30'"),
+        "{msg}"
+    );
+    // Under the UK threshold of 10 the complements 5 and 7 of column HD count too.
+    let uk = Rules::load("uk", None, None).unwrap();
+    let r = check(
+        &case("differencing/subpopulation"),
+        &uk,
+        &Options::default(),
+    )
+    .unwrap();
+    let diff: Vec<String> = all_findings(&r)
+        .into_iter()
+        .filter(|f| f.1 == "differencing")
+        .map(|f| f.2)
+        .collect();
+    assert_eq!(diff, vec!["B3", "C3", "B4", "B5"]);
+}
+
+#[test]
+fn differencing_population_from_a_constant_column() {
+    let r = report("differencing/constant_column");
+    assert_eq!(
+        all_findings(&r),
+        vec![(
+            s("by_sex_female.csv"),
+            s("differencing"),
+            s("C2"),
+            vec![s("overall.csv")]
+        )]
+    );
+}
+
+#[test]
+fn differencing_overlapping_bands_tc5() {
+    let r = report("differencing/overlapping_bands");
+    assert_eq!(
+        all_findings(&r),
+        vec![(
+            s("admissions_b.csv"),
+            s("differencing"),
+            s("B2"),
+            vec![s("admissions_a.csv")]
+        )]
+    );
+    let msg = &r.files[1].findings[0].message;
+    assert!(msg.contains("16-17"), "{msg}");
+}
+
+#[test]
+fn differencing_leaves_unrelated_tables_alone() {
+    let r = report("differencing/unrelated");
+    assert_eq!(r.verdict, Verdict::Pass, "{:?}", all_findings(&r));
+}
+
+#[test]
+fn differencing_near_duplicate_group_sizes_need_review() {
+    let r = report("differencing/repeat_n");
+    assert_eq!(
+        all_findings(&r),
+        vec![(
+            s("sensitivity_analysis.csv"),
+            s("differencing"),
+            s("B1"),
+            vec![s("main_analysis.csv")]
+        )]
+    );
+    assert_eq!(r.verdict, Verdict::Review);
+}
+
+#[test]
+fn differencing_compares_only_within_a_folder_and_says_what_it_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("men");
+    std::fs::create_dir(&sub).unwrap();
+    std::fs::write(
+        dir.path().join("all.csv"),
+        "Age,HD\n21-30,8\n31-40,10\n41-50,15\n",
+    )
+    .unwrap();
+    // The same categories for men, but in another folder: not compared.
+    std::fs::write(sub.join("men.csv"), "Age,HD\n21-30,7\n31-40,5\n41-50,8\n").unwrap();
+    let mut big = String::from("Group,n\n");
+    for i in 0..1500 {
+        big.push_str(&format!("G{i},{}\n", 100 + i));
+    }
+    std::fs::write(dir.path().join("big.csv"), &big).unwrap();
+    let r = check(dir.path(), &Rules::default_rules(), &Options::default()).unwrap();
+    let found = all_findings(&r);
+    assert!(
+        found
+            .iter()
+            .all(|f| f.1 != "differencing" || f.0 == "big.csv"),
+        "{found:?}"
+    );
+    let big = r.files.iter().find(|f| f.path == "big.csv").unwrap();
+    assert_eq!(big.findings.len(), 1, "{:?}", big.findings);
+    assert_eq!(big.findings[0].severity, Severity::Info);
+    assert_eq!(big.verdict, Verdict::Pass);
+}
+
+#[test]
+fn differencing_folder_snapshots() {
+    for folder in [
+        "differencing/subpopulation",
+        "differencing/overlapping_bands",
+        "differencing/unrelated",
+        "differencing/repeat_n",
+        "differencing/constant_column",
+    ] {
+        let r = report(folder);
+        insta::assert_snapshot!(folder.replace('/', "__"), render(&r, Colour::Never));
+    }
+}

@@ -8,6 +8,7 @@ use crate::finding::{basis, Finding, Severity};
 use crate::model::{Location, Row, Table};
 use crate::table::classify::Lexicon;
 
+pub mod differencing;
 pub mod extreme_values;
 pub mod file_type;
 pub mod group_disclosure;
@@ -49,6 +50,12 @@ pub const REGISTRY: &[RuleInfo] = &[
         severity: Severity::Error,
         summary: small_count::SUMMARY,
         source: include_str!("small_count.rs"),
+    },
+    RuleInfo {
+        id: differencing::ID,
+        severity: Severity::Error,
+        summary: differencing::SUMMARY,
+        source: include_str!("differencing.rs"),
     },
     RuleInfo {
         id: group_disclosure::ID,
@@ -153,6 +160,12 @@ pub fn check_table(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
     sc.finish(table, cx, out);
     group_disclosure::check(table, cx, out);
     extreme_values::check(table, cx, out);
+}
+
+/// Run the cross-file rules over the tables of all files (after every file was checked on its
+/// own). Each finding comes with the index of the file it belongs to.
+pub fn check_folder(files: &[differencing::FileTables], cx: &Context<'_>) -> Vec<(usize, Finding)> {
+    differencing::check(files, cx)
 }
 
 /// Rules that look at one row at a time, for rows of a large table that are streamed past and
