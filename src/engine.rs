@@ -106,10 +106,29 @@ fn cross_file(files: &mut [FileReport], tables: &[FileTables], shared: &Shared<'
     }
 }
 
-/// Cross-file rules, guarded like a reader: an internal failure becomes no findings rather than
-/// a crash of the whole check.
+/// Cross-file rules, guarded like a reader: an internal failure becomes a warning on every file
+/// whose tables were to be compared, never a crash of the whole check or a silent pass.
 fn run_cross_file_rules(tables: &[FileTables], cx: &Context<'_>) -> Vec<(usize, Finding)> {
-    catch_unwind(AssertUnwindSafe(|| rules::check_folder(tables, cx))).unwrap_or_default()
+    match catch_unwind(AssertUnwindSafe(|| rules::check_folder(tables, cx))) {
+        Ok(found) => found,
+        Err(_) => tables
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| !t.tables.is_empty())
+            .map(|(i, t)| {
+                (
+                    i,
+                    Finding::new(
+                        rules::differencing::ID,
+                        Severity::Warning,
+                        "the comparison of this file's tables with the other files failed (an internal error); a person must check for differencing",
+                        Location::default(),
+                        basis(&[t.path.as_bytes(), b"cross-file failed"]),
+                    ),
+                )
+            })
+            .collect(),
+    }
 }
 
 struct Shared<'a> {

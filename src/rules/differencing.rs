@@ -535,7 +535,9 @@ fn subpopulation(
     }
     pairs.sort_by_key(|x| (x.3.row, x.3.col));
     for (k, a, s, cell) in pairs {
-        let diff = a - s;
+        let Some(diff) = a.checked_sub(s) else {
+            continue;
+        };
         if !(diff >= 1 && diff < t) {
             continue;
         }
@@ -707,7 +709,9 @@ fn bands(
                     if !nested {
                         continue;
                     }
-                    let diff = so - si;
+                    let Some(diff) = so.checked_sub(*si) else {
+                        continue;
+                    };
                     if diff < 0 {
                         // Not the same population after all.
                         return;
@@ -783,7 +787,9 @@ fn repeats(
         if !k.starts_with("header|") && shared_rows < 2 {
             continue;
         }
-        let delta = (va - vb).abs();
+        let Some(delta) = va.checked_sub(*vb).and_then(i64::checked_abs) else {
+            continue;
+        };
         if !(delta >= 1 && delta < t) {
             continue;
         }
