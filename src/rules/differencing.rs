@@ -78,7 +78,11 @@ pub struct FileTables {
 pub type Placed = (usize, Finding);
 
 /// Most bands of one column compared (their runs grow with the square).
-const MAX_BANDS: usize = 60;
+const MAX_BANDS: usize = 40;
+
+/// Most pairs of band runs compared in one check, so that a folder of many banded tables stays
+/// bounded; past it the band comparison stops and an info finding says so.
+const MAX_RUN_PAIRS: u64 = 50_000_000;
 
 /// The population a table describes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -401,6 +405,10 @@ struct Out<'a> {
     unlisted: BTreeMap<usize, u64>,
     found: Vec<Placed>,
     seen: BTreeSet<(usize, String)>,
+    /// Pairs of band runs compared so far.
+    run_pairs: u64,
+    /// Files where the band comparison stopped at [`MAX_RUN_PAIRS`].
+    stopped: BTreeSet<usize>,
 }
 
 impl Out<'_> {
@@ -418,6 +426,19 @@ impl Out<'_> {
     }
 
     fn finish(mut self) -> Vec<Placed> {
+        for file in std::mem::take(&mut self.stopped) {
+            let path = self.files[file].path.clone();
+            self.found.push((
+                file,
+                Finding::new(
+                    ID,
+                    Severity::Info,
+                    "the comparison of banded categories with the other tables of the folder stopped at its work limit; some pairs were not compared",
+                    Location::default(),
+                    basis(&[path.as_bytes(), b"differencing stopped"]),
+                ),
+            ));
+        }
         for (file, n) in std::mem::take(&mut self.unlisted) {
             let path = self.files[file].path.clone();
             self.found.push((
@@ -457,6 +478,8 @@ pub fn check(files: &[FileTables], cx: &Context<'_>) -> Vec<Placed> {
         unlisted: BTreeMap::new(),
         found: Vec::new(),
         seen: BTreeSet::new(),
+        run_pairs: 0,
+        stopped: BTreeSet::new(),
     };
     for members in by_folder.values() {
         if members.len() < 2 {
@@ -685,6 +708,12 @@ fn bands(
         let (Some(ra), Some(rb)) = (runs(a, col, cx), runs(b, col, cx)) else {
             continue;
         };
+        let work = 2 * (ra.len() as u64) * (rb.len() as u64);
+        if out.run_pairs.saturating_add(work) > MAX_RUN_PAIRS {
+            out.stopped.insert(b.file);
+            return;
+        }
+        out.run_pairs += work;
         // Same population: some common extent with equal sums, none with different sums.
         let mut equal = 0;
         let mut consistent = true;
