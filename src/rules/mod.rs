@@ -4,12 +4,15 @@
 //! from the code. [`REGISTRY`] is the one list of rules.
 
 use crate::config::Rules;
-use crate::finding::{Finding, Severity};
-use crate::model::{Row, Table};
+use crate::finding::{basis, Finding, Severity};
+use crate::model::{Location, Row, Table};
 use crate::table::classify::Lexicon;
 
 pub mod back_calculation;
+pub mod differencing;
+pub mod extreme_values;
 pub mod file_type;
+pub mod group_disclosure;
 pub mod percent_back_calculation;
 pub mod small_count;
 pub mod unreadable;
@@ -72,6 +75,24 @@ pub const REGISTRY: &[RuleInfo] = &[
         source: include_str!("percent_back_calculation.rs"),
     },
     RuleInfo {
+        id: differencing::ID,
+        severity: Severity::Error,
+        summary: differencing::SUMMARY,
+        source: include_str!("differencing.rs"),
+    },
+    RuleInfo {
+        id: group_disclosure::ID,
+        severity: Severity::Warning,
+        summary: group_disclosure::SUMMARY,
+        source: include_str!("group_disclosure.rs"),
+    },
+    RuleInfo {
+        id: extreme_values::ID,
+        severity: Severity::Warning,
+        summary: extreme_values::SUMMARY,
+        source: include_str!("extreme_values.rs"),
+    },
+    RuleInfo {
         id: file_type::ID,
         severity: Severity::Error,
         summary: file_type::SUMMARY,
@@ -99,6 +120,59 @@ pub struct Context<'a> {
 /// Most findings one rule lists for one table; past it, one finding counts the rest.
 pub const MAX_LISTED_PER_TABLE: usize = 50;
 
+/// Counts one rule's findings of one table, so that a large table lists a bounded number.
+pub struct Listing {
+    rule: &'static str,
+    severity: Severity,
+    /// What is counted, plural (`groups concentrated in one category`).
+    what: &'static str,
+    listed: usize,
+    unlisted: u64,
+}
+
+impl Listing {
+    pub fn new(rule: &'static str, severity: Severity, what: &'static str) -> Self {
+        Listing {
+            rule,
+            severity,
+            what,
+            listed: 0,
+            unlisted: 0,
+        }
+    }
+
+    /// List a finding, or count it once the table's limit is reached.
+    pub fn push(&mut self, f: Finding, out: &mut Vec<Finding>) {
+        if self.listed < MAX_LISTED_PER_TABLE {
+            self.listed += 1;
+            out.push(f);
+        } else {
+            self.unlisted += 1;
+        }
+    }
+
+    /// One finding for what was not listed.
+    pub fn finish(self, table: &Table, out: &mut Vec<Finding>) {
+        if self.unlisted > 0 {
+            out.push(Finding::new(
+                self.rule,
+                self.severity,
+                format!(
+                    "{} more {} in this table are not listed (the first {MAX_LISTED_PER_TABLE} are)",
+                    self.unlisted, self.what
+                ),
+                Location {
+                    member: table.member.clone(),
+                    sheet: table.sheet.clone(),
+                    table: Some(table.index),
+                    ..Location::default()
+                },
+                basis(&[&table.digest, self.rule.as_bytes(), self.what.as_bytes(), b"more"]),
+            ));
+        }
+    }
+}
+
 /// Run the table rules on a table whose rows are in memory.
 pub fn check_table(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
     let mut sc = small_count::TableState::default();
@@ -110,6 +184,14 @@ pub fn check_table(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
     let structure = crate::table::structure::detect(table, cx.lexicon);
     back_calculation::check(table, &structure, cx, out);
     percent_back_calculation::check(table, &structure, cx, out);
+    group_disclosure::check(table, cx, out);
+    extreme_values::check(table, cx, out);
+}
+
+/// Run the cross-file rules over the tables of all files (after every file was checked on its
+/// own). Each finding comes with the index of the file it belongs to.
+pub fn check_folder(files: &[differencing::FileTables], cx: &Context<'_>) -> Vec<(usize, Finding)> {
+    differencing::check(files, cx)
 }
 
 /// Rules that look at one row at a time, for rows of a large table that are streamed past and
