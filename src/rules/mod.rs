@@ -5,10 +5,12 @@
 
 use crate::config::Rules;
 use crate::finding::{Finding, Severity};
-use crate::model::{Row, Table};
+use crate::model::{Row, Table, Text};
 use crate::table::classify::Lexicon;
 
 pub mod file_type;
+pub mod log_listing;
+pub mod low_dof;
 pub mod small_count;
 pub mod unreadable;
 
@@ -49,6 +51,18 @@ pub const REGISTRY: &[RuleInfo] = &[
         source: include_str!("small_count.rs"),
     },
     RuleInfo {
+        id: low_dof::ID,
+        severity: Severity::Error,
+        summary: low_dof::SUMMARY,
+        source: include_str!("low_dof.rs"),
+    },
+    RuleInfo {
+        id: log_listing::ID,
+        severity: Severity::Error,
+        summary: log_listing::SUMMARY,
+        source: include_str!("log_listing.rs"),
+    },
+    RuleInfo {
         id: file_type::ID,
         severity: Severity::Error,
         summary: file_type::SUMMARY,
@@ -84,6 +98,13 @@ pub fn check_table(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
     }
     small_count::check_labels(table, cx, out);
     sc.finish(table, cx, out);
+    low_dof::check_table(table, cx, out);
+}
+
+/// Run the text rules on a block of text lines (a log, console output, a text file).
+pub fn check_text(text: &Text, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    log_listing::check_text(text, cx, out);
+    low_dof::check_text(text, cx, out);
 }
 
 /// Rules that look at one row at a time, for rows of a large table that are streamed past and
