@@ -573,7 +573,10 @@ fn build_block(
         None => para.iter().map(|l| l.1.as_str()).collect(),
     };
     let piped = texts.iter().filter(|t| t.contains('|')).count() * 2 > texts.len();
-    let cells = split_columns(&texts, header, piped);
+    let mut cells = split_columns(&texts, header, piped);
+    if !piped && header > 0 {
+        merge_label_words(&mut cells, header);
+    }
     if cells.iter().map(|r| r.len()).max().unwrap_or(0) < 2 {
         return None;
     }
@@ -661,6 +664,39 @@ fn crosstab_stubs(para: &[&(u32, String)]) -> Option<Vec<String>> {
     }
     // Drop the spacer legend lines (all blank).
     Some(out.into_iter().filter(|l| !l.trim().is_empty()).collect())
+}
+
+/// A multi-word row label (`Corrected Total`) whose words happen to stand over a gutter of
+/// every other line splits into columns; a column without a header whose cells, like those to
+/// its left, hold no numbers is joined to its left neighbour.
+fn merge_label_words(cells: &mut [Vec<String>], header: usize) {
+    let width = cells.iter().map(Vec::len).max().unwrap_or(0);
+    let wordy = |cells: &[Vec<String>], j: usize| {
+        cells[header..]
+            .iter()
+            .filter_map(|r| r.get(j))
+            .all(|c| !c.split_whitespace().any(is_number))
+    };
+    let mut j = width;
+    while j > 1 {
+        j -= 1;
+        let unnamed = cells[..header]
+            .iter()
+            .all(|r| r.get(j).is_none_or(|c| c.is_empty()));
+        if unnamed && wordy(cells, j) && wordy(cells, j - 1) {
+            for row in cells.iter_mut() {
+                if j < row.len() {
+                    let moved = row.remove(j);
+                    if !moved.is_empty() {
+                        if !row[j - 1].is_empty() {
+                            row[j - 1].push(' ');
+                        }
+                        row[j - 1].push_str(&moved);
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Split aligned lines into cells by the gutters of spaces (and `|`) that the last header line
