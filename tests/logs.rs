@@ -72,6 +72,14 @@ fn sas_listings_and_dumps_fail() {
 #[test]
 fn sas_frequency_tables_go_through_the_table_rules() {
     only("sas_freq_small.lst", "small-count", Severity::Error, &[10]);
+    // A crosstab cell block: the `Frequency` line of each cell holds the counts, the
+    // percentage lines below it do not.
+    only(
+        "sas_crosstab_small.lst",
+        "small-count",
+        Severity::Error,
+        &[13],
+    );
     // A frequency table of an identifier is a listing; it is not tabled, so that no table
     // finding names its rows (the identifiers).
     only("sas_freq_id.lst", "log-listing", Severity::Error, &[6]);

@@ -567,11 +567,32 @@ fn build_block(
     if para.is_empty() {
         return None;
     }
-    let rewritten = crosstab_stubs(para);
-    let texts: Vec<&str> = match &rewritten {
-        Some(r) => r.iter().map(String::as_str).collect(),
-        None => para.iter().map(|l| l.1.as_str()).collect(),
-    };
+    // Crosstab legend lines that carry nothing once their names moved into the stubs are
+    // dropped, with their line numbers, and the header is counted again.
+    let (para, texts, header): (Vec<&(u32, String)>, Vec<String>, usize) =
+        match crosstab_stubs(para) {
+            Some(r) => {
+                let (kept, texts): (Vec<&(u32, String)>, Vec<String>) = para
+                    .iter()
+                    .zip(r)
+                    .filter(|(_, t)| !t.trim().is_empty())
+                    .map(|(l, t)| (*l, t))
+                    .unzip();
+                let header = texts
+                    .iter()
+                    .take_while(|t| !has_number(t))
+                    .count()
+                    .min(MAX_HEADER_LINES);
+                (kept, texts, header)
+            }
+            None => (
+                para.to_vec(),
+                para.iter().map(|l| l.1.clone()).collect(),
+                header,
+            ),
+        };
+    let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let header = header.min(texts.len());
     let piped = texts.iter().filter(|t| t.contains('|')).count() * 2 > texts.len();
     let mut cells = split_columns(&texts, header, piped);
     if !piped && header > 0 {
@@ -651,7 +672,7 @@ fn crosstab_stubs(para: &[&(u32, String)]) -> Option<Vec<String>> {
         }
         let name = legend.get(k).cloned().unwrap_or_default();
         k += 1;
-        let new_stub = format!("{current} / {name}");
+        let new_stub = format!("{name} / {current}");
         let new_stub: String = if new_stub.chars().count() >= bar {
             // Keep the stub within its width so the columns stay where they were.
             let mut s: String = new_stub.chars().take(bar.saturating_sub(1)).collect();
@@ -662,8 +683,8 @@ fn crosstab_stubs(para: &[&(u32, String)]) -> Option<Vec<String>> {
         };
         out.push(format!("{new_stub}{rest}"));
     }
-    // Drop the spacer legend lines (all blank).
-    Some(out.into_iter().filter(|l| !l.trim().is_empty()).collect())
+    // Spacer legend lines are blank now; the caller drops them with their line numbers.
+    Some(out)
 }
 
 /// A multi-word row label (`Corrected Total`) whose words happen to stand over a gutter of
@@ -1083,6 +1104,70 @@ mod tests {
         }
         for t in ["", "-", "A01", "1.", "NA", "[1]"] {
             assert!(!is_number(t) || t == "1.", "{t}");
+        }
+    }
+
+    #[test]
+    fn no_panics_on_odd_input() {
+        let pieces = [
+            "{smcl}",
+            "{c |}",
+            "{hline",
+            "}",
+            "{",
+            "|",
+            " ",
+            "  ",
+            "1.",
+            "Obs",
+            "Frequency",
+            "Percent  |",
+            "---+---",
+            "ä×",
+            "\t",
+            "12",
+            "-3.5",
+            "_N_=4",
+            "a=1",
+            "# A tibble: 3 × 2",
+            "<chr>",
+            "Residual |",
+            "examples:",
+            "'data.frame':\t3 obs. of  2 variables:",
+            " $ id: int",
+            "NOTE: x",
+            ". list",
+            "> head(x)",
+            "...",
+            "[1]",
+            "Total",
+            "Extreme Observations",
+        ];
+        let rules = crate::config::Rules::default_rules();
+        let parser = crate::table::cell::CellParser::new(&rules);
+        let lexicon = Lexicon::new(&rules.vocabulary);
+        let readers = Readers {
+            parser: &parser,
+            lexicon: &lexicon,
+        };
+        let mut seed: u64 = 7;
+        for _ in 0..300 {
+            let mut text = String::new();
+            for _ in 0..60 {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let p = pieces[(seed >> 33) as usize % pieces.len()];
+                text.push_str(p);
+                if (seed >> 20).is_multiple_of(3) {
+                    text.push('\n');
+                }
+            }
+            let doc = read(Source::Bytes(text.as_bytes()), &readers).expect("reads");
+            for b in scan(&doc.texts[0].lines) {
+                let _ = shape(&b);
+                let _ = every_frequency_one(&b, &lexicon);
+            }
         }
     }
 }
