@@ -355,6 +355,9 @@ fn check_file(entry: &Entry, shared: &Shared<'_>, report: &mut FileReport, kept:
     for table in &doc.tables {
         rules::check_table(table, &cx, &mut report.findings);
     }
+    for text in &doc.texts {
+        rules::check_text(text, &cx, &mut report.findings);
+    }
     if let (Some(state), Some(table)) = (stream_state, doc.tables.last()) {
         state.finish(table, &cx, &mut streamed);
     }

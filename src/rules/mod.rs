@@ -5,7 +5,7 @@
 
 use crate::config::Rules;
 use crate::finding::{basis, Finding, Severity};
-use crate::model::{Location, Row, Table};
+use crate::model::{Location, Row, Table, Text};
 use crate::table::classify::Lexicon;
 
 pub mod back_calculation;
@@ -13,6 +13,8 @@ pub mod differencing;
 pub mod extreme_values;
 pub mod file_type;
 pub mod group_disclosure;
+pub mod log_listing;
+pub mod low_dof;
 pub mod percent_back_calculation;
 pub mod small_count;
 pub mod unreadable;
@@ -91,6 +93,18 @@ pub const REGISTRY: &[RuleInfo] = &[
         severity: Severity::Warning,
         summary: extreme_values::SUMMARY,
         source: include_str!("extreme_values.rs"),
+    },
+    RuleInfo {
+        id: low_dof::ID,
+        severity: Severity::Error,
+        summary: low_dof::SUMMARY,
+        source: include_str!("low_dof.rs"),
+    },
+    RuleInfo {
+        id: log_listing::ID,
+        severity: Severity::Error,
+        summary: log_listing::SUMMARY,
+        source: include_str!("log_listing.rs"),
     },
     RuleInfo {
         id: file_type::ID,
@@ -186,12 +200,19 @@ pub fn check_table(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
     percent_back_calculation::check(table, &structure, cx, out);
     group_disclosure::check(table, cx, out);
     extreme_values::check(table, cx, out);
+    low_dof::check_table(table, cx, out);
 }
 
 /// Run the cross-file rules over the tables of all files (after every file was checked on its
 /// own). Each finding comes with the index of the file it belongs to.
 pub fn check_folder(files: &[differencing::FileTables], cx: &Context<'_>) -> Vec<(usize, Finding)> {
     differencing::check(files, cx)
+}
+
+/// Run the text rules on a block of text lines (a log, console output, a text file).
+pub fn check_text(text: &Text, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    log_listing::check_text(text, cx, out);
+    low_dof::check_text(text, cx, out);
 }
 
 /// Rules that look at one row at a time, for rows of a large table that are streamed past and
