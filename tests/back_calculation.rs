@@ -102,6 +102,15 @@ fn sub_total_hierarchy_from_indentation() {
 }
 
 #[test]
+fn tc21_steps_of_the_number_at_risk_are_counts() {
+    let r = report("back-calculation/tc21_number_at_risk.csv");
+    assert_eq!(
+        errors(&r, "back-calculation"),
+        vec!["B3".to_string(), "B5".to_string()]
+    );
+}
+
+#[test]
 fn long_format_total_category() {
     let r = report("back-calculation/long_format_totals.csv");
     assert_eq!(errors(&r, BC), vec!["C5"]);
@@ -114,6 +123,7 @@ fn tables_that_must_pass() {
         "back-calculation/model_coefficients.csv",
         "back-calculation/rounded_base5_pass.csv",
         "back-calculation/rounded_conventional_pass.csv",
+        "back-calculation/at_risk_large_steps.csv",
         "back-calculation/tc14b_secondary_suppressed.csv",
         "percent/safe_percentages.csv",
         "percent/opensafely_rounded_pct.csv",

@@ -12,7 +12,9 @@
 //! values, all below the threshold (B3). It warns about cells narrowed below the threshold to
 //! more values (B3w), suppressions that hide nothing (B5), lines with only two primary
 //! suppressions (B6), relations that cannot all hold (S3) and labelled totals that do not add up
-//! (S1). A table with no totals or sub-totals gets one info finding saying its cells were treated
+//! (S1). Steps of a cumulative series (the number at risk of a survival table, cumulative
+//! counts) are derived counts: a step from 1 to the threshold minus one is flagged too. A table
+//! with no totals or sub-totals gets one info finding saying its cells were treated
 //! as independent. Messages say how a cell can be recovered, never the value.
 //!
 //! ## Why is this bad?
@@ -51,7 +53,7 @@ use crate::audit::{
     audit, AuditConfig, Origin, RelId, Severity as ASeverity, System, Unknown, VarId, VerdictCode,
 };
 use crate::finding::{basis, Finding, Severity};
-use crate::model::{cell_ref, Location, Table};
+use crate::model::{cell_ref, Cell, Location, Table, Value};
 use crate::rules::{Context, MAX_LISTED_PER_TABLE};
 use crate::table::structure::{self, CellPos, Sense, Shown, Structure, Total};
 
@@ -263,7 +265,99 @@ fn build(table: &Table, s: &Structure, t: i128) -> Built {
 }
 
 /// Run the rule on one table whose structure is known.
+/// Header words of cumulative series whose steps are derived counts: the number at risk of a
+/// survival table, cumulative counts.
+const AT_RISK_WORDS: &[&str] = &[
+    "at risk",
+    "number at risk",
+    "n at risk",
+    "i risiko",
+    "antal i risiko",
+    "under risiko",
+    "riskissä",
+    "riskissa",
+    "i riskzonen",
+    "at-risk",
+    "cumulative",
+    "kumulativ",
+    "kumulatiivinen",
+    "cum. freq",
+    "cum freq",
+];
+
+fn is_at_risk(label: &str) -> bool {
+    let l = label.to_lowercase();
+    AT_RISK_WORDS.iter().any(|w| l.contains(w))
+}
+
+/// Cumulative series (spec §3.3.8 item 5, TC-21): consecutive values of a number-at-risk or
+/// cumulative column (or row) differ by a derived count, the events and censorings between two
+/// time points; a step from 1 to threshold−1 is such a count.
+fn check_at_risk(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let t = i64::from(cx.rules.min_count);
+    let whole = |v: &Value| match v {
+        Value::Number(n)
+            if !n.percent && n.value.fract() == 0.0 && n.value >= 0.0 && n.value < 9.0e15 =>
+        {
+            Some(n.value as i64)
+        }
+        _ => None,
+    };
+    // Series down a column, or along a row whose label says "at risk".
+    let mut series: Vec<(String, Vec<&Cell>)> = Vec::new();
+    for c in &table.columns {
+        if is_at_risk(&c.name) {
+            let cells = table
+                .rows
+                .iter()
+                .filter_map(|r| r.cells.iter().find(|x| x.col == c.col))
+                .collect();
+            series.push((format!("column {}", table.column_label(c.col)), cells));
+        }
+    }
+    for r in &table.rows {
+        if is_at_risk(&r.label) {
+            let cells = r
+                .cells
+                .iter()
+                .filter(|x| whole(&x.value).is_some())
+                .collect();
+            series.push((
+                format!("row '{}'", crate::finding::safe_label(&r.label)),
+                cells,
+            ));
+        }
+    }
+    for (name, cells) in series {
+        let values: Vec<(&Cell, i64)> = cells
+            .iter()
+            .filter_map(|c| whole(&c.value).map(|v| (*c, v)))
+            .collect();
+        if values.len() < 2 || values.windows(2).any(|w| w[1].1 > w[0].1) {
+            // Not a non-increasing series: not a number at risk.
+            continue;
+        }
+        let mut listed = 0;
+        for w in values.windows(2) {
+            let step = w[0].1 - w[1].1;
+            if step > 0 && step < t && listed < MAX_LISTED_PER_TABLE {
+                listed += 1;
+                out.push(Finding::new(
+                    ID,
+                    Severity::Error,
+                    format!(
+                        "the step down the cumulative series in {name} ending here is a count below {t} (the events and censorings between two time points)"
+                    ),
+                    table.locate(w[1].0),
+                    basis(&[&table.digest, b"at-risk", w[1].0.text.as_bytes()]),
+                ));
+            }
+        }
+    }
+}
+
 pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    check_at_risk(table, cx, out);
     let t = i128::from(cx.rules.min_count);
     let tloc = table_location(table);
     let digest = &table.digest;
