@@ -49,6 +49,16 @@ struct RulesFile {
     suppression: Option<SuppressionSection>,
     file_types: Option<FileTypesSection>,
     vocabulary: Option<VocabularySection>,
+    back_calculation: Option<BackCalculationSection>,
+    extreme_values: Option<ExtremeValuesSection>,
+    differencing: Option<DifferencingSection>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BackCalculationSection {
+    narrow_max_values: Option<Positive>,
+    max_unknowns: Option<Positive>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -118,8 +128,38 @@ struct VocabularySection {
     diagnosis: Option<Vec<String>>,
 }
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExtremeValuesSection {
+    quantile: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DifferencingSection {
+    enabled: Option<bool>,
+    max_table_cells: Option<Positive>,
+    max_total_cells: Option<Positive>,
+    all: Option<Vec<String>>,
+    groups: Option<std::collections::BTreeMap<String, Vec<String>>>,
+}
+
 // ---------------------------------------------------------------------------------------------
 // The effective rules.
+
+/// Options of the cross-file `differencing` rule.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Differencing {
+    pub enabled: bool,
+    /// Tables with more cells than this are not compared.
+    pub max_table_cells: u32,
+    /// At most this many cells of one folder's tables are compared, in path order.
+    pub max_total_cells: u32,
+    /// Words that name the whole population (`all`, `total`, `both sexes`).
+    pub all: Vec<String>,
+    /// Named sub-populations and the words that name each (`men = ["men", "mænd", …]`).
+    pub groups: std::collections::BTreeMap<String, Vec<String>>,
+}
 
 /// Header words per kind of column, and the words of totals.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -160,6 +200,15 @@ pub struct Rules {
     pub allowed: Vec<String>,
     pub blocked: Vec<String>,
     pub vocabulary: Vocabulary,
+    /// `back-calculation`: a suppressed cell narrowed to at most this many values, all below
+    /// `min_count`, fails (B3); more values is a warning.
+    pub narrow_max_values: u32,
+    /// `back-calculation`: tables with more unknowns than this are not audited (an info finding
+    /// says so), to keep the work per table bounded.
+    pub max_unknowns: u32,
+    /// Row and column labels of medians, quartiles and percentiles (`extreme-values`).
+    pub quantile: Vec<String>,
+    pub differencing: Differencing,
     /// The rules files applied, in order (`profile:default`, `profile:dk`, a user's path).
     pub layers: Vec<String>,
 }
@@ -191,6 +240,10 @@ impl Rules {
             allowed: Vec::new(),
             blocked: Vec::new(),
             vocabulary: Vocabulary::default(),
+            narrow_max_values: 2,
+            max_unknowns: 5_000,
+            quantile: Vec::new(),
+            differencing: Differencing::default(),
             layers: Vec::new(),
         };
         let default_text = embedded("default").ok_or_else(|| ConfigError::UnknownProfile {
@@ -294,6 +347,36 @@ impl Rules {
             add(&mut self.vocabulary.geography, &v.geography);
             add(&mut self.vocabulary.origin, &v.origin);
             add(&mut self.vocabulary.diagnosis, &v.diagnosis);
+        }
+        if let Some(b) = &file.back_calculation {
+            if let Some(v) = b.narrow_max_values {
+                self.narrow_max_values = v.0;
+            }
+            if let Some(v) = b.max_unknowns {
+                self.max_unknowns = v.0;
+            }
+        }
+        if let Some(e) = &file.extreme_values {
+            if let Some(q) = &e.quantile {
+                self.quantile = q.clone();
+            }
+        }
+        if let Some(d) = &file.differencing {
+            if let Some(v) = d.enabled {
+                self.differencing.enabled = v;
+            }
+            if let Some(v) = d.max_table_cells {
+                self.differencing.max_table_cells = v.0;
+            }
+            if let Some(v) = d.max_total_cells {
+                self.differencing.max_total_cells = v.0;
+            }
+            if let Some(v) = &d.all {
+                self.differencing.all = v.clone();
+            }
+            for (name, words) in d.groups.iter().flatten() {
+                self.differencing.groups.insert(name.clone(), words.clone());
+            }
         }
         self.layers.push(layer.to_string());
     }

@@ -16,6 +16,7 @@ use crate::finding::{basis, Finding, Severity, Verdict};
 use crate::model::Location;
 use crate::read::{self, Readers, Source, IN_MEMORY_LIMIT};
 use crate::report::{FileReport, Report};
+use crate::rules::differencing::FileTables;
 use crate::rules::people::People;
 use crate::rules::{self, file_type, unreadable, Context, StreamState};
 use crate::table::cell::CellParser;
@@ -75,13 +76,63 @@ pub fn check(root: &Path, rules: &Rules, options: &Options) -> Result<Report, Ch
         jobs: options.jobs.unwrap_or(0),
         reason: e.to_string(),
     })?;
-    let files: Vec<FileReport> = pool.install(|| {
+    let checked: Vec<(FileReport, FileTables)> = pool.install(|| {
         entries
             .par_iter()
             .map(|e| check_entry(e, &shared))
             .collect()
     });
+    let (mut files, tables): (Vec<FileReport>, Vec<FileTables>) = checked.into_iter().unzip();
+    cross_file(&mut files, &tables, &shared);
     Ok(Report::new(root, rules, files))
+}
+
+/// The cross-file pass: rules that compare the kept tables of different files (`differencing`).
+/// Files are in walk order (sorted by path), so the result does not depend on thread timing.
+fn cross_file(files: &mut [FileReport], tables: &[FileTables], shared: &Shared<'_>) {
+    let cx = Context {
+        rules: shared.rules,
+        lexicon: shared.lexicon,
+        people: shared.people,
+    };
+    let found = run_cross_file_rules(tables, &cx);
+    let mut touched = vec![false; files.len()];
+    for (i, f) in found {
+        if let Some(report) = files.get_mut(i) {
+            report.findings.push(f);
+            touched[i] = true;
+        }
+    }
+    for (report, t) in files.iter_mut().zip(touched) {
+        if t {
+            finish(report);
+        }
+    }
+}
+
+/// Cross-file rules, guarded like a reader: an internal failure becomes a warning on every file
+/// whose tables were to be compared, never a crash of the whole check or a silent pass.
+fn run_cross_file_rules(tables: &[FileTables], cx: &Context<'_>) -> Vec<(usize, Finding)> {
+    match catch_unwind(AssertUnwindSafe(|| rules::check_folder(tables, cx))) {
+        Ok(found) => found,
+        Err(_) => tables
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| !t.tables.is_empty())
+            .map(|(i, t)| {
+                (
+                    i,
+                    Finding::new(
+                        rules::differencing::ID,
+                        Severity::Warning,
+                        "the comparison of this file's tables with the other files failed (an internal error); a person must check for differencing",
+                        Location::default(),
+                        basis(&[t.path.as_bytes(), b"cross-file failed"]),
+                    ),
+                )
+            })
+            .collect(),
+    }
 }
 
 struct Shared<'a> {
@@ -92,7 +143,11 @@ struct Shared<'a> {
     people: &'a People,
 }
 
-fn check_entry(entry: &Entry, shared: &Shared<'_>) -> FileReport {
+fn check_entry(entry: &Entry, shared: &Shared<'_>) -> (FileReport, FileTables) {
+    let mut tables = FileTables {
+        path: entry.rel.clone(),
+        ..FileTables::default()
+    };
     let mut report = FileReport {
         path: entry.rel.clone(),
         bytes: 0,
@@ -134,7 +189,7 @@ fn check_entry(entry: &Entry, shared: &Shared<'_>) -> FileReport {
                 entry_basis,
             ));
         }
-        EntryKind::File => check_file(entry, shared, &mut report),
+        EntryKind::File => check_file(entry, shared, &mut report, &mut tables),
     }
     if entry.hidden {
         report.findings.push(Finding::new(
@@ -146,10 +201,10 @@ fn check_entry(entry: &Entry, shared: &Shared<'_>) -> FileReport {
         ));
     }
     finish(&mut report);
-    report
+    (report, tables)
 }
 
-fn check_file(entry: &Entry, shared: &Shared<'_>, report: &mut FileReport) {
+fn check_file(entry: &Entry, shared: &Shared<'_>, report: &mut FileReport, kept: &mut FileTables) {
     let unreadable_finding = |msg: String| {
         Finding::new(
             unreadable::ID,
@@ -307,12 +362,38 @@ fn check_file(entry: &Entry, shared: &Shared<'_>, report: &mut FileReport) {
         rules::check_table(table, &cx, &mut report.findings);
     }
     for text in &doc.texts {
-        rules::check_text(text, format == Format::Code, &cx, &mut report.findings);
+        if format == Format::Code {
+            rules::check_code(text, &cx, &mut report.findings);
+        } else {
+            rules::check_text(text, &cx, &mut report.findings);
+        }
     }
     if let (Some(state), Some(table)) = (stream_state, doc.tables.last()) {
         state.finish(table, &cx, &mut streamed);
     }
     report.findings.append(&mut streamed);
+    keep_tables(doc.tables, shared.rules, kept);
+}
+
+/// Keep a file's small tables for the cross-file rules; note where the others were.
+fn keep_tables(tables: Vec<crate::model::Table>, rules: &Rules, kept: &mut FileTables) {
+    if !rules.differencing.enabled {
+        return;
+    }
+    let limit = u64::from(rules.differencing.max_table_cells);
+    for table in tables {
+        let cells: u64 = table.rows.iter().map(|r| r.cells.len() as u64).sum();
+        if table.streamed_rows > 0 || cells > limit {
+            kept.too_large.push(Location {
+                member: table.member.clone(),
+                sheet: table.sheet.clone(),
+                table: Some(table.index),
+                ..Location::default()
+            });
+        } else {
+            kept.tables.push(table);
+        }
+    }
 }
 
 /// Hash a file in one pass, keeping its first bytes.

@@ -18,4 +18,6 @@ pub mod read;
 pub mod report;
 pub mod rules;
 pub mod table;
+#[cfg(test)]
+mod testutil;
 pub mod walk;

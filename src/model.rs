@@ -234,6 +234,9 @@ pub struct Row {
     pub kind: Kind,
     /// The row's label (the text of its label cells joined), for messages and structure.
     pub label: String,
+    /// Leading spaces before the first non-empty cell's text as the file shows it (a tab or a
+    /// non-breaking space counts as one); structure detection reads row trees from it.
+    pub indent: u32,
 }
 
 /// A table: a rectangular block of cells with a header, as a CSV block, a sheet or a printed

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use export_check::config::Rules;
 use export_check::engine::{check, Options};
-use export_check::finding::Verdict;
+use export_check::finding::{Severity, Verdict};
 use export_check::report::Report;
 
 fn run(dir: &Path, options: &Options) -> Report {
@@ -20,6 +20,7 @@ fn rules_of(r: &Report, path: &str) -> Vec<String> {
         .unwrap_or_else(|| panic!("{path} missing from the report"))
         .findings
         .iter()
+        .filter(|f| f.severity != Severity::Info)
         .map(|f| f.rule.to_string())
         .collect()
 }
@@ -43,9 +44,11 @@ fn a_streamed_large_table_gives_the_same_findings_as_one_read_whole() {
         },
     );
     let cells = |r: &Report| -> Vec<Option<String>> {
+        // Info findings (what the back-calculation audit could see) may differ.
         r.files[0]
             .findings
             .iter()
+            .filter(|f| f.severity != Severity::Info)
             .map(|f| f.location.cell.clone())
             .collect()
     };
@@ -70,7 +73,11 @@ fn a_huge_number_of_small_cells_is_listed_up_to_a_bound() {
                 ..Options::default()
             },
         );
-        let f = &r.files[0].findings;
+        let f: Vec<_> = r.files[0]
+            .findings
+            .iter()
+            .filter(|f| f.severity != Severity::Info)
+            .collect();
         assert_eq!(f.len(), 51, "50 listed and one that counts the rest");
         assert!(
             f.iter()

@@ -15,6 +15,7 @@ use crate::table::classify::Lexicon;
 use crate::table::grid::Builder;
 
 pub mod delimited;
+pub mod log;
 
 #[derive(Debug, Error)]
 pub enum ReadError {
@@ -55,6 +56,7 @@ pub fn read(
     match format {
         Format::Csv | Format::Tsv | Format::Text => read_delimited(format, source, readers, sink),
         Format::Code => read_code(source),
+        Format::Log | Format::Listing => log::read(source, readers),
         other => Ok(not_checked_yet(other)),
     }
 }

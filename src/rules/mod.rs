@@ -4,17 +4,33 @@
 //! from the code. [`REGISTRY`] is the one list of rules.
 
 use crate::config::Rules;
-use crate::finding::{Finding, Severity};
-use crate::model::{Row, Table, Text};
+use crate::finding::{basis, Finding, Severity};
+use crate::model::{Location, Row, Table, Text};
 use crate::table::classify::Lexicon;
 
+pub mod back_calculation;
 pub mod code_literal;
+pub mod differencing;
+pub mod extreme_values;
 pub mod file_type;
+pub mod group_disclosure;
+pub mod log_listing;
+pub mod low_dof;
 pub mod micro_data;
 pub mod people;
+pub mod percent_back_calculation;
 pub mod person_id;
 pub mod small_count;
 pub mod unreadable;
+
+/// The sections every rule's documentation has, in order.
+pub const DOC_SECTIONS: &[&str] = &[
+    "## What it does",
+    "## Why is this bad?",
+    "## Example",
+    "## Options",
+    "## References",
+];
 
 /// A rule's entry in the registry.
 #[derive(Debug, Clone, Copy)]
@@ -53,6 +69,42 @@ pub const REGISTRY: &[RuleInfo] = &[
         source: include_str!("small_count.rs"),
     },
     RuleInfo {
+        id: back_calculation::ID,
+        severity: Severity::Error,
+        summary: back_calculation::SUMMARY,
+        source: include_str!("back_calculation.rs"),
+    },
+    RuleInfo {
+        id: percent_back_calculation::ID,
+        severity: Severity::Error,
+        summary: percent_back_calculation::SUMMARY,
+        source: include_str!("percent_back_calculation.rs"),
+    },
+    RuleInfo {
+        id: differencing::ID,
+        severity: Severity::Error,
+        summary: differencing::SUMMARY,
+        source: include_str!("differencing.rs"),
+    },
+    RuleInfo {
+        id: group_disclosure::ID,
+        severity: Severity::Warning,
+        summary: group_disclosure::SUMMARY,
+        source: include_str!("group_disclosure.rs"),
+    },
+    RuleInfo {
+        id: extreme_values::ID,
+        severity: Severity::Warning,
+        summary: extreme_values::SUMMARY,
+        source: include_str!("extreme_values.rs"),
+    },
+    RuleInfo {
+        id: low_dof::ID,
+        severity: Severity::Error,
+        summary: low_dof::SUMMARY,
+        source: include_str!("low_dof.rs"),
+    },
+    RuleInfo {
         id: micro_data::ID,
         severity: Severity::Error,
         summary: micro_data::SUMMARY,
@@ -69,6 +121,12 @@ pub const REGISTRY: &[RuleInfo] = &[
         severity: Severity::Error,
         summary: code_literal::SUMMARY,
         source: include_str!("code_literal.rs"),
+    },
+    RuleInfo {
+        id: log_listing::ID,
+        severity: Severity::Error,
+        summary: log_listing::SUMMARY,
+        source: include_str!("log_listing.rs"),
     },
     RuleInfo {
         id: file_type::ID,
@@ -100,6 +158,59 @@ pub struct Context<'a> {
 /// Most findings one rule lists for one table; past it, one finding counts the rest.
 pub const MAX_LISTED_PER_TABLE: usize = 50;
 
+/// Counts one rule's findings of one table, so that a large table lists a bounded number.
+pub struct Listing {
+    rule: &'static str,
+    severity: Severity,
+    /// What is counted, plural (`groups concentrated in one category`).
+    what: &'static str,
+    listed: usize,
+    unlisted: u64,
+}
+
+impl Listing {
+    pub fn new(rule: &'static str, severity: Severity, what: &'static str) -> Self {
+        Listing {
+            rule,
+            severity,
+            what,
+            listed: 0,
+            unlisted: 0,
+        }
+    }
+
+    /// List a finding, or count it once the table's limit is reached.
+    pub fn push(&mut self, f: Finding, out: &mut Vec<Finding>) {
+        if self.listed < MAX_LISTED_PER_TABLE {
+            self.listed += 1;
+            out.push(f);
+        } else {
+            self.unlisted += 1;
+        }
+    }
+
+    /// One finding for what was not listed.
+    pub fn finish(self, table: &Table, out: &mut Vec<Finding>) {
+        if self.unlisted > 0 {
+            out.push(Finding::new(
+                self.rule,
+                self.severity,
+                format!(
+                    "{} more {} in this table are not listed (the first {MAX_LISTED_PER_TABLE} are)",
+                    self.unlisted, self.what
+                ),
+                Location {
+                    member: table.member.clone(),
+                    sheet: table.sheet.clone(),
+                    table: Some(table.index),
+                    ..Location::default()
+                },
+                basis(&[&table.digest, self.rule.as_bytes(), self.what.as_bytes(), b"more"]),
+            ));
+        }
+    }
+}
+
 /// Run the table rules on a table whose rows are in memory.
 pub fn check_table(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
     let mut sc = small_count::TableState::default();
@@ -117,16 +228,31 @@ pub fn check_table(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
     person_id::check_labels(table, cx, out);
     pid.finish(table, out);
     micro_data::check_table(table, &ids, cx, out);
+    let structure = crate::table::structure::detect(table, cx.lexicon);
+    back_calculation::check(table, &structure, cx, out);
+    percent_back_calculation::check(table, &structure, cx, out);
+    group_disclosure::check(table, cx, out);
+    extreme_values::check(table, cx, out);
+    low_dof::check_table(table, cx, out);
 }
 
-/// Run the text rules on a text block: `person-id` on notes and logs, `code-literal` on program
-/// code (`code` is true for a program).
-pub fn check_text(text: &Text, code: bool, cx: &Context<'_>, out: &mut Vec<Finding>) {
-    if code {
-        code_literal::check_code(text, cx, out);
-    } else {
-        person_id::check_text(text, cx, out);
-    }
+/// Run the cross-file rules over the tables of all files (after every file was checked on its
+/// own). Each finding comes with the index of the file it belongs to.
+pub fn check_folder(files: &[differencing::FileTables], cx: &Context<'_>) -> Vec<(usize, Finding)> {
+    differencing::check(files, cx)
+}
+
+/// Run the text rules on a block of text lines (a log, console output, a text file).
+pub fn check_text(text: &Text, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    log_listing::check_text(text, cx, out);
+    low_dof::check_text(text, cx, out);
+    person_id::check_text(text, cx, out);
+}
+
+/// Run the rules for program code on a program's lines (`code-literal`; it reports the
+/// identifiers in code too, so `person-id` does not run on programs).
+pub fn check_code(text: &Text, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    code_literal::check_code(text, cx, out);
 }
 
 /// Rules that look at one row at a time, for rows of a large table that are streamed past and
@@ -169,13 +295,7 @@ mod tests {
     fn every_rule_is_documented_in_all_sections() {
         for r in REGISTRY {
             let doc = r.documentation();
-            for section in [
-                "## What it does",
-                "## Why is this bad?",
-                "## Example",
-                "## Options",
-                "## References",
-            ] {
+            for section in DOC_SECTIONS {
                 assert!(doc.contains(section), "rule {} lacks '{section}'", r.id);
             }
             assert!(!r.summary.is_empty());

@@ -658,6 +658,7 @@ mod tests {
                     .collect(),
                 kind: Kind::Unknown,
                 label: String::new(),
+                indent: 0,
             })
             .collect();
         Table {
@@ -1120,23 +1121,12 @@ mod tests {
     #[test]
     fn never_panics_on_random_text() {
         let lx = lexicon();
-        let alphabet: Vec<char> = "aeinorst %()[]-_.,:/|*NnPpBb0123456789åæøäöüé\u{0301}¹🙂\t"
-            .chars()
-            .collect();
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-        for _ in 0..20_000 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            let len = (state % 16) as usize;
-            let mut s = String::new();
-            let mut x = state;
-            for _ in 0..len {
-                x = x
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                s.push(alphabet[(x >> 33) as usize % alphabet.len()]);
-            }
+        for s in crate::testutil::random_strings(
+            "aeinorst %()[]-_.,:/|*NnPpBb0123456789åæøäöüé\u{0301}¹🙂\t",
+            0x2545_f491_4f6c_dd1d,
+            20_000,
+            16,
+        ) {
             let _ = tokens(&s);
             let _ = lx.header_kind(&s);
             let _ = lx.is_total(&s);

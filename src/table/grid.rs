@@ -276,10 +276,22 @@ impl Builder<'_> {
             .map(|c| c.text.as_str())
             .collect::<Vec<_>>()
             .join(" / ");
+        let indent = r
+            .cells
+            .iter()
+            .find(|t| !t.trim().is_empty())
+            .map(|t| {
+                t.chars()
+                    .take_while(|c| c.is_whitespace())
+                    .count()
+                    .min(u32::MAX as usize) as u32
+            })
+            .unwrap_or(0);
         Row {
             cells,
             kind: Kind::Unknown,
             label,
+            indent,
         }
     }
 

@@ -4,3 +4,4 @@
 pub mod cell;
 pub mod classify;
 pub mod grid;
+pub mod structure;

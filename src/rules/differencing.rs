@@ -1,0 +1,860 @@
+//! ## What it does
+//! Compares the tables of different files in the same folder whose categories align (the same
+//! row labels and column headers after normalising case, diacritics and punctuation) and flags
+//! a difference between them that reveals a count from 1 to the threshold minus one:
+//!
+//! - **sub-population tables**: a table for all persons and one for a sub-group (`Men`,
+//!   `Mænd`, `Miehet`, `Män`, `Menn`, `Mannen`, `Hommes`, `Männer`, women likewise), the
+//!   population taken from a constant column, the title or the file name. Each complement cell
+//!   `all − sub-group` is the count of the rest of the population (error, on the sub-group's
+//!   file, at the cell);
+//! - **overlapping bands**: two tables of the same population whose interval categories (age
+//!   bands, year ranges) nest, such as `0-15` and `0-17`; the difference is the count of the
+//!   band between (`16-17`) (error);
+//! - **near-duplicate totals**: the same total or group size (`N = 1023` in one file, `N = 1025`
+//!   in another) differing by less than the threshold, which reveals a small group left out of
+//!   one analysis (warning: a person must decide whether the populations really differ).
+//!
+//! Tables are compared only when they are consistent with describing nested populations (every
+//! sub-group cell at most its all-persons cell; bands of the same extent with equal totals), so
+//! unrelated tables that share labels are left alone. The finding names the other file in
+//! `related`; the message says which tables and categories combine, never the value.
+//!
+//! ## Why is this bad?
+//! Each table may be safe on its own and still disclose in combination: the total-population
+//! table minus the table for men gives the table for women, and a cell of 1 there identifies a
+//! woman. Two age groupings that differ by two years give the count of those two years. A
+//! repeated analysis after a late exclusion (N = 1023, then N = 1025) describes the excluded
+//! two persons. Output checkers are asked to look at all tables of a release together.
+//!
+//! ## Example
+//! ```text
+//! all.csv                 men.csv
+//! Age,HD,Pop              Age,HD,Pop
+//! 21-30,8,20              21-30,7,19    <- differencing: all.csv minus this table gives a
+//! 31-40,10,25             31-40,5,15       count below 5 for women, row '21-30'
+//! ```
+//! Publish the complement consistently suppressed in both tables, use the same bands in every
+//! table, or publish only one of the overlapping tables.
+//!
+//! ## Options
+//! `[differencing] enabled`, `max_table_cells` (default 2,000) and `max_total_cells` (default
+//! 50,000: larger folders are compared in part and an info finding says so), `all` (words for
+//! the whole population) and `[differencing.groups]` (each sub-population and its words in
+//! Danish, Finnish, Swedish, Norwegian, Dutch, French, German and English);
+//! `[thresholds] min_count`.
+//!
+//! ## References
+//! Statistics Denmark, rules on transfer of analysis results: it must not be possible to
+//! calculate back to a value under 5, also from differences between tables. Eurostat/ESSnet,
+//! Handbook on Statistical Disclosure Control (2010), §5.2: disclosure by differencing
+//! (sub-population tables, linked tables, overlapping geographies). OpenSAFELY documentation,
+//! output checking: "disclosure by differencing" and repeated analyses (N versus N+1).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::config::Differencing;
+use crate::finding::{basis, safe_label, Finding, Severity};
+use crate::model::{Cell, Kind, Location, Table, Value};
+use crate::rules::{Context, MAX_LISTED_PER_TABLE};
+use crate::table::classify::tokens;
+
+pub const ID: &str = "differencing";
+pub const SUMMARY: &str =
+    "two tables in the folder whose difference reveals a count from 1 to threshold-1";
+
+/// The tables of one checked file, kept for the cross-file rules.
+#[derive(Debug, Default)]
+pub struct FileTables {
+    /// Path relative to the checked folder, `/` separators.
+    pub path: String,
+    /// Tables small enough to compare, rows in memory.
+    pub tables: Vec<Table>,
+    /// Tables left out because they were too large (or streamed): their locations.
+    pub too_large: Vec<Location>,
+}
+
+/// A finding of a cross-file rule and the file (index into the input) it belongs to.
+pub type Placed = (usize, Finding);
+
+/// Most bands of one column compared (their runs grow with the square).
+const MAX_BANDS: usize = 40;
+
+/// Most pairs of band runs compared in one check, so that a folder of many banded tables stays
+/// bounded; past it the band comparison stops and an info finding says so.
+const MAX_RUN_PAIRS: u64 = 50_000_000;
+
+/// The population a table describes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Population {
+    /// The whole population: named so, or nothing names a sub-group.
+    All,
+    /// A sub-population of `[differencing.groups]`.
+    Group(String),
+}
+
+/// What a count cell shows.
+#[derive(Debug, Clone, Copy)]
+enum Shown {
+    Known(i64),
+    Hidden,
+}
+
+/// A table prepared for comparison.
+struct Prepared<'a> {
+    file: usize,
+    table: &'a Table,
+    population: Population,
+    /// Normalised header of the row labels (`age`), empty if none.
+    stub: String,
+    /// `(row key, column key)` → shown count and its cell; duplicated keys are left out.
+    cells: HashMap<(String, String), (Shown, &'a Cell)>,
+    /// Row keys in table order (without duplicates).
+    row_keys: Vec<String>,
+    /// Row key → the row's label as shown (without constant columns).
+    labels: HashMap<String, String>,
+    /// Column keys of count columns.
+    col_keys: Vec<String>,
+    /// Group sizes and totals: key → value and location.
+    totals: BTreeMap<String, (i64, Location)>,
+}
+
+/// Token runs of a word list.
+fn phrases(words: &[String]) -> Vec<Vec<String>> {
+    words
+        .iter()
+        .map(|w| tokens(w))
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+fn contains_run(toks: &[String], p: &[String]) -> bool {
+    p.len() <= toks.len() && toks.windows(p.len()).any(|w| w == p)
+}
+
+/// Compiled population words.
+struct Words {
+    all: Vec<Vec<String>>,
+    groups: Vec<(String, Vec<Vec<String>>)>,
+}
+
+impl Words {
+    fn new(d: &Differencing) -> Self {
+        Words {
+            all: phrases(&d.all),
+            groups: d
+                .groups
+                .iter()
+                .map(|(name, words)| (name.clone(), phrases(words)))
+                .collect(),
+        }
+    }
+
+    /// The population a text names, if any.
+    fn population(&self, text: &str) -> Option<Population> {
+        let toks = tokens(text);
+        let named: Vec<&String> = self
+            .groups
+            .iter()
+            .filter(|(_, ps)| ps.iter().any(|p| contains_run(&toks, p)))
+            .map(|(n, _)| n)
+            .collect();
+        match named.as_slice() {
+            [one] => Some(Population::Group((*one).clone())),
+            [] if self.all.iter().any(|p| contains_run(&toks, p)) => Some(Population::All),
+            [] => None,
+            // `Men and women`: everyone.
+            _ => Some(Population::All),
+        }
+    }
+
+    /// The tokens of a header without its population words (`men / HD` → `hd`).
+    fn strip(&self, text: &str) -> String {
+        let mut toks = tokens(text);
+        let all = self
+            .groups
+            .iter()
+            .flat_map(|(_, ps)| ps.iter())
+            .chain(&self.all);
+        for p in all {
+            while let Some(i) =
+                (0..toks.len().saturating_sub(p.len() - 1)).find(|&i| toks[i..].starts_with(p))
+            {
+                toks.drain(i..i + p.len());
+            }
+        }
+        toks.join(" ")
+    }
+}
+
+fn key(text: &str) -> String {
+    tokens(text).join(" ")
+}
+
+fn count_value(value: &Value) -> Option<Shown> {
+    match value {
+        Value::Number(n) if !n.percent && n.value.fract() == 0.0 && n.value.abs() < 9.0e15 => {
+            Some(Shown::Known(n.value as i64))
+        }
+        Value::CountShare { count, .. } => count_value(count),
+        Value::Suppressed(_) => Some(Shown::Hidden),
+        _ => None,
+    }
+}
+
+fn file_stem(path: &str) -> &str {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.rsplit_once('.').map_or(name, |(s, _)| s)
+}
+
+fn folder(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(f, _)| f)
+}
+
+fn prepare<'a>(
+    file: usize,
+    path: &str,
+    table: &'a Table,
+    words: &Words,
+    cx: &Context<'_>,
+) -> Prepared<'a> {
+    let label_cols: Vec<u32> = table
+        .columns
+        .iter()
+        .filter(|c| c.kind == Kind::Label)
+        .map(|c| c.col)
+        .collect();
+    // Constant label columns (`Sex = Male` on every row) name the population, not a category.
+    let mut constant: Vec<u32> = Vec::new();
+    let mut population: Option<Population> = None;
+    if table.rows.len() >= 2 {
+        for &col in &label_cols {
+            let mut texts = table.rows.iter().map(|r| {
+                r.cells
+                    .iter()
+                    .find(|c| c.col == col)
+                    .map_or("", |c| c.text.trim())
+            });
+            let first = texts.next().unwrap_or("");
+            if !first.is_empty() && texts.all(|t| t == first) {
+                constant.push(col);
+                if population.is_none() {
+                    population = words.population(first);
+                }
+            }
+        }
+    }
+    let count_cols: Vec<u32> = table
+        .columns
+        .iter()
+        .filter(|c| c.kind == Kind::Count)
+        .map(|c| c.col)
+        .collect();
+    // Every count column headed by the same population (`men / HD`, `men / Pop`).
+    let population = population.or_else(|| {
+        let mut named = count_cols
+            .iter()
+            .map(|&c| table.column(c).and_then(|c| words.population(&c.name)));
+        let first = named.next().flatten()?;
+        named.all(|p| p.as_ref() == Some(&first)).then_some(first)
+    });
+    let population = population
+        .or_else(|| {
+            let title = table.title.join(" ");
+            words.population(&title)
+        })
+        .or_else(|| table.sheet.as_deref().and_then(|s| words.population(s)))
+        .or_else(|| words.population(file_stem(path)))
+        .unwrap_or(Population::All);
+    let stub = label_cols
+        .iter()
+        .find(|c| !constant.contains(c))
+        .and_then(|c| table.column(*c))
+        .map(|c| key(&c.name))
+        .unwrap_or_default();
+    let col_key = |col: u32| -> String {
+        table
+            .column(col)
+            .map(|c| words.strip(&c.name))
+            .unwrap_or_default()
+    };
+    let col_keys: Vec<String> = count_cols.iter().map(|&c| col_key(c)).collect();
+    let mut cells: HashMap<(String, String), (Shown, &Cell)> = HashMap::new();
+    let mut duplicated: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut row_keys: Vec<String> = Vec::new();
+    let mut labels: HashMap<String, String> = HashMap::new();
+    let mut totals: BTreeMap<String, (i64, Location)> = BTreeMap::new();
+    for row in &table.rows {
+        if !matches!(row.kind, Kind::Unknown | Kind::Count) {
+            continue;
+        }
+        let label: Vec<&str> = row
+            .cells
+            .iter()
+            .filter(|c| label_cols.contains(&c.col) && !constant.contains(&c.col))
+            .map(|c| c.text.trim())
+            .filter(|t| !t.is_empty())
+            .collect();
+        let shown_label = label.join(" / ");
+        let row_key = key(&shown_label);
+        if row_key.is_empty() {
+            continue;
+        }
+        let is_total = cx.lexicon.is_total(&row.label);
+        let is_n = row.kind == Kind::Count && tokens(&row.label) == ["n"];
+        if !labels.contains_key(&row_key) {
+            labels.insert(row_key.clone(), shown_label);
+            row_keys.push(row_key.clone());
+        }
+        for (i, &col) in count_cols.iter().enumerate() {
+            let Some(cell) = row.cells.iter().find(|c| c.col == col) else {
+                continue;
+            };
+            if table.cell_kind(row, cell) != Kind::Count {
+                continue;
+            }
+            let Some(shown) = count_value(&cell.value) else {
+                continue;
+            };
+            let k = (row_key.clone(), col_keys[i].clone());
+            match cells.entry(k) {
+                std::collections::hash_map::Entry::Occupied(e) => {
+                    duplicated.insert(e.key().clone());
+                }
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert((shown, cell));
+                }
+            }
+            if let (true, Shown::Known(v)) = (is_total || is_n, shown) {
+                let what = if is_n { "n" } else { "total" };
+                totals
+                    .entry(format!("{what}|{}", col_keys[i]))
+                    .or_insert((v, table.locate(cell)));
+            }
+        }
+    }
+    for k in &duplicated {
+        cells.remove(k);
+    }
+    // Group sizes in headers: `Exposed (N=412)`.
+    for header_row in &table.header {
+        for cell in header_row {
+            if let Some(n) = crate::finding::group_sizes(&cell.text).next() {
+                let k: Vec<String> = tokens(&cell.text)
+                    .into_iter()
+                    .filter(|t| !t.chars().all(|c| c.is_ascii_digit()))
+                    .collect();
+                totals
+                    .entry(format!("header|{}", k.join(" ")))
+                    .or_insert((n, table.locate(cell)));
+            }
+        }
+    }
+    Prepared {
+        file,
+        table,
+        population,
+        stub,
+        cells,
+        row_keys,
+        labels,
+        col_keys,
+        totals,
+    }
+}
+
+/// Tables kept for comparison and the locations left out, each with its file index.
+type Budget<'a> = (Vec<(usize, &'a Table)>, Vec<(usize, Location)>);
+
+/// The tables of every file that may be compared, within the folder's cell budget; the
+/// locations left out (file index, location) for info findings.
+fn budget<'a>(files: &'a [FileTables], members: &[usize], d: &Differencing) -> Budget<'a> {
+    let mut kept = Vec::new();
+    let mut left = Vec::new();
+    let mut used: u64 = 0;
+    for &f in members {
+        for loc in &files[f].too_large {
+            left.push((f, loc.clone()));
+        }
+        for t in &files[f].tables {
+            let cells: u64 = t.rows.iter().map(|r| r.cells.len() as u64).sum();
+            if cells > u64::from(d.max_table_cells) || used + cells > u64::from(d.max_total_cells) {
+                left.push((f, table_location(t)));
+            } else {
+                used += cells;
+                kept.push((f, t));
+            }
+        }
+    }
+    (kept, left)
+}
+
+fn table_location(t: &Table) -> Location {
+    Location {
+        member: t.member.clone(),
+        sheet: t.sheet.clone(),
+        table: Some(t.index),
+        ..Location::default()
+    }
+}
+
+/// Findings listed per file, bounded.
+struct Out<'a> {
+    files: &'a [FileTables],
+    listed: HashMap<usize, usize>,
+    unlisted: BTreeMap<usize, u64>,
+    found: Vec<Placed>,
+    seen: BTreeSet<(usize, String)>,
+    /// Pairs of band runs compared so far.
+    run_pairs: u64,
+    /// Files where the band comparison stopped at [`MAX_RUN_PAIRS`].
+    stopped: BTreeSet<usize>,
+}
+
+impl Out<'_> {
+    fn push(&mut self, file: usize, dedupe: String, f: Finding) {
+        if !self.seen.insert((file, dedupe)) {
+            return;
+        }
+        let n = self.listed.entry(file).or_insert(0);
+        if *n < MAX_LISTED_PER_TABLE {
+            *n += 1;
+            self.found.push((file, f));
+        } else {
+            *self.unlisted.entry(file).or_insert(0) += 1;
+        }
+    }
+
+    fn finish(mut self) -> Vec<Placed> {
+        for file in std::mem::take(&mut self.stopped) {
+            let path = self.files[file].path.clone();
+            self.found.push((
+                file,
+                Finding::new(
+                    ID,
+                    Severity::Info,
+                    "the comparison of banded categories with the other tables of the folder stopped at its work limit; some pairs were not compared",
+                    Location::default(),
+                    basis(&[path.as_bytes(), b"differencing stopped"]),
+                ),
+            ));
+        }
+        for (file, n) in std::mem::take(&mut self.unlisted) {
+            let path = self.files[file].path.clone();
+            self.found.push((
+                file,
+                Finding::new(
+                    ID,
+                    Severity::Error,
+                    format!(
+                        "{n} more differencing findings for this file are not listed (the first {MAX_LISTED_PER_TABLE} are)"
+                    ),
+                    Location::default(),
+                    basis(&[path.as_bytes(), b"differencing more"]),
+                ),
+            ));
+        }
+        self.found
+    }
+}
+
+/// Run the cross-file `differencing` rule over the tables of all files. Files are compared only
+/// with files of the same folder; output is in input order, deterministic.
+pub fn check(files: &[FileTables], cx: &Context<'_>) -> Vec<Placed> {
+    let d = &cx.rules.differencing;
+    if !d.enabled {
+        return Vec::new();
+    }
+    let words = Words::new(d);
+    let mut by_folder: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, f) in files.iter().enumerate() {
+        if !f.tables.is_empty() || !f.too_large.is_empty() {
+            by_folder.entry(folder(&f.path)).or_default().push(i);
+        }
+    }
+    let mut out = Out {
+        files,
+        listed: HashMap::new(),
+        unlisted: BTreeMap::new(),
+        found: Vec::new(),
+        seen: BTreeSet::new(),
+        run_pairs: 0,
+        stopped: BTreeSet::new(),
+    };
+    for members in by_folder.values() {
+        if members.len() < 2 {
+            continue;
+        }
+        let (kept, left) = budget(files, members, d);
+        for (f, loc) in left {
+            let msg = "this table was not compared with the other tables of the folder for differencing: it is too large or the folder's tables exceed the comparison limit";
+            let b = basis(&[files[f].path.as_bytes(), format!("{loc:?}").as_bytes()]);
+            out.found
+                .push((f, Finding::new(ID, Severity::Info, msg, loc, b)));
+        }
+        let prepared: Vec<Prepared<'_>> = kept
+            .iter()
+            .map(|&(f, t)| prepare(f, &files[f].path, t, &words, cx))
+            .collect();
+        for a in &prepared {
+            for b in &prepared {
+                if a.file == b.file {
+                    continue;
+                }
+                if a.population == Population::All {
+                    if let Population::Group(g) = &b.population {
+                        subpopulation(a, b, g, &prepared, files, cx, &mut out);
+                    }
+                }
+                if a.population == b.population && a.file < b.file {
+                    bands(a, b, files, cx, &mut out);
+                    repeats(a, b, files, cx, &mut out);
+                }
+            }
+        }
+    }
+    out.finish()
+}
+
+fn row_col_place(table: &Table, cell: &Cell, row_key_label: &str) -> String {
+    let row = safe_label(row_key_label);
+    format!("row '{row}', column {}", table.column_label(cell.col))
+}
+
+/// The label of a row key as shown.
+fn row_label<'t>(p: &'t Prepared<'_>, row_key: &str) -> &'t str {
+    p.labels.get(row_key).map_or("", String::as_str)
+}
+
+/// (a) All persons minus a sub-group: the complement.
+fn subpopulation(
+    all: &Prepared<'_>,
+    sub: &Prepared<'_>,
+    group: &str,
+    prepared: &[Prepared<'_>],
+    files: &[FileTables],
+    cx: &Context<'_>,
+    out: &mut Out<'_>,
+) {
+    if !all.stub.is_empty() && !sub.stub.is_empty() && all.stub != sub.stub {
+        return;
+    }
+    let t = i64::from(cx.rules.min_count);
+    let mut pairs: Vec<(&(String, String), i64, i64, &Cell)> = Vec::new();
+    let mut sub_known = 0;
+    for (k, (shown, cell)) in &sub.cells {
+        let Shown::Known(s) = shown else { continue };
+        sub_known += 1;
+        if let Some((Shown::Known(a), _)) = all.cells.get(k) {
+            pairs.push((k, *a, *s, cell));
+        }
+    }
+    // The same categories, and every sub-group cell within its all-persons cell.
+    if pairs.len() < 2 || 2 * pairs.len() < sub_known || pairs.iter().any(|p| p.2 > p.1) {
+        return;
+    }
+    if pairs.iter().all(|p| p.1 == p.2) {
+        return;
+    }
+    pairs.sort_by_key(|x| (x.3.row, x.3.col));
+    for (k, a, s, cell) in pairs {
+        let Some(diff) = a.checked_sub(s) else {
+            continue;
+        };
+        if !(diff >= 1 && diff < t) {
+            continue;
+        }
+        // Already published by another sub-group's table: `small-count` speaks for it there.
+        let published = prepared.iter().any(|p| {
+            p.file != sub.file
+                && matches!(&p.population, Population::Group(g) if g != group)
+                && matches!(p.cells.get(k), Some((Shown::Known(v), _)) if *v == diff)
+        });
+        if published {
+            continue;
+        }
+        let other = &files[all.file].path;
+        let mut f = Finding::new(
+            ID,
+            Severity::Error,
+            format!(
+                "count below {t} by differencing: the all-persons table in '{other}' minus this table ({group}) gives the rest of the population in {}",
+                row_col_place(sub.table, cell, row_label(sub, &k.0))
+            ),
+            sub.table.locate(cell),
+            basis(&[&sub.table.digest, &all.table.digest, k.0.as_bytes(), k.1.as_bytes()]),
+        );
+        f.related = vec![other.clone()];
+        out.push(sub.file, format!("sub|{}|{}|{}", all.file, k.0, k.1), f);
+    }
+}
+
+/// An integer interval category: `0-15`, `16–64`, `65+`, `<18`, `85 and over`.
+fn interval(label: &str) -> Option<(i64, i64)> {
+    let toks = tokens(label);
+    let raw = label.trim().to_lowercase();
+    let nums: Vec<i64> = toks
+        .iter()
+        .filter(|t| t.chars().all(|c| c.is_ascii_digit()) && t.len() <= 6)
+        .filter_map(|t| t.parse().ok())
+        .collect();
+    // Every other token must be a unit or a connector.
+    let fillers = [
+        "age", "aged", "ages", "years", "year", "yrs", "y", "aar", "vuotta", "v", "jaar", "ans",
+        "jahre", "to", "and", "over", "older", "or", "under", "below", "plus", "til", "bis", "a",
+        "tot", "et", "plus",
+    ];
+    if toks
+        .iter()
+        .any(|t| !t.chars().all(|c| c.is_ascii_digit()) && !fillers.contains(&t.as_str()))
+    {
+        return None;
+    }
+    let open_high = raw.ends_with('+')
+        || toks
+            .iter()
+            .any(|t| matches!(t.as_str(), "over" | "older" | "plus"));
+    let open_low = raw.starts_with('<')
+        || raw.starts_with('≤')
+        || toks.iter().any(|t| matches!(t.as_str(), "under" | "below"));
+    match nums.as_slice() {
+        [a, b] if !open_high && !open_low && a <= b => Some((*a, *b)),
+        [a] if open_high && !open_low => Some((*a, i64::MAX)),
+        [a] if open_low && !open_high => {
+            let inclusive = raw.starts_with("<=") || raw.starts_with('≤');
+            let hi = if inclusive { *a } else { a - 1 };
+            (hi >= 0).then_some((0, hi))
+        }
+        _ => None,
+    }
+}
+
+/// An inclusive integer interval; an open top is `i64::MAX`.
+type Interval = (i64, i64);
+
+/// Runs of adjacent bands of one column: `(low, high)` → sum and the cells in it.
+type Runs<'a> = BTreeMap<(i64, i64), (i64, Vec<&'a Cell>)>;
+
+fn runs<'a>(p: &Prepared<'a>, col_key: &str, cx: &Context<'_>) -> Option<Runs<'a>> {
+    let mut bands: Vec<((i64, i64), i64, &Cell)> = Vec::new();
+    for rk in &p.row_keys {
+        if cx.lexicon.is_total(rk) {
+            continue;
+        }
+        let Some((shown, cell)) = p.cells.get(&(rk.clone(), col_key.to_string())) else {
+            continue;
+        };
+        let Some(iv) = interval(row_label(p, rk)) else {
+            continue;
+        };
+        // A hidden band breaks the runs through it: leave the column out.
+        let Shown::Known(v) = shown else { return None };
+        bands.push((iv, *v, cell));
+    }
+    if bands.len() < 2 || bands.len() > MAX_BANDS {
+        return None;
+    }
+    bands.sort_by_key(|b| b.0);
+    // Overlapping bands in one table (`0-17`, then `0-4` …): not a partition, leave it out.
+    if bands.windows(2).any(|w| w[1].0 .0 <= w[0].0 .1) {
+        return None;
+    }
+    let mut out: Runs<'a> = BTreeMap::new();
+    for i in 0..bands.len() {
+        let mut sum: i64 = 0;
+        let mut cells = Vec::new();
+        for j in i..bands.len() {
+            if j > i && bands[j].0 .0 != bands[j - 1].0 .1.saturating_add(1) {
+                break;
+            }
+            sum = sum.saturating_add(bands[j].1);
+            cells.push(bands[j].2);
+            out.insert((bands[i].0 .0, bands[j].0 .1), (sum, cells.clone()));
+        }
+    }
+    Some(out)
+}
+
+fn show_interval(iv: (i64, i64)) -> String {
+    if iv.1 == i64::MAX {
+        format!("{}+", iv.0)
+    } else if iv.0 == iv.1 {
+        format!("{}", iv.0)
+    } else {
+        format!("{}-{}", iv.0, iv.1)
+    }
+}
+
+/// (b) Nested bands of two tables of the same population.
+fn bands(
+    a: &Prepared<'_>,
+    b: &Prepared<'_>,
+    files: &[FileTables],
+    cx: &Context<'_>,
+    out: &mut Out<'_>,
+) {
+    if a.stub.is_empty() || a.stub != b.stub {
+        return;
+    }
+    let t = i64::from(cx.rules.min_count);
+    let mut cols: Vec<&String> = a
+        .col_keys
+        .iter()
+        .filter(|k| b.col_keys.contains(k))
+        .collect();
+    cols.sort();
+    cols.dedup();
+    for col in cols {
+        let (Some(ra), Some(rb)) = (runs(a, col, cx), runs(b, col, cx)) else {
+            continue;
+        };
+        let work = 2 * (ra.len() as u64) * (rb.len() as u64);
+        if out.run_pairs.saturating_add(work) > MAX_RUN_PAIRS {
+            out.stopped.insert(b.file);
+            return;
+        }
+        out.run_pairs += work;
+        // Same population: some common extent with equal sums, none with different sums.
+        let mut equal = 0;
+        let mut consistent = true;
+        for (iv, (sa, _)) in &ra {
+            if let Some((sb, _)) = rb.get(iv) {
+                if sa == sb {
+                    equal += 1;
+                } else {
+                    consistent = false;
+                }
+            }
+        }
+        if !consistent || equal == 0 {
+            continue;
+        }
+        // Runs of `inner` nested in runs of `outer`; the difference is the rest of `outer`.
+        let mut hits: Vec<(Interval, Interval, bool)> = Vec::new();
+        for (inner, outer, inner_is_a) in [(&ra, &rb, true), (&rb, &ra, false)] {
+            for (iv_i, (si, _)) in inner.iter() {
+                for (iv_o, (so, _)) in outer.iter() {
+                    let nested = iv_o.0 <= iv_i.0 && iv_i.1 <= iv_o.1 && iv_i != iv_o;
+                    if !nested {
+                        continue;
+                    }
+                    let Some(diff) = so.checked_sub(*si) else {
+                        continue;
+                    };
+                    if diff < 0 {
+                        // Not the same population after all.
+                        return;
+                    }
+                    if diff >= 1 && diff < t {
+                        hits.push((*iv_i, *iv_o, inner_is_a));
+                    }
+                }
+            }
+        }
+        for (iv_i, iv_o, inner_is_a) in hits {
+            let pieces: Vec<(i64, i64)> = [
+                (iv_o.0 < iv_i.0).then(|| (iv_o.0, iv_i.0 - 1)),
+                (iv_i.1 < iv_o.1).then(|| (iv_i.1 + 1, iv_o.1)),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            // A piece published (or summed) within one table is not news of the comparison.
+            let within = |r: &Runs<'_>| pieces.iter().all(|p| r.contains_key(p));
+            if within(&ra) || within(&rb) {
+                continue;
+            }
+            // The finding goes on the later file (`b`), at its cells of the comparison.
+            let (mine, theirs) = if inner_is_a {
+                (iv_o, iv_i)
+            } else {
+                (iv_i, iv_o)
+            };
+            let Some(cell) = rb.get(&mine).and_then(|(_, cells)| cells.first()) else {
+                continue;
+            };
+            let (here, there) = (b, a);
+            let atom = pieces
+                .iter()
+                .map(|p| show_interval(*p))
+                .collect::<Vec<_>>()
+                .join(" and ");
+            let other = &files[there.file].path;
+            let column = here.table.column_label(cell.col);
+            let mut f = Finding::new(
+                ID,
+                Severity::Error,
+                format!(
+                    "count below {t} by differencing: band {} in this table and band {} in '{other}' (column {column}) give the count of {atom}",
+                    show_interval(mine),
+                    show_interval(theirs),
+                ),
+                here.table.locate(cell),
+                basis(&[&here.table.digest, &there.table.digest, atom.as_bytes(), col.as_bytes()]),
+            );
+            f.related = vec![other.clone()];
+            out.push(here.file, format!("band|{}|{col}|{atom}", there.file), f);
+        }
+    }
+}
+
+/// (c) The same total or group size in two files, differing by less than the threshold.
+fn repeats(
+    a: &Prepared<'_>,
+    b: &Prepared<'_>,
+    files: &[FileTables],
+    cx: &Context<'_>,
+    out: &mut Out<'_>,
+) {
+    let t = i64::from(cx.rules.min_count);
+    // Totals of rows are compared only between tables of the same categories.
+    let shared_rows = a.row_keys.iter().filter(|k| b.row_keys.contains(k)).count();
+    for (k, (va, la)) in &a.totals {
+        let Some((vb, lb)) = b.totals.get(k) else {
+            continue;
+        };
+        if !k.starts_with("header|") && shared_rows < 2 {
+            continue;
+        }
+        let Some(delta) = va.checked_sub(*vb).and_then(i64::checked_abs) else {
+            continue;
+        };
+        if !(delta >= 1 && delta < t) {
+            continue;
+        }
+        // On the file with the smaller group: it is the one that left someone out.
+        let (here, loc, there) = if va < vb { (a, la, b) } else { (b, lb, a) };
+        let other = &files[there.file].path;
+        let what = k.split_once('|').map_or("", |(_, w)| w);
+        let mut f = Finding::new(
+            ID,
+            Severity::Warning,
+            format!(
+                "the same total or group size ('{}') differs from the one in '{other}' by less than {t}: if the populations overlap, the difference describes a small group",
+                safe_label(what)
+            ),
+            loc.clone(),
+            basis(&[&here.table.digest, &there.table.digest, k.as_bytes()]),
+        );
+        f.related = vec![other.clone()];
+        out.push(here.file, format!("repeat|{}|{k}", there.file), f);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intervals_parse() {
+        assert_eq!(interval("0-15"), Some((0, 15)));
+        assert_eq!(interval("16–64"), Some((16, 64)));
+        assert_eq!(interval("65+"), Some((65, i64::MAX)));
+        assert_eq!(interval("85 and over"), Some((85, i64::MAX)));
+        assert_eq!(interval("<18"), Some((0, 17)));
+        assert_eq!(interval("Age 18 to 24"), Some((18, 24)));
+        assert_eq!(interval("Hospital 12"), None);
+        assert_eq!(interval("30-20"), None);
+        assert_eq!(interval("Total"), None);
+    }
+}

@@ -1,0 +1,447 @@
+//! ## What it does
+//! Flags logs and console output (SAS `.log`/`.lst`, Stata `.log`/`.smcl`, R `.Rout`, SPSS and
+//! pandas text output) that list individual observations:
+//!
+//! - printed listings whose rows are records: SAS `PROC PRINT` (an `Obs` column), Stata `list`
+//!   (rows `1.`, `2.` in a `|` box), R data frames and tibbles and pandas frames (row names or an
+//!   index 1..n), with several columns of values and no count column;
+//! - SAS data-step record dumps (`name=value … _ERROR_=1 _N_=7`) and `PUT` output writing
+//!   `name=value` pairs line after line;
+//! - SPSS `LIST` and `SUMMARIZE /CASES` ("Case Summaries") output;
+//! - frequency tables of an identifier: `PROC FREQ`, `tabulate` or `table()` where every
+//!   frequency is 1 (the cumulative frequency grows by one per row);
+//! - `str()`, `codebook` and `levelsof` output showing the values of an identifier column
+//!   (error), or the first values of every column of a data frame (warning);
+//! - extreme observations (`PROC UNIVARIATE` "Extreme Observations", `summarize, detail`
+//!   smallest and largest values, SPSS "Extreme Values"): a warning.
+//!
+//! `NOTE:` lines, timing lines, `MPRINT` and command echoes are not listings. Frequency tables
+//! of categories go through `small-count` and the other table rules like any table.
+//!
+//! ## Why is this bad?
+//! A log that prints rows of the analysis data set carries micro-data out of the secure
+//! environment: the same rows that a data set export would carry, only harder to spot. A
+//! frequency table of an identifier is a list of every person's identifier. Extreme values are
+//! the values of single persons.
+//!
+//! ## Example
+//! ```text
+//! . list pid age sex in 1/3
+//!      +------------------+
+//!      | pid   age   sex  |
+//!      |------------------|
+//!   1. | A01    34     F  |      <- log-listing: Stata list output lists individual records
+//! ```
+//! Remove listings, `PROC PRINT`, `head()` and `str()` output from logs before export; export
+//! the tables and model results instead.
+//!
+//! ## Options
+//! None. The vocabulary of count headers (`[vocabulary] count`) tells count columns of
+//! aggregates from listings.
+//!
+//! ## References
+//! Statistics Denmark, rules on transfer of analysis results: no code or logs containing
+//! micro-data may be transferred. Eurostat/ESSnet Guidelines for the checking of output based on
+//! microdata research (2015): micro-data and extreme values are unsafe output. ACRO/SACRO
+//! (AI-SDC): research outputs, not logs of data, leave the environment.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::finding::{basis, Finding, Severity};
+use crate::model::{Kind, Location, Text};
+use crate::read::log::{self, Block, Numbering, Role, Shape};
+use crate::rules::Context;
+use crate::table::classify::tokens;
+
+pub const ID: &str = "log-listing";
+pub const SUMMARY: &str = "a log or console output that lists individual observations";
+
+/// Most findings this rule lists for one text.
+const MAX_PER_TEXT: usize = 50;
+
+fn regex(p: &str) -> Regex {
+    Regex::new(p).unwrap_or_else(|e| panic!("static regex: {e}"))
+}
+
+static PDV: LazyLock<Regex> = LazyLock::new(|| regex(r"\b_N_=\d+"));
+static PAIR: LazyLock<Regex> = LazyLock::new(|| regex(r"(?:^|\s)[A-Za-z_][A-Za-z0-9_.]{0,31}=\S?"));
+static STR_HEAD: LazyLock<Regex> = LazyLock::new(|| {
+    regex(
+        r"^\s*(?:'data\.frame':\s+\d+ obs\. of\s+\d+ variables?|tibble \[\d+ × \d+\]|Classes .data\.table.|'tbl_df'|spc_tbl_)",
+    )
+});
+static STR_VAR: LazyLock<Regex> = LazyLock::new(|| regex(r"^\s*\$ ([^:]+?)\s*:"));
+static LEVELSOF: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"^\.\s+(?:qui(?:etly)?\s+)?levelsof\s+([A-Za-z_][A-Za-z0-9_]*)"));
+static PANDAS_DIMS: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"^\s*\[\d+ rows x \d+ columns\]\s*$"));
+
+/// Column and variable names that hold person identifiers (a short generic list; the
+/// `person-id` rule recognises the identifiers themselves).
+pub fn id_like(name: &str) -> bool {
+    const NAMES: &[&str] = &[
+        "id",
+        "pid",
+        "pnr",
+        "cpr",
+        "cprnr",
+        "personid",
+        "person_id",
+        "patid",
+        "patient_id",
+        "patientid",
+        "subjid",
+        "subject_id",
+        "subjectid",
+        "usubjid",
+        "participant_id",
+        "case_id",
+        "record_id",
+        "mrn",
+        "nhs_number",
+        "nhsno",
+        "ssn",
+        "hetu",
+        "lopnr",
+        "lpnr",
+        "rinpersoon",
+        "bsn",
+        "fnr",
+        "personnummer",
+        "study_id",
+        "studyid_subj",
+        "encpatwid",
+        "lbnr",
+    ];
+    let n = name
+        .trim()
+        .trim_matches(['"', '\'', '`'])
+        .to_ascii_lowercase();
+    NAMES.contains(&n.as_str()) || n.ends_with("_id") || n.ends_with("pnr") || n.ends_with("subjid")
+}
+
+/// Check a text (a log, a listing, console output).
+pub fn check_text(text: &Text, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let mut found: Vec<(Severity, u32, u32, String)> = Vec::new();
+    let lines = &text.lines;
+    for block in log::scan(lines) {
+        block_findings(&block, cx, &mut found);
+    }
+    line_findings(lines, &mut found);
+    found.sort_by_key(|f| (f.1, f.2));
+    // Overlapping findings, and records of one kind a few lines apart (each dump after its
+    // WARNING line), become one finding.
+    found.dedup_by(|a, b| {
+        let near = a.1 <= b.2.saturating_add(3) && a.3 == b.3;
+        let overlap = a.1 >= b.1 && a.1 <= b.2 && a.0 == b.0;
+        if near || overlap {
+            b.2 = b.2.max(a.2);
+            true
+        } else {
+            false
+        }
+    });
+    let total = found.len();
+    for (sev, first, last, what) in found.into_iter().take(MAX_PER_TEXT) {
+        // The location names the first line; the message names no number, so that it can never
+        // be read as a count.
+        let span = if last > first {
+            "a block of lines starting here"
+        } else {
+            "this line"
+        };
+        let content: Vec<&[u8]> = lines
+            .iter()
+            .filter(|(n, _)| *n >= first && *n <= last)
+            .take(200)
+            .map(|(_, l)| l.as_bytes())
+            .collect();
+        let mut parts: Vec<&[u8]> = vec![ID.as_bytes(), what.as_bytes()];
+        parts.extend(content);
+        out.push(Finding::new(
+            ID,
+            sev,
+            format!("{what}, in {span}"),
+            Location {
+                member: text.member.clone(),
+                ..Location::line(first)
+            },
+            basis(&parts),
+        ));
+    }
+    if total > MAX_PER_TEXT {
+        out.push(Finding::new(
+            ID,
+            Severity::Error,
+            format!(
+                "{} more listings in this text are not listed (the first {MAX_PER_TEXT} are)",
+                total - MAX_PER_TEXT
+            ),
+            Location {
+                member: text.member.clone(),
+                ..Location::default()
+            },
+            basis(&[ID.as_bytes(), b"more"]),
+        ));
+    }
+}
+
+fn block_findings(block: &Block, cx: &Context<'_>, found: &mut Vec<(Severity, u32, u32, String)>) {
+    let first = block.first_body_line();
+    let last = block.last_line();
+    let head_tokens: Vec<String> = block
+        .cells
+        .iter()
+        .take(block.header + 1)
+        .flatten()
+        .flat_map(|c| tokens(c))
+        .collect();
+    let title = block.title.as_deref().unwrap_or("");
+    if title.contains("Extreme Observations") || title.contains("Extreme Values") {
+        found.push((
+            Severity::Warning,
+            block.lines.first().copied().unwrap_or(first),
+            last,
+            "extreme observations: values of single individuals".into(),
+        ));
+        return;
+    }
+    if head_tokens.iter().any(|t| t == "smallest") && head_tokens.iter().any(|t| t == "largest")
+        || head_tokens.iter().any(|t| t == "lowest") && head_tokens.iter().any(|t| t == "highest")
+    {
+        found.push((
+            Severity::Warning,
+            block.lines.first().copied().unwrap_or(first),
+            last,
+            "smallest and largest values: values of single individuals".into(),
+        ));
+        return;
+    }
+    if let Shape::Numbered(numbering) = log::shape(block) {
+        if listing_like(block, numbering, cx) {
+            let what = if title.starts_with("# A tibble") {
+                "printed tibble"
+            } else {
+                numbering.describe()
+            };
+            found.push((
+                Severity::Error,
+                first,
+                last,
+                format!("{what} lists individual records"),
+            ));
+            return;
+        }
+    }
+    if let Some(what) = frequency_of_identifier(block, cx) {
+        found.push((Severity::Error, first, last, what.into()));
+    }
+}
+
+/// A numbered block whose rows are records: several value columns and no count column.
+fn listing_like(block: &Block, numbering: Numbering, cx: &Context<'_>) -> bool {
+    let width = block.cells.iter().map(Vec::len).max().unwrap_or(0);
+    if width < 3 {
+        return false;
+    }
+    let mut statistics = 0;
+    for col in 1..width {
+        let name: String = block
+            .cells
+            .iter()
+            .take(block.header)
+            .filter_map(|r| r.get(col))
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let kind = cx.lexicon.header_kind(&name);
+        let values: Vec<f64> = block
+            .body()
+            .iter()
+            .filter_map(|r| r.get(col))
+            .filter_map(|c| c.replace(',', "").parse::<f64>().ok())
+            .collect();
+        match kind {
+            Some(Kind::Count) if values.iter().any(|v| *v > 1.0) && !id_like(&name) => {
+                return false
+            }
+            Some(Kind::Estimate | Kind::Percent | Kind::Rate | Kind::Extreme) => statistics += 1,
+            _ => {}
+        }
+    }
+    // A table of statistics by group (`aggregate()` output) is not a listing.
+    if statistics * 2 >= width - 1 {
+        return false;
+    }
+    match numbering {
+        Numbering::SasObs | Numbering::StataList => true,
+        // R and pandas print many things with numbered rows; a listing has more than one
+        // column of values or an identifier column.
+        Numbering::RowNames => width >= 4 || block.header_cells().iter().any(|h| id_like(h)),
+    }
+}
+
+/// A frequency table with one row per value, each occurring once: a list of identifiers.
+fn frequency_of_identifier(block: &Block, cx: &Context<'_>) -> Option<&'static str> {
+    match log::every_frequency_one(block, cx.lexicon) {
+        Some(true) => Some(
+            "frequency table of a variable whose every value occurs once (a list of identifiers)",
+        ),
+        Some(false) => None,
+        None => {
+            // R `table(x)`: a line of values over a line of counts, every count 1.
+            let body = block.body();
+            if block.header >= 1 && !body.is_empty() && body.len() <= 2 {
+                let counts: Vec<&String> =
+                    body.iter().flatten().filter(|c| !c.is_empty()).collect();
+                if counts.len() >= 3 && counts.iter().all(|c| c.trim() == "1") {
+                    return Some(
+                        "table() of a variable whose every value occurs once (a list of identifiers)",
+                    );
+                }
+            }
+            None
+        }
+    }
+}
+
+fn line_findings(lines: &[(u32, String)], found: &mut Vec<(Severity, u32, u32, String)>) {
+    let mode = log::mode(lines);
+    let roles = log::roles(lines, mode);
+    let mut i = 0;
+    while i < lines.len() {
+        let (no, line) = &lines[i];
+        // SAS record dumps (`a=1 b=2 _ERROR_=1 _N_=7`, wrapped over several lines) and PUT
+        // output: output lines in a row with two or more name=value pairs.
+        let pairs = |l: &str| PAIR.find_iter(l).count();
+        if roles[i] == Role::Output && (pairs(line) >= 2 || PDV.is_match(line)) {
+            let mut j = i;
+            let mut dump = false;
+            while j < lines.len()
+                && roles[j] == Role::Output
+                && (pairs(&lines[j].1) >= 2 || PDV.is_match(&lines[j].1))
+            {
+                dump |= PDV.is_match(&lines[j].1);
+                j += 1;
+            }
+            if dump || j - i >= 3 {
+                let what = if dump {
+                    "SAS data-step record dump (variable=value pairs of observations)"
+                } else {
+                    "variable=value pairs written per observation (PUT output)"
+                };
+                found.push((Severity::Error, *no, lines[j - 1].0, what.into()));
+                i = j;
+                continue;
+            }
+        }
+        // R str(): the first values of every column.
+        if STR_HEAD.is_match(line) {
+            let mut j = i + 1;
+            let mut id = false;
+            while j < lines.len() && j < i + 2000 && STR_VAR.is_match(&lines[j].1) {
+                if let Some(c) = STR_VAR.captures(&lines[j].1) {
+                    id |= c.get(1).is_some_and(|m| id_like(m.as_str()));
+                }
+                j += 1;
+            }
+            if j > i + 1 {
+                let (sev, what) = if id {
+                    (
+                        Severity::Error,
+                        "str() output showing values of an identifier column",
+                    )
+                } else {
+                    (
+                        Severity::Warning,
+                        "str() output showing the first values of every column",
+                    )
+                };
+                found.push((sev, *no, lines[j - 1].0, what.into()));
+                i = j;
+                continue;
+            }
+        }
+        // Stata codebook examples.
+        if line.trim_start().starts_with("examples:") {
+            let var = codebook_variable(lines, i);
+            let quoted = line.contains('"');
+            if var.as_deref().is_some_and(id_like) {
+                found.push((
+                    Severity::Error,
+                    *no,
+                    *no,
+                    "codebook examples of an identifier variable".into(),
+                ));
+            } else if quoted {
+                found.push((
+                    Severity::Warning,
+                    *no,
+                    *no,
+                    "codebook examples: values of individual observations".into(),
+                ));
+            }
+        }
+        // Stata levelsof of an identifier.
+        if let Some(c) = LEVELSOF.captures(line) {
+            if c.get(1).is_some_and(|m| id_like(m.as_str())) {
+                let mut j = i + 1;
+                while j < lines.len() && roles[j] == Role::Output {
+                    j += 1;
+                }
+                if j > i + 1 {
+                    found.push((
+                        Severity::Error,
+                        lines[i + 1].0,
+                        lines[j - 1].0,
+                        "levelsof output listing every value of an identifier".into(),
+                    ));
+                }
+            }
+        }
+        // SPSS LIST and SUMMARIZE /CASES.
+        if line.contains("Number of cases listed") {
+            found.push((
+                Severity::Error,
+                *no,
+                *no,
+                "SPSS LIST output of cases".into(),
+            ));
+        }
+        if line.trim() == "Case Summaries" || line.trim().starts_with("Case Summaries ") {
+            found.push((
+                Severity::Error,
+                *no,
+                *no,
+                "SPSS case summaries (one row per case)".into(),
+            ));
+        }
+        if PANDAS_DIMS.is_match(line) {
+            found.push((
+                Severity::Warning,
+                *no,
+                *no,
+                "printed pandas data frame (rows of a data set)".into(),
+            ));
+        }
+        i += 1;
+    }
+}
+
+/// The variable a codebook entry describes: the first word of the line under the dashed rule
+/// above `examples:`.
+fn codebook_variable(lines: &[(u32, String)], at: usize) -> Option<String> {
+    let from = at.saturating_sub(30);
+    for k in (from..at).rev() {
+        let l = lines[k].1.trim();
+        if l.len() >= 10 && l.chars().all(|c| c == '-') && k > 0 {
+            let above = lines[k - 1].1.trim();
+            if !above.is_empty() && !above.chars().all(|c| c == '-') {
+                return above.split_whitespace().next().map(str::to_string);
+            }
+        }
+    }
+    None
+}

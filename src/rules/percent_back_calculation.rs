@@ -1,0 +1,517 @@
+//! ## What it does
+//! Flags a percentage, proportion or rate whose denominator is known and which therefore gives
+//! back a count from 1 to the threshold minus one: the n of `<5 (2.2%)` under a column header
+//! `N = 137`, a suppressed count `x` beside its percentage in a table with a total row, a
+//! percentage in a column of row percentages beside an `N` column, a percentage-only column under
+//! `(N=412)`, or an event rate per 1,000 person-years beside its person-years when the events are
+//! suppressed. The count is recovered with the closed forms of rounding intervals:
+//! `n ∈ [⌈D·(p−h)/100⌉, ⌊D·(p+h)/100⌋]` with `h` half the last shown digit, and the same for rates
+//! per 100, 1,000 or 100,000. A count narrowed to one value below the threshold, or to at most
+//! `narrow_max_values` values all below it and narrower than its marker says, fails; narrowed to
+//! more values below the threshold is a warning. Percentages that were computed from rounded
+//! counts (OpenSAFELY practice: every shown percentage equals the ratio of the shown rounded
+//! counts) carry no information about the true counts and are not used.
+//!
+//! ## Why is this bad?
+//! Hiding a count while publishing its percentage and the group size hides nothing: 2.2 % of 137
+//! can only be 3 persons. Statistics Denmark's rule names percentages explicitly: it must not be
+//! possible to calculate back to a value under 5.
+//!
+//! ## Example
+//! ```text
+//! Characteristic,Cases (N = 137)
+//! Male,74 (54.0%)
+//! Female,<5 (2.2%)    <- percent-back-calculation: 2.2% of N gives the count back
+//! ```
+//! Suppress the percentage together with the count (and the complementary cells), or show it
+//! only in bands (`<5%`).
+//!
+//! ## Options
+//! `[thresholds] min_count`, `zero_is_unsafe`; `[back_calculation] narrow_max_values`; the
+//! percent and rate words of `[vocabulary]`.
+//!
+//! ## References
+//! Statistics Denmark, rules on transfer of analysis results: no calculating back from
+//! percentages to values under 5. OpenSAFELY documentation, releasing files: percentages and
+//! rates of redacted counts must be redacted too. Eurostat/ESSnet Guidelines for the checking of
+//! output based on microdata research (2015): ratios and percentages.
+
+use crate::audit::percent::ratio_implied_count;
+use crate::audit::Shown as Ratio;
+use crate::finding::{basis, group_sizes, Finding, Severity};
+use crate::model::{Kind, Row, Table, Value};
+use crate::rules::back_calculation::locate;
+use crate::rules::{Context, MAX_LISTED_PER_TABLE};
+use crate::table::classify::{tokens, Lexicon};
+use crate::table::structure::{self, CellPos, Shown, Structure};
+
+pub const ID: &str = "percent-back-calculation";
+pub const SUMMARY: &str =
+    "a percentage, proportion or rate whose known denominator implies a count from 1 to threshold-1";
+
+/// Where a denominator comes from, for messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum DenSource {
+    ColumnHeader,
+    RowLabel,
+    NColumn,
+    TotalRow,
+    TotalColumn,
+    PersonTime,
+}
+
+impl DenSource {
+    fn text(self) -> &'static str {
+        match self {
+            DenSource::ColumnHeader => "the group size N in the column header",
+            DenSource::RowLabel => "the group size N in the row label",
+            DenSource::NColumn => "the N column of the same row",
+            DenSource::TotalRow => "the total row",
+            DenSource::TotalColumn => "the total column of the same row",
+            DenSource::PersonTime => "the person-time or population column of the same row",
+        }
+    }
+}
+
+/// A ratio shown in a cell: value, decimals, scale (100 for %, 1 for a proportion).
+#[derive(Clone, Copy, Debug)]
+struct Shown2 {
+    value: f64,
+    decimals: u8,
+}
+
+fn cell_value(table: &Table, p: CellPos) -> Option<&Value> {
+    table
+        .rows
+        .get(p.row)?
+        .cells
+        .iter()
+        .find(|c| c.col == p.col)
+        .map(|c| &c.value)
+}
+
+fn exact_at(table: &Table, p: CellPos) -> Option<i128> {
+    match structure::shown(cell_value(table, p)?)? {
+        Shown::Exact(v) => Some(v),
+        _ => None,
+    }
+}
+
+/// The scale of a rate column from its header: `per 1,000`, `per 100 000`, `/1000`, `pr. 1000`.
+fn rate_scale(header: &str) -> Option<i128> {
+    let low = header.to_lowercase();
+    let at = ["per ", "pr. ", "pr ", "/"]
+        .iter()
+        .filter_map(|k| low.find(k).map(|i| i + k.len()))
+        .min()?;
+    let digits: String = low[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || matches!(c, ' ' | ',' | '.' | '\u{a0}'))
+        .filter(char::is_ascii_digit)
+        .collect();
+    let v: i128 = digits.parse().ok()?;
+    matches!(v, 100 | 1_000 | 10_000 | 100_000 | 1_000_000).then_some(v)
+}
+
+fn is_person_time(header: &str) -> bool {
+    let toks = tokens(header);
+    let joined = toks.join(" ");
+    [
+        "person years",
+        "person time",
+        "py",
+        "pyrs",
+        "population",
+        "pop",
+        "personår",
+        "personar",
+        "risikotid",
+        "henkilövuodet",
+        "henkilovuodet",
+        "person-years",
+        "years at risk",
+    ]
+    .iter()
+    .any(|w| {
+        joined == *w
+            || joined.contains(&format!("{w} "))
+            || joined.ends_with(&format!(" {w}"))
+            || toks.iter().any(|t| t == w)
+    })
+}
+
+fn is_n_column(header: &str) -> bool {
+    let toks = tokens(header);
+    matches!(toks.as_slice(), [t] if ["n", "total", "denominator", "nævner", "naevner", "nevner", "nämnare", "namnare", "nimittäjä", "nimittaja", "antal", "count"].contains(&t.as_str()))
+}
+
+struct Verdictish {
+    severity: Severity,
+    code: &'static str,
+    what: String,
+}
+
+/// Compare the implied interval with the cell's nominal box.
+fn judge(
+    implied: (i128, i128),
+    nominal: (i128, Option<i128>),
+    t: i128,
+    narrow: i128,
+    zero_unsafe: bool,
+) -> Option<Verdictish> {
+    let lo = implied.0.max(nominal.0);
+    let hi = nominal.1.map_or(implied.1, |h| h.min(implied.1));
+    if lo > hi {
+        return None;
+    }
+    if lo == hi {
+        let x = lo;
+        if (x > 0 && x < t) || (x == 0 && zero_unsafe) {
+            return Some(Verdictish {
+                severity: Severity::Error,
+                code: "B1",
+                what: format!("gives back exactly a count below {t}"),
+            });
+        }
+        return None;
+    }
+    let narrowed = lo > nominal.0 || nominal.1.is_none_or(|h| hi < h);
+    if hi < t && narrowed && lo >= 1 {
+        if hi - lo < narrow {
+            return Some(Verdictish {
+                severity: Severity::Error,
+                code: "B3",
+                what: format!(
+                    "gives back the count to at most {narrow} possible values, all below {t}"
+                ),
+            });
+        }
+        return Some(Verdictish {
+            severity: Severity::Warning,
+            code: "B3w",
+            what: format!("narrows the count to values all below {t}"),
+        });
+    }
+    None
+}
+
+/// Counts and shares of an `n (%)` column or a percent column paired with a count column.
+struct Pair {
+    /// Percent cells' column.
+    pct_col: u32,
+    /// The count column beside it (same column for `n (%)` cells).
+    count_col: Option<u32>,
+    /// 100 for percentages, 1 for proportions, the rate's scale for rates.
+    scale: i128,
+    rate: bool,
+}
+
+fn share_of(v: &Value) -> Option<Shown2> {
+    match v {
+        Value::CountShare { share, .. } => Some(Shown2 {
+            value: share.value,
+            decimals: share.decimals,
+        }),
+        Value::Number(n) => Some(Shown2 {
+            value: n.value,
+            decimals: n.decimals,
+        }),
+        _ => None,
+    }
+}
+
+fn find_pairs(table: &Table, s: &Structure, lexicon: &Lexicon) -> Vec<Pair> {
+    let mut out = Vec::new();
+    for c in &table.columns {
+        // n (%) columns.
+        let shares = table
+            .rows
+            .iter()
+            .filter(|r| {
+                matches!(
+                    r.cells.iter().find(|x| x.col == c.col).map(|x| &x.value),
+                    Some(Value::CountShare { .. })
+                )
+            })
+            .count();
+        if shares > 0 {
+            out.push(Pair {
+                pct_col: c.col,
+                count_col: Some(c.col),
+                scale: 100,
+                rate: false,
+            });
+            continue;
+        }
+        // A `%` in the header marks percentages unless its words name an estimate (`95% CI`).
+        let percent_like = c.kind == Kind::Percent
+            || (c.name.contains('%')
+                && matches!(c.kind, Kind::Estimate | Kind::Unknown | Kind::Count)
+                && matches!(
+                    lexicon.header_kind(&c.name),
+                    None | Some(Kind::Percent) | Some(Kind::Count) | Some(Kind::Label)
+                ));
+        let kind = if percent_like { Kind::Percent } else { c.kind };
+        match kind {
+            Kind::Percent => {
+                let values: Vec<f64> = table
+                    .rows
+                    .iter()
+                    .filter_map(|r| {
+                        match r.cells.iter().find(|x| x.col == c.col).map(|x| &x.value) {
+                            Some(Value::Number(n)) => Some(n.value),
+                            _ => None,
+                        }
+                    })
+                    .collect();
+                let any_pct_sign = table.rows.iter().any(|r| {
+                    matches!(r.cells.iter().find(|x| x.col == c.col).map(|x| &x.value), Some(Value::Number(n)) if n.percent)
+                });
+                let proportion = !any_pct_sign
+                    && !c.name.contains('%')
+                    && !values.is_empty()
+                    && values.iter().all(|v| (0.0..=1.0).contains(v));
+                // Nearest count column to the left; an `N` column followed by several
+                // percentage columns is their denominator, not a numerator.
+                let count_col = s
+                    .count_cols
+                    .iter()
+                    .copied()
+                    .filter(|&k| k < c.col && !s.total_cols.contains(&k))
+                    .max()
+                    .filter(|&k| {
+                        let name = table.column(k).map(|x| x.name.as_str()).unwrap_or("");
+                        let pct_after = table
+                            .columns
+                            .iter()
+                            .filter(|x| {
+                                x.col > k && (x.name.contains('%') || x.kind == Kind::Percent)
+                            })
+                            .count();
+                        !(is_n_column(name) && pct_after >= 2)
+                    });
+                out.push(Pair {
+                    pct_col: c.col,
+                    count_col,
+                    scale: if proportion { 1 } else { 100 },
+                    rate: false,
+                });
+            }
+            Kind::Rate => {
+                if let Some(scale) = rate_scale(&c.name) {
+                    let count_col = s
+                        .count_cols
+                        .iter()
+                        .copied()
+                        .filter(|&k| k < c.col)
+                        .find(|&k| table.column(k).is_some_and(|x| !is_person_time(&x.name)));
+                    out.push(Pair {
+                        pct_col: c.col,
+                        count_col,
+                        scale,
+                        rate: true,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Denominator candidates for a cell in row `r` of pair `p`.
+fn candidates(table: &Table, s: &Structure, p: &Pair, r: usize) -> Vec<(DenSource, i128)> {
+    let mut out = Vec::new();
+    let row: &Row = &table.rows[r];
+    if p.rate {
+        for c in &table.columns {
+            if c.col != p.pct_col && is_person_time(&c.name) {
+                if let Some(v) = exact_at(table, CellPos { row: r, col: c.col }) {
+                    out.push((DenSource::PersonTime, v));
+                }
+            }
+        }
+        return out;
+    }
+    for col in [Some(p.pct_col), p.count_col].into_iter().flatten() {
+        if let Some(n) = s.column_n.get(&col) {
+            out.push((DenSource::ColumnHeader, *n));
+            break;
+        }
+    }
+    if let Some(n) = group_sizes(&row.label).next() {
+        out.push((DenSource::RowLabel, i128::from(n)));
+    }
+    for c in &table.columns {
+        if Some(c.col) != p.count_col
+            && c.col != p.pct_col
+            && is_n_column(&c.name)
+            && c.col < p.pct_col
+        {
+            if let Some(v) = exact_at(table, CellPos { row: r, col: c.col }) {
+                out.push((DenSource::NColumn, v));
+            }
+        }
+    }
+    if let Some(cc) = p.count_col {
+        for &tr in &s.total_rows {
+            if tr != r {
+                if let Some(v) = exact_at(table, CellPos { row: tr, col: cc }) {
+                    out.push((DenSource::TotalRow, v));
+                    break;
+                }
+            }
+        }
+    }
+    for &tc in &s.total_cols {
+        if Some(tc) != p.count_col {
+            if let Some(v) = exact_at(table, CellPos { row: r, col: tc }) {
+                out.push((DenSource::TotalColumn, v));
+                break;
+            }
+        }
+    }
+    out
+}
+
+fn count_and_share(table: &Table, p: &Pair, r: usize) -> Option<(Option<Shown>, Shown2)> {
+    let pv = cell_value(
+        table,
+        CellPos {
+            row: r,
+            col: p.pct_col,
+        },
+    )?;
+    let share = share_of(pv)?;
+    let count = match pv {
+        Value::CountShare { count, .. } => structure::shown(count),
+        _ => p
+            .count_col
+            .and_then(|c| cell_value(table, CellPos { row: r, col: c }))
+            .and_then(structure::shown),
+    };
+    Some((count, share))
+}
+
+fn consistent(n: i128, d: i128, sh: Shown2, scale: i128) -> bool {
+    let Some(ratio) = Ratio::from_f64(sh.value, sh.decimals) else {
+        return false;
+    };
+    ratio_implied_count(ratio, scale, d).is_some_and(|(lo, hi)| lo <= n && n <= hi)
+}
+
+/// Run the rule on one table whose structure is known.
+pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let t = i128::from(cx.rules.min_count);
+    let narrow = i128::from(cx.rules.narrow_max_values);
+    let mut listed = 0usize;
+    for p in find_pairs(table, s, cx.lexicon) {
+        // Which denominator sources agree with the published pairs of this column?
+        let mut agree: std::collections::BTreeMap<u8, (usize, usize)> = Default::default();
+        let mut from_rounded = 0usize;
+        let mut checked = 0usize;
+        for r in 0..table.rows.len() {
+            let Some((Some(Shown::Exact(n)), sh)) = count_and_share(table, &p, r) else {
+                continue;
+            };
+            checked += 1;
+            for (src, d) in candidates(table, s, &p, r) {
+                let e = agree.entry(src as u8).or_default();
+                e.1 += 1;
+                if consistent(n, d, sh, p.scale) {
+                    e.0 += 1;
+                }
+            }
+            if s.rounding.is_some() {
+                if let Some(d) = candidates(table, s, &p, r).first().map(|x| x.1) {
+                    // The shown percentage is the ratio of the shown (rounded) counts.
+                    if consistent(n, d, sh, p.scale) {
+                        from_rounded += 1;
+                    }
+                }
+            }
+        }
+        if s.rounding.is_some() && checked > 0 && from_rounded == checked {
+            continue; // computed from rounded counts: no information on true values (§3.3.8)
+        }
+        let trusted = |src: DenSource| -> bool {
+            match agree.get(&(src as u8)) {
+                None => true, // nothing to check against
+                Some(&(ok, n)) => ok * 10 >= n * 7,
+            }
+        };
+        for r in 0..table.rows.len() {
+            let Some((count, sh)) = count_and_share(table, &p, r) else {
+                continue;
+            };
+            let nominal = match count {
+                Some(Shown::Exact(_)) => continue, // published: small-count's business
+                Some(Shown::Hidden { lo, hi }) => (lo, hi),
+                Some(Shown::Empty) | None => (0, None),
+            };
+            if sh.value == 0.0 && nominal.1.is_none() {
+                continue;
+            }
+            let Some(ratio) = Ratio::from_f64(sh.value, sh.decimals) else {
+                continue;
+            };
+            for (src, d) in candidates(table, s, &p, r) {
+                if !trusted(src) || d <= 0 {
+                    continue;
+                }
+                // A rounded denominator is a box.
+                let (dlo, dhi) = match s.rounding.and_then(|ro| ro.true_box(d)) {
+                    Some(b) => b,
+                    None => (d, d),
+                };
+                let lo = ratio_implied_count(ratio, p.scale, dlo).map(|x| x.0);
+                let hi = ratio_implied_count(ratio, p.scale, dhi).map(|x| x.1);
+                let (Some(lo), Some(hi)) = (lo, hi) else {
+                    continue;
+                };
+                if lo > hi {
+                    continue;
+                }
+                let Some(v) = judge((lo, hi), nominal, t, narrow, cx.rules.zero_is_unsafe) else {
+                    continue;
+                };
+                let pos = CellPos {
+                    row: r,
+                    col: p.pct_col,
+                };
+                let subject = match (count, p.rate) {
+                    (Some(Shown::Hidden { .. }), true) => {
+                        "the rate beside a suppressed event count"
+                    }
+                    (Some(Shown::Hidden { .. }), false) => {
+                        "the percentage beside a suppressed count"
+                    }
+                    (_, true) => "the rate",
+                    (_, false) => "the percentage",
+                };
+                let message = format!(
+                    "{subject} in {} {} [{}]: it can be calculated back with {}",
+                    table.column_label(p.pct_col),
+                    v.what,
+                    v.code,
+                    src.text()
+                );
+                if listed < MAX_LISTED_PER_TABLE {
+                    listed += 1;
+                    out.push(Finding::new(
+                        ID,
+                        v.severity,
+                        message,
+                        locate(table, pos),
+                        basis(&[
+                            &table.digest,
+                            &(r as u64).to_le_bytes(),
+                            &p.pct_col.to_le_bytes(),
+                        ]),
+                    ));
+                }
+                break;
+            }
+        }
+    }
+}

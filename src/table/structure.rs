@@ -1,0 +1,1675 @@
+//! Structure detection (spec §3.3): which cells of a [`Table`] are totals and sub-totals of
+//! which others, confirmed numerically, and whether the table was rounded.
+//!
+//! Every relation found here is a hypothesis checked against the published numbers with
+//! interval arithmetic (§3.3.4): a family of parallel relations (a total row applied to every
+//! count column, say) is accepted when no line is violated and enough lines match exactly.
+//! Relations come from
+//!
+//! - total and sub-total rows and columns named by the lexicon (`Total`, `I alt`, `Yhteensä` …),
+//!   adding up the block above, the block below, the other sub-totals or every other row;
+//! - label-free discovery of sum rows and columns (AggreCol-style adjacent scan, §3.3.5), which
+//!   needs at least two exact matches;
+//! - row trees: indentation, code prefixes (`C50` ⊃ `C50.1`), interval labels tiling a parent
+//!   (`0-4`, `5-9` under `0-9`), and "of which" rows (`≤`, not `=`);
+//! - long format: a label column with a `Total`/`All` category gives one relation per
+//!   combination of the other label columns;
+//! - "Table 1" blocks: a variable header row (`Sex`) with category rows below and a column header
+//!   `N = …`; the categories add up to N, with an implied residual (missing, other) when they
+//!   fall short.
+//!
+//! Rounding (§3.3.9) is detected from the values (every non-zero count a multiple of 5 or 10 in
+//! at least six values, or all `≡ 3 (mod 6)` for midpoint-6) or from words in titles, headers and
+//! notes. Totals that equal the sum of the displayed (rounded) cells are `sum-of-rounded`: the
+//! relations hold among the displayed values and no box is needed.
+//!
+//! Detection is bounded: tables with more than [`MAX_SCAN_ROWS`] data rows or
+//! [`MAX_SCAN_COLUMNS`] count columns get only labelled totals, never the quadratic scans.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::audit::{rounding_box, RoundingScheme};
+use crate::model::{Kind, Table, Value};
+use crate::table::classify::{tokens, Lexicon};
+
+/// Exact integers, as the audit uses them.
+pub type Int = i128;
+
+/// Data rows above which the label-free and tree scans are skipped.
+pub const MAX_SCAN_ROWS: usize = 400;
+/// Count columns above which the label-free scans are skipped.
+pub const MAX_SCAN_COLUMNS: usize = 120;
+/// Lines a labelled total is verified on at most (the rest are not needed for evidence).
+const MAX_VERIFY_LINES: usize = 5_000;
+
+/// A cell of the table: the index of its row in [`Table::rows`] and its 1-based column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CellPos {
+    pub row: usize,
+    pub col: u32,
+}
+
+/// What a count cell displays, as far as sums are concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shown {
+    /// A whole number.
+    Exact(Int),
+    /// A suppressed or bounded cell: `[lo, hi]`, `hi = None` for a bare marker.
+    Hidden { lo: Int, hi: Option<Int> },
+    /// Nothing in a cell of the count body.
+    Empty,
+}
+
+/// The count a cell shows, if it holds one: a whole number, a suppression marker, or the n of
+/// an `n (%)` cell. Percentages, estimates and labels give `None`.
+pub fn shown(value: &Value) -> Option<Shown> {
+    match value {
+        Value::Number(n)
+            if !n.percent && n.value.fract() == 0.0 && n.value.abs() < 9.0e15 && n.value >= 0.0 =>
+        {
+            Some(Shown::Exact(n.value as Int))
+        }
+        Value::Suppressed(s) => Some(Shown::Hidden {
+            lo: Int::from(s.low.unwrap_or(0).max(0)),
+            hi: s.high.map(Int::from),
+        }),
+        Value::CountShare { count, .. } => match shown(count) {
+            Some(Shown::Empty) | None => None,
+            s => s,
+        },
+        Value::Empty => Some(Shown::Empty),
+        _ => None,
+    }
+}
+
+/// Where a family of relations comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// A row or column label from the total lexicon.
+    Lexicon,
+    /// Found by the numbers alone (adjacent scan).
+    Numeric,
+    /// Row tree from indentation.
+    Indent,
+    /// Row tree from code prefixes.
+    CodePrefix,
+    /// Interval labels tiling a parent interval.
+    Interval,
+    /// An "of which" row (`≤`).
+    OfWhich,
+    /// A `Total`/`All` category of a long-format label column.
+    LongFormat,
+    /// A "Table 1" block under a column header `N = …`.
+    TableOne,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Lexicon => "total label",
+            Source::Numeric => "numbers alone",
+            Source::Indent => "indentation",
+            Source::CodePrefix => "code prefixes",
+            Source::Interval => "interval labels",
+            Source::OfWhich => "an 'of which' label",
+            Source::LongFormat => "a Total category",
+            Source::TableOne => "a column header N",
+        }
+    }
+}
+
+/// A family of parallel relations (a total row over every count column) and its evidence.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    /// Human label used in derivations: `row 'Total'`, `column 'I alt'`.
+    pub label: String,
+    pub source: Source,
+    /// Lines the family was verified on.
+    pub lines: usize,
+    /// Lines where every member was published and the sum matched exactly.
+    pub exact_lines: usize,
+    /// Lines consistent with the relation (exact ones included).
+    pub consistent_lines: usize,
+    /// Enough exact matches to trust the relation (§3.3.4); otherwise it is an assumption and
+    /// findings that rest on it are for review only.
+    pub confirmed: bool,
+    /// Holds only for the true values behind rounded cells, not for the displayed ones.
+    pub rounded: bool,
+    /// Totals equal the sum of the visible cells while members are suppressed: the totals
+    /// exclude suppressed cells (OpenSAFELY practice), so those cells are not members.
+    pub excludes_suppressed: bool,
+}
+
+/// The total side of a relation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Total {
+    /// A cell of the table.
+    Cell(CellPos),
+    /// A number written into a header (`N = 412`).
+    Constant(Int),
+}
+
+/// Equality or "at most".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sense {
+    /// `total = Σ parts` (plus the residual when there is one).
+    Eq,
+    /// `Σ parts ≤ total` ("of which").
+    Le,
+}
+
+/// One relation `total = Σ parts [+ residual]` or `Σ parts ≤ total`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Relation {
+    /// Index into [`Structure::groups`].
+    pub group: usize,
+    pub total: Total,
+    pub parts: Vec<CellPos>,
+    pub sense: Sense,
+    /// An implied residual category (`N − Σ categories`, §3.3.6) is part of the sum.
+    pub residual: bool,
+}
+
+/// The rounding found in a table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rounding {
+    pub scheme: RoundingScheme,
+    /// Totals equal the sum of the displayed rounded cells (no box on anything: relations hold
+    /// among displayed values).
+    pub sum_of_rounded: bool,
+    /// Found from words (`rounded to the nearest 5`, `_midpoint6`) rather than values alone.
+    pub declared: bool,
+}
+
+impl Rounding {
+    /// The box of true values behind a displayed whole number; `None` when the cell is not
+    /// rounded under the scheme (partial rounding: the value is exact).
+    pub fn true_box(&self, shown: Int) -> Option<(Int, Int)> {
+        if self.sum_of_rounded {
+            return None;
+        }
+        rounding_box(self.scheme, shown)
+    }
+
+    pub fn describe(&self) -> String {
+        let what = match self.scheme {
+            RoundingScheme::Midpoint { r } => format!("midpoint-{r} rounding"),
+            RoundingScheme::Conventional { base }
+            | RoundingScheme::Random { base }
+            | RoundingScheme::Controlled { base }
+            | RoundingScheme::ControlledK { base, .. }
+            | RoundingScheme::RedactThenRound { base, .. } => format!("rounding to {base}"),
+        };
+        if self.sum_of_rounded {
+            format!("{what}, totals are sums of the rounded cells")
+        } else {
+            what
+        }
+    }
+}
+
+/// A labelled total that no interpretation satisfies (S1).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mismatch {
+    pub label: String,
+    /// The total's first cell that disagrees.
+    pub cell: CellPos,
+}
+
+/// Everything structure detection found in one table.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Structure {
+    pub groups: Vec<Group>,
+    pub relations: Vec<Relation>,
+    pub rounding: Option<Rounding>,
+    /// Rows (indices into [`Table::rows`]) that are totals or sub-totals of a relation.
+    pub total_rows: BTreeSet<usize>,
+    /// Columns (1-based) that are totals of a relation.
+    pub total_cols: BTreeSet<u32>,
+    /// Labelled totals that do not add up (S1).
+    pub mismatches: Vec<Mismatch>,
+    /// Group sizes written into column headers (`Exposed (N=412)`), by column.
+    pub column_n: BTreeMap<u32, Int>,
+    /// The columns that hold counts, in order.
+    pub count_cols: Vec<u32>,
+    /// Data rows (indices into [`Table::rows`]) whose count cells were read.
+    pub data_rows: Vec<usize>,
+    /// The scans were skipped because the table is large (only labelled totals were tried).
+    pub scans_skipped: bool,
+}
+
+impl Structure {
+    /// No relation was found: cells are independent as far as sums go.
+    pub fn is_empty(&self) -> bool {
+        self.relations.is_empty()
+    }
+
+    /// Whether a cell is the total of some relation.
+    pub fn is_total_cell(&self, pos: CellPos) -> bool {
+        self.total_rows.contains(&pos.row)
+            || self.total_cols.contains(&pos.col)
+            || self.relations.iter().any(|r| r.total == Total::Cell(pos))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// The count grid of a table: data rows × count columns.
+struct Grid<'t> {
+    table: &'t Table,
+    rows: Vec<usize>,
+    cols: Vec<u32>,
+    /// `cells[i][j]`: what row `rows[i]` shows in column `cols[j]`.
+    cells: Vec<Vec<Option<Shown>>>,
+    row_at: HashMap<usize, usize>,
+    col_at: HashMap<u32, usize>,
+}
+
+impl Grid<'_> {
+    fn get(&self, p: CellPos) -> Option<Shown> {
+        let i = *self.row_at.get(&p.row)?;
+        let j = *self.col_at.get(&p.col)?;
+        self.cells[i][j]
+    }
+}
+
+fn build_grid(table: &Table) -> Grid<'_> {
+    // Count columns: columns that are not labels or other measures and hold counts.
+    let mut cols = Vec::new();
+    for c in &table.columns {
+        let ok_kind = match c.kind {
+            Kind::Count | Kind::Unknown => true,
+            Kind::Percent => {
+                // `n (%)` columns hold counts too.
+                let (mut share, mut other) = (0, 0);
+                for r in &table.rows {
+                    match r.cells.iter().find(|x| x.col == c.col).map(|x| &x.value) {
+                        Some(Value::CountShare { .. }) => share += 1,
+                        Some(Value::Empty) | None => {}
+                        Some(_) => other += 1,
+                    }
+                }
+                share > 0 && share >= other
+            }
+            _ => false,
+        };
+        if !ok_kind {
+            continue;
+        }
+        let mut counts = 0;
+        let mut others = 0;
+        for r in &table.rows {
+            if let Some(cell) = r.cells.iter().find(|x| x.col == c.col) {
+                match shown(&cell.value) {
+                    Some(Shown::Exact(_)) | Some(Shown::Hidden { .. }) => counts += 1,
+                    Some(Shown::Empty) => {}
+                    None => {
+                        if !matches!(cell.value, Value::Label) || !cell.text.is_empty() {
+                            others += 1
+                        }
+                    }
+                }
+            }
+        }
+        if counts > 0 && counts >= others * 4 {
+            cols.push(c.col);
+        }
+    }
+    let mut rows = Vec::new();
+    let mut cells = Vec::new();
+    for (ri, r) in table.rows.iter().enumerate() {
+        if matches!(
+            r.kind,
+            Kind::Estimate | Kind::Extreme | Kind::Rate | Kind::Percent
+        ) {
+            continue;
+        }
+        let line: Vec<Option<Shown>> = cols
+            .iter()
+            .map(|&c| {
+                r.cells
+                    .iter()
+                    .find(|x| x.col == c)
+                    .map_or(Some(Shown::Empty), |x| shown(&x.value))
+            })
+            .collect();
+        if line
+            .iter()
+            .any(|s| matches!(s, Some(Shown::Exact(_)) | Some(Shown::Hidden { .. })))
+        {
+            rows.push(ri);
+            cells.push(line);
+        }
+    }
+    let row_at = rows.iter().enumerate().map(|(i, &r)| (r, i)).collect();
+    let col_at = cols.iter().enumerate().map(|(j, &c)| (c, j)).collect();
+    Grid {
+        table,
+        rows,
+        cols,
+        cells,
+        row_at,
+        col_at,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Verification (§3.3.4).
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Status {
+    /// Every member and the total published exactly, and the sum matches.
+    Exact,
+    /// Every member published, all zero: no evidence either way.
+    Trivial,
+    Consistent,
+    Violated,
+}
+
+/// One line of a candidate: total and parts.
+struct Line {
+    total: Total,
+    parts: Vec<CellPos>,
+}
+
+fn cell_box(s: Shown, rounding: Option<&Rounding>) -> (Int, Option<Int>, bool) {
+    match s {
+        Shown::Exact(v) => match rounding.and_then(|r| rounding_box(r.scheme, v)) {
+            Some((lo, hi)) => (lo, Some(hi), false),
+            None => (v, Some(v), true),
+        },
+        Shown::Hidden { lo, hi } => (lo, hi, false),
+        Shown::Empty => (0, None, false),
+    }
+}
+
+fn line_status(
+    g: &Grid<'_>,
+    line: &Line,
+    sense: Sense,
+    residual: bool,
+    rounding: Option<&Rounding>,
+) -> Option<(Status, bool)> {
+    let total = match line.total {
+        Total::Cell(p) => g.get(p)?,
+        Total::Constant(v) => Shown::Exact(v),
+    };
+    if total == Shown::Empty {
+        return None;
+    }
+    let (tlo, thi, t_exact) = match line.total {
+        Total::Constant(v) => (v, Some(v), true),
+        Total::Cell(_) => cell_box(total, rounding),
+    };
+    let mut lo: Int = 0;
+    let mut hi: Option<Int> = Some(0);
+    let mut all_exact = t_exact;
+    let mut visible_sum: Int = 0;
+    let mut any_hidden = false;
+    let mut all_zero = matches!(total, Shown::Exact(0));
+    for p in &line.parts {
+        let s = g.get(*p)?;
+        if let Shown::Exact(v) = s {
+            visible_sum = visible_sum.saturating_add(v);
+            if v != 0 {
+                all_zero = false;
+            }
+        } else {
+            any_hidden = true;
+            all_zero = false;
+        }
+        let (a, b, e) = cell_box(s, rounding);
+        all_exact &= e;
+        lo = lo.saturating_add(a);
+        hi = match (hi, b) {
+            (Some(x), Some(y)) => Some(x.saturating_add(y)),
+            _ => None,
+        };
+    }
+    // Hidden members whose total equals the visible sum exactly.
+    let excl = any_hidden && t_exact && matches!(total, Shown::Exact(t) if t == visible_sum);
+    if residual {
+        hi = None;
+        all_exact = false;
+    }
+    let status = match sense {
+        Sense::Eq => {
+            if all_exact {
+                if Some(lo) == thi && lo == tlo {
+                    if all_zero {
+                        Status::Trivial
+                    } else {
+                        Status::Exact
+                    }
+                } else {
+                    Status::Violated
+                }
+            } else if hi.is_none_or(|h| h >= tlo) && thi.is_none_or(|th| lo <= th) {
+                Status::Consistent
+            } else {
+                Status::Violated
+            }
+        }
+        Sense::Le => {
+            if thi.is_none_or(|th| lo <= th) {
+                Status::Consistent
+            } else {
+                Status::Violated
+            }
+        }
+    };
+    Some((status, excl))
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Tally {
+    lines: usize,
+    exact: usize,
+    consistent: usize,
+    violated: usize,
+    full: usize,
+    excl_lines: usize,
+    hidden_lines: usize,
+}
+
+fn tally(
+    g: &Grid<'_>,
+    lines: &[Line],
+    sense: Sense,
+    residual: bool,
+    rounding: Option<&Rounding>,
+) -> Tally {
+    let mut t = Tally::default();
+    for line in lines.iter().take(MAX_VERIFY_LINES) {
+        let Some((s, excl)) = line_status(g, line, sense, residual, rounding) else {
+            continue;
+        };
+        t.lines += 1;
+        let hidden = line
+            .parts
+            .iter()
+            .any(|p| matches!(g.get(*p), Some(Shown::Hidden { .. }) | Some(Shown::Empty)));
+        if hidden {
+            t.hidden_lines += 1;
+            if excl {
+                t.excl_lines += 1;
+            }
+        }
+        match s {
+            Status::Exact => {
+                t.exact += 1;
+                t.full += 1;
+                t.consistent += 1;
+            }
+            Status::Trivial => {
+                t.consistent += 1;
+            }
+            Status::Consistent => t.consistent += 1,
+            Status::Violated => {
+                t.violated += 1;
+                if !hidden {
+                    t.full += 1;
+                }
+            }
+        }
+    }
+    t
+}
+
+/// How a family was accepted.
+#[derive(Clone, Copy, Debug)]
+struct Accepted {
+    tally: Tally,
+    confirmed: bool,
+    rounded: bool,
+}
+
+/// Verify a family: exactly first, then (for a rounded table) with rounding boxes.
+/// `min_exact` is 1 for labelled candidates and 2 for label-free ones.
+fn verify(
+    g: &Grid<'_>,
+    lines: &[Line],
+    sense: Sense,
+    residual: bool,
+    rounding: Option<&Rounding>,
+    min_exact: usize,
+) -> Option<Accepted> {
+    let t = tally(g, lines, sense, residual, None);
+    if t.lines == 0 {
+        return None;
+    }
+    // A labelled total with no fully published line rests on its label; otherwise at least
+    // 70 % of the fully published lines must match exactly (AggreCol's coverage).
+    let needed = if min_exact <= 1 && t.full == 0 {
+        0
+    } else {
+        min_exact.max((t.full * 7).div_ceil(10))
+    };
+    if t.violated == 0 && (t.exact >= needed || sense == Sense::Le) {
+        return Some(Accepted {
+            tally: t,
+            confirmed: true,
+            rounded: false,
+        });
+    }
+    if t.violated == 0 && min_exact <= 1 && t.exact >= 1 {
+        return Some(Accepted {
+            tally: t,
+            confirmed: false,
+            rounded: false,
+        });
+    }
+    if let Some(r) = rounding.filter(|r| !r.sum_of_rounded) {
+        if min_exact > 1 {
+            return None;
+        }
+        let tr = tally(g, lines, sense, residual, Some(r));
+        if tr.violated == 0 && tr.consistent >= 1 {
+            return Some(Accepted {
+                tally: tr,
+                confirmed: true,
+                rounded: true,
+            });
+        }
+    }
+    None
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct Builder<'g, 't> {
+    g: &'g Grid<'t>,
+    rounding: Option<Rounding>,
+    out: Structure,
+}
+
+impl Builder<'_, '_> {
+    fn add(
+        &mut self,
+        label: String,
+        source: Source,
+        lines: Vec<Line>,
+        sense: Sense,
+        residual: bool,
+        acc: Accepted,
+    ) {
+        let excludes = !residual
+            && self.rounding.is_some()
+            && acc.tally.hidden_lines > 0
+            && acc.tally.excl_lines == acc.tally.hidden_lines;
+        self.out.groups.push(Group {
+            label,
+            source,
+            lines: acc.tally.lines,
+            exact_lines: acc.tally.exact,
+            consistent_lines: acc.tally.consistent,
+            confirmed: acc.confirmed,
+            rounded: acc.rounded,
+            excludes_suppressed: excludes,
+        });
+        let gi = self.out.groups.len() - 1;
+        for l in lines {
+            if let Total::Cell(p) = l.total {
+                if self.g.get(p).is_none_or(|s| s == Shown::Empty)
+                    && l.parts.iter().all(|q| self.g.get(*q) == Some(Shown::Empty))
+                {
+                    continue;
+                }
+            }
+            if l.parts.iter().any(|q| self.g.get(*q).is_none()) {
+                continue;
+            }
+            self.out.relations.push(Relation {
+                group: gi,
+                total: l.total,
+                parts: l.parts,
+                sense,
+                residual,
+            });
+        }
+    }
+}
+
+fn row_lines(g: &Grid<'_>, total_row: usize, parts: &[usize]) -> Vec<Line> {
+    g.cols
+        .iter()
+        .map(|&c| Line {
+            total: Total::Cell(CellPos {
+                row: total_row,
+                col: c,
+            }),
+            parts: parts.iter().map(|&r| CellPos { row: r, col: c }).collect(),
+        })
+        .collect()
+}
+
+fn col_lines(g: &Grid<'_>, total_col: u32, parts: &[u32]) -> Vec<Line> {
+    g.rows
+        .iter()
+        .map(|&r| Line {
+            total: Total::Cell(CellPos {
+                row: r,
+                col: total_col,
+            }),
+            parts: parts.iter().map(|&c| CellPos { row: r, col: c }).collect(),
+        })
+        .collect()
+}
+
+fn short(label: &str) -> String {
+    let label = crate::finding::safe_label(label.trim());
+    if label.chars().count() > 40 {
+        let cut: String = label.chars().take(37).collect();
+        format!("{cut}...")
+    } else {
+        label
+    }
+}
+
+fn row_name(table: &Table, r: usize) -> String {
+    let label = table.rows.get(r).map(|x| x.label.as_str()).unwrap_or("");
+    if label.trim().is_empty() {
+        let n = table
+            .rows
+            .get(r)
+            .and_then(|x| x.cells.first())
+            .map_or(0, |c| c.row);
+        format!("row {n}")
+    } else {
+        format!("row '{}'", short(label))
+    }
+}
+
+fn col_name(table: &Table, c: u32) -> String {
+    table.column_label(c).replace("column column", "column")
+}
+
+fn col_label_text(table: &Table, c: u32) -> String {
+    table
+        .column(c)
+        .map(|x| x.name.rsplit(" / ").next().unwrap_or("").to_string())
+        .unwrap_or_default()
+}
+
+/// "Of which" words (§3.3.3): a row that is part of the row above, not a sibling.
+const OF_WHICH: &[&[&str]] = &[
+    &["of", "which"],
+    &["heraf"],
+    &["herav"],
+    &["darav"],
+    &["varav"],
+    &["josta"],
+    &["davon"],
+    &["dont"],
+    &["including"],
+    &["incl"],
+];
+
+fn is_of_which(label: &str) -> bool {
+    let toks = tokens(label);
+    OF_WHICH
+        .iter()
+        .any(|w| toks.len() >= w.len() && toks.iter().zip(w.iter()).all(|(a, b)| a == b))
+}
+
+/// Detect the structure of a table.
+pub fn detect(table: &Table, lexicon: &Lexicon) -> Structure {
+    let g = build_grid(table);
+    let mut b = Builder {
+        g: &g,
+        rounding: None,
+        out: Structure::default(),
+    };
+    b.out.count_cols = g.cols.clone();
+    b.out.data_rows = g.rows.clone();
+    for c in &table.columns {
+        if let Some(n) = crate::finding::group_sizes(&c.name).next() {
+            b.out.column_n.insert(c.col, Int::from(n));
+        }
+    }
+    if g.rows.is_empty() || g.cols.is_empty() {
+        return b.out;
+    }
+    let scan = g.rows.len() <= MAX_SCAN_ROWS && g.cols.len() <= MAX_SCAN_COLUMNS;
+    b.out.scans_skipped = !scan;
+
+    let total_rows: Vec<usize> = g
+        .rows
+        .iter()
+        .copied()
+        .filter(|&r| {
+            lexicon.is_total(&table.rows[r].label) || first_label_is_total(table, r, lexicon)
+        })
+        .collect();
+    let total_cols: Vec<u32> = g
+        .cols
+        .iter()
+        .copied()
+        .filter(|&c| {
+            let t = col_label_text(table, c);
+            lexicon.is_total(&t) || table.column(c).is_some_and(|x| lexicon.is_total(&x.name))
+        })
+        .collect();
+    b.rounding = detect_rounding(table, &g, &total_rows, &total_cols);
+
+    let label_cols: Vec<u32> = table
+        .columns
+        .iter()
+        .filter(|c| c.kind == Kind::Label)
+        .map(|c| c.col)
+        .collect();
+    let long = label_cols.len() >= 2 && long_format(&mut b, &label_cols, lexicon);
+    if !long {
+        let strong: Vec<usize> = total_rows
+            .iter()
+            .copied()
+            .filter(|&r| lexicon.is_total(&table.rows[r].label))
+            .collect();
+        labelled_rows(&mut b, &total_rows, &strong);
+    }
+    labelled_cols(&mut b, &total_cols);
+    if scan {
+        of_which(&mut b);
+        trees(&mut b);
+        table_one(&mut b);
+        discover_cols(&mut b);
+        if !long {
+            discover_rows(&mut b);
+        }
+    }
+    // Sum-of-rounded: every accepted family holds among the displayed values.
+    if let Some(r) = b.rounding.as_mut() {
+        r.sum_of_rounded = !b.out.groups.is_empty() && b.out.groups.iter().all(|x| !x.rounded);
+    }
+    b.out.rounding = b.rounding;
+    for rel in &b.out.relations {
+        if let Total::Cell(p) = rel.total {
+            let gsrc = b.out.groups[rel.group].source;
+            let is_row_family = rel.parts.iter().all(|q| q.col == p.col);
+            if is_row_family && gsrc != Source::OfWhich {
+                b.out.total_rows.insert(p.row);
+            } else if rel.parts.iter().all(|q| q.row == p.row) {
+                b.out.total_cols.insert(p.col);
+            }
+        }
+    }
+    b.out
+}
+
+fn first_label_is_total(table: &Table, r: usize, lexicon: &Lexicon) -> bool {
+    table.rows[r]
+        .cells
+        .iter()
+        .find(|c| !c.text.is_empty())
+        .is_some_and(|c| matches!(c.value, Value::Label) && lexicon.is_total(&c.text))
+}
+
+fn detect_rounding(
+    table: &Table,
+    g: &Grid<'_>,
+    total_rows: &[usize],
+    total_cols: &[u32],
+) -> Option<Rounding> {
+    // Words first.
+    let mut texts: Vec<&str> = Vec::new();
+    texts.extend(table.title.iter().map(String::as_str));
+    texts.extend(table.notes.iter().map(String::as_str));
+    texts.extend(table.columns.iter().map(|c| c.name.as_str()));
+    let mut declared: Option<RoundingScheme> = None;
+    for t in &texts {
+        let low = t.to_lowercase();
+        if low.contains("midpoint6") || low.contains("midpoint 6") || low.contains("midpoint_6") {
+            declared = Some(RoundingScheme::Midpoint { r: 6 });
+            break;
+        }
+        let rounded = [
+            "rounded",
+            "rounding",
+            "afrundet",
+            "avrundet",
+            "avrundat",
+            "pyöristetty",
+        ]
+        .iter()
+        .any(|w| low.contains(w));
+        if rounded {
+            let base = low
+                .split(|c: char| !c.is_ascii_digit())
+                .filter_map(|d| d.parse::<Int>().ok())
+                .find(|&b| matches!(b, 3 | 5 | 10 | 100));
+            if let Some(base) = base {
+                declared = Some(RoundingScheme::Conventional { base });
+            }
+        }
+    }
+    if let Some(scheme) = declared {
+        return Some(Rounding {
+            scheme,
+            sum_of_rounded: false,
+            declared: true,
+        });
+    }
+    // Then values: non-zero counts outside labelled totals.
+    let mut values: Vec<Int> = Vec::new();
+    let mut all: Vec<Int> = Vec::new();
+    for (i, &r) in g.rows.iter().enumerate() {
+        for (j, &c) in g.cols.iter().enumerate() {
+            if let Some(Shown::Exact(v)) = g.cells[i][j] {
+                if v != 0 {
+                    all.push(v);
+                    if !total_rows.contains(&r) && !total_cols.contains(&c) {
+                        values.push(v);
+                    }
+                }
+            }
+        }
+    }
+    if all.len() < 6 {
+        return None;
+    }
+    for base in [10, 5] {
+        if all.iter().all(|v| v % base == 0) {
+            return Some(Rounding {
+                scheme: RoundingScheme::Conventional { base },
+                sum_of_rounded: false,
+                declared: false,
+            });
+        }
+    }
+    if values.len() >= 6 && values.iter().all(|v| v % 6 == 3) {
+        return Some(Rounding {
+            scheme: RoundingScheme::Midpoint { r: 6 },
+            sum_of_rounded: false,
+            declared: false,
+        });
+    }
+    None
+}
+
+/// Try candidate part sets for a total; keep the accepted one with the most exact lines.
+fn best_candidate(
+    b: &Builder<'_, '_>,
+    cands: Vec<(Vec<Line>, Vec<CellPos>)>,
+    min_exact: usize,
+) -> Option<(usize, Accepted)> {
+    let mut best: Option<(usize, Accepted)> = None;
+    for (k, (lines, _)) in cands.iter().enumerate() {
+        if let Some(acc) = verify(b.g, lines, Sense::Eq, false, b.rounding.as_ref(), min_exact) {
+            let better = match &best {
+                None => true,
+                Some((_, a)) => (acc.confirmed, acc.tally.exact) > (a.confirmed, a.tally.exact),
+            };
+            if better {
+                best = Some((k, acc));
+            }
+        }
+    }
+    best
+}
+
+/// The first exact line that disagrees, for an S1 report.
+fn first_violation(b: &Builder<'_, '_>, lines: &[Line]) -> Option<CellPos> {
+    let r = b.rounding.as_ref();
+    lines.iter().find_map(|l| {
+        let (s, _) = line_status(b.g, l, Sense::Eq, false, r)?;
+        let hidden = l
+            .parts
+            .iter()
+            .any(|p| !matches!(b.g.get(*p), Some(Shown::Exact(_))));
+        match (s, l.total) {
+            (Status::Violated, Total::Cell(p)) if !hidden => Some(p),
+            _ => None,
+        }
+    })
+}
+
+fn labelled_rows(b: &mut Builder<'_, '_>, total_rows: &[usize], strong: &[usize]) {
+    let g = b.g;
+    let table = g.table;
+    let ofw: BTreeSet<usize> = g
+        .rows
+        .iter()
+        .copied()
+        .filter(|&r| is_of_which(&table.rows[r].label))
+        .collect();
+    let plain: Vec<usize> = g
+        .rows
+        .iter()
+        .copied()
+        .filter(|r| !total_rows.contains(r) && !ofw.contains(r))
+        .collect();
+    for (k, &t) in total_rows.iter().enumerate() {
+        let prev = if k > 0 { Some(total_rows[k - 1]) } else { None };
+        let next = total_rows.get(k + 1).copied();
+        let above: Vec<usize> = plain
+            .iter()
+            .copied()
+            .filter(|&r| r < t && prev.is_none_or(|p| r > p))
+            .collect();
+        let below: Vec<usize> = plain
+            .iter()
+            .copied()
+            .filter(|&r| r > t && next.is_none_or(|n| r < n))
+            .collect();
+        let others: Vec<usize> = total_rows.iter().copied().filter(|&x| x != t).collect();
+        // Rows at the total's own indentation above it (the parents of indented sub-groups).
+        let level = table.rows[t].indent;
+        let siblings: Vec<usize> = plain
+            .iter()
+            .copied()
+            .filter(|&r| r < t && prev.is_none_or(|p| r > p) && table.rows[r].indent == level)
+            .collect();
+        let mut sets: Vec<Vec<usize>> = Vec::new();
+        for s in [above, below, siblings, others, plain.clone()] {
+            if s.len() >= 2 && !sets.contains(&s) {
+                sets.push(s);
+            }
+        }
+        let cands: Vec<(Vec<Line>, Vec<CellPos>)> = sets
+            .iter()
+            .map(|s| (row_lines(g, t, s), Vec::new()))
+            .collect();
+        match best_candidate(b, cands, 1) {
+            Some((k, acc)) => {
+                let lines = row_lines(g, t, &sets[k]);
+                b.add(
+                    row_name(table, t),
+                    Source::Lexicon,
+                    lines,
+                    Sense::Eq,
+                    false,
+                    acc,
+                );
+            }
+            // S1 only for a row whose whole label names a total (not `all / with records`).
+            None if strong.contains(&t) => {
+                if let Some(first) = sets.first() {
+                    if let Some(p) = first_violation(b, &row_lines(g, t, first)) {
+                        b.out.mismatches.push(Mismatch {
+                            label: row_name(table, t),
+                            cell: p,
+                        });
+                    }
+                }
+            }
+            None => {}
+        }
+    }
+}
+
+fn labelled_cols(b: &mut Builder<'_, '_>, total_cols: &[u32]) {
+    let g = b.g;
+    let table = g.table;
+    for (k, &t) in total_cols.iter().enumerate() {
+        let prev = if k > 0 { Some(total_cols[k - 1]) } else { None };
+        let next = total_cols.get(k + 1).copied();
+        let plain: Vec<u32> = g
+            .cols
+            .iter()
+            .copied()
+            .filter(|c| !total_cols.contains(c))
+            .collect();
+        let left: Vec<u32> = plain
+            .iter()
+            .copied()
+            .filter(|&c| c < t && prev.is_none_or(|p| c > p))
+            .collect();
+        let right: Vec<u32> = plain
+            .iter()
+            .copied()
+            .filter(|&c| c > t && next.is_none_or(|n| c < n))
+            .collect();
+        let others: Vec<u32> = total_cols.iter().copied().filter(|&x| x != t).collect();
+        let mut sets: Vec<Vec<u32>> = Vec::new();
+        for s in [left, right, others, plain.clone()] {
+            if s.len() >= 2 && !sets.contains(&s) {
+                sets.push(s);
+            }
+        }
+        let cands: Vec<(Vec<Line>, Vec<CellPos>)> = sets
+            .iter()
+            .map(|s| (col_lines(g, t, s), Vec::new()))
+            .collect();
+        match best_candidate(b, cands, 1) {
+            Some((k, acc)) => {
+                let lines = col_lines(g, t, &sets[k]);
+                b.add(
+                    col_name(table, t),
+                    Source::Lexicon,
+                    lines,
+                    Sense::Eq,
+                    false,
+                    acc,
+                );
+            }
+            None => {
+                if let Some(first) = sets.first() {
+                    if let Some(p) = first_violation(b, &col_lines(g, t, first)) {
+                        b.out.mismatches.push(Mismatch {
+                            label: col_name(table, t),
+                            cell: p,
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Rows and columns already used as totals of an accepted family.
+fn used_totals(b: &Builder<'_, '_>) -> (BTreeSet<usize>, BTreeSet<u32>) {
+    let mut rows = BTreeSet::new();
+    let mut cols = BTreeSet::new();
+    for rel in &b.out.relations {
+        if let Total::Cell(p) = rel.total {
+            if rel.parts.iter().all(|q| q.col == p.col) {
+                rows.insert(p.row);
+            } else {
+                cols.insert(p.col);
+            }
+        }
+    }
+    (rows, cols)
+}
+
+fn of_which(b: &mut Builder<'_, '_>) {
+    let g = b.g;
+    let table = g.table;
+    let mut parent: Option<usize> = None;
+    let mut found: Vec<(usize, usize)> = Vec::new();
+    for &r in &g.rows {
+        if is_of_which(&table.rows[r].label) {
+            if let Some(p) = parent {
+                found.push((p, r));
+            }
+        } else {
+            parent = Some(r);
+        }
+    }
+    for (p, r) in found {
+        let lines = row_lines(g, p, &[r]);
+        if let Some(acc) = verify(g, &lines, Sense::Le, false, None, 1) {
+            b.add(
+                row_name(table, r),
+                Source::OfWhich,
+                lines,
+                Sense::Le,
+                false,
+                acc,
+            );
+        }
+    }
+}
+
+/// A row label's integer interval: `0-4`, `5–9`, `85+`, `85 and over`, `<18`.
+fn interval(label: &str) -> Option<(Int, Option<Int>)> {
+    let t = label
+        .trim()
+        .trim_end_matches(" years")
+        .trim_end_matches(" år");
+    let t = t.replace(['–', '—'], "-");
+    let t = t.trim();
+    if let Some(rest) = t.strip_suffix('+') {
+        return Some((rest.trim().parse().ok()?, None));
+    }
+    for suf in [
+        " and over",
+        " and older",
+        " or older",
+        " og derover",
+        " ja yli",
+    ] {
+        if let Some(rest) = t.strip_suffix(suf) {
+            return Some((rest.trim().parse().ok()?, None));
+        }
+    }
+    if let Some(rest) = t.strip_prefix('<') {
+        let v: Int = rest.trim().parse().ok()?;
+        return Some((0, Some(v.saturating_sub(1))));
+    }
+    let (a, c) = t.split_once('-')?;
+    let a: Int = a.trim().parse().ok()?;
+    let c: Int = c.trim().parse().ok()?;
+    (a <= c).then_some((a, Some(c)))
+}
+
+/// The code at the start of a label (`C50`, `C50.9`, `011`), if the label starts with one.
+fn code_of(label: &str) -> Option<String> {
+    let first = label.split_whitespace().next()?;
+    let first = first.trim_end_matches([':', '-']);
+    let digits = first.chars().filter(char::is_ascii_digit).count();
+    let ok = first.len() >= 2
+        && digits >= 1
+        && first.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
+        && first
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric());
+    ok.then(|| first.replace('.', ""))
+}
+
+fn trees(b: &mut Builder<'_, '_>) {
+    let g = b.g;
+    let table = g.table;
+    let (used_rows, _) = used_totals(b);
+    let rows = g.rows.clone();
+    let mut found: Vec<(usize, Vec<usize>, Source)> = Vec::new();
+    // Indentation.
+    let indents: Vec<u32> = rows.iter().map(|&r| table.rows[r].indent).collect();
+    if indents.iter().any(|&d| d != indents[0]) {
+        for i in 0..rows.len() {
+            let d = indents[i];
+            let mut kids = Vec::new();
+            let mut j = i + 1;
+            while j < rows.len() && indents[j] > d {
+                kids.push(j);
+                j += 1;
+            }
+            if kids.is_empty() {
+                continue;
+            }
+            let m = kids.iter().map(|&k| indents[k]).min().unwrap_or(d);
+            let direct: Vec<usize> = kids
+                .iter()
+                .copied()
+                .filter(|&k| indents[k] == m)
+                .map(|k| rows[k])
+                .collect();
+            if direct.len() >= 2 {
+                found.push((rows[i], direct, Source::Indent));
+            }
+        }
+    }
+    // Code prefixes.
+    let codes: Vec<Option<String>> = rows
+        .iter()
+        .map(|&r| code_of(&table.rows[r].label))
+        .collect();
+    if codes.iter().filter(|c| c.is_some()).count() >= 3 {
+        for i in 0..rows.len() {
+            let Some(p) = &codes[i] else { continue };
+            let kids: Vec<usize> = (0..rows.len())
+                .filter(|&k| {
+                    k != i
+                        && codes[k]
+                            .as_ref()
+                            .is_some_and(|c| c.len() > p.len() && c.starts_with(p.as_str()))
+                })
+                .collect();
+            let Some(m) = kids
+                .iter()
+                .filter_map(|&k| codes[k].as_ref().map(String::len))
+                .min()
+            else {
+                continue;
+            };
+            let direct: Vec<usize> = kids
+                .into_iter()
+                .filter(|&k| codes[k].as_ref().is_some_and(|c| c.len() == m))
+                .map(|k| rows[k])
+                .collect();
+            if direct.len() >= 2 {
+                found.push((rows[i], direct, Source::CodePrefix));
+            }
+        }
+    }
+    // Interval labels tiling a parent.
+    let ivs: Vec<Option<(Int, Option<Int>)>> = rows
+        .iter()
+        .map(|&r| interval(&table.rows[r].label))
+        .collect();
+    if ivs.iter().filter(|c| c.is_some()).count() >= 3 {
+        for i in 0..rows.len() {
+            let Some((a, bnd)) = ivs[i] else { continue };
+            let inside = |k: usize| -> Option<(Int, Option<Int>)> {
+                let (x, y) = ivs[k]?;
+                let within = x >= a
+                    && match (y, bnd) {
+                        (_, None) => true,
+                        (Some(y), Some(bb)) => y <= bb,
+                        (None, Some(_)) => false,
+                    };
+                (k != i && within && (x, y) != (a, bnd)).then_some((x, y))
+            };
+            // Greedy chain from a, taking the widest piece at each step.
+            let mut cursor = a;
+            let mut chain: Vec<usize> = Vec::new();
+            loop {
+                let next = (0..rows.len())
+                    .filter_map(|k| inside(k).map(|iv| (k, iv)))
+                    .filter(|(_, (x, _))| *x == cursor)
+                    .max_by_key(|(_, (_, y))| y.unwrap_or(Int::MAX));
+                let Some((k, (_, y))) = next else { break };
+                chain.push(rows[k]);
+                match (y, bnd) {
+                    (None, None) => {
+                        cursor = Int::MIN;
+                        break;
+                    }
+                    (Some(y), Some(bb)) if y == bb => {
+                        cursor = Int::MIN;
+                        break;
+                    }
+                    (Some(y), _) => cursor = y.saturating_add(1),
+                    (None, Some(_)) => break,
+                }
+                if chain.len() > rows.len() {
+                    break;
+                }
+            }
+            if cursor == Int::MIN && chain.len() >= 2 {
+                found.push((rows[i], chain, Source::Interval));
+            }
+        }
+    }
+    let mut seen: BTreeSet<(usize, Vec<usize>)> = BTreeSet::new();
+    for (parent, kids, source) in found {
+        if used_rows.contains(&parent) || !seen.insert((parent, kids.clone())) {
+            continue;
+        }
+        let lines = row_lines(g, parent, &kids);
+        if let Some(acc) = verify(g, &lines, Sense::Eq, false, b.rounding.as_ref(), 1) {
+            if acc.confirmed {
+                b.add(
+                    row_name(table, parent),
+                    source,
+                    lines,
+                    Sense::Eq,
+                    false,
+                    acc,
+                );
+            }
+        }
+    }
+}
+
+fn long_format(b: &mut Builder<'_, '_>, label_cols: &[u32], lexicon: &Lexicon) -> bool {
+    let g = b.g;
+    let table = g.table;
+    let text = |r: usize, c: u32| -> String {
+        table.rows[r]
+            .cells
+            .iter()
+            .find(|x| x.col == c)
+            .map(|x| x.text.clone())
+            .unwrap_or_default()
+    };
+    let mut any = false;
+    for &lc in label_cols {
+        let totals: Vec<usize> = g
+            .rows
+            .iter()
+            .copied()
+            .filter(|&r| lexicon.is_total(&text(r, lc)))
+            .collect();
+        if totals.is_empty() {
+            continue;
+        }
+        // Group rows by the other label columns.
+        let mut groups: BTreeMap<Vec<String>, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
+        for &r in &g.rows {
+            let key: Vec<String> = label_cols
+                .iter()
+                .filter(|&&c| c != lc)
+                .map(|&c| text(r, c))
+                .collect();
+            let e = groups.entry(key).or_default();
+            if totals.contains(&r) {
+                e.0.push(r);
+            } else {
+                e.1.push(r);
+            }
+        }
+        let mut lines = Vec::new();
+        for (tots, parts) in groups.values() {
+            if tots.len() != 1 || parts.len() < 2 {
+                continue;
+            }
+            let cats: BTreeSet<String> = parts.iter().map(|&r| text(r, lc)).collect();
+            if cats.len() != parts.len() {
+                continue; // not a key: the rows are not categories of one cell
+            }
+            lines.extend(row_lines(g, tots[0], parts));
+        }
+        if lines.is_empty() {
+            continue;
+        }
+        if let Some(acc) = verify(g, &lines, Sense::Eq, false, b.rounding.as_ref(), 1) {
+            let name = col_name(table, lc);
+            b.add(
+                format!("the Total category of {name}"),
+                Source::LongFormat,
+                lines,
+                Sense::Eq,
+                false,
+                acc,
+            );
+            any = true;
+        }
+    }
+    any
+}
+
+fn table_one(b: &mut Builder<'_, '_>) {
+    let g = b.g;
+    let table = g.table;
+    let ncols: Vec<(u32, Int)> = g
+        .cols
+        .iter()
+        .filter_map(|c| b.out.column_n.get(c).map(|n| (*c, *n)))
+        .collect();
+    if ncols.is_empty() {
+        return;
+    }
+    // Blocks: a header row (a label, no counts) followed by data rows.
+    let data: BTreeSet<usize> = g.rows.iter().copied().collect();
+    let mut blocks: Vec<(usize, Vec<usize>)> = Vec::new();
+    // Rows before the first variable row belong to a variable named in the last header row
+    // (the reader takes a lone `Sex` row right below the header as part of the header).
+    let lead = table
+        .header
+        .last()
+        .and_then(|h| h.first())
+        .is_some_and(|c| !c.text.is_empty())
+        && table.header.len() >= 2;
+    let mut current: Option<(usize, Vec<usize>)> = lead.then(|| (usize::MAX, Vec::new()));
+    for (ri, row) in table.rows.iter().enumerate() {
+        if data.contains(&ri) {
+            if let Some((_, v)) = current.as_mut() {
+                v.push(ri);
+            }
+        } else if !row.label.trim().is_empty() {
+            if let Some(c) = current.take() {
+                blocks.push(c);
+            }
+            current = Some((ri, Vec::new()));
+        }
+    }
+    if let Some(c) = current.take() {
+        blocks.push(c);
+    }
+    blocks.retain(|(_, v)| v.len() >= 2);
+    if blocks.is_empty() {
+        return;
+    }
+    // Evidence: some block adds up to its column's N exactly.
+    let mut lines_eq: Vec<(usize, Line)> = Vec::new();
+    let mut lines_res: Vec<(usize, Line)> = Vec::new();
+    let mut exact_blocks = 0;
+    for (bi, (_, rows)) in blocks.iter().enumerate() {
+        for &(c, n) in &ncols {
+            let parts: Vec<CellPos> = rows.iter().map(|&r| CellPos { row: r, col: c }).collect();
+            let mut sum: Int = 0;
+            let mut all = true;
+            for p in &parts {
+                match g.get(*p) {
+                    Some(Shown::Exact(v)) => sum = sum.saturating_add(v),
+                    Some(Shown::Hidden { lo, .. }) => {
+                        all = false;
+                        sum = sum.saturating_add(lo);
+                    }
+                    _ => all = false,
+                }
+            }
+            if sum > n {
+                continue; // not a partition of N (several answers per person)
+            }
+            let line = Line {
+                total: Total::Constant(n),
+                parts,
+            };
+            if all && sum == n {
+                exact_blocks += 1;
+                lines_eq.push((bi, line));
+            } else {
+                lines_res.push((bi, line));
+            }
+        }
+    }
+    let confirmed = exact_blocks >= 1;
+    let tally = Tally {
+        lines: lines_eq.len() + lines_res.len(),
+        exact: exact_blocks,
+        consistent: lines_eq.len() + lines_res.len(),
+        full: exact_blocks,
+        ..Tally::default()
+    };
+    let acc = Accepted {
+        tally,
+        confirmed,
+        rounded: false,
+    };
+    for (residual, lines) in [(false, lines_eq), (true, lines_res)] {
+        let mut by_block: BTreeMap<usize, Vec<Line>> = BTreeMap::new();
+        for (bi, l) in lines {
+            by_block.entry(bi).or_default().push(l);
+        }
+        for (bi, ls) in by_block {
+            let head = blocks[bi].0;
+            let name = match table.rows.get(head) {
+                Some(r) => r.label.clone(),
+                None => table
+                    .header
+                    .last()
+                    .and_then(|h| h.first())
+                    .map(|c| c.text.clone())
+                    .unwrap_or_default(),
+            };
+            let label = format!("the categories of '{}' under each column's N", short(&name));
+            b.add(label, Source::TableOne, ls, Sense::Eq, residual, acc);
+        }
+    }
+}
+
+/// Label-free discovery of sum columns: a column equal to the sum of an adjacent run.
+fn discover_cols(b: &mut Builder<'_, '_>) {
+    let g = b.g;
+    let table = g.table;
+    if b.rounding.is_some() {
+        return;
+    }
+    let (_, used) = used_totals(b);
+    let n = g.cols.len();
+    for j in 0..n {
+        let c = g.cols[j];
+        if used.contains(&c) {
+            continue;
+        }
+        let mut done = false;
+        for dir in [-1i64, 1] {
+            if done {
+                break;
+            }
+            for k in 2..n {
+                let idx: Vec<i64> = (1..=k as i64).map(|s| j as i64 + dir * s).collect();
+                if idx.iter().any(|&x| x < 0 || x >= n as i64) {
+                    break;
+                }
+                let parts: Vec<u32> = idx.iter().map(|&x| g.cols[x as usize]).collect();
+                if parts.iter().any(|p| used.contains(p)) {
+                    break;
+                }
+                let lines = col_lines(g, c, &parts);
+                if !members_nonzero(g, &lines) {
+                    continue;
+                }
+                if let Some(acc) = verify(g, &lines, Sense::Eq, false, None, 2) {
+                    b.add(
+                        col_name(table, c),
+                        Source::Numeric,
+                        lines,
+                        Sense::Eq,
+                        false,
+                        acc,
+                    );
+                    done = true;
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Label-free discovery of sum rows: a row equal to the sum of an adjacent run of rows.
+fn discover_rows(b: &mut Builder<'_, '_>) {
+    let g = b.g;
+    let table = g.table;
+    if b.rounding.is_some() || g.cols.len() < 2 {
+        return;
+    }
+    let (used, _) = used_totals(b);
+    let n = g.rows.len();
+    for i in 0..n {
+        let r = g.rows[i];
+        if used.contains(&r) {
+            continue;
+        }
+        let mut done = false;
+        for dir in [-1i64, 1] {
+            if done {
+                break;
+            }
+            for k in 2..n.min(60) {
+                let idx: Vec<i64> = (1..=k as i64).map(|s| i as i64 + dir * s).collect();
+                if idx.iter().any(|&x| x < 0 || x >= n as i64) {
+                    break;
+                }
+                let parts: Vec<usize> = idx.iter().map(|&x| g.rows[x as usize]).collect();
+                if parts.iter().any(|p| used.contains(p)) {
+                    break;
+                }
+                let lines = row_lines(g, r, &parts);
+                if !members_nonzero(g, &lines) {
+                    continue;
+                }
+                if let Some(acc) = verify(g, &lines, Sense::Eq, false, None, 2) {
+                    b.add(
+                        row_name(table, r),
+                        Source::Numeric,
+                        lines,
+                        Sense::Eq,
+                        false,
+                        acc,
+                    );
+                    done = true;
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Every member holds a non-zero published value in some line (no trivial `a = a + 0`).
+fn members_nonzero(g: &Grid<'_>, lines: &[Line]) -> bool {
+    let Some(first) = lines.first() else {
+        return false;
+    };
+    (0..first.parts.len()).all(|m| {
+        lines.iter().any(|l| {
+            l.parts
+                .get(m)
+                .is_some_and(|p| matches!(g.get(*p), Some(Shown::Exact(v)) if v != 0))
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Rules;
+    use crate::table::cell::CellParser;
+    use crate::table::grid::{Builder as GridBuilder, GridRow};
+
+    fn table(csv: &str) -> (Table, Lexicon) {
+        let rules = Rules::default_rules();
+        let parser = CellParser::new(&rules);
+        let lexicon = Lexicon::new(&rules.vocabulary);
+        let rows: Vec<GridRow> = csv
+            .lines()
+            .enumerate()
+            .map(|(i, l)| GridRow {
+                row: i as u32 + 1,
+                line: Some(i as u32 + 1),
+                cells: l.split(',').map(str::to_string).collect(),
+            })
+            .collect();
+        let b = GridBuilder {
+            parser: &parser,
+            lexicon: &lexicon,
+            style: None,
+        };
+        let t = b.tables(&rows, None, None).remove(0);
+        (t, lexicon)
+    }
+
+    #[test]
+    fn total_row_and_column() {
+        let (t, lx) = table("Region,Men,Women,Total\nA,10,12,22\nB,7,9,16\nTotal,17,21,38\n");
+        let s = detect(&t, &lx);
+        assert_eq!(s.groups.len(), 2, "{s:?}");
+        assert!(s
+            .groups
+            .iter()
+            .all(|g| g.confirmed && g.source == Source::Lexicon));
+        assert!(s.total_rows.contains(&2));
+        assert!(s.total_cols.contains(&4));
+        assert!(s.mismatches.is_empty());
+    }
+
+    #[test]
+    fn mismatch_is_reported() {
+        let (t, lx) = table("Age,HD,Pop\n21-30,7,19\n31-40,5,15\n41-50,8,18\nTotal,20,64\n");
+        let s = detect(&t, &lx);
+        assert!(!s.mismatches.is_empty(), "{s:?}");
+    }
+
+    #[test]
+    fn unlabelled_sum_column_needs_two_matches() {
+        let (t, lx) = table("Group,Men,Women,N\nx,10,12,22\ny,7,9,16\nz,1,1,3\n");
+        let s = detect(&t, &lx);
+        assert!(s.relations.is_empty(), "{s:?}");
+        let (t, lx) = table("Group,Men,Women,N\nx,10,12,22\ny,7,9,16\nz,1,2,3\n");
+        let s = detect(&t, &lx);
+        assert_eq!(s.groups.len(), 1, "{s:?}");
+        assert_eq!(s.groups[0].source, Source::Numeric);
+    }
+
+    #[test]
+    fn intervals_tile_a_parent() {
+        let (t, lx) = table("Age,n\n0-9,30\n0-4,12\n5-9,18\n10-19,40\n10-14,15\n15-19,25\n");
+        let s = detect(&t, &lx);
+        assert_eq!(s.groups.len(), 2, "{s:?}");
+        assert!(s.groups.iter().all(|g| g.source == Source::Interval));
+    }
+
+    #[test]
+    fn rounding_is_found() {
+        let (t, lx) = table("Age,HD,Pop\na,x,20\nb,10,25\nc,15,30\nd,25,45\nTotal,50,120\n");
+        let s = detect(&t, &lx);
+        let r = s.rounding.expect("rounded");
+        assert!(r.sum_of_rounded);
+        assert!(s.groups[0].excludes_suppressed, "{s:?}");
+    }
+
+    #[test]
+    fn model_table_has_no_structure() {
+        let (t, lx) = table("Term,HR,95% CI lower,95% CI upper,p\nAge,1.42,1.31,1.54,0.001\nFemale,0.87,0.78,0.97,0.012\n");
+        let s = detect(&t, &lx);
+        assert!(s.is_empty());
+    }
+}
+
+#[cfg(test)]
+mod robustness {
+    use super::*;
+
+    #[test]
+    fn extreme_interval_labels_do_not_overflow() {
+        assert_eq!(
+            interval("<-170141183460469231731687303715884105728"),
+            Some((0, Some(Int::MIN)))
+        );
+        let big = format!("0-{}", Int::MAX);
+        assert_eq!(interval(&big), Some((0, Some(Int::MAX))));
+    }
+}

@@ -1,0 +1,25 @@
+//! Helpers for unit tests.
+
+/// `count` pseudo-random strings of up to `max_len - 1` characters drawn from `alphabet`,
+/// deterministic for a seed (xorshift and an LCG; no dependency).
+pub fn random_strings(alphabet: &str, seed: u64, count: usize, max_len: u64) -> Vec<String> {
+    let alphabet: Vec<char> = alphabet.chars().collect();
+    let mut state = seed;
+    let mut out = Vec::with_capacity(count);
+    for _ in 0..count {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let len = (state % max_len) as usize;
+        let mut s = String::new();
+        let mut x = state;
+        for _ in 0..len {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            s.push(alphabet[(x >> 33) as usize % alphabet.len()]);
+        }
+        out.push(s);
+    }
+    out
+}

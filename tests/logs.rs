@@ -1,0 +1,176 @@
+//! Statistical-software output under `fixtures/cases/logs/`: SAS logs and listings, Stata text
+//! and SMCL logs, R transcripts, SPSS and pandas output. Each file's verdict and the exact rule
+//! and line of its findings, and a snapshot of the folder's text report.
+
+use std::path::{Path, PathBuf};
+
+use export_check::config::Rules;
+use export_check::engine::{check, Options};
+use export_check::finding::{Severity, Verdict};
+use export_check::report::text::{render, Colour};
+use export_check::report::Report;
+
+fn case(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/cases/logs")
+        .join(rel)
+}
+
+fn report(rel: &str) -> Report {
+    check(&case(rel), &Rules::default_rules(), &Options::default()).expect("check runs")
+}
+
+/// `(rule, severity, line)` of every finding of a single-file report.
+/// Findings other than info ones (back-calculation's "no totals detected" on printed tables).
+fn findings(rel: &str) -> (Verdict, Vec<(String, Severity, u32)>) {
+    let r = report(rel);
+    assert_eq!(r.files.len(), 1);
+    let f = r.files[0]
+        .findings
+        .iter()
+        .filter(|f| f.severity != Severity::Info)
+        .map(|f| (f.rule.to_string(), f.severity, f.location.line.unwrap_or(0)))
+        .collect();
+    (r.verdict, f)
+}
+
+fn only(rel: &str, rule: &str, severity: Severity, lines: &[u32]) {
+    let (verdict, f) = findings(rel);
+    let want: Vec<(String, Severity, u32)> = lines
+        .iter()
+        .map(|l| (rule.to_string(), severity, *l))
+        .collect();
+    assert_eq!(f, want, "{rel}");
+    let expected = match severity {
+        Severity::Error => Verdict::Fail,
+        Severity::Warning => Verdict::Review,
+        Severity::Info => Verdict::Pass,
+    };
+    assert_eq!(verdict, expected, "{rel}");
+}
+
+#[test]
+fn clean_logs_pass() {
+    for f in [
+        "sas_notes_only.log",
+        "sas_freq_large.lst",
+        "stata_tabulate.log",
+        "stata_regress_large.log",
+        "r_glm_clean.Rout",
+    ] {
+        let (verdict, found) = findings(f);
+        assert_eq!(verdict, Verdict::Pass, "{f}: {found:?}");
+        assert!(found.is_empty(), "{f}: {found:?}");
+    }
+}
+
+#[test]
+fn sas_listings_and_dumps_fail() {
+    only("sas_pdv_dump.log", "log-listing", Severity::Error, &[7]);
+    only("sas_print.lst", "log-listing", Severity::Error, &[5]);
+    only("sas_univariate.lst", "log-listing", Severity::Warning, &[8]);
+}
+
+#[test]
+fn sas_frequency_tables_go_through_the_table_rules() {
+    only("sas_freq_small.lst", "small-count", Severity::Error, &[10]);
+    // A crosstab cell block: the `Frequency` line of each cell holds the counts, the
+    // percentage lines below it do not.
+    only(
+        "sas_crosstab_small.lst",
+        "small-count",
+        Severity::Error,
+        &[13],
+    );
+    // A frequency table of an identifier is a listing; it is not tabled, so that no table
+    // finding names its rows (the identifiers).
+    only("sas_freq_id.lst", "log-listing", Severity::Error, &[6]);
+}
+
+#[test]
+fn stata_output() {
+    only("stata_list.log", "log-listing", Severity::Error, &[15]);
+    only("stata_list.smcl", "log-listing", Severity::Error, &[13]);
+    only(
+        "stata_tabulate_small.log",
+        "small-count",
+        Severity::Error,
+        &[7],
+    );
+    only("stata_regress_small.log", "low-dof", Severity::Error, &[6]);
+    only(
+        "stata_codebook.log",
+        "log-listing",
+        Severity::Error,
+        &[11, 17],
+    );
+}
+
+#[test]
+fn r_output() {
+    only("r_head.Rout", "log-listing", Severity::Error, &[8]);
+    only("r_tibble.Rout", "log-listing", Severity::Error, &[5]);
+    only("r_str.Rout", "log-listing", Severity::Error, &[2]);
+    // The residuals' Min and Max are extremes of single observations: a warning each.
+    let (verdict, found) = findings("r_lm_small.Rout");
+    assert_eq!(verdict, Verdict::Fail);
+    assert_eq!(
+        found,
+        vec![
+            ("low-dof".to_string(), Severity::Error, 19),
+            ("extreme-values".to_string(), Severity::Warning, 9),
+            ("extreme-values".to_string(), Severity::Warning, 9),
+        ]
+    );
+}
+
+#[test]
+fn residual_degrees_of_freedom_in_tables_and_residual_listings() {
+    // The `Error` row of a SAS ANOVA table, its DF column (the label `Corrected Total` stays one
+    // cell although its words stand over a gutter).
+    let (verdict, f) = findings("sas_reg_small.lst");
+    assert_eq!(verdict, Verdict::Fail);
+    assert_eq!(f, vec![("low-dof".to_string(), Severity::Error, 11)]);
+    let r = report("sas_reg_small.lst");
+    assert_eq!(r.files[0].findings[0].location.cell.as_deref(), Some("B11"));
+    // A `Df Residuals` row of a CSV model summary.
+    let r = report("model_summary.csv");
+    let f = &r.files[0].findings;
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(
+        (f[0].rule, f[0].location.cell.as_deref()),
+        ("low-dof", Some("B4"))
+    );
+    only("r_residuals.Rout", "low-dof", Severity::Warning, &[2]);
+}
+
+#[test]
+fn spss_and_pandas_output() {
+    only("spss_list.lst", "log-listing", Severity::Error, &[13]);
+    let (verdict, f) = findings("pandas_print.out");
+    assert_eq!(verdict, Verdict::Fail);
+    assert_eq!(f[0], ("log-listing".to_string(), Severity::Error, 3));
+}
+
+#[test]
+fn messages_say_what_and_where_never_the_values() {
+    let r = report("");
+    for file in &r.files {
+        for f in &file.findings {
+            for secret in ["X000", "A01", "E11", "751"] {
+                assert!(
+                    !f.message.contains(secret),
+                    "{}: {} repeats a value",
+                    file.path,
+                    f.message
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn folder_snapshot() {
+    let r = report("");
+    insta::assert_snapshot!("logs", render(&r, Colour::Never));
+}
