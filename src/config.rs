@@ -117,6 +117,15 @@ struct VocabularySection {
     extreme: Option<Vec<String>>,
     label: Option<Vec<String>>,
     total: Option<Vec<String>>,
+    person_key: Option<Vec<String>>,
+    provider_key: Option<Vec<String>>,
+    birth_date: Option<Vec<String>>,
+    event_date: Option<Vec<String>>,
+    sex: Option<Vec<String>>,
+    age: Option<Vec<String>>,
+    geography: Option<Vec<String>>,
+    origin: Option<Vec<String>>,
+    diagnosis: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -162,6 +171,18 @@ pub struct Vocabulary {
     pub extreme: Vec<String>,
     pub label: Vec<String>,
     pub total: Vec<String>,
+    /// Column names of person keys: national IDs and pseudonymised person numbers.
+    pub person_key: Vec<String>,
+    /// Column names of provider numbers (GPs, practices), which identify a person too.
+    pub provider_key: Vec<String>,
+    /// Quasi-identifier column names, by the kind a `micro-data` finding reports.
+    pub birth_date: Vec<String>,
+    pub event_date: Vec<String>,
+    pub sex: Vec<String>,
+    pub age: Vec<String>,
+    pub geography: Vec<String>,
+    pub origin: Vec<String>,
+    pub diagnosis: Vec<String>,
 }
 
 /// The rules in force for one run.
@@ -317,6 +338,15 @@ impl Rules {
             add(&mut self.vocabulary.extreme, &v.extreme);
             add(&mut self.vocabulary.label, &v.label);
             add(&mut self.vocabulary.total, &v.total);
+            add(&mut self.vocabulary.person_key, &v.person_key);
+            add(&mut self.vocabulary.provider_key, &v.provider_key);
+            add(&mut self.vocabulary.birth_date, &v.birth_date);
+            add(&mut self.vocabulary.event_date, &v.event_date);
+            add(&mut self.vocabulary.sex, &v.sex);
+            add(&mut self.vocabulary.age, &v.age);
+            add(&mut self.vocabulary.geography, &v.geography);
+            add(&mut self.vocabulary.origin, &v.origin);
+            add(&mut self.vocabulary.diagnosis, &v.diagnosis);
         }
         if let Some(b) = &file.back_calculation {
             if let Some(v) = b.narrow_max_values {

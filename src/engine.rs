@@ -17,6 +17,7 @@ use crate::model::Location;
 use crate::read::{self, Readers, Source, IN_MEMORY_LIMIT};
 use crate::report::{FileReport, Report};
 use crate::rules::differencing::FileTables;
+use crate::rules::people::People;
 use crate::rules::{self, file_type, unreadable, Context, StreamState};
 use crate::table::cell::CellParser;
 use crate::table::classify::Lexicon;
@@ -59,7 +60,9 @@ pub fn check(root: &Path, rules: &Rules, options: &Options) -> Result<Report, Ch
     let entries = walk(root);
     let parser = CellParser::new(rules);
     let lexicon = Lexicon::new(&rules.vocabulary);
+    let people = People::new(&rules.vocabulary);
     let shared = Shared {
+        people: &people,
         large: options.large_file_bytes,
         rules,
         parser: &parser,
@@ -90,6 +93,7 @@ fn cross_file(files: &mut [FileReport], tables: &[FileTables], shared: &Shared<'
     let cx = Context {
         rules: shared.rules,
         lexicon: shared.lexicon,
+        people: shared.people,
     };
     let found = run_cross_file_rules(tables, &cx);
     let mut touched = vec![false; files.len()];
@@ -136,6 +140,7 @@ struct Shared<'a> {
     rules: &'a Rules,
     parser: &'a CellParser,
     lexicon: &'a Lexicon,
+    people: &'a People,
 }
 
 fn check_entry(entry: &Entry, shared: &Shared<'_>) -> (FileReport, FileTables) {
@@ -308,6 +313,7 @@ fn check_file(entry: &Entry, shared: &Shared<'_>, report: &mut FileReport, kept:
     let cx = Context {
         rules: shared.rules,
         lexicon: shared.lexicon,
+        people: shared.people,
     };
     let readers = Readers {
         parser: shared.parser,
@@ -356,7 +362,11 @@ fn check_file(entry: &Entry, shared: &Shared<'_>, report: &mut FileReport, kept:
         rules::check_table(table, &cx, &mut report.findings);
     }
     for text in &doc.texts {
-        rules::check_text(text, &cx, &mut report.findings);
+        if format == Format::Code {
+            rules::check_code(text, &cx, &mut report.findings);
+        } else {
+            rules::check_text(text, &cx, &mut report.findings);
+        }
     }
     if let (Some(state), Some(table)) = (stream_state, doc.tables.last()) {
         state.finish(table, &cx, &mut streamed);

@@ -168,20 +168,65 @@ pub fn group_sizes(text: &str) -> impl Iterator<Item = i64> + '_ {
     })
 }
 
-/// A header or label safe to print: any group size written into it is hidden (`Mean (n=…)`).
+/// A header or label safe to print: any group size written into it is hidden (`Mean (n=…)`),
+/// and so is anything that may be an identifier (a header that swallowed data rows must not
+/// carry them into a report): every identifier the scanner sees, whatever its confidence, and
+/// every unbroken run of 8 or more digits, become `#`.
 pub fn safe_label(text: &str) -> String {
-    GROUP_SIZE
+    let sized = GROUP_SIZE
         .replace_all(text, |c: &regex::Captures<'_>| {
             let whole = &c[0];
             let num = &c[1];
             whole.replacen(num, "…", 1)
         })
+        .into_owned();
+    hide_ids(&sized)
+}
+
+static LABEL_SCANNER: LazyLock<crate::ident::Scanner> = LazyLock::new(crate::ident::Scanner::new);
+
+static LONG_DIGITS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\d{8,}").unwrap_or_else(|e| panic!("static regex: {e}")));
+
+fn hide_ids(text: &str) -> String {
+    let hash = |s: &str| -> String {
+        s.chars()
+            .map(|c| if c.is_alphanumeric() { '#' } else { c })
+            .collect()
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for m in LABEL_SCANNER.scan(text) {
+        if m.start < last {
+            continue;
+        }
+        out.push_str(text.get(last..m.start).unwrap_or(""));
+        out.push_str(&hash(m.text(text)));
+        last = m.end;
+    }
+    out.push_str(text.get(last..).unwrap_or(""));
+    LONG_DIGITS
+        .replace_all(&out, |c: &regex::Captures<'_>| hash(&c[0]))
         .into_owned()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn identifiers_in_labels_are_hidden() {
+        let cpr = crate::ident::generate::cpr(3);
+        let label = format!("cpr / {cpr} / note");
+        let safe = safe_label(&label);
+        assert!(!safe.contains(&cpr), "{safe}");
+        assert!(
+            safe.starts_with("cpr / ") && safe.ends_with(" / note"),
+            "{safe}"
+        );
+        assert_eq!(safe_label("pnr 000012345678"), "pnr ############");
+        assert_eq!(safe_label("Age 2015-2019"), "Age 2015-2019");
+    }
 
     #[test]
     fn group_sizes_are_found_and_hidden() {

@@ -55,8 +55,28 @@ pub fn read(
 ) -> Result<Document, ReadError> {
     match format {
         Format::Csv | Format::Tsv | Format::Text => read_delimited(format, source, readers, sink),
+        Format::Code => read_code(source),
         Format::Log | Format::Listing => log::read(source, readers),
         other => Ok(not_checked_yet(other)),
+    }
+}
+
+/// Program code: its lines, as text (the `code-literal` rule reads them). A program too large
+/// to hold is read through and its lines are not checked; that is said in a notice.
+fn read_code(source: Source<'_>) -> Result<Document, ReadError> {
+    match source {
+        Source::Bytes(bytes) => Ok(text_document(&decode(bytes)?.text)),
+        Source::Stream { .. } => Ok(Document {
+            notices: vec![Notice {
+                rule: crate::rules::file_type::ID,
+                message: format!(
+                    "program code over {} MiB is not checked line by line; a person must review this file",
+                    IN_MEMORY_LIMIT / (1024 * 1024)
+                ),
+                location: Location::default(),
+            }],
+            ..Document::default()
+        }),
     }
 }
 

@@ -9,13 +9,17 @@ use crate::model::{Location, Row, Table, Text};
 use crate::table::classify::Lexicon;
 
 pub mod back_calculation;
+pub mod code_literal;
 pub mod differencing;
 pub mod extreme_values;
 pub mod file_type;
 pub mod group_disclosure;
 pub mod log_listing;
 pub mod low_dof;
+pub mod micro_data;
+pub mod people;
 pub mod percent_back_calculation;
+pub mod person_id;
 pub mod small_count;
 pub mod unreadable;
 
@@ -101,6 +105,24 @@ pub const REGISTRY: &[RuleInfo] = &[
         source: include_str!("low_dof.rs"),
     },
     RuleInfo {
+        id: micro_data::ID,
+        severity: Severity::Error,
+        summary: micro_data::SUMMARY,
+        source: include_str!("micro_data.rs"),
+    },
+    RuleInfo {
+        id: person_id::ID,
+        severity: Severity::Error,
+        summary: person_id::SUMMARY,
+        source: include_str!("person_id.rs"),
+    },
+    RuleInfo {
+        id: code_literal::ID,
+        severity: Severity::Error,
+        summary: code_literal::SUMMARY,
+        source: include_str!("code_literal.rs"),
+    },
+    RuleInfo {
         id: log_listing::ID,
         severity: Severity::Error,
         summary: log_listing::SUMMARY,
@@ -129,6 +151,8 @@ pub fn lookup(id: &str) -> Option<&'static RuleInfo> {
 pub struct Context<'a> {
     pub rules: &'a Rules,
     pub lexicon: &'a Lexicon,
+    /// Person-key and quasi-identifier vocabularies.
+    pub people: &'a people::People,
 }
 
 /// Most findings one rule lists for one table; past it, one finding counts the rest.
@@ -195,6 +219,15 @@ pub fn check_table(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
     }
     small_count::check_labels(table, cx, out);
     sc.finish(table, cx, out);
+    let ids = person_id::id_columns(table, cx);
+    let mut pid = person_id::TableState::default();
+    person_id::report_columns(table, &ids, &mut pid, out);
+    for row in &table.rows {
+        person_id::check_row(table, row, cx, &mut pid, out);
+    }
+    person_id::check_labels(table, cx, out);
+    pid.finish(table, out);
+    micro_data::check_table(table, &ids, cx, out);
     let structure = crate::table::structure::detect(table, cx.lexicon);
     back_calculation::check(table, &structure, cx, out);
     percent_back_calculation::check(table, &structure, cx, out);
@@ -213,6 +246,13 @@ pub fn check_folder(files: &[differencing::FileTables], cx: &Context<'_>) -> Vec
 pub fn check_text(text: &Text, cx: &Context<'_>, out: &mut Vec<Finding>) {
     log_listing::check_text(text, cx, out);
     low_dof::check_text(text, cx, out);
+    person_id::check_text(text, cx, out);
+}
+
+/// Run the rules for program code on a program's lines (`code-literal`; it reports the
+/// identifiers in code too, so `person-id` does not run on programs).
+pub fn check_code(text: &Text, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    code_literal::check_code(text, cx, out);
 }
 
 /// Rules that look at one row at a time, for rows of a large table that are streamed past and
@@ -225,18 +265,25 @@ pub fn check_streamed_row(
     out: &mut Vec<Finding>,
 ) {
     small_count::check_row(table, row, cx, &mut state.small_count, out);
+    person_id::prime(table, cx, &mut state.person_id);
+    person_id::check_row(table, row, cx, &mut state.person_id, out);
+    micro_data::check_streamed_row(table, row, cx, &mut state.micro_data);
 }
 
 /// Per-table state of the row rules while a large table streams past.
 #[derive(Debug, Default)]
 pub struct StreamState {
     pub small_count: small_count::TableState,
+    pub person_id: person_id::TableState,
+    pub micro_data: micro_data::StreamState,
 }
 
 impl StreamState {
     /// Findings that summarise what was not listed.
     pub fn finish(self, table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
         self.small_count.finish(table, cx, out);
+        self.person_id.finish(table, out);
+        micro_data::finish_stream(self.micro_data, table, cx, out);
     }
 }
 

@@ -1,0 +1,361 @@
+//! What the `person-id`, `micro-data` and `code-literal` rules share: the compiled column-name
+//! vocabularies of person keys, provider numbers and quasi-identifiers (`[vocabulary]` in the
+//! rules files, identifiers spec §3), value patterns that recognise a quasi-identifier column
+//! without a telling name (day-precision dates, diagnosis and ATC codes, sex codes), and the one
+//! identifier [`Scanner`] of the run.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::config::Vocabulary;
+use crate::ident::Scanner;
+use crate::table::classify::tokens;
+
+/// The identifier scanner, compiled once per process (it holds only constant patterns).
+pub fn scanner() -> &'static Scanner {
+    static SCANNER: LazyLock<Scanner> = LazyLock::new(Scanner::new);
+    &SCANNER
+}
+
+/// A kind of quasi-identifier: a fact about a person that, combined with others, singles them out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum QiKind {
+    BirthDate,
+    EventDate,
+    Sex,
+    Age,
+    Geography,
+    Origin,
+    Diagnosis,
+}
+
+impl QiKind {
+    /// The kind as a finding names it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            QiKind::BirthDate => "birth or death date",
+            QiKind::EventDate => "event date",
+            QiKind::Sex => "sex",
+            QiKind::Age => "age",
+            QiKind::Geography => "geography",
+            QiKind::Origin => "origin",
+            QiKind::Diagnosis => "diagnosis or drug code",
+        }
+    }
+}
+
+/// What a column name says about the people in a table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameClass {
+    /// A national ID or pseudonymised person number (`pnr`, `shnro`, `USUBJID`).
+    PersonKey,
+    /// A provider number (`ydernr`): a small practice is a single doctor.
+    ProviderKey,
+    Quasi(QiKind),
+}
+
+/// Person-key words that name a key only as the whole column name (`n_patient` is a count).
+const GENERIC: &[&str] = &["person", "patient", "participant", "subject"];
+
+/// The compiled vocabularies (build once per run; `Send + Sync`).
+#[derive(Debug, Clone, Default)]
+pub struct People {
+    person_key: HashSet<String>,
+    provider_key: HashSet<String>,
+    quasi: Vec<(HashSet<String>, QiKind)>,
+}
+
+/// A name as the vocabularies are matched: tokens (lower-cased, diacritics folded) joined by `_`.
+pub fn normalise(name: &str) -> Vec<String> {
+    tokens(name)
+}
+
+fn set(list: &[String]) -> HashSet<String> {
+    list.iter()
+        .map(|w| normalise(w).join("_"))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+impl People {
+    pub fn new(vocab: &Vocabulary) -> Self {
+        People {
+            person_key: set(&vocab.person_key),
+            provider_key: set(&vocab.provider_key),
+            quasi: vec![
+                (set(&vocab.birth_date), QiKind::BirthDate),
+                (set(&vocab.event_date), QiKind::EventDate),
+                (set(&vocab.diagnosis), QiKind::Diagnosis),
+                (set(&vocab.sex), QiKind::Sex),
+                (set(&vocab.age), QiKind::Age),
+                (set(&vocab.origin), QiKind::Origin),
+                (set(&vocab.geography), QiKind::Geography),
+            ],
+        }
+    }
+
+    /// Is the (whole) name a person key? `strict` allows only the whole name; otherwise a known
+    /// key as the last part also counts (`mor_pnr`, `lopnr_personnr`, `pnr (pseudonymised)`
+    /// does not).
+    pub fn key_name(&self, name: &str, strict: bool) -> Option<NameClass> {
+        let toks = normalise(name);
+        if toks.is_empty() || toks.len() > 8 {
+            return None;
+        }
+        for start in 0..toks.len() {
+            if strict && start > 0 {
+                break;
+            }
+            let tail = toks[start..].join("_");
+            // A single short or generic last word (`id`, `nr`, `patient`) is not enough.
+            if start > 0
+                && (toks.len() - start == 1)
+                && (tail.len() < 3 || GENERIC.contains(&tail.as_str()))
+            {
+                continue;
+            }
+            if self.person_key.contains(&tail) {
+                return Some(NameClass::PersonKey);
+            }
+            if self.provider_key.contains(&tail) {
+                return Some(NameClass::ProviderKey);
+            }
+        }
+        None
+    }
+
+    /// Does any part of a name (`cpr_num`, `pnr.mor`) name a person key? Generic words
+    /// (`patient_age`) do not count.
+    pub fn has_key_part(&self, name: &str) -> bool {
+        let toks = normalise(name);
+        toks.len() <= 8
+            && toks.iter().any(|t| {
+                t.len() >= 3
+                    && !GENERIC.contains(&t.as_str())
+                    && (self.person_key.contains(t) || self.provider_key.contains(t))
+            })
+    }
+
+    /// The quasi-identifier a column name names: any run of up to three of its parts
+    /// (`age_group`, `foed_dag`, `Municipality of residence`).
+    pub fn quasi_name(&self, name: &str) -> Option<QiKind> {
+        let toks = normalise(name);
+        if toks.is_empty() || toks.len() > 12 {
+            return None;
+        }
+        let whole = toks.join("_");
+        for (words, kind) in &self.quasi {
+            if words.contains(&whole) {
+                return Some(*kind);
+            }
+        }
+        for (words, kind) in &self.quasi {
+            for len in (1..=3.min(toks.len())).rev() {
+                for start in 0..=toks.len() - len {
+                    if words.contains(&toks[start..start + len].join("_")) {
+                        return Some(*kind);
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// Is this name a birth-date name (for `code-literal`)?
+    pub fn is_birth_date_name(&self, name: &str) -> bool {
+        self.quasi_name(name) == Some(QiKind::BirthDate)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Value patterns
+
+static DAY_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)^(?:
+            (?:18|19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:[T\ ][0-9:.]+)?
+          | (?:0?[1-9]|[12]\d|3[01])[./-](?:0?[1-9]|1[0-2])[./-](?:18|19|20)\d{2}
+          | (?:0?[1-9]|[12]\d|3[01])(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)(?:18|19|20)?\d{2}
+        )$",
+    )
+    .unwrap_or_else(|e| panic!("static regex: {e}"))
+});
+
+static MONTH_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:18|19|20)\d{2}-(?:0[1-9]|1[0-2])$")
+        .unwrap_or_else(|e| panic!("static regex: {e}"))
+});
+
+static DIAGNOSIS_CODE: LazyLock<Regex> = LazyLock::new(|| {
+    // ICD-10 (`E11`, `E11.9`, `I21.0A`), Danish SKS (`DE11`, `DF200`), ATC (`A10BA02`, `N06A`).
+    Regex::new(r"^(?:D?[A-TV-Z]\d{2}(?:\.?\d{1,2}[A-Z]?)?|[A-Z]\d{2}[A-Z]{1,2}(?:\d{2})?)$")
+        .unwrap_or_else(|e| panic!("static regex: {e}"))
+});
+
+/// A date at day precision (`1962-10-21`, `21.10.1962`, `21OCT1962`), with or without a time.
+pub fn is_day_date(v: &str) -> bool {
+    let v = v.trim();
+    v.len() >= 7 && v.len() <= 32 && DAY_DATE.is_match(v)
+}
+
+/// A year-month (`1962-10`): a birth month is a quasi-identifier too.
+pub fn is_month_date(v: &str) -> bool {
+    MONTH_DATE.is_match(v.trim())
+}
+
+/// A diagnosis (ICD-10, SKS) or drug (ATC) code.
+pub fn is_diagnosis_code(v: &str) -> bool {
+    let v = v.trim();
+    v.len() >= 3 && v.len() <= 8 && DIAGNOSIS_CODE.is_match(v)
+}
+
+/// A value that names a sex.
+pub fn is_sex_value(v: &str) -> bool {
+    matches!(
+        v.trim().to_lowercase().as_str(),
+        "m" | "f"
+            | "k"
+            | "male"
+            | "female"
+            | "man"
+            | "woman"
+            | "men"
+            | "women"
+            | "mand"
+            | "kvinde"
+            | "kvinna"
+            | "kvinne"
+            | "mann"
+            | "mies"
+            | "nainen"
+            | "boy"
+            | "girl"
+            | "homme"
+            | "femme"
+            | "vrouw"
+    )
+}
+
+/// The quasi-identifier a column's values show on their own, if nearly all (≥ 90 %, at least
+/// 5) of its non-empty values have one shape.
+pub fn quasi_by_values<'a>(values: impl Iterator<Item = &'a str>) -> Option<QiKind> {
+    let mut n = 0usize;
+    let (mut day, mut diag, mut sex) = (0usize, 0usize, 0usize);
+    for v in values {
+        let v = v.trim();
+        if v.is_empty() {
+            continue;
+        }
+        n += 1;
+        if is_day_date(v) {
+            day += 1;
+        } else if is_diagnosis_code(v) {
+            diag += 1;
+        } else if is_sex_value(v) {
+            sex += 1;
+        }
+    }
+    if n < 5 {
+        return None;
+    }
+    let most = |k: usize| k * 10 >= n * 9;
+    if most(day) {
+        Some(QiKind::EventDate)
+    } else if most(diag) {
+        Some(QiKind::Diagnosis)
+    } else if most(sex) {
+        Some(QiKind::Sex)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Rules;
+
+    fn people() -> People {
+        People::new(&Rules::default_rules().vocabulary)
+    }
+
+    #[test]
+    fn key_names() {
+        let p = people();
+        for n in [
+            "pnr",
+            "PNR",
+            "lbnr",
+            "USUBJID",
+            "patient_id",
+            "RINPERSOON",
+            "shnro",
+            "mor_pnr",
+        ] {
+            assert_eq!(p.key_name(n, false), Some(NameClass::PersonKey), "{n}");
+        }
+        assert_eq!(p.key_name("ydernr", false), Some(NameClass::ProviderKey));
+        for n in [
+            "id",
+            "n",
+            "n_patient",
+            "patients",
+            "Antal",
+            "practice",
+            "region_id",
+            "n_id",
+        ] {
+            assert_eq!(p.key_name(n, false), None, "{n}");
+        }
+        assert_eq!(p.key_name("mor_pnr", true), None);
+        assert!(p.has_key_part("cpr_num"));
+        assert!(p.has_key_part("pnr.mor"));
+        assert!(!p.has_key_part("patient_age"));
+        assert!(!p.has_key_part("region"));
+    }
+
+    #[test]
+    fn quasi_names() {
+        let p = people();
+        assert_eq!(p.quasi_name("foed_dato"), Some(QiKind::BirthDate));
+        assert_eq!(p.quasi_name("BRTHDTC"), Some(QiKind::BirthDate));
+        assert_eq!(p.quasi_name("Age group"), Some(QiKind::Age));
+        assert_eq!(p.quasi_name("køn"), Some(QiKind::Sex));
+        assert_eq!(p.quasi_name("Kommune"), Some(QiKind::Geography));
+        assert_eq!(p.quasi_name("c_adiag"), Some(QiKind::Diagnosis));
+        assert_eq!(p.quasi_name("Antal"), None);
+        assert_eq!(p.quasi_name("page"), None);
+        assert_eq!(p.quasi_name("average"), None);
+    }
+
+    #[test]
+    fn value_shapes() {
+        assert!(is_day_date("1962-10-21"));
+        assert!(is_day_date("2014-07-02T11:45"));
+        assert!(is_day_date("21.10.1962"));
+        assert!(is_day_date("21OCT1962"));
+        assert!(!is_day_date("2015"));
+        assert!(!is_day_date("2015-2019"));
+        assert!(is_month_date("1962-10"));
+        assert!(is_diagnosis_code("E11"));
+        assert!(is_diagnosis_code("DE11"));
+        assert!(is_diagnosis_code("I21.9"));
+        assert!(is_diagnosis_code("A10BA02"));
+        assert!(!is_diagnosis_code("Total"));
+        assert!(!is_diagnosis_code("2015"));
+        let sexes = ["M", "F", "F", "M", "M"];
+        assert_eq!(quasi_by_values(sexes.into_iter()), Some(QiKind::Sex));
+        let dates = [
+            "2001-02-03",
+            "1999-12-31",
+            "2005-06-07",
+            "2010-01-02",
+            "1980-03-04",
+        ];
+        assert_eq!(quasi_by_values(dates.into_iter()), Some(QiKind::EventDate));
+        let nums = ["1", "2", "3", "4", "5"];
+        assert_eq!(quasi_by_values(nums.into_iter()), None);
+    }
+}
