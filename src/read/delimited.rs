@@ -199,6 +199,47 @@ impl<R: Read> Iterator for Records<R> {
     }
 }
 
+/// A text of whitespace-separated numbers (a fixed-width or space-separated data file, `.asc`,
+/// `.dat`): the rows split on runs of white space, when at least 20 lines are nothing but numbers
+/// and at least 90 % of them have the same number of fields (two or more) or the same length (a
+/// fixed-width file, whose fields may run together). `None` otherwise.
+pub fn whitespace_numbers(text: &str) -> Option<Vec<GridRow>> {
+    let numeric = |tok: &str| {
+        tok.bytes().any(|b| b.is_ascii_digit())
+            && tok
+                .bytes()
+                .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b',' | b'-' | b'+' | b'e' | b'E'))
+    };
+    let mut rows = Vec::new();
+    let mut counts: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+    let mut lengths: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+    let mut filled = 0usize;
+    for (i, line) in text.lines().enumerate() {
+        let cells: Vec<String> = line.split_whitespace().map(str::to_string).collect();
+        if !cells.is_empty() {
+            if !cells.iter().all(|c| numeric(c)) {
+                return None;
+            }
+            filled += 1;
+            *counts.entry(cells.len()).or_default() += 1;
+            *lengths.entry(line.trim_end().len()).or_default() += 1;
+        }
+        rows.push(GridRow {
+            row: i as u32 + 1,
+            line: Some(i as u32 + 1),
+            cells,
+        });
+    }
+    let (&width, &n) = counts.iter().max_by_key(|(w, n)| (**n, **w))?;
+    let same_length = lengths.values().copied().max().unwrap_or(0);
+    let fixed = same_length * 10 >= filled * 9 && counts.keys().all(|w| *w >= 2);
+    if filled >= 20 && width >= 2 && (n * 10 >= filled * 9 || fixed) {
+        Some(rows)
+    } else {
+        None
+    }
+}
+
 /// Every row of a small delimited text.
 pub fn grid(text: &str, d: Dialect) -> Result<Vec<GridRow>, ReadError> {
     Records::new(text.as_bytes(), d).collect()
@@ -280,6 +321,26 @@ mod tests {
         assert_eq!(
             lines_rows("a,b\n\"x\ny\",2\n3,4\n", b','),
             vec![(1, Some(1), 2), (2, Some(2), 2), (3, Some(4), 2)]
+        );
+    }
+
+    #[test]
+    fn whitespace_number_files_become_grids() {
+        let mut dump = String::new();
+        for i in 0..30 {
+            dump.push_str(&format!("   12{i}.2221 {}   0 40\n", 11152 + i * 7));
+        }
+        let g = whitespace_numbers(&dump).expect("a numeric dump");
+        assert_eq!(g.len(), 30);
+        assert_eq!(g[0].cells.len(), 4);
+        assert!(whitespace_numbers("a b\n1 2\n").is_none());
+        assert!(
+            whitespace_numbers(&"1 2\n".repeat(10)).is_none(),
+            "too few lines"
+        );
+        assert!(
+            whitespace_numbers(&"Total 2 3\n".repeat(30)).is_none(),
+            "words"
         );
     }
 

@@ -118,7 +118,16 @@ fn read_delimited(
             let text = decoded.text;
             let dialect = delimited::sniff(&text).or(default_dialect);
             let Some(dialect) = dialect else {
-                return Ok(text_document(&text));
+                let mut doc = text_document(&text);
+                if let Some(rows) = delimited::whitespace_numbers(&text) {
+                    let builder = Builder {
+                        parser: readers.parser,
+                        lexicon: readers.lexicon,
+                        style: None,
+                    };
+                    doc.tables = builder.tables(&rows, None, None);
+                }
+                return Ok(doc);
             };
             let rows = delimited::grid(&text, dialect)?;
             let builder = Builder {
