@@ -469,8 +469,30 @@ print(df.USUBJID.nunique())
     }
 }
 
+/// A fixed-width data file with no header (weight, a fused household code, income, age), as an
+/// `.asc` extract from a micro-data tool looks.
+fn raw_extract() -> Fixture {
+    let mut r = Rng::new(41);
+    let mut text = String::new();
+    for _ in 0..120 {
+        let weight = r.range(1000, 9999) as f64 / 100.0;
+        text.push_str(&format!(
+            "  {weight:7.4} {:5} {:3} {:2}\n",
+            r.range(10000, 39999),
+            150 * r.below(4),
+            r.range(18, 79)
+        ));
+    }
+    Fixture {
+        path: "micro-data/raw_extract.asc",
+        text,
+        ids: Vec::new(),
+    }
+}
+
 fn fixtures() -> Vec<Fixture> {
     vec![
+        raw_extract(),
         notes_with_ids(),
         notes_that_pass(),
         id_column(),
@@ -548,6 +570,14 @@ fn messages(r: &Report, rule: &str) -> Vec<String> {
         .filter(|f| f.rule == rule)
         .map(|f| f.message.clone())
         .collect()
+}
+
+#[test]
+fn a_headerless_file_of_numbers_is_a_raw_extract() {
+    let r = report("micro-data/raw_extract.asc");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(places(&r, "micro-data"), vec!["table 1".to_string()]);
+    assert!(places(&r, "person-id").is_empty(), "{:?}", findings(&r));
 }
 
 #[test]

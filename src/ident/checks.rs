@@ -276,7 +276,10 @@ pub(crate) fn validate_cand(c: &Cand, out: &mut Vec<Valid>) {
             }
         }
         Fam::BeDotted => {
-            if c.nseps > 0 {
+            // The written forms YY.MM.DD-XXX.CC and YYMMDD-XXX.CC: a date part with a dot but
+            // not all its dots is as likely a decimal number followed by another
+            // (`30.0000 37462`).
+            if c.nseps >= 3 || (c.nseps > 0 && c.seps[0] != b'.') {
                 push(belgian(s));
             }
         }

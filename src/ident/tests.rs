@@ -360,6 +360,23 @@ fn belgian_bis_and_niss() {
 }
 
 #[test]
+fn a_decimal_followed_by_a_number_is_not_a_belgian_number() {
+    let scanner = Scanner::new();
+    for line in [
+        "  30.0000 37462   0 44",
+        "12.0000 37462",
+        "weight 85.0730 03328",
+    ] {
+        let found: Vec<_> = scanner
+            .scan(line)
+            .into_iter()
+            .filter(|m| m.confidence > Confidence::Low)
+            .collect();
+        assert!(found.is_empty(), "{line}: {found:?}");
+    }
+}
+
+#[test]
 fn nir_corsica_and_bsn_eight_digits() {
     let mut corsica = 0;
     for seed in 0..400 {

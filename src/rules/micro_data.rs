@@ -48,7 +48,7 @@ use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use crate::finding::{basis, Finding, Severity};
 use crate::ident::{classify_column, ColumnIdClass};
-use crate::model::{Kind, Location, Row, Table};
+use crate::model::{Kind, Location, Row, Table, Value};
 use crate::rules::people::{is_day_date, quasi_by_values, QiKind};
 use crate::rules::person_id::{cell_at, column_values, counted, id_columns};
 use crate::rules::Context;
@@ -333,6 +333,32 @@ fn location(table: &Table) -> Location {
 }
 
 /// `200 rows`; a number of rows below the threshold is itself a small count and is not shown.
+/// A headerless table of at least 50 rows, two or more columns, nothing but numbers, whose rows
+/// are mostly distinct: a data file (fixed-width `.asc`, a bare CSV extract), not a result.
+fn raw_number_dump(table: &Table) -> bool {
+    let no_header = table
+        .header
+        .iter()
+        .all(|r| r.iter().all(|c| c.text.trim().is_empty()));
+    if !no_header || table.rows.len() < 50 || table.columns.len() < 2 {
+        return false;
+    }
+    let all_numbers = table.rows.iter().all(|r| {
+        r.cells
+            .iter()
+            .all(|c| matches!(c.value, Value::Number(_) | Value::Empty))
+    });
+    if !all_numbers {
+        return false;
+    }
+    let distinct: std::collections::HashSet<Vec<&str>> = table
+        .rows
+        .iter()
+        .map(|r| r.cells.iter().map(|c| c.text.as_str()).collect())
+        .collect();
+    distinct.len() * 2 >= table.rows.len()
+}
+
 fn row_count(rows: u64, cx: &Context<'_>) -> String {
     if rows < u64::from(cx.rules.min_count) {
         format!("fewer than {} rows", cx.rules.min_count)
@@ -375,6 +401,19 @@ pub fn check_table(
     cx: &Context<'_>,
     out: &mut Vec<Finding>,
 ) {
+    if raw_number_dump(table) {
+        out.push(Finding::new(
+            ID,
+            Severity::Error,
+            format!(
+                "{} of unlabelled numbers with no header, mostly distinct: a raw data extract of records, not an aggregate result",
+                row_count(total_rows(table), cx)
+            ),
+            location(table),
+            basis(&[&table.digest, b"micro-data dump"]),
+        ));
+        return;
+    }
     let s = shape(table, ids, cx);
     let rows = total_rows(table);
     let key_like = !s.aggregate_columns && !s.key_like.is_empty();
