@@ -151,7 +151,6 @@ fn shape(table: &Table, ids: &[(u32, &'static str)], cx: &Context<'_>) -> Shape 
 /// 2-core build machine from 1 min 10 s (2 min 3 s CPU) to 11 min 34 s (20 min 6 s CPU), and
 /// it would have to parse the file a second time with its own CSV dialect rules. A capped
 /// map of 64-bit tuple hashes judges 2 million streamed rows in about 4 s in 43 MB.
-
 #[derive(Debug, Default)]
 pub struct Classes {
     counts: HashMap<u64, u32, Prehashed>,
