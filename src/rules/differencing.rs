@@ -496,8 +496,18 @@ pub fn check(files: &[FileTables], cx: &Context<'_>) -> Vec<Placed> {
             .iter()
             .map(|&(f, t)| prepare(f, &files[f].path, t, &words, cx))
             .collect();
-        for a in &prepared {
-            for b in &prepared {
+        // Band runs per table and column, computed once (not once per pair of tables).
+        let band_runs: Vec<HashMap<&str, Runs<'_>>> = prepared
+            .iter()
+            .map(|p| {
+                p.col_keys
+                    .iter()
+                    .filter_map(|k| runs(p, k, cx).map(|r| (k.as_str(), r)))
+                    .collect()
+            })
+            .collect();
+        for (ai, a) in prepared.iter().enumerate() {
+            for (bi, b) in prepared.iter().enumerate() {
                 if a.file == b.file {
                     continue;
                 }
@@ -507,7 +517,7 @@ pub fn check(files: &[FileTables], cx: &Context<'_>) -> Vec<Placed> {
                     }
                 }
                 if a.population == b.population && a.file < b.file {
-                    bands(a, b, files, cx, &mut out);
+                    bands(a, b, (&band_runs[ai], &band_runs[bi]), files, cx, &mut out);
                     repeats(a, b, files, cx, &mut out);
                 }
             }
@@ -689,6 +699,7 @@ fn show_interval(iv: (i64, i64)) -> String {
 fn bands(
     a: &Prepared<'_>,
     b: &Prepared<'_>,
+    (runs_a, runs_b): (&HashMap<&str, Runs<'_>>, &HashMap<&str, Runs<'_>>),
     files: &[FileTables],
     cx: &Context<'_>,
     out: &mut Out<'_>,
@@ -705,7 +716,7 @@ fn bands(
     cols.sort();
     cols.dedup();
     for col in cols {
-        let (Some(ra), Some(rb)) = (runs(a, col, cx), runs(b, col, cx)) else {
+        let (Some(ra), Some(rb)) = (runs_a.get(col.as_str()), runs_b.get(col.as_str())) else {
             continue;
         };
         let work = 2 * (ra.len() as u64) * (rb.len() as u64);
@@ -717,7 +728,7 @@ fn bands(
         // Same population: some common extent with equal sums, none with different sums.
         let mut equal = 0;
         let mut consistent = true;
-        for (iv, (sa, _)) in &ra {
+        for (iv, (sa, _)) in ra {
             if let Some((sb, _)) = rb.get(iv) {
                 if sa == sb {
                     equal += 1;
