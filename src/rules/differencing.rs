@@ -772,7 +772,7 @@ fn bands(
             .collect();
             // A piece published (or summed) within one table is not news of the comparison.
             let within = |r: &Runs<'_>| pieces.iter().all(|p| r.contains_key(p));
-            if within(&ra) || within(&rb) {
+            if within(ra) || within(rb) {
                 continue;
             }
             // The finding goes on the later file (`b`), at its cells of the comparison.
