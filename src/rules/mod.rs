@@ -159,21 +159,22 @@ pub struct Context<'a> {
 pub const MAX_LISTED_PER_TABLE: usize = 50;
 
 /// Counts one rule's findings of one table, so that a large table lists a bounded number.
+#[derive(Debug)]
 pub struct Listing {
     rule: &'static str,
     severity: Severity,
     /// What is counted, plural (`groups concentrated in one category`).
-    what: &'static str,
+    what: String,
     listed: usize,
     unlisted: u64,
 }
 
 impl Listing {
-    pub fn new(rule: &'static str, severity: Severity, what: &'static str) -> Self {
+    pub fn new(rule: &'static str, severity: Severity, what: impl Into<String>) -> Self {
         Listing {
             rule,
             severity,
-            what,
+            what: what.into(),
             listed: 0,
             unlisted: 0,
         }
@@ -218,7 +219,7 @@ pub fn check_table(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
         small_count::check_row(table, row, cx, &mut sc, out);
     }
     small_count::check_labels(table, cx, out);
-    sc.finish(table, cx, out);
+    sc.finish(table, out);
     let ids = person_id::id_columns(table, cx);
     let mut pid = person_id::TableState::default();
     person_id::report_columns(table, &ids, &mut pid, out);
@@ -281,7 +282,7 @@ pub struct StreamState {
 impl StreamState {
     /// Findings that summarise what was not listed.
     pub fn finish(self, table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        self.small_count.finish(table, cx, out);
+        self.small_count.finish(table, out);
         self.person_id.finish(table, out);
         micro_data::finish_stream(self.micro_data, table, cx, out);
     }

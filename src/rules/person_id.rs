@@ -51,7 +51,7 @@ use crate::finding::{basis, Finding, Severity};
 use crate::ident::{classify_column, ColumnIdClass, Confidence, IdMatch};
 use crate::model::{Cell, Kind, Location, Row, Table, Text, Value};
 use crate::rules::people::{scanner, NameClass};
-use crate::rules::{Context, MAX_LISTED_PER_TABLE};
+use crate::rules::{Context, Listing, MAX_LISTED_PER_TABLE};
 
 pub const ID: &str = "person-id";
 pub const SUMMARY: &str =
@@ -62,33 +62,22 @@ pub const SUMMARY: &str =
 pub struct TableState {
     decided: bool,
     id_columns: HashSet<u32>,
-    listed: usize,
-    unlisted: u64,
+    listing: Option<Listing>,
 }
 
 impl TableState {
     fn push(&mut self, f: Finding, out: &mut Vec<Finding>) {
-        if self.listed < MAX_LISTED_PER_TABLE {
-            self.listed += 1;
-            out.push(f);
-        } else {
-            self.unlisted += 1;
-        }
+        self.listing
+            .get_or_insert_with(|| {
+                Listing::new(ID, Severity::Error, "cells with person identifiers")
+            })
+            .push(f, out);
     }
 
     /// One finding for the cells past the listing limit.
     pub fn finish(self, table: &Table, out: &mut Vec<Finding>) {
-        if self.unlisted > 0 {
-            out.push(Finding::new(
-                ID,
-                Severity::Error,
-                format!(
-                    "{} more cells with person identifiers in this table are not listed (the first {MAX_LISTED_PER_TABLE} are)",
-                    self.unlisted
-                ),
-                table_location(table),
-                basis(&[&table.digest, b"person-id more"]),
-            ));
+        if let Some(l) = self.listing {
+            l.finish(table, out);
         }
     }
 }

@@ -33,7 +33,7 @@
 
 use crate::finding::{basis, group_sizes, safe_label, Finding, Severity};
 use crate::model::{Cell, Kind, Location, Row, Table, Value};
-use crate::rules::{Context, MAX_LISTED_PER_TABLE};
+use crate::rules::{Context, Listing};
 
 pub const ID: &str = "small-count";
 pub const SUMMARY: &str =
@@ -42,39 +42,21 @@ pub const SUMMARY: &str =
 /// Counts the findings of one table, so that a large table lists a bounded number.
 #[derive(Debug, Default)]
 pub struct TableState {
-    listed: usize,
-    unlisted: u64,
+    listing: Option<Listing>,
 }
 
 impl TableState {
-    fn push(&mut self, f: Finding, out: &mut Vec<Finding>) {
-        if self.listed < MAX_LISTED_PER_TABLE {
-            self.listed += 1;
-            out.push(f);
-        } else {
-            self.unlisted += 1;
-        }
+    fn push(&mut self, f: Finding, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let t = cx.rules.min_count;
+        self.listing
+            .get_or_insert_with(|| Listing::new(ID, Severity::Error, format!("counts below {t}")))
+            .push(f, out);
     }
 
     /// One finding for the cells past the listing limit.
-    pub fn finish(self, table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        if self.unlisted > 0 {
-            let t = cx.rules.min_count;
-            out.push(Finding::new(
-                ID,
-                Severity::Error,
-                format!(
-                    "{} more counts below {t} in this table are not listed (the first {MAX_LISTED_PER_TABLE} are)",
-                    self.unlisted
-                ),
-                Location {
-                    member: table.member.clone(),
-                    sheet: table.sheet.clone(),
-                    table: Some(table.index),
-                    ..Location::default()
-                },
-                basis(&[&table.digest, b"more"]),
-            ));
+    pub fn finish(self, table: &Table, out: &mut Vec<Finding>) {
+        if let Some(l) = self.listing {
+            l.finish(table, out);
         }
     }
 }
@@ -140,7 +122,7 @@ pub fn check_row(
             } else {
                 format!("count below {t} in {place}, row '{}'", short(&row.label))
             };
-            state.push(finding(table, cell, message), out);
+            state.push(finding(table, cell, message), cx, out);
         }
     }
 }
