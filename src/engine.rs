@@ -14,7 +14,7 @@ use crate::config::{hex, Rules};
 use crate::detect::{detect, Format};
 use crate::finding::{basis, Finding, Severity, Verdict};
 use crate::model::Location;
-use crate::read::{self, Readers, Source, IN_MEMORY_LIMIT};
+use crate::read::{self, Readers, Source, Streamed, IN_MEMORY_LIMIT};
 use crate::report::{FileReport, Report};
 use crate::rules::differencing::FileTables;
 use crate::rules::people::People;
@@ -322,9 +322,12 @@ fn check_file(entry: &Entry, shared: &Shared<'_>, report: &mut FileReport, kept:
     let mut streamed: Vec<Finding> = Vec::new();
     let mut stream_state: Option<StreamState> = None;
     let result = catch_unwind(AssertUnwindSafe(|| {
-        read::read(format, source, &readers, &mut |table, row| {
-            let state = stream_state.get_or_insert_with(StreamState::default);
-            rules::check_streamed_row(table, row, &cx, state, &mut streamed);
+        read::read(format, source, &readers, &mut |item| match item {
+            Streamed::Row(table, row) => {
+                let state = stream_state.get_or_insert_with(StreamState::default);
+                rules::check_streamed_row(table, row, &cx, state, &mut streamed);
+            }
+            Streamed::Text(text) => rules::check_text(text, &cx, &mut streamed),
         })
     }));
     let doc = match result {

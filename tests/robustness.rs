@@ -191,3 +191,37 @@ fn random_bytes_under_text_names_never_panic() {
     let r = run(dir.path(), &Options::default());
     assert_eq!(r.files.len(), 40);
 }
+
+#[test]
+fn a_streamed_large_text_is_scanned_line_by_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let cpr = export_check::ident::generate::cpr(7);
+    let mut text = String::new();
+    for i in 1..=120_000u32 {
+        if i == 100_003 {
+            text.push_str(&format!("Patient CPR {cpr} was excluded.\n"));
+        } else {
+            text.push_str("This run used the synthetic cohort definition.\n");
+        }
+    }
+    fs::write(dir.path().join("notes.txt"), &text).unwrap();
+    for large in [1024, u64::MAX] {
+        let r = run(
+            dir.path(),
+            &Options {
+                large_file_bytes: large,
+                ..Options::default()
+            },
+        );
+        let f: Vec<(&str, Option<u32>)> = r.files[0]
+            .findings
+            .iter()
+            .map(|x| (x.rule, x.location.line))
+            .collect();
+        assert_eq!(
+            f,
+            vec![("person-id", Some(100_003))],
+            "large_file_bytes {large}"
+        );
+    }
+}

@@ -45,13 +45,23 @@ pub struct Readers<'a> {
     pub lexicon: &'a Lexicon,
 }
 
-/// Read a file of a detected format into a document. Rows of large tables that stream past are
-/// handed to `sink` and not kept.
+/// What streams past a reader of a large file without being kept: rows of a large table, and
+/// chunks of lines of a large text.
+pub enum Streamed<'a> {
+    Row(&'a Table, &'a Row),
+    Text(&'a Text),
+}
+
+/// Lines of a large text handed to the sink at a time.
+pub const TEXT_CHUNK_LINES: usize = 50_000;
+
+/// Read a file of a detected format into a document. What streams past a reader of a large file
+/// is handed to `sink` and not kept.
 pub fn read(
     format: Format,
     source: Source<'_>,
     readers: &Readers<'_>,
-    sink: &mut dyn FnMut(&Table, &Row),
+    sink: &mut dyn FnMut(Streamed<'_>),
 ) -> Result<Document, ReadError> {
     match format {
         Format::Csv | Format::Tsv | Format::Text => read_delimited(format, source, readers, sink),
@@ -99,7 +109,7 @@ fn read_delimited(
     format: Format,
     source: Source<'_>,
     readers: &Readers<'_>,
-    sink: &mut dyn FnMut(&Table, &Row),
+    sink: &mut dyn FnMut(Streamed<'_>),
 ) -> Result<Document, ReadError> {
     let default_dialect = match format {
         Format::Tsv => Some(delimited::Dialect {
@@ -148,14 +158,16 @@ fn read_delimited(
             let file = File::open(path)?;
             let reader = decoding_reader(BufReader::new(file), encoding);
             let Some(dialect) = dialect else {
-                return read_text_stream(reader);
+                return read_text_stream(reader, sink);
             };
             let builder = Builder {
                 parser: readers.parser,
                 lexicon: readers.lexicon,
                 style: delimited::style_hint(dialect),
             };
-            let tables = delimited::stream(reader, dialect, &builder, SAMPLE_ROWS, sink)?;
+            let tables = delimited::stream(reader, dialect, &builder, SAMPLE_ROWS, &mut |t, r| {
+                sink(Streamed::Row(t, r))
+            })?;
             Ok(Document {
                 tables,
                 ..Document::default()
@@ -178,17 +190,39 @@ fn text_document(text: &str) -> Document {
     }
 }
 
-/// A large text that is not a table: read through (so that it decodes), keep no lines. Later
-/// text rules scan it as it streams.
-fn read_text_stream<R: std::io::Read>(reader: R) -> Result<Document, ReadError> {
+/// A large text that is not a table: its lines go to `sink` in chunks of
+/// [`TEXT_CHUNK_LINES`], with their line numbers, so that the text rules see every line in
+/// bounded memory.
+fn read_text_stream<R: std::io::Read>(
+    reader: R,
+    sink: &mut dyn FnMut(Streamed<'_>),
+) -> Result<Document, ReadError> {
     use std::io::BufRead;
     let mut r = std::io::BufReader::new(reader);
     let mut line = String::new();
+    let mut chunk = Text::default();
+    let mut number: u32 = 0;
     loop {
         line.clear();
         if r.read_line(&mut line)? == 0 {
             break;
         }
+        number = number.saturating_add(1);
+        let l = line.trim_end_matches(['\n', '\r']);
+        // A line of over 64 KiB is cut: the rules look at identifiers and listings, not at
+        // megabyte-long lines.
+        let l = match l.char_indices().nth(65_536) {
+            Some((i, _)) => &l[..i],
+            None => l,
+        };
+        chunk.lines.push((number, l.to_string()));
+        if chunk.lines.len() >= TEXT_CHUNK_LINES {
+            sink(Streamed::Text(&chunk));
+            chunk.lines.clear();
+        }
+    }
+    if !chunk.lines.is_empty() {
+        sink(Streamed::Text(&chunk));
     }
     Ok(Document::default())
 }
