@@ -1475,37 +1475,17 @@ fn discover_cols(b: &mut Builder<'_, '_>) {
         if used.contains(&c) {
             continue;
         }
-        let mut done = false;
-        for dir in [-1i64, 1] {
-            if done {
-                break;
-            }
-            for k in 2..n {
-                let idx: Vec<i64> = (1..=k as i64).map(|s| j as i64 + dir * s).collect();
-                if idx.iter().any(|&x| x < 0 || x >= n as i64) {
-                    break;
-                }
-                let parts: Vec<u32> = idx.iter().map(|&x| g.cols[x as usize]).collect();
-                if parts.iter().any(|p| used.contains(p)) {
-                    break;
-                }
-                let lines = col_lines(g, c, &parts);
-                if !members_nonzero(g, &lines) {
-                    continue;
-                }
-                if let Some(acc) = verify(g, &lines, Sense::Eq, false, None, 2) {
-                    b.add(
-                        col_name(table, c),
-                        Source::Numeric,
-                        lines,
-                        Sense::Eq,
-                        false,
-                        acc,
-                    );
-                    done = true;
-                    break;
-                }
-            }
+        if let Some((lines, acc)) =
+            adjacent_sum(g, &g.cols, j, n, &used, |parts| col_lines(g, c, parts))
+        {
+            b.add(
+                col_name(table, c),
+                Source::Numeric,
+                lines,
+                Sense::Eq,
+                false,
+                acc,
+            );
         }
     }
 }
@@ -1524,39 +1504,53 @@ fn discover_rows(b: &mut Builder<'_, '_>) {
         if used.contains(&r) {
             continue;
         }
-        let mut done = false;
-        for dir in [-1i64, 1] {
-            if done {
+        if let Some((lines, acc)) = adjacent_sum(g, &g.rows, i, n.min(60), &used, |parts| {
+            row_lines(g, r, parts)
+        }) {
+            b.add(
+                row_name(table, r),
+                Source::Numeric,
+                lines,
+                Sense::Eq,
+                false,
+                acc,
+            );
+        }
+    }
+}
+
+/// The first run of at least two lines (rows or columns) next to position `at` of `ids`, before
+/// it and then after it, shorter than `max_len` and with no line already a total, whose lines
+/// sum to the line at `at` (AggreCol's adjacent scan, spec §3.3.5).
+fn adjacent_sum<T: Copy + Ord>(
+    g: &Grid<'_>,
+    ids: &[T],
+    at: usize,
+    max_len: usize,
+    used: &BTreeSet<T>,
+    lines_of: impl Fn(&[T]) -> Vec<Line>,
+) -> Option<(Vec<Line>, Accepted)> {
+    let n = ids.len() as i64;
+    for dir in [-1i64, 1] {
+        for k in 2..max_len {
+            let idx: Vec<i64> = (1..=k as i64).map(|s| at as i64 + dir * s).collect();
+            if idx.iter().any(|&x| x < 0 || x >= n) {
                 break;
             }
-            for k in 2..n.min(60) {
-                let idx: Vec<i64> = (1..=k as i64).map(|s| i as i64 + dir * s).collect();
-                if idx.iter().any(|&x| x < 0 || x >= n as i64) {
-                    break;
-                }
-                let parts: Vec<usize> = idx.iter().map(|&x| g.rows[x as usize]).collect();
-                if parts.iter().any(|p| used.contains(p)) {
-                    break;
-                }
-                let lines = row_lines(g, r, &parts);
-                if !members_nonzero(g, &lines) {
-                    continue;
-                }
-                if let Some(acc) = verify(g, &lines, Sense::Eq, false, None, 2) {
-                    b.add(
-                        row_name(table, r),
-                        Source::Numeric,
-                        lines,
-                        Sense::Eq,
-                        false,
-                        acc,
-                    );
-                    done = true;
-                    break;
-                }
+            let parts: Vec<T> = idx.iter().map(|&x| ids[x as usize]).collect();
+            if parts.iter().any(|p| used.contains(p)) {
+                break;
+            }
+            let lines = lines_of(&parts);
+            if !members_nonzero(g, &lines) {
+                continue;
+            }
+            if let Some(acc) = verify(g, &lines, Sense::Eq, false, None, 2) {
+                return Some((lines, acc));
             }
         }
     }
+    None
 }
 
 /// Every member holds a non-zero published value in some line (no trivial `a = a + 0`).
