@@ -75,23 +75,17 @@ impl IdKind {
         IdKind::HexHash,
     ];
 
-    /// The national person identifiers (everything except UUIDs and hashes).
-    pub const NATIONAL: [IdKind; 14] = [
-        IdKind::DanishCpr,
-        IdKind::FinnishHetu,
-        IdKind::SwedishPersonnummer,
-        IdKind::SwedishSamordningsnummer,
-        IdKind::NorwegianFodselsnummer,
-        IdKind::NorwegianDNumber,
-        IdKind::NorwegianHNumber,
-        IdKind::IcelandicKennitala,
-        IdKind::BelgianNiss,
-        IdKind::BelgianBis,
-        IdKind::DutchBsn,
-        IdKind::UkNhsNumber,
-        IdKind::FrenchNir,
-        IdKind::EstonianIsikukood,
-    ];
+    /// The national person identifiers: the first 14 of [`IdKind::ALL`] (all but UUIDs and
+    /// hashes).
+    pub const NATIONAL: [IdKind; 14] = {
+        let mut out = [IdKind::DanishCpr; 14];
+        let mut i = 0;
+        while i < 14 {
+            out[i] = Self::ALL[i];
+            i += 1;
+        }
+        out
+    };
 
     /// A short human description, e.g. "Danish CPR number".
     pub fn describe(&self) -> &'static str {
