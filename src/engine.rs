@@ -387,12 +387,7 @@ fn keep_tables(tables: Vec<crate::model::Table>, rules: &Rules, kept: &mut FileT
     for table in tables {
         let cells: u64 = table.rows.iter().map(|r| r.cells.len() as u64).sum();
         if table.streamed_rows > 0 || cells > limit {
-            kept.too_large.push(Location {
-                member: table.member.clone(),
-                sheet: table.sheet.clone(),
-                table: Some(table.index),
-                ..Location::default()
-            });
+            kept.too_large.push(table.location());
         } else {
             kept.tables.push(table);
         }

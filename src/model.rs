@@ -278,6 +278,25 @@ impl Table {
         combine_kinds(row.kind, col_kind)
     }
 
+    /// The location of the table as a whole.
+    pub fn location(&self) -> Location {
+        Location {
+            member: self.member.clone(),
+            sheet: self.sheet.clone(),
+            table: Some(self.index),
+            ..Location::default()
+        }
+    }
+
+    /// The 1-based numbers of the columns classified as labels.
+    pub fn label_columns(&self) -> Vec<u32> {
+        self.columns
+            .iter()
+            .filter(|c| c.kind == Kind::Label)
+            .map(|c| c.col)
+            .collect()
+    }
+
     /// The location of a cell of this table.
     pub fn locate(&self, cell: &Cell) -> Location {
         Location {

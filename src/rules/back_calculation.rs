@@ -63,7 +63,7 @@ pub const SUMMARY: &str = "a suppressed or small cell that can be recovered, exa
 /// The location of a cell by its row index and column.
 pub(crate) fn locate(table: &Table, pos: CellPos) -> Location {
     let Some(row) = table.rows.get(pos.row) else {
-        return table_location(table);
+        return table.location();
     };
     match row.cells.iter().find(|c| c.col == pos.col) {
         Some(cell) => table.locate(cell),
@@ -79,15 +79,6 @@ pub(crate) fn locate(table: &Table, pos: CellPos) -> Location {
                 line: row.cells.first().and_then(|c| c.line),
             }
         }
-    }
-}
-
-pub(crate) fn table_location(table: &Table) -> Location {
-    Location {
-        member: table.member.clone(),
-        sheet: table.sheet.clone(),
-        table: Some(table.index),
-        ..Location::default()
     }
 }
 
@@ -359,7 +350,7 @@ fn check_at_risk(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
 pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Finding>) {
     check_at_risk(table, cx, out);
     let t = i128::from(cx.rules.min_count);
-    let tloc = table_location(table);
+    let tloc = table.location();
     let digest = &table.digest;
     if table.streamed_rows > 0 {
         out.push(Finding::new(
@@ -639,7 +630,7 @@ pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Findi
             format!(
                 "{unlisted} more back-calculation findings in this table are not listed (the first {MAX_LISTED_PER_TABLE} are)"
             ),
-            table_location(table),
+            table.location(),
             basis(&[digest, b"more"]),
         ));
     }

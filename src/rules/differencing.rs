@@ -218,12 +218,7 @@ fn prepare<'a>(
     words: &Words,
     cx: &Context<'_>,
 ) -> Prepared<'a> {
-    let label_cols: Vec<u32> = table
-        .columns
-        .iter()
-        .filter(|c| c.kind == Kind::Label)
-        .map(|c| c.col)
-        .collect();
+    let label_cols: Vec<u32> = table.label_columns();
     // Constant label columns (`Sex = Male` on every row) name the population, not a category.
     let mut constant: Vec<u32> = Vec::new();
     let mut population: Option<Population> = None;
@@ -379,7 +374,7 @@ fn budget<'a>(files: &'a [FileTables], members: &[usize], d: &Differencing) -> B
         for t in &files[f].tables {
             let cells: u64 = t.rows.iter().map(|r| r.cells.len() as u64).sum();
             if cells > u64::from(d.max_table_cells) || used + cells > u64::from(d.max_total_cells) {
-                left.push((f, table_location(t)));
+                left.push((f, t.location()));
             } else {
                 used += cells;
                 kept.push((f, t));
@@ -387,15 +382,6 @@ fn budget<'a>(files: &'a [FileTables], members: &[usize], d: &Differencing) -> B
         }
     }
     (kept, left)
-}
-
-fn table_location(t: &Table) -> Location {
-    Location {
-        member: t.member.clone(),
-        sheet: t.sheet.clone(),
-        table: Some(t.index),
-        ..Location::default()
-    }
 }
 
 /// Findings listed per file, bounded.

@@ -268,11 +268,8 @@ pub fn check_table(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
             let location = match first {
                 Some(c) => table.locate(c),
                 None => Location {
-                    member: table.member.clone(),
-                    sheet: table.sheet.clone(),
-                    table: Some(table.index),
                     column: Some(column.col),
-                    ..Location::default()
+                    ..table.location()
                 },
             };
             out.push(Finding::new(

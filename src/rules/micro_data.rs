@@ -48,7 +48,7 @@ use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use crate::finding::{basis, Finding, Severity};
 use crate::ident::{classify_column, ColumnIdClass};
-use crate::model::{Kind, Location, Row, Table, Value};
+use crate::model::{Kind, Row, Table, Value};
 use crate::rules::people::{is_day_date, quasi_by_values, QiKind};
 use crate::rules::person_id::{cell_at, column_values, counted, id_columns};
 use crate::rules::Context;
@@ -322,16 +322,6 @@ fn kinds(s: &Shape) -> String {
         .join(", ")
 }
 
-fn location(table: &Table) -> Location {
-    Location {
-        member: table.member.clone(),
-        sheet: table.sheet.clone(),
-        table: Some(table.index),
-        ..Location::default()
-    }
-}
-
-/// `200 rows`; a number of rows below the threshold is itself a small count and is not shown.
 /// A headerless table of at least 50 rows, two or more columns, nothing but numbers, whose rows
 /// are mostly distinct: a data file (fixed-width `.asc`, a bare CSV extract), not a result.
 fn raw_number_dump(table: &Table) -> bool {
@@ -358,6 +348,7 @@ fn raw_number_dump(table: &Table) -> bool {
     distinct.len() * 2 >= table.rows.len()
 }
 
+/// `200 rows`; a number of rows below the threshold is itself a small count and is not shown.
 fn row_count(rows: u64, cx: &Context<'_>) -> String {
     if rows < u64::from(cx.rules.min_count) {
         format!("fewer than {} rows", cx.rules.min_count)
@@ -387,7 +378,7 @@ fn listing_finding(table: &Table, s: &Shape, cx: &Context<'_>, rows: u64) -> Fin
             row_count(rows, cx),
             kinds(s)
         ),
-        location(table),
+        table.location(),
         basis(&[&table.digest, b"micro-data listing"]),
     )
 }
@@ -408,7 +399,7 @@ pub fn check_table(
                 "{} of unlabelled numbers with no header, mostly distinct: a raw data extract of records, not an aggregate result",
                 row_count(total_rows(table), cx)
             ),
-            location(table),
+            table.location(),
             basis(&[&table.digest, b"micro-data dump"]),
         ));
         return;
@@ -448,7 +439,7 @@ pub fn check_table(
             ID,
             Severity::Error,
             message,
-            location(table),
+            table.location(),
             basis(&[&table.digest, b"micro-data keys"]),
         ));
         return;

@@ -5,7 +5,7 @@
 
 use crate::config::Rules;
 use crate::finding::{basis, Finding, Severity};
-use crate::model::{Location, Row, Table, Text};
+use crate::model::{Row, Table, Text};
 use crate::table::classify::Lexicon;
 
 pub mod back_calculation;
@@ -200,12 +200,7 @@ impl Listing {
                     "{} more {} in this table are not listed (the first {MAX_LISTED_PER_TABLE} are)",
                     self.unlisted, self.what
                 ),
-                Location {
-                    member: table.member.clone(),
-                    sheet: table.sheet.clone(),
-                    table: Some(table.index),
-                    ..Location::default()
-                },
+                table.location(),
                 basis(&[&table.digest, self.rule.as_bytes(), self.what.as_bytes(), b"more"]),
             ));
         }

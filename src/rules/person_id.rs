@@ -82,15 +82,6 @@ impl TableState {
     }
 }
 
-fn table_location(table: &Table) -> Location {
-    Location {
-        member: table.member.clone(),
-        sheet: table.sheet.clone(),
-        table: Some(table.index),
-        ..Location::default()
-    }
-}
-
 /// The column-level decision for one column: what its values are, if they are identifiers.
 ///
 /// A generic `*_id` name (`region_id`, `category_id`) is not a person key by itself; a bare
@@ -244,7 +235,7 @@ pub fn report_columns(
             ),
             Location {
                 column: Some(*col),
-                ..table_location(table)
+                ..table.location()
             },
             basis(&[&table.digest, b"person-id column", name.as_bytes()]),
         ));
@@ -368,7 +359,7 @@ pub fn check_labels(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
                     ID,
                     Severity::Error,
                     format!("{} in a {what} line of the table", describe(&found)),
-                    table_location(table),
+                    table.location(),
                     basis(&[&table.digest, b"person-id", line.as_bytes()]),
                 ));
             }

@@ -32,7 +32,7 @@
 //! the checking of output based on microdata research (2015), threshold rule.
 
 use crate::finding::{basis, group_sizes, safe_label, Finding, Severity};
-use crate::model::{Cell, Kind, Location, Row, Table, Value};
+use crate::model::{Cell, Kind, Row, Table, Value};
 use crate::rules::{Context, Listing};
 
 pub const ID: &str = "small-count";
@@ -171,12 +171,7 @@ pub fn check_labels(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
                 ID,
                 Severity::Error,
                 format!("group size below {t} in a title line of the table"),
-                Location {
-                    member: table.member.clone(),
-                    sheet: table.sheet.clone(),
-                    table: Some(table.index),
-                    ..Location::default()
-                },
+                table.location(),
                 basis(&[&table.digest, line.as_bytes()]),
             ));
         }

@@ -316,12 +316,7 @@ impl Builder<'_> {
 
 /// Row labels from the columns the classifier found to hold labels.
 fn relabel(table: &mut Table) {
-    let label_cols: Vec<u32> = table
-        .columns
-        .iter()
-        .filter(|c| c.kind == Kind::Label)
-        .map(|c| c.col)
-        .collect();
+    let label_cols: Vec<u32> = table.label_columns();
     if label_cols.is_empty() {
         return;
     }

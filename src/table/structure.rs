@@ -752,12 +752,7 @@ pub fn detect(table: &Table, lexicon: &Lexicon) -> Structure {
         .collect();
     b.rounding = detect_rounding(table, &g, &total_rows, &total_cols);
 
-    let label_cols: Vec<u32> = table
-        .columns
-        .iter()
-        .filter(|c| c.kind == Kind::Label)
-        .map(|c| c.col)
-        .collect();
+    let label_cols: Vec<u32> = table.label_columns();
     let long = label_cols.len() >= 2 && long_format(&mut b, &label_cols, lexicon);
     if !long {
         let strong: Vec<usize> = total_rows
