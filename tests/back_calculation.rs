@@ -2,23 +2,12 @@
 //! `fixtures/cases/percent/`: each file's verdict and the exact places of its findings, messages
 //! that never carry a recovered value, and a snapshot of each folder's text report.
 
-use std::path::{Path, PathBuf};
+mod common;
+use common::report;
 
-use export_check::config::Rules;
-use export_check::engine::{check, Options};
 use export_check::finding::{Severity, Verdict};
 use export_check::report::text::{render, Colour};
 use export_check::report::Report;
-
-fn case(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/cases")
-        .join(rel)
-}
-
-fn report(rel: &str) -> Report {
-    check(&case(rel), &Rules::default_rules(), &Options::default()).expect("check runs")
-}
 
 /// `(severity, place)` of the findings of one rule in a single-file report.
 fn places(r: &Report, rule: &str) -> Vec<(Severity, String)> {

@@ -1,27 +1,14 @@
 //! The synthetic cases under `fixtures/cases/`: each file's verdict and the exact places of its
 //! findings, and a snapshot of each folder's text report.
 
-use std::path::{Path, PathBuf};
+mod common;
+use common::{case, report, report_with};
 
 use export_check::config::Rules;
 use export_check::engine::{check, Options};
 use export_check::finding::Verdict;
 use export_check::report::text::{render, Colour};
 use export_check::report::Report;
-
-fn case(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/cases")
-        .join(rel)
-}
-
-fn report_with(rel: &str, rules: &Rules) -> Report {
-    check(&case(rel), rules, &Options::default()).expect("check runs")
-}
-
-fn report(rel: &str) -> Report {
-    report_with(rel, &Rules::default_rules())
-}
 
 /// `(rule, place)` of every finding of a single-file report, place as `B4` or the location text.
 fn findings(r: &Report) -> Vec<(String, String)> {

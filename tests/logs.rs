@@ -2,23 +2,16 @@
 //! and SMCL logs, R transcripts, SPSS and pandas output. Each file's verdict and the exact rule
 //! and line of its findings, and a snapshot of the folder's text report.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use export_check::config::Rules;
-use export_check::engine::{check, Options};
+/// The report of a case under `fixtures/cases/logs/`.
+fn report(rel: &str) -> Report {
+    common::report(&format!("logs/{rel}"))
+}
+
 use export_check::finding::{Severity, Verdict};
 use export_check::report::text::{render, Colour};
 use export_check::report::Report;
-
-fn case(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/cases/logs")
-        .join(rel)
-}
-
-fn report(rel: &str) -> Report {
-    check(&case(rel), &Rules::default_rules(), &Options::default()).expect("check runs")
-}
 
 /// `(rule, severity, line)` of every finding of a single-file report.
 /// Findings other than info ones (back-calculation's "no totals detected" on printed tables).

@@ -5,6 +5,9 @@
 //! fails when a committed file differs from its generator. Regenerate with
 //! `EXPORT_CHECK_REGENERATE=1 cargo test --test microdata`.
 
+mod common;
+use common::report;
+
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -534,15 +537,6 @@ fn generated_fixtures_are_committed_and_current() {
             f.path
         );
     }
-}
-
-fn report(rel: &str) -> Report {
-    check(
-        &root().join(rel),
-        &Rules::default_rules(),
-        &Options::default(),
-    )
-    .expect("check runs")
 }
 
 /// `(rule, place)` of every finding of a single-file report.

@@ -3,23 +3,14 @@
 //! of small groups) and the cross-file `differencing`. Exact places, `related` files, pass
 //! cases, and a snapshot of each folder's text report.
 
-use std::path::{Path, PathBuf};
+mod common;
+use common::{case, report};
 
 use export_check::config::Rules;
 use export_check::engine::{check, Options};
 use export_check::finding::{Severity, Verdict};
 use export_check::report::text::{render, Colour};
 use export_check::report::Report;
-
-fn case(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/cases")
-        .join(rel)
-}
-
-fn report(rel: &str) -> Report {
-    check(&case(rel), &Rules::default_rules(), &Options::default()).expect("check runs")
-}
 
 /// Places (`B4`) of the findings of `rule` in the file `file` of a folder report.
 fn places(r: &Report, file: &str, rule: &str) -> Vec<String> {
