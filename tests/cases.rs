@@ -107,6 +107,30 @@ fn several_tables_in_one_file_are_numbered() {
     assert_eq!(f[0].location.cell.as_deref(), Some("B9"));
 }
 
+/// A `.txt` of descriptive tables: a column header printed once over count and % pairs, blocks
+/// per variable under section headings, tables of different widths. It is read as tables (not
+/// as prose), category codes in the stub are labels, and only the small count is flagged.
+#[test]
+fn descriptive_sections_in_a_text_file_are_tables() {
+    let r = report("small-count/descriptive_sections.txt");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(places(&r, "small-count"), vec!["F11"]);
+    let f = &r.files[0].findings[0];
+    assert_eq!(f.location.line, Some(11));
+    assert_eq!(f.message, "count below 5 in column 'South'");
+    assert!(
+        places(&r, "back-calculation")
+            .iter()
+            .all(|p| p.starts_with("table ")),
+        "no structure mismatch on totals over a partial breakdown: {:?}",
+        findings(&r)
+    );
+    assert!(r.files[0]
+        .findings
+        .iter()
+        .all(|f| f.severity != export_check::finding::Severity::Warning));
+}
+
 #[test]
 fn counts_written_as_floats_are_counts() {
     let r = report("small-count/float_counts_small.csv");

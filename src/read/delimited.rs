@@ -22,6 +22,12 @@ const SNIFF_LINES: usize = 200;
 
 /// Guess the delimiter from a sample of the text: the candidate that gives the most consistent
 /// field count above one, outside quotes. `None` if no candidate makes a table.
+///
+/// Consistency is judged per block, not over the whole sample: a file of several tables of
+/// different widths (a descriptive table per variable, each with its own columns, separated by
+/// blank lines and section headings) is as much a table file as one wide table. A line is
+/// consistent when it has the field count of the line before or after it (ignoring single-field
+/// lines such as titles and headings), which prose with the odd comma rarely has.
 pub fn sniff(sample: &str) -> Option<Dialect> {
     let sample: String = sample
         .lines()
@@ -47,15 +53,31 @@ pub fn sniff(sample: &str) -> Option<Dialect> {
             *freq.entry(*c).or_default() += 1;
         }
         // The most common field count above one (ties: the wider).
-        let Some((&mode, &n)) = freq
+        let Some((&mode, _)) = freq
             .iter()
             .filter(|(c, _)| **c > 1)
             .max_by_key(|(c, n)| (**n, **c))
         else {
             continue;
         };
-        let consistency = n as f64 / counts.len() as f64;
-        let multi = counts.iter().filter(|c| **c > 1).count() as f64 / counts.len() as f64;
+        let wide: Vec<usize> = counts.iter().copied().filter(|c| *c > 1).collect();
+        let consistent = (0..wide.len())
+            .filter(|&i| {
+                (i > 0 && wide[i - 1] == wide[i]) || wide.get(i + 1).is_some_and(|n| *n == wide[i])
+            })
+            .count();
+        let consistency = if wide.len() == 1 {
+            // One line of several fields among single-field lines: a table only if it is all
+            // there is.
+            if counts.len() == 1 {
+                1.0
+            } else {
+                0.0
+            }
+        } else {
+            consistent as f64 / counts.len() as f64
+        };
+        let multi = wide.len() as f64 / counts.len() as f64;
         let score = consistency * 0.7 + multi * 0.3;
         let better = match best {
             None => true,
@@ -360,5 +382,27 @@ mod tests {
             None
         );
         assert_eq!(d("\"a,b\";c\n\"1,2\";3\n\"4,5\";6\n"), Some(';'));
+    }
+
+    #[test]
+    fn sniffs_a_file_of_tables_of_different_widths() {
+        // Descriptive tables one per variable, each with its own number of groups, separated by
+        // blank lines and headings: no one field count dominates, but each block is regular.
+        let mut s =
+            String::from("Table 2: characteristics by region\n\tAll\tAll\tNorth\tNorth\n\n");
+        for (heading, width) in [("Age", 4), ("Sex", 6), ("Smoking", 8), ("Region", 10)] {
+            s.push_str(heading);
+            s.push('\n');
+            for r in 0..3 {
+                let cells: Vec<String> =
+                    (0..width).map(|c| format!("{}", 100 + r * 7 + c)).collect();
+                s.push_str(&format!("cat {r}\t{}\n", cells.join("\t")));
+            }
+            s.push_str("\n\n");
+        }
+        assert_eq!(sniff(&s).map(|d| d.delimiter), Some(b'\t'));
+        // Prose whose sentences carry a comma now and then is not a table.
+        let prose = "We used the registers, as planned.\nThe cohort was followed up.\nResults are shown below, by sex, age and region.\nNo one was lost.\nSee the appendix, table 3.\n";
+        assert_eq!(sniff(prose), None);
     }
 }

@@ -117,7 +117,10 @@ pub fn check_row(
             } else {
                 format!("{what} column {column}")
             };
-            let message = if row.label.trim().is_empty() {
+            // A row labelled by a bare number (a category code such as persons in the
+            // household) is named by its cell only: the message must not read as a count.
+            let bare_number = row.label.trim().chars().all(|c| c.is_ascii_digit());
+            let message = if bare_number {
                 format!("count below {t} in {place}")
             } else {
                 format!("count below {t} in {place}, row '{}'", short(&row.label))

@@ -516,13 +516,32 @@ pub fn classify(table: &mut Table, lexicon: &Lexicon) {
         .map(|c| lexicon.header_kind(&c.name))
         .collect();
 
+    // An empty corner above a first column, with names over the others, marks the first column
+    // as the stub whatever it holds: category codes (`0`, `1`, `2-3`), an R or pandas row index.
+    let corner_stub = !table.header.is_empty()
+        && table
+            .columns
+            .iter()
+            .find(|c| c.col == first_col)
+            .is_some_and(|c| c.name.trim().is_empty())
+        && table
+            .columns
+            .iter()
+            .filter(|c| c.col != first_col && !c.name.trim().is_empty())
+            .count()
+            >= 2;
+    let is_corner_stub = |col: u32| corner_stub && col == first_col;
+
     // 1. A first look over every row: which columns hold words (the stub).
     let mut all = evidence(table, &index, |_| true);
     let stub: Vec<bool> = table
         .columns
         .iter()
         .enumerate()
-        .map(|(i, c)| column_kind(headers[i], &all[i], c.col == first_col) == Kind::Label)
+        .map(|(i, c)| {
+            is_corner_stub(c.col)
+                || column_kind(headers[i], &all[i], c.col == first_col) == Kind::Label
+        })
         .collect();
 
     // 2. Rows that say what they hold.
@@ -546,7 +565,9 @@ pub fn classify(table: &mut Table, lexicon: &Lexicon) {
     let plain = evidence(table, &index, |k| matches!(k, Kind::Unknown | Kind::Count));
     for (i, column) in table.columns.iter_mut().enumerate() {
         let first = column.col == first_col;
-        column.kind = if plain[i].nonempty == 0 && headers[i].is_none() {
+        column.kind = if is_corner_stub(column.col) && all[i].suppressed == 0 {
+            Kind::Label
+        } else if plain[i].nonempty == 0 && headers[i].is_none() {
             // Every row says what it holds: the column is a stub or holds what its rows say.
             match column_kind(None, &all[i], first) {
                 Kind::Label => Kind::Label,
@@ -557,6 +578,67 @@ pub fn classify(table: &mut Table, lexicon: &Lexicon) {
         } else {
             column_kind(headers[i], &plain[i], first)
         };
+    }
+    pair_counts_with_shares(table);
+}
+
+/// A group name printed over a pair of columns (`North`, `North`), the first holding whole
+/// numbers and the second numbers with decimals from 0 to 100: the group's count and its share.
+fn pair_counts_with_shares(table: &mut Table) {
+    let column_of = |table: &Table, col: u32| -> (usize, usize, usize) {
+        // (whole or hidden, shares, other) among the non-empty body cells of the column.
+        let mut whole = 0;
+        let mut shares = 0;
+        let mut other = 0;
+        for row in &table.rows {
+            let Some(cell) = row.cells.iter().find(|c| c.col == col) else {
+                continue;
+            };
+            match &cell.value {
+                Value::Empty => {}
+                Value::Suppressed(_) => {
+                    whole += 1;
+                    shares += 1;
+                }
+                Value::Number(n) if n.as_integer().is_some_and(|v| v >= 0) => {
+                    whole += 1;
+                    if n.value <= 100.0 {
+                        shares += 1;
+                    }
+                }
+                Value::Number(n) if (0.0..=100.0).contains(&n.value) => shares += 1,
+                _ => other += 1,
+            }
+        }
+        (whole, shares, other)
+    };
+    let n = table.columns.len();
+    let mut i = 0;
+    while i + 1 < n {
+        let (a, b) = (&table.columns[i], &table.columns[i + 1]);
+        let paired = !a.name.trim().is_empty()
+            && a.name.trim() == b.name.trim()
+            && b.col == a.col + 1
+            && !matches!(a.kind, Kind::Label)
+            && !matches!(b.kind, Kind::Label);
+        if paired {
+            let (wa, _, oa) = column_of(table, a.col);
+            let (wb, sb, ob) = column_of(table, b.col);
+            let rows = table.rows.len();
+            let b_has_decimals = table.rows.iter().any(|r| {
+                r.cells.iter().any(|c| {
+                    c.col == b.col
+                        && matches!(&c.value, Value::Number(x) if x.decimals > 0 || x.percent)
+                })
+            });
+            if oa == 0 && ob == 0 && wa > 0 && sb > 0 && b_has_decimals && wa <= rows && sb >= wb {
+                table.columns[i].kind = Kind::Count;
+                table.columns[i + 1].kind = Kind::Percent;
+                i += 2;
+                continue;
+            }
+        }
+        i += 1;
     }
 }
 

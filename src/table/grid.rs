@@ -52,6 +52,8 @@ impl Builder<'_> {
         let mut tables: Vec<Table> = Vec::new();
         let mut pending_title: Vec<String> = Vec::new();
         let mut pending_header: Option<Vec<GridRow>> = None;
+        // A header printed once, above blocks separated by empty rows and section headings.
+        let mut shared_header: Option<Vec<GridRow>> = None;
         for block in blocks {
             let parsed: Vec<Vec<Value>> = block.iter().map(|r| self.parse_row(r)).collect();
             let has_body = parsed.iter().any(|p| is_body_row(p));
@@ -76,11 +78,54 @@ impl Builder<'_> {
                     continue;
                 }
             }
+            // Section headings: single texts right above the body, as in descriptive tables
+            // that print one block per variable ("Age group", then its categories) under one
+            // column header. They title the block; they are not a header of its first column.
             let mut block = block.to_vec();
+            let mut headings = 0;
+            while headings + 1 < block.len()
+                && block[headings].filled() == 1
+                && !is_body_row(&parsed[headings])
+                && is_body_row(&parsed[headings + 1])
+                && block[headings + 1].filled() > 1
+            {
+                headings += 1;
+            }
+            if headings > 0 && (pending_header.is_some() || shared_header.is_some()) {
+                pending_title.extend(block.drain(..headings).filter_map(|r| first_text(&r)));
+            }
+            let starts_with_body = block
+                .first()
+                .is_some_and(|r| is_body_row(&self.parse_row(r)));
             if let Some(h) = pending_header.take() {
+                // Kept for later blocks without the title lines above it.
+                let rows = h
+                    .iter()
+                    .skip_while(|r| r.filled() <= 1)
+                    .cloned()
+                    .collect::<Vec<_>>();
+                shared_header = (!rows.is_empty()).then_some(rows);
                 let mut joined = h;
                 joined.append(&mut block);
                 block = joined;
+            } else if let Some(h) = shared_header
+                .as_ref()
+                .filter(|h| starts_with_body && fits_header(h, &block))
+            {
+                // A later block of the same layout, printed without repeating the column
+                // header that the first block had.
+                let mut joined = h.clone();
+                joined.append(&mut block);
+                block = joined;
+            } else {
+                // A block with its own column header: later blocks may share it.
+                let own: Vec<GridRow> = block
+                    .iter()
+                    .skip_while(|r| r.filled() <= 1 && !is_body_row(&self.parse_row(r)))
+                    .take_while(|r| r.filled() > 1 && !is_body_row(&self.parse_row(r)))
+                    .cloned()
+                    .collect();
+                shared_header = (!own.is_empty() && !starts_with_body).then_some(own);
             }
             let mut table = self.build(&block, std::mem::take(&mut pending_title), member, sheet);
             table.index = tables.len() as u32 + 1;
@@ -163,7 +208,41 @@ impl Builder<'_> {
             // No body at all: the first row is the header, the rest are label rows.
             header_end = (start + 1).min(end);
         }
-        let header_rows = &block[start..header_end];
+        // A section heading printed between the column header and the body (a lone text in
+        // the first column under an empty corner) titles the block, as in per-variable
+        // descriptive tables; it is not a second header row of the first column.
+        let mut heading_rows: Vec<usize> = Vec::new();
+        if header_end > start + 1 && header_end < end {
+            let corner_empty = block[start]
+                .cells
+                .first()
+                .is_none_or(|c| c.trim().is_empty())
+                && block[start].filled() > 1;
+            if corner_empty {
+                for (i, r) in block.iter().enumerate().take(header_end).skip(start + 1) {
+                    let lone_first =
+                        r.filled() == 1 && r.cells.first().is_some_and(|c| !c.trim().is_empty());
+                    if lone_first {
+                        heading_rows.push(i);
+                    }
+                }
+            }
+        }
+        let header_owned: Vec<GridRow>;
+        let header_rows: &[GridRow] = if heading_rows.is_empty() {
+            &block[start..header_end]
+        } else {
+            for &i in &heading_rows {
+                if let Some(t) = first_text(&block[i]) {
+                    title.push(t);
+                }
+            }
+            header_owned = (start..header_end)
+                .filter(|i| !heading_rows.contains(i))
+                .map(|i| block[i].clone())
+                .collect();
+            &header_owned
+        };
         let body_rows = &block[header_end..end];
 
         // Column number styles from the body's own evidence.
@@ -351,6 +430,29 @@ fn has_point_evidence<'a>(texts: impl Iterator<Item = &'a str>) -> bool {
 }
 
 /// Split rows into blocks at empty rows.
+/// Whether a header printed once fits a later block: the same number of columns (a trailing
+/// empty field aside), and an empty corner above the block's labels.
+fn fits_header(header: &[GridRow], block: &[GridRow]) -> bool {
+    let used = |r: &GridRow| {
+        r.cells.len()
+            - r.cells
+                .iter()
+                .rev()
+                .take_while(|c| c.trim().is_empty())
+                .count()
+    };
+    let Some(width) = header.iter().map(used).max() else {
+        return false;
+    };
+    let corner_empty = header
+        .iter()
+        .all(|r| r.cells.first().is_none_or(|c| c.trim().is_empty()));
+    width > 2
+        && corner_empty
+        && block.iter().all(|r| used(r) <= width)
+        && block.iter().any(|r| used(r) == width)
+}
+
 fn split_blocks(rows: &[GridRow]) -> Vec<&[GridRow]> {
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
@@ -527,5 +629,76 @@ mod tests {
         let a = build(&["A;n", "x;10"]);
         let b = build(&["A;n", "x;11"]);
         assert_ne!(a[0].digest, b[0].digest);
+    }
+}
+
+#[cfg(test)]
+mod section_tests {
+    use super::*;
+    use crate::config::Rules;
+
+    fn build(lines: &[&str]) -> Vec<Table> {
+        let rules = Rules::default_rules();
+        let parser = CellParser::new(&rules);
+        let lexicon = Lexicon::new(&rules.vocabulary);
+        let b = Builder {
+            parser: &parser,
+            lexicon: &lexicon,
+            style: None,
+        };
+        let rows: Vec<GridRow> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| GridRow {
+                row: i as u32 + 1,
+                line: Some(i as u32 + 1),
+                cells: if l.is_empty() {
+                    vec![]
+                } else {
+                    l.split('\t').map(str::to_string).collect()
+                },
+            })
+            .collect();
+        b.tables(&rows, None, None)
+    }
+
+    /// One block per variable under a column header printed once, each block titled by a
+    /// section heading, groups repeated over their n and % columns.
+    #[test]
+    fn sections_share_the_header_printed_once() {
+        let t = build(&[
+            "Table 3: Household size by group",
+            "\tTotal\tTotal\tNorth\tNorth\tSouth\tSouth",
+            "",
+            "People in household",
+            " 1\t1200\t40.0\t300\t30.0\t7\t7.0\t",
+            " 2-3\t1800\t60.0\t700\t70.0\t93\t93.0\t",
+            "",
+            "",
+            "Age group",
+            " Only 18-29\t0\t0.0\t0\t0.0\t0\t0.0\t",
+            " Only 67+\t3000\t100.0\t1000\t100.0\t100\t100.0\t",
+            "",
+            "Table 4: Household size by subgroup",
+            "\tTotal\tTotal\tEast\tEast",
+            "Generations",
+            " 0\t1164\t30.8\t451\t31.1",
+            " 1\t2620\t69.2\t999\t68.9",
+        ]);
+        assert_eq!(t.len(), 3, "{t:#?}");
+        for table in &t {
+            assert_eq!(table.columns[0].kind, Kind::Label, "{table:#?}");
+            assert_eq!(table.columns[1].name, "Total");
+            assert_eq!(table.columns[1].kind, Kind::Count);
+            assert_eq!(table.columns[2].kind, Kind::Percent, "{:?}", table.columns);
+            assert!(table.header.len() == 1, "{table:#?}");
+        }
+        assert_eq!(t[0].columns[5].name, "South");
+        assert_eq!(t[0].columns[5].kind, Kind::Count);
+        assert!(t[0].title.iter().any(|x| x == "People in household"));
+        assert!(t[1].title.iter().any(|x| x == "Age group"));
+        assert!(t[2].title.iter().any(|x| x == "Generations"));
+        assert_eq!(t[2].rows[0].label.trim(), "0");
+        assert_eq!(t[1].rows[1].cells[1].row, 11);
     }
 }
