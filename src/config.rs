@@ -59,6 +59,7 @@ struct RulesFile {
 struct BackCalculationSection {
     narrow_max_values: Option<Positive>,
     max_unknowns: Option<Positive>,
+    recovered_zero_fails: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -206,6 +207,9 @@ pub struct Rules {
     /// `back-calculation`: tables with more unknowns than this are not audited (an info finding
     /// says so), to keep the work per table bounded.
     pub max_unknowns: u32,
+    /// `back-calculation`: a suppressed cell (a marker or a blank) calculated back exactly as 0
+    /// is an error when this is true, a warning (the suppression hides nothing) when false.
+    pub recovered_zero_fails: bool,
     /// Row and column labels of medians, quartiles and percentiles (`extreme-values`).
     pub quantile: Vec<String>,
     pub differencing: Differencing,
@@ -242,6 +246,7 @@ impl Rules {
             vocabulary: Vocabulary::default(),
             narrow_max_values: 2,
             max_unknowns: 5_000,
+            recovered_zero_fails: false,
             quantile: Vec::new(),
             differencing: Differencing::default(),
             layers: Vec::new(),
@@ -354,6 +359,9 @@ impl Rules {
             }
             if let Some(v) = b.max_unknowns {
                 self.max_unknowns = v.0;
+            }
+            if let Some(v) = b.recovered_zero_fails {
+                self.recovered_zero_fails = v;
             }
         }
         if let Some(e) = &file.extreme_values {

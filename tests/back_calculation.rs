@@ -209,3 +209,26 @@ fn folder_snapshots() {
         insta::assert_snapshot!(folder, render(&r, Colour::Never));
     }
 }
+
+/// A blank left where a cell was suppressed (ACRO writes suppressed cells empty) that the margins
+/// give back exactly as 0: a warning under the default profile, where zeros need no protection,
+/// and an error under the UK profile, whose output checkers suppress zeros as disclosive. The
+/// message never says the cell holds zero under the UK profile. Without margins nothing is said.
+#[test]
+fn blank_suppressions_recovered_as_zero_follow_the_profile() {
+    let default = report("back-calculation/blank_suppressed_zero.csv");
+    assert_eq!(default.verdict, Verdict::Review);
+    assert_eq!(
+        places(&default, BC),
+        vec![(Severity::Warning, "C2".to_string())]
+    );
+    let uk = export_check::config::Rules::load("uk", None, None).expect("uk profile");
+    let strict = common::report_with("back-calculation/blank_suppressed_zero.csv", &uk);
+    assert_eq!(strict.verdict, Verdict::Fail);
+    assert_eq!(errors(&strict, BC), vec!["C2"]);
+    let m = &strict.files[0].findings[0].message;
+    assert!(!m.contains("zero") && !m.contains(" 0"), "{m}");
+    let open = common::report_with("back-calculation/blank_no_margins_pass.csv", &uk);
+    assert_eq!(open.verdict, Verdict::Pass);
+    assert!(places(&open, BC).iter().all(|(s, _)| *s == Severity::Info));
+}

@@ -38,8 +38,11 @@
 //!
 //! ## Options
 //! `[thresholds] min_count` and `zero_is_unsafe`; `[back_calculation] narrow_max_values`
-//! (default 2) and `max_unknowns` (default 5000: larger tables are not audited and an info
-//! finding says so); the total words in `[vocabulary] total`.
+//! (default 2), `max_unknowns` (default 5000: larger tables are not audited and an info
+//! finding says so) and `recovered_zero_fails` (default false: a suppressed cell, a marker or a
+//! blank among counts, that can be calculated back exactly as 0 is a warning; the `uk` profile
+//! makes it an error, as ACRO and SACRO suppress zeros as disclosive); the total words in
+//! `[vocabulary] total`.
 //!
 //! ## References
 //! Statistics Denmark, rules on transfer of analysis results: no back-calculation to values under
@@ -597,8 +600,9 @@ pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Findi
             let Some(u) = built.sys.unknown(iv.var) else {
                 continue;
             };
+            // A marker, or a blank among counts (ACRO and others leave suppressed cells empty).
             let is_marker = matches!(built.slots.get(iv.var.0), Some(Slot::Cell(p))
-                if matches!(table.rows.get(p.row).and_then(|r| r.cells.iter().find(|c| c.col == p.col)).map(|c| structure::shown(&c.value)), Some(Some(Shown::Hidden { .. }))));
+                if matches!(table.rows.get(p.row).and_then(|r| r.cells.iter().find(|c| c.col == p.col)).map(|c| structure::shown(&c.value)), Some(Some(Shown::Hidden { .. } | Shown::Empty)) | None));
             if u.origin == Origin::Suppressed
                 && is_marker
                 && iv.lo == 0
@@ -607,12 +611,19 @@ pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Findi
                 && u.high != Some(0)
                 && reported_zero.insert(iv.var.0)
             {
+                // When suppressed zeros count as disclosive the message must not say what the
+                // cell holds: it reads as any exact recovery.
+                let (severity, why) = if cx.rules.recovered_zero_fails {
+                    (Severity::Error, "the suppression can be undone [B1]")
+                } else {
+                    (Severity::Warning, "the suppression hides nothing [B5]")
+                };
                 push(
                     Finding::new(
                         ID,
-                        Severity::Warning,
+                        severity,
                         format!(
-                            "suppressed cell '{}' can be calculated back exactly from the other cells and totals of this table; the suppression hides nothing [B5]",
+                            "suppressed cell '{}' can be calculated back exactly from the other cells and totals of this table; {why}",
                             u.name
                         ),
                         place_of_var(iv.var),
