@@ -232,3 +232,12 @@ fn blank_suppressions_recovered_as_zero_follow_the_profile() {
     assert_eq!(open.verdict, Verdict::Pass);
     assert!(places(&open, BC).iter().all(|(s, _)| *s == Severity::Info));
 }
+
+/// `alle 5` (Finnish "under 5") in a column of counts hides a count, and the margins give it
+/// back; the same words in a label column are an age band.
+#[test]
+fn words_that_hide_a_count_are_markers_in_count_columns() {
+    let r = report("back-calculation/finnish_alle5_margins.csv");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(errors(&r, BC), vec!["B3"]);
+}

@@ -82,6 +82,30 @@ static PERIOD_SUB_FIRST: LazyLock<Regex> =
 static INTERVAL_WORD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\s+(to|til|till|bis|tot|à|a)\s+").expect("regex"));
 
+static WORD_BELOW: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)^(under|below|less\s+than|fewer\s+than|alle|færre\s+end|færre\s+enn|mindre\s+end|
+            mindre\s+enn|färre\s+än|mindre\s+än|weniger\s+als|unter|moins\s+de|minder\s+dan|
+            kleiner\s+dan|onder)\s+(\d{1,2})$",
+    )
+    .expect("regex")
+});
+
+/// A count hidden behind words (`alle 5`, `under 5`, `færre end 5`, `fewer than 10`): read as a
+/// band by the parser (`under 18` is an age group), it is a suppression marker in a column of
+/// counts. The bound must look like a threshold (2 to 20).
+pub fn word_bounded(text: &str) -> Option<Value> {
+    let caps = WORD_BELOW.captures(text.trim())?;
+    let k: i64 = caps.get(2)?.as_str().parse().ok()?;
+    (2..=20).contains(&k).then(|| {
+        Value::Suppressed(Suppressed {
+            marker: format!("<{k}"),
+            low: Some(0),
+            high: Some(k - 1),
+        })
+    })
+}
+
 impl CellParser {
     pub fn new(rules: &Rules) -> Self {
         let markers: Vec<(String, String)> = rules

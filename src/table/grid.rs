@@ -321,6 +321,7 @@ impl Builder<'_> {
             digest: hasher.finalize().into(),
         };
         classify(&mut table, self.lexicon);
+        words_as_markers(&mut table);
         relabel(&mut table);
         table
     }
@@ -390,6 +391,25 @@ impl Builder<'_> {
                 }
             })
             .collect()
+    }
+}
+
+/// In a column of counts, `alle 5` or `under 5` hides a count below 5; elsewhere it stays a band.
+fn words_as_markers(table: &mut Table) {
+    let counts: Vec<u32> = table
+        .columns
+        .iter()
+        .filter(|c| c.kind == Kind::Count)
+        .map(|c| c.col)
+        .collect();
+    for row in &mut table.rows {
+        for cell in &mut row.cells {
+            if matches!(cell.value, Value::Band) && counts.contains(&cell.col) {
+                if let Some(v) = crate::table::cell::word_bounded(&cell.text) {
+                    cell.value = v;
+                }
+            }
+        }
     }
 }
 
@@ -700,5 +720,41 @@ mod section_tests {
         assert!(t[2].title.iter().any(|x| x == "Generations"));
         assert_eq!(t[2].rows[0].label.trim(), "0");
         assert_eq!(t[1].rows[1].cells[1].row, 11);
+    }
+}
+
+#[cfg(test)]
+mod marker_word_tests {
+    use super::*;
+    use crate::config::Rules;
+
+    #[test]
+    fn under_five_is_a_marker_among_counts_and_a_band_among_labels() {
+        let rules = Rules::default_rules();
+        let parser = CellParser::new(&rules);
+        let lexicon = Lexicon::new(&rules.vocabulary);
+        let b = Builder {
+            parser: &parser,
+            lexicon: &lexicon,
+            style: None,
+        };
+        let rows: Vec<GridRow> = ["Age,Cases", "5-17,120", "under 5,under 5", "18-64,340"]
+            .iter()
+            .enumerate()
+            .map(|(i, l)| GridRow {
+                row: i as u32 + 1,
+                line: Some(i as u32 + 1),
+                cells: l.split(',').map(str::to_string).collect(),
+            })
+            .collect();
+        let t = b.tables(&rows, None, None);
+        assert_eq!(t[0].rows[1].cells[0].value, Value::Band);
+        assert!(matches!(
+            &t[0].rows[1].cells[1].value,
+            Value::Suppressed(s) if s.high == Some(4)
+        ));
+        assert!(crate::table::cell::word_bounded("under 18 years").is_none());
+        assert!(crate::table::cell::word_bounded("under 65").is_none());
+        assert!(crate::table::cell::word_bounded("færre end 5").is_some());
     }
 }
