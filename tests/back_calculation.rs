@@ -241,3 +241,13 @@ fn words_that_hide_a_count_are_markers_in_count_columns() {
     assert_eq!(r.verdict, Verdict::Fail);
     assert_eq!(errors(&r, BC), vec!["B3"]);
 }
+
+/// Two "of which" rows (`heraf`) under one parent are together at most the parent, so a hidden
+/// one is narrowed below the threshold: a warning at its cell.
+#[test]
+fn of_which_rows_together_bound_a_hidden_one() {
+    let r = report("back-calculation/of_which_rows_bound.csv");
+    assert_eq!(r.verdict, Verdict::Review);
+    assert_eq!(places(&r, BC), vec![(Severity::Warning, "B3".to_string())]);
+    assert!(r.files[0].findings[0].message.contains("[B3w]"));
+}

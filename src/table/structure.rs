@@ -699,6 +699,11 @@ const OF_WHICH: &[&[&str]] = &[
     &["darav"],
     &["varav"],
     &["josta"],
+    &["joista"],
+    &["siita"],
+    &["hvoraf"],
+    &["hvorav"],
+    &["waarvan"],
     &["davon"],
     &["dont"],
     &["including"],
@@ -1098,17 +1103,40 @@ fn of_which(b: &mut Builder<'_, '_>) {
             parent = Some(r);
         }
     }
-    for (p, r) in found {
-        let lines = row_lines(g, p, &[r]);
-        if let Some(acc) = verify(g, &lines, Sense::Le, false, None, 1) {
-            b.add(
-                row_name(table, r),
-                Source::OfWhich,
-                lines,
-                Sense::Le,
-                false,
-                acc,
-            );
+    // Several "of which" rows under one parent: listed as parts of it, they are taken as
+    // disjoint, so together they are at most the parent (`Diabetes 420; of which type 1 <5; of
+    // which type 2 417` bounds type 1 by 3). Each alone is at most the parent too.
+    let mut by_parent: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    for &(p, r) in &found {
+        by_parent.entry(p).or_default().push(r);
+    }
+    for (p, kids) in by_parent {
+        if kids.len() >= 2 {
+            let lines = row_lines(g, p, &kids);
+            if let Some(acc) = verify(g, &lines, Sense::Le, false, None, 1) {
+                b.add(
+                    row_name(table, p),
+                    Source::OfWhich,
+                    lines,
+                    Sense::Le,
+                    false,
+                    acc,
+                );
+                continue;
+            }
+        }
+        for r in kids {
+            let lines = row_lines(g, p, &[r]);
+            if let Some(acc) = verify(g, &lines, Sense::Le, false, None, 1) {
+                b.add(
+                    row_name(table, r),
+                    Source::OfWhich,
+                    lines,
+                    Sense::Le,
+                    false,
+                    acc,
+                );
+            }
         }
     }
 }
