@@ -116,6 +116,8 @@ fn tables_that_must_pass() {
         "back-calculation/tc14b_secondary_suppressed.csv",
         "percent/safe_percentages.csv",
         "percent/opensafely_rounded_pct.csv",
+        "percent/derived_denominator_safe.tsv",
+        "percent/derived_not_a_partition.csv",
     ] {
         let r = report(f);
         assert_eq!(r.verdict, Verdict::Pass, "{f}: {:?}", r.files[0].findings);
@@ -165,6 +167,37 @@ fn suppressed_x_beside_its_percentage() {
 }
 
 #[test]
+fn denominator_from_the_pairs_gives_suppressed_cells_back() {
+    // No N anywhere: 88 (55.0%) and the other pairs of 'South' pin its total, so the one
+    // redacted cell of the first section, and the two of the second together, come back.
+    let r = report("percent/derived_denominator.tsv");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(errors(&r, PC), vec!["D8", "D14", "E21"]);
+    let f: Vec<_> = r.files[0]
+        .findings
+        .iter()
+        .filter(|f| f.rule == PC)
+        .collect();
+    assert!(f[0].message.contains("[B1]") && f[0].message.contains("the percentages"));
+    assert!(f[1].message.contains("[B2]") && f[1].message.contains("add up to"));
+    assert_eq!(f[1].location.table, Some(2));
+    // A redacted count beside its own percentage: the derived total gives it back.
+    assert!(f[2]
+        .message
+        .contains("percentage beside a suppressed count"));
+}
+
+#[test]
+fn tc18_residual_from_a_derived_denominator() {
+    // TC-18 without `N = 208`: the percentages give the column total.
+    let r = report("percent/tc18_derived_residual.csv");
+    assert_eq!(errors(&r, PC), vec!["B4"]);
+    assert!(r.files[0].findings.iter().any(|f| f.rule == PC
+        && f.message.contains("implied residual")
+        && f.message.contains("[B2]")));
+}
+
+#[test]
 fn messages_never_carry_the_recovered_value() {
     // Each case with the value its findings recover.
     for (f, value) in [
@@ -176,6 +209,8 @@ fn messages_never_carry_the_recovered_value() {
         ("percent/tc13_rate.csv", "3"),
         ("percent/percent_only_n_header.csv", "2"),
         ("percent/row_percent_n_column.csv", "3"),
+        ("percent/derived_denominator.tsv", "3"),
+        ("percent/tc18_derived_residual.csv", "3"),
     ] {
         let r = report(f);
         for x in &r.files[0].findings {

@@ -45,6 +45,49 @@ use crate::rules::{Context, MAX_LISTED_PER_TABLE};
 use crate::table::classify::{tokens, Lexicon};
 use crate::table::structure::{self, CellPos, Shown, Structure};
 
+mod derived;
+
+/// Findings of this rule for one table: at most [`MAX_LISTED_PER_TABLE`], one per cell.
+pub(crate) struct Emit<'a> {
+    out: &'a mut Vec<Finding>,
+    listed: usize,
+    seen: std::collections::BTreeSet<(usize, u32)>,
+}
+
+impl Emit<'_> {
+    /// Whether a finding was already given for this cell.
+    fn has(&self, pos: CellPos) -> bool {
+        self.seen.contains(&(pos.row, pos.col))
+    }
+
+    fn push(
+        &mut self,
+        table: &Table,
+        pos: CellPos,
+        severity: Severity,
+        message: String,
+        what: &[u8],
+    ) {
+        if !self.seen.insert((pos.row, pos.col)) || self.listed >= MAX_LISTED_PER_TABLE {
+            return;
+        }
+        self.listed += 1;
+        let row = (pos.row as u64).to_le_bytes();
+        let col = pos.col.to_le_bytes();
+        let mut parts: Vec<&[u8]> = vec![&table.digest, &row, &col];
+        if !what.is_empty() {
+            parts.push(what);
+        }
+        self.out.push(Finding::new(
+            ID,
+            severity,
+            message,
+            locate(table, pos),
+            basis(&parts),
+        ));
+    }
+}
+
 pub const ID: &str = "percent-back-calculation";
 pub const SUMMARY: &str =
     "a percentage, proportion or rate whose known denominator implies a count from 1 to threshold-1";
@@ -404,7 +447,11 @@ fn consistent(n: i128, d: i128, sh: Shown2, scale: i128) -> bool {
 pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Finding>) {
     let t = i128::from(cx.rules.min_count);
     let narrow = i128::from(cx.rules.narrow_max_values);
-    let mut listed = 0usize;
+    let mut emit = Emit {
+        out,
+        listed: 0,
+        seen: Default::default(),
+    };
     for p in find_pairs(table, s, cx.lexicon) {
         // Which denominator sources agree with the published pairs of this column?
         let mut agree: std::collections::BTreeMap<u8, (usize, usize)> = Default::default();
@@ -496,22 +543,10 @@ pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Findi
                     v.code,
                     src.text()
                 );
-                if listed < MAX_LISTED_PER_TABLE {
-                    listed += 1;
-                    out.push(Finding::new(
-                        ID,
-                        v.severity,
-                        message,
-                        locate(table, pos),
-                        basis(&[
-                            &table.digest,
-                            &(r as u64).to_le_bytes(),
-                            &p.pct_col.to_le_bytes(),
-                        ]),
-                    ));
-                }
+                emit.push(table, pos, v.severity, message, b"");
                 break;
             }
         }
     }
+    derived::check(table, s, cx, &mut emit);
 }
