@@ -118,6 +118,7 @@ fn tables_that_must_pass() {
         "percent/opensafely_rounded_pct.csv",
         "percent/derived_denominator_safe.tsv",
         "percent/derived_not_a_partition.csv",
+        "percent/tc22_unbounded_vector.csv",
     ] {
         let r = report(f);
         assert_eq!(r.verdict, Verdict::Pass, "{f}: {:?}", r.files[0].findings);
@@ -198,6 +199,33 @@ fn tc18_residual_from_a_derived_denominator() {
 }
 
 #[test]
+fn tc12_percentage_of_true_values_beside_midpoint6_counts() {
+    // 22.2% is not 3 of 9: it was computed from the true counts, and only 2 of 9 fits the
+    // boxes [1,6] and [7,12].
+    let r = report("percent/tc12_midpoint6_true_pct.csv");
+    assert_eq!(errors(&r, PC), vec!["C2"]);
+    assert!(r.files[0].findings.iter().any(|f| f.rule == PC
+        && f.message.contains("rounded count")
+        && f.message.contains("[B1]")));
+}
+
+#[test]
+fn percentages_of_rounded_counts_say_nothing() {
+    // Every percentage is the ratio of the shown midpoint-6 counts: read as true-value
+    // percentages, 20.0% of [13,18] would pin the first count.
+    let r = report("percent/midpoint6_pct_from_rounded.csv");
+    assert!(places(&r, PC).is_empty(), "{:?}", places(&r, PC));
+}
+
+#[test]
+fn tc22_percent_vector_under_a_bounded_n() {
+    let r = report("percent/tc22_bounded_vector.csv");
+    assert_eq!(errors(&r, PC), vec!["C2", "C4", "C5"]);
+    let r = report("percent/tc22_unbounded_vector.csv");
+    assert!(places(&r, PC).is_empty());
+}
+
+#[test]
 fn messages_never_carry_the_recovered_value() {
     // Each case with the value its findings recover.
     for (f, value) in [
@@ -211,6 +239,8 @@ fn messages_never_carry_the_recovered_value() {
         ("percent/row_percent_n_column.csv", "3"),
         ("percent/derived_denominator.tsv", "3"),
         ("percent/tc18_derived_residual.csv", "3"),
+        ("percent/tc12_midpoint6_true_pct.csv", "2"),
+        ("percent/tc22_bounded_vector.csv", "3"),
     ] {
         let r = report(f);
         for x in &r.files[0].findings {

@@ -36,7 +36,7 @@
 //! rates of redacted counts must be redacted too. Eurostat/ESSnet Guidelines for the checking of
 //! output based on microdata research (2015): ratios and percentages.
 
-use crate::audit::percent::ratio_implied_count;
+use crate::audit::percent::{ratio_implied_count, ratio_in_boxes};
 use crate::audit::Shown as Ratio;
 use crate::finding::{basis, group_sizes, Finding, Severity};
 use crate::model::{Kind, Row, Table, Value};
@@ -46,6 +46,7 @@ use crate::table::classify::{tokens, Lexicon};
 use crate::table::structure::{self, CellPos, Shown, Structure};
 
 mod derived;
+mod vector;
 
 /// Findings of this rule for one table: at most [`MAX_LISTED_PER_TABLE`], one per cell.
 pub(crate) struct Emit<'a> {
@@ -436,6 +437,36 @@ fn count_and_share(table: &Table, p: &Pair, r: usize) -> Option<(Option<Shown>, 
     Some((count, share))
 }
 
+/// Whether some true counts behind rounded shown ones (their boxes; exact values stand for
+/// themselves) give the shown ratio.
+fn consistent_boxed(
+    n: i128,
+    d: i128,
+    sh: Shown2,
+    scale: i128,
+    rounding: Option<structure::Rounding>,
+) -> bool {
+    let nb = rounding.and_then(|r| r.true_box(n));
+    let db = rounding.and_then(|r| r.true_box(d));
+    if nb.is_none() && db.is_none() {
+        return consistent(n, d, sh, scale);
+    }
+    let Some(ratio) = Ratio::from_f64(sh.value, sh.decimals) else {
+        return false;
+    };
+    ratio_in_boxes(
+        ratio,
+        scale,
+        nb.unwrap_or((n, n)),
+        db.unwrap_or((d, d)),
+        MAX_DENOMINATORS,
+    )
+    .is_some()
+}
+
+/// Most denominators of a rounding box enumerated exactly.
+const MAX_DENOMINATORS: i128 = 10_000;
+
 fn consistent(n: i128, d: i128, sh: Shown2, scale: i128) -> bool {
     let Some(ratio) = Ratio::from_f64(sh.value, sh.decimals) else {
         return false;
@@ -465,7 +496,7 @@ pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Findi
             for (src, d) in candidates(table, s, &p, r) {
                 let e = agree.entry(src as u8).or_default();
                 e.1 += 1;
-                if consistent(n, d, sh, p.scale) {
+                if consistent_boxed(n, d, sh, p.scale, s.rounding) {
                     e.0 += 1;
                 }
             }
@@ -491,8 +522,13 @@ pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Findi
             let Some((count, sh)) = count_and_share(table, &p, r) else {
                 continue;
             };
+            // A shown count is small-count's business, unless it is rounded and the percentage
+            // was computed from the true counts (TC-12): then its box is what is hidden.
             let nominal = match count {
-                Some(Shown::Exact(_)) => continue, // published: small-count's business
+                Some(Shown::Exact(n)) => match s.rounding.and_then(|ro| ro.true_box(n)) {
+                    Some((lo, hi)) => (lo, Some(hi)),
+                    None => continue,
+                },
                 Some(Shown::Hidden { lo, hi }) => (lo, hi),
                 Some(Shown::Empty) | None => (0, None),
             };
@@ -511,10 +547,20 @@ pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Findi
                     Some(b) => b,
                     None => (d, d),
                 };
-                let lo = ratio_implied_count(ratio, p.scale, dlo).map(|x| x.0);
-                let hi = ratio_implied_count(ratio, p.scale, dhi).map(|x| x.1);
-                let (Some(lo), Some(hi)) = (lo, hi) else {
-                    continue;
+                let (lo, hi) = if dlo < dhi && dhi - dlo < MAX_DENOMINATORS {
+                    // Exact: the numerators that fit some denominator of the box.
+                    let nb = (nominal.0, nominal.1.unwrap_or(i128::MAX / 4));
+                    match ratio_in_boxes(ratio, p.scale, nb, (dlo, dhi), MAX_DENOMINATORS) {
+                        Some((lo, hi, _)) => (lo, hi),
+                        None => continue,
+                    }
+                } else {
+                    let lo = ratio_implied_count(ratio, p.scale, dlo).map(|x| x.0);
+                    let hi = ratio_implied_count(ratio, p.scale, dhi).map(|x| x.1);
+                    let (Some(lo), Some(hi)) = (lo, hi) else {
+                        continue;
+                    };
+                    (lo, hi)
                 };
                 if lo > hi {
                     continue;
@@ -533,6 +579,9 @@ pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Findi
                     (Some(Shown::Hidden { .. }), false) => {
                         "the percentage beside a suppressed count"
                     }
+                    (Some(Shown::Exact(_)), _) => {
+                        "the percentage beside a rounded count (computed from the true counts)"
+                    }
                     (_, true) => "the rate",
                     (_, false) => "the percentage",
                 };
@@ -549,4 +598,5 @@ pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Findi
         }
     }
     derived::check(table, s, cx, &mut emit);
+    vector::check(table, s, cx, &mut emit);
 }
