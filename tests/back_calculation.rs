@@ -119,6 +119,7 @@ fn tables_that_must_pass() {
         "percent/derived_denominator_safe.tsv",
         "percent/derived_not_a_partition.csv",
         "percent/tc22_unbounded_vector.csv",
+        "percent/mean_not_its_sum.csv",
     ] {
         let r = report(f);
         assert_eq!(r.verdict, Verdict::Pass, "{f}: {:?}", r.files[0].findings);
@@ -226,6 +227,27 @@ fn tc22_percent_vector_under_a_bounded_n() {
 }
 
 #[test]
+fn the_n_behind_a_mean_with_its_total() {
+    // Total bed-days and their mean give the suppressed number of stays; a shown n below the
+    // threshold beside a mean stays small-count's finding.
+    let r = report("percent/mean_with_total.csv");
+    assert_eq!(errors(&r, PC), vec!["D3"]);
+    assert_eq!(errors(&r, "small-count"), vec!["B5"]);
+    // Where the shown n of other rows disagree with sum/mean, the columns are not sum and mean.
+    let r = report("percent/mean_not_its_sum.csv");
+    assert!(places(&r, PC).is_empty());
+    // Means of continuous variables without their sum, and coarse means, give nothing.
+    let r = report("percent/mean_continuous_safe.csv");
+    assert_eq!(r.verdict, Verdict::Pass, "{:?}", r.files[0].findings);
+}
+
+#[test]
+fn a_share_is_a_percentage_on_the_scale_of_one() {
+    let r = report("percent/proportion_n_header.csv");
+    assert_eq!(errors(&r, PC), vec!["B2"]);
+}
+
+#[test]
 fn messages_never_carry_the_recovered_value() {
     // Each case with the value its findings recover.
     for (f, value) in [
@@ -241,6 +263,8 @@ fn messages_never_carry_the_recovered_value() {
         ("percent/tc18_derived_residual.csv", "3"),
         ("percent/tc12_midpoint6_true_pct.csv", "2"),
         ("percent/tc22_bounded_vector.csv", "3"),
+        ("percent/mean_with_total.csv", "3"),
+        ("percent/proportion_n_header.csv", "2"),
     ] {
         let r = report(f);
         for x in &r.files[0].findings {

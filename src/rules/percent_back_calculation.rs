@@ -10,7 +10,24 @@
 //! `narrow_max_values` values all below it and narrower than its marker says, fails; narrowed to
 //! more values below the threshold is a warning. Percentages that were computed from rounded
 //! counts (OpenSAFELY practice: every shown percentage equals the ratio of the shown rounded
-//! counts) carry no information about the true counts and are not used.
+//! counts) carry no information about the true counts and are not used; percentages computed from
+//! the true counts beside rounded ones (`22.2%` beside midpoint-6 `3` of `9`) are solved exactly
+//! over the rounding boxes of count and denominator.
+//!
+//! Without any shown `N`, the count/percentage pairs of a column (`n (%)` cells, or a count
+//! column followed by a percentage column, often under a header that repeats the group name
+//! over both) give the column's total: each pair bounds it to `[100·n/(p+h), 100·n/(p−h)]`. The
+//! suppressed cells of a section (`[REDACTED]`, `<5`, `x`, a blank) then add up to the total
+//! minus the visible cells, and percentages that add up to less than 100 leave an implied
+//! residual; both are flagged when that is a count below the threshold and the section's rows
+//! are shown to partition the group (another fully visible column or section adds up to its own
+//! total). A suppressed count whose own percentage is shown comes back from the derived total.
+//! A column of percentages under an `N` row that shows only a bound (`<5`) fails when a single
+//! group size within the bound fits the percentages (33.3% and 66.7% of at most 4 people).
+//! Means are ratios too: a total (`Total bed-days`) beside the mean of the same thing
+//! (`Mean bed-days`) gives back the n behind the mean when it is suppressed or not shown, if the
+//! rows that do show n agree; only an n pinned to one value, or to at most `narrow_max_values`
+//! values below the threshold, is reported.
 //!
 //! ## Why is this bad?
 //! Hiding a count while publishing its percentage and the group size hides nothing: 2.2 % of 137
@@ -23,12 +40,20 @@
 //! Male,74 (54.0%)
 //! Female,<5 (2.2%)    <- percent-back-calculation: 2.2% of N gives the count back
 //! ```
+//! ```text
+//!         North  North  South  South       (no N shown anywhere)
+//! Never     212   59.9     88   55.0
+//! Former    131   37.0     69   43.1
+//! Unknown    11    3.1  [REDACTED] [REDACTED]   <- 88 at 55.0% and 69 at 43.1% make South
+//!                                                  160 people: the redacted cell is the rest
+//! ```
 //! Suppress the percentage together with the count (and the complementary cells), or show it
-//! only in bands (`<5%`).
+//! only in bands (`<5%`); suppress enough cells of a column that the rest do not pin its total.
 //!
 //! ## Options
 //! `[thresholds] min_count`, `zero_is_unsafe`; `[back_calculation] narrow_max_values`; the
-//! percent and rate words of `[vocabulary]`.
+//! percent and rate words of `[vocabulary]`. Pairs, sections and sum/mean columns are found from
+//! the values and headers; there is nothing else to set.
 //!
 //! ## References
 //! Statistics Denmark, rules on transfer of analysis results: no calculating back from
@@ -46,6 +71,7 @@ use crate::table::classify::{tokens, Lexicon};
 use crate::table::structure::{self, CellPos, Shown, Structure};
 
 mod derived;
+mod means;
 mod vector;
 
 /// Findings of this rule for one table: at most [`MAX_LISTED_PER_TABLE`], one per cell.
@@ -599,4 +625,5 @@ pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Findi
     }
     derived::check(table, s, cx, &mut emit);
     vector::check(table, s, cx, &mut emit);
+    means::check(table, s, cx, &mut emit);
 }
