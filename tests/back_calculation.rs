@@ -116,6 +116,10 @@ fn tables_that_must_pass() {
         "back-calculation/tc14b_secondary_suppressed.csv",
         "percent/safe_percentages.csv",
         "percent/opensafely_rounded_pct.csv",
+        "percent/derived_denominator_safe.tsv",
+        "percent/derived_not_a_partition.csv",
+        "percent/tc22_unbounded_vector.csv",
+        "percent/mean_not_its_sum.csv",
     ] {
         let r = report(f);
         assert_eq!(r.verdict, Verdict::Pass, "{f}: {:?}", r.files[0].findings);
@@ -165,6 +169,85 @@ fn suppressed_x_beside_its_percentage() {
 }
 
 #[test]
+fn denominator_from_the_pairs_gives_suppressed_cells_back() {
+    // No N anywhere: 88 (55.0%) and the other pairs of 'South' pin its total, so the one
+    // redacted cell of the first section, and the two of the second together, come back.
+    let r = report("percent/derived_denominator.tsv");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(errors(&r, PC), vec!["D8", "D14", "E21"]);
+    let f: Vec<_> = r.files[0]
+        .findings
+        .iter()
+        .filter(|f| f.rule == PC)
+        .collect();
+    assert!(f[0].message.contains("[B1]") && f[0].message.contains("the percentages"));
+    assert!(f[1].message.contains("[B2]") && f[1].message.contains("add up to"));
+    assert_eq!(f[1].location.table, Some(2));
+    // A redacted count beside its own percentage: the derived total gives it back.
+    assert!(f[2]
+        .message
+        .contains("percentage beside a suppressed count"));
+}
+
+#[test]
+fn tc18_residual_from_a_derived_denominator() {
+    // TC-18 without `N = 208`: the percentages give the column total.
+    let r = report("percent/tc18_derived_residual.csv");
+    assert_eq!(errors(&r, PC), vec!["B4"]);
+    assert!(r.files[0].findings.iter().any(|f| f.rule == PC
+        && f.message.contains("implied residual")
+        && f.message.contains("[B2]")));
+}
+
+#[test]
+fn tc12_percentage_of_true_values_beside_midpoint6_counts() {
+    // 22.2% is not 3 of 9: it was computed from the true counts, and only 2 of 9 fits the
+    // boxes [1,6] and [7,12].
+    let r = report("percent/tc12_midpoint6_true_pct.csv");
+    assert_eq!(errors(&r, PC), vec!["C2"]);
+    assert!(r.files[0].findings.iter().any(|f| f.rule == PC
+        && f.message.contains("rounded count")
+        && f.message.contains("[B1]")));
+}
+
+#[test]
+fn percentages_of_rounded_counts_say_nothing() {
+    // Every percentage is the ratio of the shown midpoint-6 counts: read as true-value
+    // percentages, 20.0% of [13,18] would pin the first count.
+    let r = report("percent/midpoint6_pct_from_rounded.csv");
+    assert!(places(&r, PC).is_empty(), "{:?}", places(&r, PC));
+}
+
+#[test]
+fn tc22_percent_vector_under_a_bounded_n() {
+    let r = report("percent/tc22_bounded_vector.csv");
+    assert_eq!(errors(&r, PC), vec!["C2", "C4", "C5"]);
+    let r = report("percent/tc22_unbounded_vector.csv");
+    assert!(places(&r, PC).is_empty());
+}
+
+#[test]
+fn the_n_behind_a_mean_with_its_total() {
+    // Total bed-days and their mean give the suppressed number of stays; a shown n below the
+    // threshold beside a mean stays small-count's finding.
+    let r = report("percent/mean_with_total.csv");
+    assert_eq!(errors(&r, PC), vec!["D3"]);
+    assert_eq!(errors(&r, "small-count"), vec!["B5"]);
+    // Where the shown n of other rows disagree with sum/mean, the columns are not sum and mean.
+    let r = report("percent/mean_not_its_sum.csv");
+    assert!(places(&r, PC).is_empty());
+    // Means of continuous variables without their sum, and coarse means, give nothing.
+    let r = report("percent/mean_continuous_safe.csv");
+    assert_eq!(r.verdict, Verdict::Pass, "{:?}", r.files[0].findings);
+}
+
+#[test]
+fn a_share_is_a_percentage_on_the_scale_of_one() {
+    let r = report("percent/proportion_n_header.csv");
+    assert_eq!(errors(&r, PC), vec!["B2"]);
+}
+
+#[test]
 fn messages_never_carry_the_recovered_value() {
     // Each case with the value its findings recover.
     for (f, value) in [
@@ -176,6 +259,12 @@ fn messages_never_carry_the_recovered_value() {
         ("percent/tc13_rate.csv", "3"),
         ("percent/percent_only_n_header.csv", "2"),
         ("percent/row_percent_n_column.csv", "3"),
+        ("percent/derived_denominator.tsv", "3"),
+        ("percent/tc18_derived_residual.csv", "3"),
+        ("percent/tc12_midpoint6_true_pct.csv", "2"),
+        ("percent/tc22_bounded_vector.csv", "3"),
+        ("percent/mean_with_total.csv", "3"),
+        ("percent/proportion_n_header.csv", "2"),
     ] {
         let r = report(f);
         for x in &r.files[0].findings {

@@ -55,6 +55,152 @@ pub fn rate_implied_count(
     ratio_implied_count(Shown::from_f64(rate, decimals)?, scale, person_time)
 }
 
+/// The interval `[lo, hi]` of true values behind a shown value (round half): the numerator and
+/// common denominator of `[(2M−1), (2M+1)] / (2·10^d)`.
+fn half_box(shown: Shown) -> Option<(Int, Int, Int)> {
+    let pow = 10i128.checked_pow(u32::from(shown.decimals))?;
+    let m2 = shown.mantissa.checked_mul(2)?;
+    Some((m2.checked_sub(1)?, m2.checked_add(1)?, pow.checked_mul(2)?))
+}
+
+/// Integer interval of the denominator `D` of a column of `(count, shown ratio)` pairs: every
+/// pair needs `scale·n/D` to round (half) to its shown value, so `D` lies in
+/// `[scale·n/(p+h), scale·n/(p−h)]`; the result is the intersection over the pairs, and never
+/// below `at_least` (the sum of the visible counts). Pairs with a zero count or a zero ratio say
+/// nothing and are skipped. `None` if no pair bounds `D` from above or the pairs contradict.
+///
+/// ```
+/// use export_check::audit::percent::denominator_from_shares;
+/// use export_check::audit::Shown;
+/// let p = |m, d| Shown { mantissa: m, decimals: d };
+/// // 88 (55.0%) and 41 (25.6%): only D = 160 fits both.
+/// assert_eq!(denominator_from_shares(&[(88, p(550, 1)), (41, p(256, 1))], 100, 0), Some((160, 160)));
+/// ```
+pub fn denominator_from_shares(
+    pairs: &[(Int, Shown)],
+    scale: Int,
+    at_least: Int,
+) -> Option<(Int, Int)> {
+    let mut lo = at_least.max(1);
+    let mut hi: Option<Int> = None;
+    for &(n, shown) in pairs {
+        if n <= 0 || shown.mantissa <= 0 {
+            continue;
+        }
+        let (a, b, k) = half_box(shown)?;
+        // a/k ≤ scale·n/D ≤ b/k  ⇔  D·a ≤ k·scale·n ≤ D·b.
+        let kn = k.checked_mul(scale)?.checked_mul(n)?;
+        lo = lo.max(super::state::div_ceil(kn, b)?);
+        if a > 0 {
+            let h = super::state::div_floor(kn, a)?;
+            hi = Some(hi.map_or(h, |x: Int| x.min(h)));
+        }
+    }
+    let hi = hi?;
+    (lo <= hi).then_some((lo, hi))
+}
+
+/// Integer numerators `n ∈ n_box` for which some denominator `D ∈ d_box` makes `scale·n/D`
+/// round (half) to `shown`, enumerated exactly over the denominator box (at most `max_enum`
+/// denominators; `None` past that or if nothing fits). This is the integer solution of the
+/// ratio constraint between two rounded counts (TC-12: `22.2 %` of midpoint-6 counts `3` and `9`
+/// gives `n = 2`, `D = 9`). Returns the smallest and largest fitting `n` and how many fit.
+///
+/// ```
+/// use export_check::audit::percent::ratio_in_boxes;
+/// use export_check::audit::Shown;
+/// let p = Shown { mantissa: 222, decimals: 1 };
+/// assert_eq!(ratio_in_boxes(p, 100, (1, 6), (7, 12), 10_000), Some((2, 2, 1)));
+/// ```
+pub fn ratio_in_boxes(
+    shown: Shown,
+    scale: Int,
+    n_box: (Int, Int),
+    d_box: (Int, Int),
+    max_enum: Int,
+) -> Option<(Int, Int, Int)> {
+    if d_box.1 < d_box.0 || d_box.1 - d_box.0 >= max_enum {
+        return None;
+    }
+    let mut fits: Vec<Int> = Vec::new();
+    for d in d_box.0.max(1)..=d_box.1 {
+        if let Some((lo, hi)) = ratio_implied_count(shown, scale, d) {
+            for n in lo.max(n_box.0)..=hi.min(n_box.1) {
+                fits.push(n);
+            }
+        }
+    }
+    fits.sort_unstable();
+    fits.dedup();
+    let lo = *fits.first()?;
+    let hi = *fits.last()?;
+    Some((lo, hi, fits.len() as Int))
+}
+
+/// Integer interval of the number `n` of values behind a mean, given their sum: `sum/n` must
+/// round (half) to `mean`, and the sum is itself taken as rounded to the digits it shows (a
+/// total of whole bed-days is exact, which this only widens by half a unit). With the sum in
+/// `[S−s, S+s]` and the mean in `[m−h, m+h]`, `n ∈ [⌈(S−s)/(m+h)⌉, ⌊(S+s)/(m−h)⌋]`. `None` if the
+/// mean is not positive (the interval is unbounded) or nothing fits.
+///
+/// ```
+/// use export_check::audit::percent::mean_implied_count;
+/// use export_check::audit::Shown;
+/// // Total bed-days 1,210 and mean 403.3: three stays.
+/// let sum = Shown { mantissa: 1210, decimals: 0 };
+/// let mean = Shown { mantissa: 4033, decimals: 1 };
+/// assert_eq!(mean_implied_count(sum, mean), Some((3, 3)));
+/// ```
+pub fn mean_implied_count(sum: Shown, mean: Shown) -> Option<(Int, Int)> {
+    if sum.mantissa <= 0 || mean.mantissa <= 0 {
+        return None;
+    }
+    let (s_lo, s_hi, ks) = half_box(sum)?;
+    let (m_lo, m_hi, km) = half_box(mean)?;
+    // n ≥ (s_lo/ks) / (m_hi/km) = s_lo·km / (ks·m_hi); n ≤ s_hi·km / (ks·m_lo).
+    let lo = super::state::div_ceil(s_lo.checked_mul(km)?, ks.checked_mul(m_hi)?)?.max(1);
+    if m_lo <= 0 {
+        return None;
+    }
+    let hi = super::state::div_floor(s_hi.checked_mul(km)?, ks.checked_mul(m_lo)?)?;
+    (lo <= hi).then_some((lo, hi))
+}
+
+/// Whether group sizes `n_i` with shown group means `means[i]` can have an overall mean that
+/// rounds to `overall` over `N = Σ n_i`: the weighted sum `Σ n_i·μ_i` with every `μ_i` in its
+/// rounding interval must meet `N·μ` with `μ` in the overall one. Exact rational arithmetic.
+pub fn group_means_fit(sizes: &[Int], means: &[Shown], overall: Shown) -> Option<bool> {
+    if sizes.len() != means.len() {
+        return None;
+    }
+    // Bring everything to one decimal scale.
+    let d = means
+        .iter()
+        .map(|m| m.decimals)
+        .chain(std::iter::once(overall.decimals))
+        .max()?;
+    let lift = |s: Shown| -> Option<(Int, Int)> {
+        let f = 10i128.checked_pow(u32::from(d - s.decimals))?;
+        let (a, b, _) = half_box(s)?;
+        Some((a.checked_mul(f)?, b.checked_mul(f)?))
+    };
+    let mut lo: Int = 0;
+    let mut hi: Int = 0;
+    let mut total: Int = 0;
+    for (&n, &m) in sizes.iter().zip(means) {
+        if n < 0 {
+            return None;
+        }
+        let (a, b) = lift(m)?;
+        lo = lo.checked_add(n.checked_mul(a)?)?;
+        hi = hi.checked_add(n.checked_mul(b)?)?;
+        total = total.checked_add(n)?;
+    }
+    let (a, b) = lift(overall)?;
+    let (olo, ohi) = (total.checked_mul(a)?, total.checked_mul(b)?);
+    Some(lo <= ohi && olo <= hi)
+}
+
 /// A finding of the percent-vector check.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PercentVectorVerdict {
@@ -201,5 +347,89 @@ mod tests {
         assert!(pv.feasible_n.contains(&6));
         assert!(pv.feasible_n.contains(&1000));
         assert!(pv.verdicts.is_empty());
+    }
+
+    #[test]
+    fn denominator_from_pairs_of_a_column() {
+        let p = |m, d| Shown {
+            mantissa: m,
+            decimals: d,
+        };
+        assert_eq!(
+            denominator_from_shares(
+                &[(88, p(550, 1)), (41, p(256, 1)), (28, p(175, 1))],
+                100,
+                157
+            ),
+            Some((160, 160))
+        );
+        // One coarse pair leaves a range.
+        let (lo, hi) = denominator_from_shares(&[(50, p(25, 0))], 100, 0).unwrap();
+        assert!(lo < 200 && hi > 200);
+        // Zeros bound nothing.
+        assert_eq!(denominator_from_shares(&[(0, p(0, 1))], 100, 0), None);
+        // Contradicting pairs.
+        assert_eq!(
+            denominator_from_shares(&[(88, p(550, 1)), (41, p(300, 1))], 100, 0),
+            None
+        );
+    }
+
+    #[test]
+    fn tc12_ratio_of_two_rounded_boxes() {
+        let p = Shown {
+            mantissa: 222,
+            decimals: 1,
+        };
+        assert_eq!(
+            ratio_in_boxes(p, 100, (1, 6), (7, 12), 10_000),
+            Some((2, 2, 1))
+        );
+        // 33.3 % of the same boxes: 3 of 9 or 4 of 12.
+        let q = Shown {
+            mantissa: 333,
+            decimals: 1,
+        };
+        assert_eq!(
+            ratio_in_boxes(q, 100, (1, 6), (7, 12), 10_000),
+            Some((3, 4, 2))
+        );
+        // A box too wide to enumerate.
+        assert_eq!(ratio_in_boxes(p, 100, (1, 6), (1, 100_000), 10_000), None);
+    }
+
+    #[test]
+    fn mean_with_its_sum() {
+        let s = |m, d| Shown {
+            mantissa: m,
+            decimals: d,
+        };
+        assert_eq!(mean_implied_count(s(1210, 0), s(4033, 1)), Some((3, 3)));
+        // A coarsely rounded mean leaves a wide interval.
+        let (lo, hi) = mean_implied_count(s(1210, 0), s(4, 0)).unwrap();
+        assert!(hi - lo > 10, "{lo}..{hi}");
+        // Large n: exact enough to be a single value, but not small.
+        assert_eq!(
+            mean_implied_count(s(12345, 0), s(12345, 3)),
+            Some((1000, 1000))
+        );
+        assert_eq!(mean_implied_count(s(0, 0), s(4033, 1)), None);
+    }
+
+    #[test]
+    fn group_means_weighted() {
+        let s = |m, d| Shown {
+            mantissa: m,
+            decimals: d,
+        };
+        // 120 at 4.5 and 3 at 12.0: overall 4.68 → 4.7.
+        assert_eq!(
+            group_means_fit(&[120, 3], &[s(45, 1), s(120, 1)], s(47, 1)),
+            Some(true)
+        );
+        assert_eq!(
+            group_means_fit(&[120, 10], &[s(45, 1), s(120, 1)], s(47, 1)),
+            Some(false)
+        );
     }
 }

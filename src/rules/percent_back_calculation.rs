@@ -10,7 +10,24 @@
 //! `narrow_max_values` values all below it and narrower than its marker says, fails; narrowed to
 //! more values below the threshold is a warning. Percentages that were computed from rounded
 //! counts (OpenSAFELY practice: every shown percentage equals the ratio of the shown rounded
-//! counts) carry no information about the true counts and are not used.
+//! counts) carry no information about the true counts and are not used; percentages computed from
+//! the true counts beside rounded ones (`22.2%` beside midpoint-6 `3` of `9`) are solved exactly
+//! over the rounding boxes of count and denominator.
+//!
+//! Without any shown `N`, the count/percentage pairs of a column (`n (%)` cells, or a count
+//! column followed by a percentage column, often under a header that repeats the group name
+//! over both) give the column's total: each pair bounds it to `[100·n/(p+h), 100·n/(p−h)]`. The
+//! suppressed cells of a section (`[REDACTED]`, `<5`, `x`, a blank) then add up to the total
+//! minus the visible cells, and percentages that add up to less than 100 leave an implied
+//! residual; both are flagged when that is a count below the threshold and the section's rows
+//! are shown to partition the group (another fully visible column or section adds up to its own
+//! total). A suppressed count whose own percentage is shown comes back from the derived total.
+//! A column of percentages under an `N` row that shows only a bound (`<5`) fails when a single
+//! group size within the bound fits the percentages (33.3% and 66.7% of at most 4 people).
+//! Means are ratios too: a total (`Total bed-days`) beside the mean of the same thing
+//! (`Mean bed-days`) gives back the n behind the mean when it is suppressed or not shown, if the
+//! rows that do show n agree; only an n pinned to one value, or to at most `narrow_max_values`
+//! values below the threshold, is reported.
 //!
 //! ## Why is this bad?
 //! Hiding a count while publishing its percentage and the group size hides nothing: 2.2 % of 137
@@ -23,12 +40,20 @@
 //! Male,74 (54.0%)
 //! Female,<5 (2.2%)    <- percent-back-calculation: 2.2% of N gives the count back
 //! ```
+//! ```text
+//!         North  North  South  South       (no N shown anywhere)
+//! Never     212   59.9     88   55.0
+//! Former    131   37.0     69   43.1
+//! Unknown    11    3.1  [REDACTED] [REDACTED]   <- 88 at 55.0% and 69 at 43.1% make South
+//!                                                  160 people: the redacted cell is the rest
+//! ```
 //! Suppress the percentage together with the count (and the complementary cells), or show it
-//! only in bands (`<5%`).
+//! only in bands (`<5%`); suppress enough cells of a column that the rest do not pin its total.
 //!
 //! ## Options
 //! `[thresholds] min_count`, `zero_is_unsafe`; `[back_calculation] narrow_max_values`; the
-//! percent and rate words of `[vocabulary]`.
+//! percent and rate words of `[vocabulary]`. Pairs, sections and sum/mean columns are found from
+//! the values and headers; there is nothing else to set.
 //!
 //! ## References
 //! Statistics Denmark, rules on transfer of analysis results: no calculating back from
@@ -36,7 +61,7 @@
 //! rates of redacted counts must be redacted too. Eurostat/ESSnet Guidelines for the checking of
 //! output based on microdata research (2015): ratios and percentages.
 
-use crate::audit::percent::ratio_implied_count;
+use crate::audit::percent::{ratio_implied_count, ratio_in_boxes};
 use crate::audit::Shown as Ratio;
 use crate::finding::{basis, group_sizes, Finding, Severity};
 use crate::model::{Kind, Row, Table, Value};
@@ -44,6 +69,51 @@ use crate::rules::back_calculation::locate;
 use crate::rules::{Context, MAX_LISTED_PER_TABLE};
 use crate::table::classify::{tokens, Lexicon};
 use crate::table::structure::{self, CellPos, Shown, Structure};
+
+mod derived;
+mod means;
+mod vector;
+
+/// Findings of this rule for one table: at most [`MAX_LISTED_PER_TABLE`], one per cell.
+pub(crate) struct Emit<'a> {
+    out: &'a mut Vec<Finding>,
+    listed: usize,
+    seen: std::collections::BTreeSet<(usize, u32)>,
+}
+
+impl Emit<'_> {
+    /// Whether a finding was already given for this cell.
+    fn has(&self, pos: CellPos) -> bool {
+        self.seen.contains(&(pos.row, pos.col))
+    }
+
+    fn push(
+        &mut self,
+        table: &Table,
+        pos: CellPos,
+        severity: Severity,
+        message: String,
+        what: &[u8],
+    ) {
+        if !self.seen.insert((pos.row, pos.col)) || self.listed >= MAX_LISTED_PER_TABLE {
+            return;
+        }
+        self.listed += 1;
+        let row = (pos.row as u64).to_le_bytes();
+        let col = pos.col.to_le_bytes();
+        let mut parts: Vec<&[u8]> = vec![&table.digest, &row, &col];
+        if !what.is_empty() {
+            parts.push(what);
+        }
+        self.out.push(Finding::new(
+            ID,
+            severity,
+            message,
+            locate(table, pos),
+            basis(&parts),
+        ));
+    }
+}
 
 pub const ID: &str = "percent-back-calculation";
 pub const SUMMARY: &str =
@@ -393,6 +463,36 @@ fn count_and_share(table: &Table, p: &Pair, r: usize) -> Option<(Option<Shown>, 
     Some((count, share))
 }
 
+/// Whether some true counts behind rounded shown ones (their boxes; exact values stand for
+/// themselves) give the shown ratio.
+fn consistent_boxed(
+    n: i128,
+    d: i128,
+    sh: Shown2,
+    scale: i128,
+    rounding: Option<structure::Rounding>,
+) -> bool {
+    let nb = rounding.and_then(|r| r.true_box(n));
+    let db = rounding.and_then(|r| r.true_box(d));
+    if nb.is_none() && db.is_none() {
+        return consistent(n, d, sh, scale);
+    }
+    let Some(ratio) = Ratio::from_f64(sh.value, sh.decimals) else {
+        return false;
+    };
+    ratio_in_boxes(
+        ratio,
+        scale,
+        nb.unwrap_or((n, n)),
+        db.unwrap_or((d, d)),
+        MAX_DENOMINATORS,
+    )
+    .is_some()
+}
+
+/// Most denominators of a rounding box enumerated exactly.
+const MAX_DENOMINATORS: i128 = 10_000;
+
 fn consistent(n: i128, d: i128, sh: Shown2, scale: i128) -> bool {
     let Some(ratio) = Ratio::from_f64(sh.value, sh.decimals) else {
         return false;
@@ -404,7 +504,11 @@ fn consistent(n: i128, d: i128, sh: Shown2, scale: i128) -> bool {
 pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Finding>) {
     let t = i128::from(cx.rules.min_count);
     let narrow = i128::from(cx.rules.narrow_max_values);
-    let mut listed = 0usize;
+    let mut emit = Emit {
+        out,
+        listed: 0,
+        seen: Default::default(),
+    };
     for p in find_pairs(table, s, cx.lexicon) {
         // Which denominator sources agree with the published pairs of this column?
         let mut agree: std::collections::BTreeMap<u8, (usize, usize)> = Default::default();
@@ -418,7 +522,7 @@ pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Findi
             for (src, d) in candidates(table, s, &p, r) {
                 let e = agree.entry(src as u8).or_default();
                 e.1 += 1;
-                if consistent(n, d, sh, p.scale) {
+                if consistent_boxed(n, d, sh, p.scale, s.rounding) {
                     e.0 += 1;
                 }
             }
@@ -444,8 +548,13 @@ pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Findi
             let Some((count, sh)) = count_and_share(table, &p, r) else {
                 continue;
             };
+            // A shown count is small-count's business, unless it is rounded and the percentage
+            // was computed from the true counts (TC-12): then its box is what is hidden.
             let nominal = match count {
-                Some(Shown::Exact(_)) => continue, // published: small-count's business
+                Some(Shown::Exact(n)) => match s.rounding.and_then(|ro| ro.true_box(n)) {
+                    Some((lo, hi)) => (lo, Some(hi)),
+                    None => continue,
+                },
                 Some(Shown::Hidden { lo, hi }) => (lo, hi),
                 Some(Shown::Empty) | None => (0, None),
             };
@@ -464,10 +573,20 @@ pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Findi
                     Some(b) => b,
                     None => (d, d),
                 };
-                let lo = ratio_implied_count(ratio, p.scale, dlo).map(|x| x.0);
-                let hi = ratio_implied_count(ratio, p.scale, dhi).map(|x| x.1);
-                let (Some(lo), Some(hi)) = (lo, hi) else {
-                    continue;
+                let (lo, hi) = if dlo < dhi && dhi - dlo < MAX_DENOMINATORS {
+                    // Exact: the numerators that fit some denominator of the box.
+                    let nb = (nominal.0, nominal.1.unwrap_or(i128::MAX / 4));
+                    match ratio_in_boxes(ratio, p.scale, nb, (dlo, dhi), MAX_DENOMINATORS) {
+                        Some((lo, hi, _)) => (lo, hi),
+                        None => continue,
+                    }
+                } else {
+                    let lo = ratio_implied_count(ratio, p.scale, dlo).map(|x| x.0);
+                    let hi = ratio_implied_count(ratio, p.scale, dhi).map(|x| x.1);
+                    let (Some(lo), Some(hi)) = (lo, hi) else {
+                        continue;
+                    };
+                    (lo, hi)
                 };
                 if lo > hi {
                     continue;
@@ -486,6 +605,9 @@ pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Findi
                     (Some(Shown::Hidden { .. }), false) => {
                         "the percentage beside a suppressed count"
                     }
+                    (Some(Shown::Exact(_)), _) => {
+                        "the percentage beside a rounded count (computed from the true counts)"
+                    }
                     (_, true) => "the rate",
                     (_, false) => "the percentage",
                 };
@@ -496,22 +618,12 @@ pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Findi
                     v.code,
                     src.text()
                 );
-                if listed < MAX_LISTED_PER_TABLE {
-                    listed += 1;
-                    out.push(Finding::new(
-                        ID,
-                        v.severity,
-                        message,
-                        locate(table, pos),
-                        basis(&[
-                            &table.digest,
-                            &(r as u64).to_le_bytes(),
-                            &p.pct_col.to_le_bytes(),
-                        ]),
-                    ));
-                }
+                emit.push(table, pos, v.severity, message, b"");
                 break;
             }
         }
     }
+    derived::check(table, s, cx, &mut emit);
+    vector::check(table, s, cx, &mut emit);
+    means::check(table, s, cx, &mut emit);
 }
