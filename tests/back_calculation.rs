@@ -340,3 +340,12 @@ fn of_which_rows_together_bound_a_hidden_one() {
     assert_eq!(places(&r, BC), vec![(Severity::Warning, "B3".to_string())]);
     assert!(r.files[0].findings[0].message.contains("[B3w]"));
 }
+
+/// A group name printed over its count and % columns (`Total`, `Total`): the count beside the
+/// percentage is its numerator, never its denominator, even when the group is named `Total`.
+#[test]
+fn a_count_and_its_percentage_under_one_name_are_a_pair() {
+    let r = report("percent/count_pct_twins_pass.tsv");
+    assert_eq!(r.verdict, Verdict::Pass, "{:?}", places(&r, PC));
+    assert!(places(&r, PC).is_empty());
+}

@@ -360,6 +360,13 @@ fn find_pairs(table: &Table, s: &Structure, lexicon: &Lexicon) -> Vec<Pair> {
                             .count();
                         !(is_n_column(name) && pct_after >= 2)
                     });
+                // A group name printed over its count and % columns: the twin is the count.
+                let twin = table
+                    .column(c.col.wrapping_sub(1))
+                    .filter(|x| x.name.trim() == c.name.trim() && !x.name.trim().is_empty())
+                    .map(|x| x.col)
+                    .filter(|k| s.count_cols.contains(k));
+                let count_col = twin.or(count_col);
                 out.push(Pair {
                     pct_col: c.col,
                     count_col,
@@ -412,9 +419,18 @@ fn candidates(table: &Table, s: &Structure, p: &Pair, r: usize) -> Vec<(DenSourc
     if let Some(n) = group_sizes(&row.label).next() {
         out.push((DenSource::RowLabel, i128::from(n)));
     }
+    let pct_name = table
+        .columns
+        .iter()
+        .find(|c| c.col == p.pct_col)
+        .map(|c| c.name.trim());
     for c in &table.columns {
+        // A group name printed over its count and % columns (`Total`, `Total`): the count
+        // beside the percentage is its numerator, not its denominator.
+        let numerator_twin = c.col + 1 == p.pct_col && pct_name == Some(c.name.trim());
         if Some(c.col) != p.count_col
             && c.col != p.pct_col
+            && !numerator_twin
             && is_n_column(&c.name)
             && c.col < p.pct_col
         {
@@ -434,7 +450,9 @@ fn candidates(table: &Table, s: &Structure, p: &Pair, r: usize) -> Vec<(DenSourc
         }
     }
     for &tc in &s.total_cols {
-        if Some(tc) != p.count_col {
+        if Some(tc) != p.count_col
+            && !(tc + 1 == p.pct_col && pct_name == table.column(tc).map(|c| c.name.trim()))
+        {
             if let Some(v) = exact_at(table, CellPos { row: r, col: tc }) {
                 out.push((DenSource::TotalColumn, v));
                 break;
