@@ -349,3 +349,13 @@ fn a_count_and_its_percentage_under_one_name_are_a_pair() {
     assert_eq!(r.verdict, Verdict::Pass, "{:?}", places(&r, PC));
     assert!(places(&r, PC).is_empty());
 }
+
+/// A Table 1 column listing two variables (sex, smoking) with counts and percentages and no
+/// N anywhere: the visible pairs fix the group size, so the percentage beside `<5` gives the
+/// count back, even though the column's counts add up to twice the group.
+#[test]
+fn the_group_size_from_count_percentage_pairs_serves_every_variable_of_a_column() {
+    let r = report("percent/two_variables_no_n.csv");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(errors(&r, PC), vec!["C4"]);
+}

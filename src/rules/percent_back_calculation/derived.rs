@@ -338,7 +338,11 @@ pub(super) fn check(table: &Table, s: &Structure, cx: &Context<'_>, emit: &mut E
             if !usable {
                 continue;
             }
-            part.den = denominator_from_shares(&part.visible, 100, part.visible_sum);
+            // Each count is at most the total; the visible counts add up to at most the total
+            // only when the rows partition the group, which is judged below, so the shares
+            // alone decide here (a Table 1 column lists several variables, each adding to N).
+            let largest = part.visible.iter().map(|v| v.0).max().unwrap_or(0);
+            part.den = denominator_from_shares(&part.visible, 100, largest);
             parts.insert((si, pi), part);
         }
     }
@@ -389,7 +393,10 @@ pub(super) fn check(table: &Table, s: &Structure, cx: &Context<'_>, emit: &mut E
         if !partition {
             continue;
         }
-        let (ilo, ihi) = (dlo - part.visible_sum, dhi - part.visible_sum);
+        if dhi < part.visible_sum {
+            continue; // the rows hold more than the total: not one group
+        }
+        let (ilo, ihi) = ((dlo - part.visible_sum).max(0), dhi - part.visible_sum);
         if part.hidden.is_empty() {
             // An implied residual: the percentages add up to clearly less than 100.
             let gap = 100_000 - part.pct_sum_milli;
