@@ -359,3 +359,18 @@ fn the_group_size_from_count_percentage_pairs_serves_every_variable_of_a_column(
     assert_eq!(r.verdict, Verdict::Fail);
     assert_eq!(errors(&r, PC), vec!["C4"]);
 }
+
+/// `N = …` in the title (or a note) of a table with one percentage column is its group size;
+/// two different N in the title leave the denominator unknown.
+#[test]
+fn the_group_size_in_a_title_is_the_denominator() {
+    let r = report("percent/n_in_title.csv");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(errors(&r, PC), vec!["B3"]);
+    assert!(r.files[0]
+        .findings
+        .iter()
+        .any(|f| f.message.contains("title or note")));
+    let r = report("percent/two_n_in_title_pass.csv");
+    assert!(places(&r, PC).is_empty(), "{:?}", places(&r, PC));
+}

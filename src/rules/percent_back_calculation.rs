@@ -123,6 +123,7 @@ pub const SUMMARY: &str =
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum DenSource {
     ColumnHeader,
+    TitleOrNote,
     RowLabel,
     NColumn,
     TotalRow,
@@ -134,6 +135,7 @@ impl DenSource {
     fn text(self) -> &'static str {
         match self {
             DenSource::ColumnHeader => "the group size N in the column header",
+            DenSource::TitleOrNote => "the group size N in the table's title or note",
             DenSource::RowLabel => "the group size N in the row label",
             DenSource::NColumn => "the N column of the same row",
             DenSource::TotalRow => "the total row",
@@ -418,6 +420,24 @@ fn candidates(table: &Table, s: &Structure, p: &Pair, r: usize) -> Vec<(DenSourc
     }
     if let Some(n) = group_sizes(&row.label).next() {
         out.push((DenSource::RowLabel, i128::from(n)));
+    }
+    // One `N = …` in the title or a note of a table with one percentage column and no N of its
+    // own: the whole table's group size.
+    if !s.column_n.contains_key(&p.pct_col) {
+        let percent_cols = table
+            .columns
+            .iter()
+            .filter(|c| c.kind == Kind::Percent || c.name.contains('%'))
+            .count();
+        let sizes: Vec<i64> = table
+            .title
+            .iter()
+            .chain(table.notes.iter())
+            .flat_map(|t| group_sizes(t).collect::<Vec<_>>())
+            .collect();
+        if percent_cols == 1 && sizes.len() == 1 {
+            out.push((DenSource::TitleOrNote, i128::from(sizes[0])));
+        }
     }
     let pct_name = table
         .columns
