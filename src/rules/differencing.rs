@@ -275,7 +275,15 @@ fn prepare<'a>(
             .map(|c| words.strip(&c.name))
             .unwrap_or_default()
     };
-    let col_keys: Vec<String> = count_cols.iter().map(|&c| col_key(c)).collect();
+    let mut col_keys: Vec<String> = count_cols.iter().map(|&c| col_key(c)).collect();
+    // Columns named by population words (`Men`, `Women`) would all strip to one key: they are
+    // categories, keep their names.
+    if col_keys.iter().collect::<BTreeSet<_>>().len() < col_keys.len() {
+        col_keys = count_cols
+            .iter()
+            .map(|&c| table.column(c).map(|c| key(&c.name)).unwrap_or_default())
+            .collect();
+    }
     let mut cells: HashMap<(String, String), (Shown, &Cell)> = HashMap::new();
     let mut duplicated: BTreeSet<(String, String)> = BTreeSet::new();
     let mut row_keys: Vec<String> = Vec::new();

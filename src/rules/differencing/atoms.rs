@@ -95,8 +95,12 @@ enum Meaning {
         pop: usize,
         row: usize,
     },
-    /// A suppressed or rounded published cell.
-    Form { table: usize, row_key: String },
+    /// A suppressed or rounded published cell, and its atoms.
+    Form {
+        table: usize,
+        row_key: String,
+        atoms: Vec<usize>,
+    },
 }
 
 struct Block {
@@ -320,9 +324,10 @@ fn same_population(
         )
 }
 
-/// Whether `sub` is plausibly a sub-population of `all`: every comparable pair of published
-/// cells (the same category, or a band of `sub` inside a band of `all`) has `sub ≤ all`, there
-/// are at least two such pairs covering half of `sub`'s cells, and not all are equal.
+/// Whether `sub` is plausibly a sub-population of `all`: at least two of `sub`'s categories,
+/// and half of them, have the same category (or a band inside a band) in `all`; every such pair
+/// with both counts published has `sub ≤ all`, at least one such pair exists, and not all of
+/// them are equal.
 fn nested(
     all: &Prepared<'_>,
     sub: &Prepared<'_>,
@@ -330,37 +335,39 @@ fn nested(
     (ka, ks): (&[&str], &[&str]),
     (ca, cs): (&Cats, &Cats),
 ) -> bool {
+    fn totals<'k>(c: &Cats<'k>) -> Vec<&'k str> {
+        let mut v: Vec<&str> = c
+            .iter()
+            .filter(|(_, x)| **x == Cat::All)
+            .map(|(k, _)| *k)
+            .collect();
+        v.sort_unstable();
+        v
+    }
+    let (ta, ts) = (totals(ca), totals(cs));
+    let mut matched = 0;
     let mut pairs = 0;
     let mut differ = false;
-    let mut published = 0;
-    for s in ks
-        .iter()
-        .copied()
-        .chain(cs.iter().filter(|(_, c)| **c == Cat::All).map(|(k, _)| *k))
-    {
-        let Some(vs) = value(sub, s, measure) else {
-            continue;
-        };
-        published += 1;
-        let cat_s = cs.get(s);
-        let mut matched = None;
-        for a in ka
-            .iter()
-            .copied()
-            .chain(ca.iter().filter(|(_, c)| **c == Cat::All).map(|(k, _)| *k))
+    let mut categories = 0;
+    for s in ks.iter().copied().chain(ts.iter().copied()) {
+        if !sub
+            .cells
+            .contains_key(&(s.to_string(), measure.to_string()))
         {
-            let cat_a = ca.get(a);
-            let comparable = a == s
-                || matches!((cat_s, cat_a), (Some(Cat::All), Some(Cat::All)))
-                || matches!((cat_s, cat_a), (Some(Cat::Band(l1, h1)), Some(Cat::Band(l2, h2))) if l2 <= l1 && h1 <= h2);
-            if comparable {
-                if let Some(va) = value(all, a, measure) {
-                    matched = Some(va);
-                    break;
-                }
-            }
+            continue;
         }
-        if let Some(va) = matched {
+        categories += 1;
+        let cat_s = cs.get(s);
+        let partner = ka.iter().copied().chain(ta.iter().copied()).find(|&a| {
+            let cat_a = ca.get(a);
+            all.cells.contains_key(&(a.to_string(), measure.to_string()))
+                && (a == s
+                    || matches!((cat_s, cat_a), (Some(Cat::All), Some(Cat::All)))
+                    || matches!((cat_s, cat_a), (Some(Cat::Band(l1, h1)), Some(Cat::Band(l2, h2))) if l2 <= l1 && h1 <= h2))
+        });
+        let Some(a) = partner else { continue };
+        matched += 1;
+        if let (Some(vs), Some(va)) = (value(sub, s, measure), value(all, a, measure)) {
             if vs > va {
                 return false;
             }
@@ -368,7 +375,7 @@ fn nested(
             pairs += 1;
         }
     }
-    pairs >= 2 && 2 * pairs >= published && differ
+    matched >= 2 && 2 * matched >= categories && pairs >= 1 && differ
 }
 
 /// What the merged audit did: the (table, table, measure) triples it covered completely, so
@@ -853,10 +860,12 @@ fn audit_system(
                     Shown::Empty => continue,
                 };
                 if let Some(u) = form {
+                    let atoms = terms.iter().map(|(v, _)| v.0).collect();
                     let v = sys.add_unknown(u);
                     meaning.push(Meaning::Form {
                         table: ti,
                         row_key: rk.clone(),
+                        atoms,
                     });
                     terms.push((v, -1));
                 }
@@ -909,10 +918,24 @@ fn audit_system(
         ..AuditConfig::default()
     };
     let res = audit(&sys, &cfg);
-    for v in &res.verdicts {
-        if !v.differencing
-            || !matches!(v.code, VerdictCode::ExactSmall | VerdictCode::NarrowedSmall)
-        {
+    let flagged: Vec<&crate::audit::Verdict> = res
+        .verdicts
+        .iter()
+        .filter(|v| {
+            v.differencing && matches!(v.code, VerdictCode::ExactSmall | VerdictCode::NarrowedSmall)
+        })
+        .collect();
+    // An atom that is all of a flagged suppressed cell is the same fact: report the cell only.
+    let mut told: HashSet<usize> = HashSet::new();
+    for v in &flagged {
+        if let Some(Meaning::Form { atoms, .. }) = v.vars.first().and_then(|x| meaning.get(x.0)) {
+            if let [one] = atoms.as_slice() {
+                told.insert(*one);
+            }
+        }
+    }
+    for v in flagged {
+        if v.vars.first().is_some_and(|x| told.contains(&x.0)) {
             continue;
         }
         let severity = match v.severity {
@@ -973,7 +996,7 @@ fn report(
         )
     };
     let (place, subject): (Option<&RelCell<'_>>, String) = match what {
-        Meaning::Form { table, row_key } => {
+        Meaning::Form { table, row_key, .. } => {
             let here = used
                 .iter()
                 .copied()
@@ -1068,7 +1091,7 @@ fn report(
         .iter()
         .map(|&(f, i)| {
             if f == here.file {
-                format!("table {i} of this file")
+                format!("the {} table of this file", ordinal(i))
             } else {
                 format!("'{}'", files[f].path)
             }
@@ -1103,4 +1126,45 @@ fn report(
     );
     f.related = related;
     out.push_audit(here.file, loc, f);
+}
+
+/// `1st`, `2nd`, `3rd`, `4th`, `11th`, `21st`: table numbers in messages (a bare number could
+/// read as a count).
+fn ordinal(n: u32) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordinals() {
+        let got: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 101].map(ordinal).to_vec();
+        assert_eq!(
+            got,
+            ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st"]
+        );
+    }
+
+    #[test]
+    fn band_atoms_refine_every_banding() {
+        let rows = vec![
+            RowAtom::Band(0, 15),
+            RowAtom::Band(16, 17),
+            RowAtom::Band(18, 64),
+            RowAtom::Label("unknown".into()),
+        ];
+        assert_eq!(row_set(&Cat::Band(0, 17), &rows), vec![0, 1]);
+        assert_eq!(row_set(&Cat::Band(16, 64), &rows), vec![1, 2]);
+        assert_eq!(row_set(&Cat::All, &rows), vec![0, 1, 2, 3]);
+        assert_eq!(row_set(&Cat::Label("unknown".into()), &rows), vec![3]);
+    }
 }
