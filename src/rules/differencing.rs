@@ -1,24 +1,40 @@
 //! ## What it does
-//! Compares the tables of different files in the same folder whose categories align (the same
-//! row labels and column headers after normalising case, diacritics and punctuation) and flags
-//! a difference between them that reveals a count from 1 to the threshold minus one:
+//! Compares the tables of a folder (and the tables within one file) that describe nested
+//! populations and flags a count from 1 to the threshold minus one that only their combination
+//! reveals.
 //!
-//! - **sub-population tables**: a table for all persons and one for a sub-group (`Men`,
-//!   `Mænd`, `Miehet`, `Män`, `Menn`, `Mannen`, `Hommes`, `Männer`, women likewise), the
-//!   population taken from a constant column, the title or the file name. Each complement cell
-//!   `all − sub-group` is the count of the rest of the population (error, on the sub-group's
-//!   file, at the cell);
-//! - **overlapping bands**: two tables of the same population whose interval categories (age
-//!   bands, year ranges) nest, such as `0-15` and `0-17`; the difference is the count of the
-//!   band between (`16-17`) (error);
-//! - **near-duplicate totals**: the same total or group size (`N = 1023` in one file, `N = 1025`
-//!   in another) differing by less than the threshold, which reveals a small group left out of
-//!   one analysis (warning: a person must decide whether the populations really differ).
+//! Tables **align** when they count the same measure (a count column, by its header without
+//! population words), their row variable is the same (the same stub header, mostly the same
+//! categories, or interval categories) and their populations nest: a table of all persons and
+//! one of a sub-group (`Men`, `Mænd`, `Miehet`, `Women` … from a constant column, the headers,
+//! the title or the file name; every sub-group cell at most its all-persons cell), or two tables
+//! of the same population (no shared category with different counts). Aligned tables become one
+//! linear system over **atoms**, the common refinement of their categories: one non-negative
+//! unknown per sub-group (and the rest of the population) × elementary interval (`0-15` and
+//! `0-17` give `0-15`, `16-17`) or label. Every published cell is an equation, suppressed cells
+//! (`x`, `<5`) and rounded cells (rounding to 5 or 10 or midpoint 6, declared or seen in the
+//! values) are unknowns with their boxes, and the back-calculation audit (presolve, bound
+//! propagation, Gaussian elimination, LP and integer programs) runs over it. An atom or a
+//! suppressed cell recovered exactly, or narrowed to at most `narrow_max_values` values, below
+//! the threshold, by a derivation that uses two or more tables, is an error at the cell of the
+//! table that subtracts; `related` names the other files. This covers the complement
+//! `all − men`, overlapping bands, **three-term differences** (`all − men − women`), a
+//! **suppressed cell that another table's banding gives back**, and tables within one file.
 //!
-//! Tables are compared only when they are consistent with describing nested populations (every
-//! sub-group cell at most its all-persons cell; bands of the same extent with equal totals), so
-//! unrelated tables that share labels are left alone. The finding names the other file in
-//! `related`; the message says which tables and categories combine, never the value.
+//! When the merged system has more than `max_atoms` atoms, the tables are compared pair by pair
+//! instead (complements, nested bands) and an info finding says the audit was partial. The same
+//! total or group size in two tables differing by less than the threshold (`N = 1023` and
+//! `N = 1025`) is a warning: a person must decide whether the populations really differ.
+//!
+//! **Declared links.** Relations only a person can know are declared in a rules file or profile
+//! as `[[link]]` entries: `kind = "contains"` with `tables = [outer, inner]` (the first table's
+//! population contains the second's cell by cell, such as an enumeration district and an output
+//! area: the difference is the count of the part outside), and `kind = "equal_population"` with
+//! `cells = [a, b]` (two cells of different tables count the same people). A table is written
+//! `path` or `path#N` (the N-th table of the file), a path relative to the checked folder; a cell
+//! is `path[#N]:row label` when the table has one count column, else `path[#N]:row label/column`.
+//! A link that matches no table or cell of the checked folder is a warning; a malformed one stops
+//! the run (exit 2) naming the rules file, line and entry.
 //!
 //! ## Why is this bad?
 //! Each table may be safe on its own and still disclose in combination: the total-population
@@ -33,16 +49,33 @@
 //! Age,HD,Pop              Age,HD,Pop
 //! 21-30,8,20              21-30,7,19    <- differencing: all.csv minus this table gives a
 //! 31-40,10,25             31-40,5,15       count below 5 for women, row '21-30'
+//!
+//! bands_a.csv             bands_b.csv
+//! Age,Admissions          Age,Admissions
+//! 0-15,120                0-17,123
+//! 16-17,<5   <- recovered exactly: bands_b.csv's 0-17 minus this table's 0-15
+//! 18-64,x                 18-64,297
+//! Total,420
+//! ```
+//! ```toml
+//! [[link]]                           # rules file, -r links.toml
+//! kind = "contains"
+//! tables = ["ed1991.csv", "oa2001.csv"]
+//! dimension = "area"
+//! [[link]]
+//! kind = "equal_population"
+//! cells = ["emp.csv:Employed", "workplace.csv:Total/Number"]
 //! ```
 //! Publish the complement consistently suppressed in both tables, use the same bands in every
 //! table, or publish only one of the overlapping tables.
 //!
 //! ## Options
 //! `[differencing] enabled`, `max_table_cells` (default 2,000) and `max_total_cells` (default
-//! 50,000: larger folders are compared in part and an info finding says so), `all` (words for
+//! 50,000: larger folders are compared in part and an info finding says so), `max_atoms`
+//! (default 50,000: larger merged systems are compared pairwise), `[[link]]` entries, `all` (words for
 //! the whole population) and `[differencing.groups]` (each sub-population and its words in
 //! Danish, Finnish, Swedish, Norwegian, Dutch, French, German and English);
-//! `[thresholds] min_count`.
+//! `[thresholds] min_count` and `zero_is_unsafe`; `[back_calculation] narrow_max_values`.
 //!
 //! ## References
 //! Statistics Denmark, rules on transfer of analysis results: it must not be possible to
@@ -50,6 +83,8 @@
 //! Handbook on Statistical Disclosure Control (2010), §5.2: disclosure by differencing
 //! (sub-population tables, linked tables, overlapping geographies). OpenSAFELY documentation,
 //! output checking: "disclosure by differencing" and repeated analyses (N versus N+1).
+//! Duke-Williams and Rees (1998), differencing of small-area geographies. SSB `ComputeIntervals`
+//! (atoms of linked tables as inner cells).
 
 mod atoms;
 
