@@ -52,6 +52,9 @@ struct RulesFile {
     back_calculation: Option<BackCalculationSection>,
     extreme_values: Option<ExtremeValuesSection>,
     differencing: Option<DifferencingSection>,
+    /// `[[link]]`: relations between tables that only a person can know (spec §3.9.5).
+    #[serde(default)]
+    link: Vec<toml::Spanned<LinkEntry>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -143,6 +146,16 @@ struct DifferencingSection {
     max_total_cells: Option<Positive>,
     all: Option<Vec<String>>,
     groups: Option<std::collections::BTreeMap<String, Vec<String>>>,
+    max_atoms: Option<Positive>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LinkEntry {
+    kind: LinkKind,
+    tables: Option<Vec<String>>,
+    cells: Option<Vec<String>>,
+    dimension: Option<String>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -160,6 +173,164 @@ pub struct Differencing {
     pub all: Vec<String>,
     /// Named sub-populations and the words that name each (`men = ["men", "mænd", …]`).
     pub groups: std::collections::BTreeMap<String, Vec<String>>,
+    /// Aligned tables whose merged system has more atoms than this are compared pairwise only.
+    pub max_atoms: u32,
+}
+
+/// What a user-declared `[[link]]` says.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkKind {
+    /// The first table's population contains the second's, cell by cell (`ED ⊇ OA`).
+    Contains,
+    /// Two cells of different tables count the same population.
+    EqualPopulation,
+}
+
+/// A table named in a link: `path` relative to the checked folder (`/` separators), and
+/// optionally `#N`, the table's number within its file.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TableRef {
+    pub path: String,
+    pub table: Option<u32>,
+}
+
+/// A cell named in a link: `path[#N]:row label[/column]`. `cell` is the text after the colon;
+/// the split between row and column is decided against the table (a label may hold a `/`).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct CellRef {
+    pub table: TableRef,
+    pub cell: String,
+}
+
+/// A user-declared relation between tables (`[[link]]` in a rules file or profile).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Link {
+    pub kind: LinkKind,
+    /// `contains`: the containing table, then the contained one. `equal_population`: empty.
+    pub tables: Vec<TableRef>,
+    /// `equal_population`: the two cells. `contains`: empty.
+    pub cells: Vec<CellRef>,
+    /// The dimension along which a `contains` link nests (`area`), for messages.
+    pub dimension: Option<String>,
+    /// Where it was declared, for messages: `rules.toml, link 2`.
+    pub origin: String,
+}
+
+impl TableRef {
+    /// Parses `path` or `path#N`.
+    pub fn parse(text: &str) -> Result<TableRef, String> {
+        let text = text.trim();
+        let (path, table) = match text.rsplit_once('#') {
+            Some((p, n)) if !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) => {
+                let n: u32 =
+                    n.parse().ok().filter(|&n| n >= 1).ok_or_else(|| {
+                        format!("'{text}': the table number after '#' counts from 1")
+                    })?;
+                (p, Some(n))
+            }
+            _ => (text, None),
+        };
+        if path.is_empty() {
+            return Err(format!("'{text}': the file path is empty"));
+        }
+        if path.starts_with('/')
+            || path.contains('\\')
+            || path.split('/').any(|c| c == ".." || c.is_empty())
+        {
+            return Err(format!(
+                "'{text}': the path must be relative to the checked folder, with '/' separators and no '..'"
+            ));
+        }
+        Ok(TableRef {
+            path: path.strip_prefix("./").unwrap_or(path).to_string(),
+            table,
+        })
+    }
+}
+
+impl CellRef {
+    /// Parses `path[#N]:row label[/column]`.
+    pub fn parse(text: &str) -> Result<CellRef, String> {
+        let Some((table, cell)) = text.split_once(':') else {
+            return Err(format!(
+                "'{text}': a cell is written 'file.csv:row label' or 'file.csv:row label/column'"
+            ));
+        };
+        let table = TableRef::parse(table)?;
+        let cell = cell.trim();
+        if cell.is_empty() || cell.starts_with('/') {
+            return Err(format!("'{text}': the row label is empty"));
+        }
+        if cell.ends_with('/') {
+            return Err(format!("'{text}': the column after '/' is empty"));
+        }
+        Ok(CellRef {
+            table,
+            cell: cell.to_string(),
+        })
+    }
+}
+
+impl LinkEntry {
+    fn validate(&self, origin: &str) -> Result<Link, String> {
+        let mut link = Link {
+            kind: self.kind,
+            tables: Vec::new(),
+            cells: Vec::new(),
+            dimension: self.dimension.clone(),
+            origin: origin.to_string(),
+        };
+        match self.kind {
+            LinkKind::Contains => {
+                if self.cells.is_some() {
+                    return Err("kind = \"contains\" takes `tables`, not `cells`".into());
+                }
+                let tables = self.tables.as_deref().unwrap_or_default();
+                if tables.len() != 2 {
+                    return Err(format!(
+                        "kind = \"contains\" needs `tables` with exactly two files, the containing one first (found {})",
+                        tables.len()
+                    ));
+                }
+                for t in tables {
+                    link.tables.push(TableRef::parse(t)?);
+                }
+                if link.tables[0] == link.tables[1] {
+                    return Err("`tables` names the same table twice".into());
+                }
+                if self
+                    .dimension
+                    .as_deref()
+                    .is_some_and(|d| d.trim().is_empty())
+                {
+                    return Err("`dimension` is empty".into());
+                }
+            }
+            LinkKind::EqualPopulation => {
+                if self.tables.is_some() || self.dimension.is_some() {
+                    return Err(
+                        "kind = \"equal_population\" takes `cells`, not `tables` or `dimension`"
+                            .into(),
+                    );
+                }
+                let cells = self.cells.as_deref().unwrap_or_default();
+                if cells.len() != 2 {
+                    return Err(format!(
+                        "kind = \"equal_population\" needs `cells` with exactly two cells (found {})",
+                        cells.len()
+                    ));
+                }
+                for c in cells {
+                    link.cells.push(CellRef::parse(c)?);
+                }
+                if link.cells[0] == link.cells[1] {
+                    return Err("`cells` names the same cell twice".into());
+                }
+            }
+        }
+        Ok(link)
+    }
 }
 
 /// Header words per kind of column, and the words of totals.
@@ -213,6 +384,8 @@ pub struct Rules {
     /// Row and column labels of medians, quartiles and percentiles (`extreme-values`).
     pub quantile: Vec<String>,
     pub differencing: Differencing,
+    /// User-declared links between tables (`[[link]]`), from every layer in order.
+    pub links: Vec<Link>,
     /// The rules files applied, in order (`profile:default`, `profile:dk`, a user's path).
     pub layers: Vec<String>,
 }
@@ -249,23 +422,29 @@ impl Rules {
             recovered_zero_fails: false,
             quantile: Vec::new(),
             differencing: Differencing::default(),
+            links: Vec::new(),
             layers: Vec::new(),
         };
         let default_text = embedded("default").ok_or_else(|| ConfigError::UnknownProfile {
             name: "default".into(),
             available: available(),
         })?;
-        rules.apply(
+        rules.apply_layer(
             &parse("rules/default.toml", default_text)?,
+            ("rules/default.toml", default_text),
             "profile:default",
-        );
+        )?;
         if profile != "default" {
             let text = embedded(profile).ok_or_else(|| ConfigError::UnknownProfile {
                 name: profile.to_string(),
                 available: available(),
             })?;
             let file = format!("rules/{profile}.toml");
-            rules.apply(&parse(&file, text)?, &format!("profile:{profile}"));
+            rules.apply_layer(
+                &parse(&file, text)?,
+                (&file, text),
+                &format!("profile:{profile}"),
+            )?;
         }
         if let Some(path) = user_file {
             let text = fs::read_to_string(path).map_err(|source| ConfigError::Io {
@@ -273,7 +452,7 @@ impl Rules {
                 source,
             })?;
             let shown = path.display().to_string();
-            rules.apply(&parse(&shown, &text)?, &shown);
+            rules.apply_layer(&parse(&shown, &text)?, (&shown, &text), &shown)?;
         }
         if let Some(t) = threshold {
             if t == 0 {
@@ -287,6 +466,30 @@ impl Rules {
         }
         rules.profile = profile.to_string();
         Ok(rules)
+    }
+
+    /// Checks and adds a layer's links, then applies the rest of it.
+    fn apply_layer(
+        &mut self,
+        file: &RulesFile,
+        (name, text): (&str, &str),
+        layer: &str,
+    ) -> Result<(), ConfigError> {
+        for (i, entry) in file.link.iter().enumerate() {
+            let origin = format!("{name}, link {}", i + 1);
+            let link = entry.get_ref().validate(&origin).map_err(|message| {
+                let (line, column) = line_col(text, entry.span().start);
+                ConfigError::Parse {
+                    file: name.to_string(),
+                    line,
+                    column,
+                    message: format!("[[link]] {}: {message}", i + 1),
+                }
+            })?;
+            self.links.push(link);
+        }
+        self.apply(file, layer);
+        Ok(())
     }
 
     fn apply(&mut self, file: &RulesFile, layer: &str) {
@@ -381,6 +584,9 @@ impl Rules {
             }
             if let Some(v) = &d.all {
                 self.differencing.all = v.clone();
+            }
+            if let Some(v) = d.max_atoms {
+                self.differencing.max_atoms = v.0;
             }
             for (name, words) in d.groups.iter().flatten() {
                 self.differencing.groups.insert(name.clone(), words.clone());

@@ -1,24 +1,40 @@
 //! ## What it does
-//! Compares the tables of different files in the same folder whose categories align (the same
-//! row labels and column headers after normalising case, diacritics and punctuation) and flags
-//! a difference between them that reveals a count from 1 to the threshold minus one:
+//! Compares the tables of a folder (and the tables within one file) that describe nested
+//! populations and flags a count from 1 to the threshold minus one that only their combination
+//! reveals.
 //!
-//! - **sub-population tables**: a table for all persons and one for a sub-group (`Men`,
-//!   `Mænd`, `Miehet`, `Män`, `Menn`, `Mannen`, `Hommes`, `Männer`, women likewise), the
-//!   population taken from a constant column, the title or the file name. Each complement cell
-//!   `all − sub-group` is the count of the rest of the population (error, on the sub-group's
-//!   file, at the cell);
-//! - **overlapping bands**: two tables of the same population whose interval categories (age
-//!   bands, year ranges) nest, such as `0-15` and `0-17`; the difference is the count of the
-//!   band between (`16-17`) (error);
-//! - **near-duplicate totals**: the same total or group size (`N = 1023` in one file, `N = 1025`
-//!   in another) differing by less than the threshold, which reveals a small group left out of
-//!   one analysis (warning: a person must decide whether the populations really differ).
+//! Tables **align** when they count the same measure (a count column, by its header without
+//! population words), their row variable is the same (the same stub header, mostly the same
+//! categories, or interval categories) and their populations nest: a table of all persons and
+//! one of a sub-group (`Men`, `Mænd`, `Miehet`, `Women` … from a constant column, the headers,
+//! the title or the file name; every sub-group cell at most its all-persons cell), or two tables
+//! of the same population (no shared category with different counts). Aligned tables become one
+//! linear system over **atoms**, the common refinement of their categories: one non-negative
+//! unknown per sub-group (and the rest of the population) × elementary interval (`0-15` and
+//! `0-17` give `0-15`, `16-17`) or label. Every published cell is an equation, suppressed cells
+//! (`x`, `<5`) and rounded cells (rounding to 5 or 10 or midpoint 6, declared or seen in the
+//! values) are unknowns with their boxes, and the back-calculation audit (presolve, bound
+//! propagation, Gaussian elimination, LP and integer programs) runs over it. An atom or a
+//! suppressed cell recovered exactly, or narrowed to at most `narrow_max_values` values, below
+//! the threshold, by a derivation that uses two or more tables, is an error at the cell of the
+//! table that subtracts; `related` names the other files. This covers the complement
+//! `all − men`, overlapping bands, **three-term differences** (`all − men − women`), a
+//! **suppressed cell that another table's banding gives back**, and tables within one file.
 //!
-//! Tables are compared only when they are consistent with describing nested populations (every
-//! sub-group cell at most its all-persons cell; bands of the same extent with equal totals), so
-//! unrelated tables that share labels are left alone. The finding names the other file in
-//! `related`; the message says which tables and categories combine, never the value.
+//! When the merged system has more than `max_atoms` atoms, the tables are compared pair by pair
+//! instead (complements, nested bands) and an info finding says the audit was partial. The same
+//! total or group size in two tables differing by less than the threshold (`N = 1023` and
+//! `N = 1025`) is a warning: a person must decide whether the populations really differ.
+//!
+//! **Declared links.** Relations only a person can know are declared in a rules file or profile
+//! as `[[link]]` entries: `kind = "contains"` with `tables = [outer, inner]` (the first table's
+//! population contains the second's cell by cell, such as an enumeration district and an output
+//! area: the difference is the count of the part outside), and `kind = "equal_population"` with
+//! `cells = [a, b]` (two cells of different tables count the same people). A table is written
+//! `path` or `path#N` (the N-th table of the file), a path relative to the checked folder; a cell
+//! is `path[#N]:row label` when the table has one count column, else `path[#N]:row label/column`.
+//! A link that matches no table or cell of the checked folder is a warning; a malformed one stops
+//! the run (exit 2) naming the rules file, line and entry.
 //!
 //! ## Why is this bad?
 //! Each table may be safe on its own and still disclose in combination: the total-population
@@ -33,16 +49,33 @@
 //! Age,HD,Pop              Age,HD,Pop
 //! 21-30,8,20              21-30,7,19    <- differencing: all.csv minus this table gives a
 //! 31-40,10,25             31-40,5,15       count below 5 for women, row '21-30'
+//!
+//! bands_a.csv             bands_b.csv
+//! Age,Admissions          Age,Admissions
+//! 0-15,120                0-17,123
+//! 16-17,<5   <- recovered exactly: bands_b.csv's 0-17 minus this table's 0-15
+//! 18-64,x                 18-64,297
+//! Total,420
+//! ```
+//! ```toml
+//! [[link]]                           # rules file, -r links.toml
+//! kind = "contains"
+//! tables = ["ed1991.csv", "oa2001.csv"]
+//! dimension = "area"
+//! [[link]]
+//! kind = "equal_population"
+//! cells = ["emp.csv:Employed", "workplace.csv:Total/Number"]
 //! ```
 //! Publish the complement consistently suppressed in both tables, use the same bands in every
 //! table, or publish only one of the overlapping tables.
 //!
 //! ## Options
 //! `[differencing] enabled`, `max_table_cells` (default 2,000) and `max_total_cells` (default
-//! 50,000: larger folders are compared in part and an info finding says so), `all` (words for
+//! 50,000: larger folders are compared in part and an info finding says so), `max_atoms`
+//! (default 50,000: larger merged systems are compared pairwise), `[[link]]` entries, `all` (words for
 //! the whole population) and `[differencing.groups]` (each sub-population and its words in
 //! Danish, Finnish, Swedish, Norwegian, Dutch, French, German and English);
-//! `[thresholds] min_count`.
+//! `[thresholds] min_count` and `zero_is_unsafe`; `[back_calculation] narrow_max_values`.
 //!
 //! ## References
 //! Statistics Denmark, rules on transfer of analysis results: it must not be possible to
@@ -50,10 +83,14 @@
 //! Handbook on Statistical Disclosure Control (2010), §5.2: disclosure by differencing
 //! (sub-population tables, linked tables, overlapping geographies). OpenSAFELY documentation,
 //! output checking: "disclosure by differencing" and repeated analyses (N versus N+1).
+//! Duke-Williams and Rees (1998), differencing of small-area geographies. SSB `ComputeIntervals`
+//! (atoms of linked tables as inner cells).
+
+mod atoms;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::config::Differencing;
+use crate::config::{CellRef, Differencing, Link, LinkKind, TableRef};
 use crate::finding::{basis, safe_label, Finding, Severity};
 use crate::model::{Cell, Kind, Location, Table, Value};
 use crate::rules::{Context, MAX_LISTED_PER_TABLE};
@@ -273,7 +310,15 @@ fn prepare<'a>(
             .map(|c| words.strip(&c.name))
             .unwrap_or_default()
     };
-    let col_keys: Vec<String> = count_cols.iter().map(|&c| col_key(c)).collect();
+    let mut col_keys: Vec<String> = count_cols.iter().map(|&c| col_key(c)).collect();
+    // Columns named by population words (`Men`, `Women`) would all strip to one key: they are
+    // categories, keep their names.
+    if col_keys.iter().collect::<BTreeSet<_>>().len() < col_keys.len() {
+        col_keys = count_cols
+            .iter()
+            .map(|&c| table.column(c).map(|c| key(&c.name)).unwrap_or_default())
+            .collect();
+    }
     let mut cells: HashMap<(String, String), (Shown, &Cell)> = HashMap::new();
     let mut duplicated: BTreeSet<(String, String)> = BTreeSet::new();
     let mut row_keys: Vec<String> = Vec::new();
@@ -395,10 +440,23 @@ struct Out<'a> {
     run_pairs: u64,
     /// Files where the band comparison stopped at [`MAX_RUN_PAIRS`].
     stopped: BTreeSet<usize>,
+    /// Places the merged audit flagged: the pairwise checks do not flag them again.
+    places: BTreeSet<(usize, Location)>,
 }
 
 impl Out<'_> {
+    /// A finding of the merged audit, one per place.
+    fn push_audit(&mut self, file: usize, loc: Location, f: Finding) {
+        if !self.places.contains(&(file, loc.clone())) {
+            self.push(file, format!("audit|{loc:?}"), f);
+            self.places.insert((file, loc));
+        }
+    }
+
     fn push(&mut self, file: usize, dedupe: String, f: Finding) {
+        if f.severity == Severity::Error && self.places.contains(&(file, f.location.clone())) {
+            return;
+        }
         if !self.seen.insert((file, dedupe)) {
             return;
         }
@@ -445,17 +503,48 @@ impl Out<'_> {
 }
 
 /// Run the cross-file `differencing` rule over the tables of all files. Files are compared only
-/// with files of the same folder; output is in input order, deterministic.
+/// with files of the same folder (and files joined by a declared link); output is in input
+/// order, deterministic.
 pub fn check(files: &[FileTables], cx: &Context<'_>) -> Vec<Placed> {
     let d = &cx.rules.differencing;
     if !d.enabled {
         return Vec::new();
     }
     let words = Words::new(d);
-    let mut by_folder: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let links = &cx.rules.links;
+    let index: HashMap<&str, usize> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.path.as_str(), i))
+        .collect();
+    // Folders, joined when a link names files of two of them.
+    let mut folders: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in files {
+        let n = folders.len();
+        folders.entry(folder(&f.path)).or_insert(n);
+    }
+    let mut parent: Vec<usize> = (0..folders.len()).collect();
+    fn root(p: &mut [usize], mut x: usize) -> usize {
+        while p[x] != x {
+            x = p[x];
+        }
+        x
+    }
+    for link in links {
+        let named: Vec<usize> = link_paths(link)
+            .filter_map(|p| index.get(p))
+            .filter_map(|&i| folders.get(folder(&files[i].path)).copied())
+            .collect();
+        for w in named.windows(2) {
+            let (a, b) = (root(&mut parent, w[0]), root(&mut parent, w[1]));
+            parent[a.max(b)] = a.min(b);
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (i, f) in files.iter().enumerate() {
         if !f.tables.is_empty() || !f.too_large.is_empty() {
-            by_folder.entry(folder(&f.path)).or_default().push(i);
+            let g = root(&mut parent, folders[folder(&f.path)]);
+            groups.entry(g).or_default().push(i);
         }
     }
     let mut out = Out {
@@ -466,9 +555,15 @@ pub fn check(files: &[FileTables], cx: &Context<'_>) -> Vec<Placed> {
         seen: BTreeSet::new(),
         run_pairs: 0,
         stopped: BTreeSet::new(),
+        places: BTreeSet::new(),
     };
-    for members in by_folder.values() {
-        if members.len() < 2 {
+    let mut used = vec![false; links.len()];
+    for members in groups.values() {
+        let tables: usize = members
+            .iter()
+            .map(|&f| files[f].tables.len() + files[f].too_large.len())
+            .sum();
+        if tables < 2 {
             continue;
         }
         let (kept, left) = budget(files, members, d);
@@ -482,6 +577,15 @@ pub fn check(files: &[FileTables], cx: &Context<'_>) -> Vec<Placed> {
             .iter()
             .map(|&(f, t)| prepare(f, &files[f].path, t, &words, cx))
             .collect();
+        let resolved = resolve_links(links, &prepared, files, &words, &mut used);
+        let covered = atoms::run(
+            &prepared,
+            files,
+            links,
+            (&resolved.0, &resolved.1),
+            cx,
+            &mut out,
+        );
         // Band runs per table and column, computed once (not once per pair of tables).
         let band_runs: Vec<HashMap<&str, Runs<'_>>> = prepared
             .iter()
@@ -497,19 +601,165 @@ pub fn check(files: &[FileTables], cx: &Context<'_>) -> Vec<Placed> {
                 if a.file == b.file {
                     continue;
                 }
+                let skip = |col: &str| covered.has(ai, bi, col);
                 if a.population == Population::All {
                     if let Population::Group(g) = &b.population {
-                        subpopulation(a, b, g, &prepared, files, cx, &mut out);
+                        subpopulation(a, b, g, &prepared, files, cx, &skip, &mut out);
                     }
                 }
                 if a.population == b.population && a.file < b.file {
-                    bands(a, b, (&band_runs[ai], &band_runs[bi]), files, cx, &mut out);
+                    bands(
+                        a,
+                        b,
+                        (&band_runs[ai], &band_runs[bi]),
+                        files,
+                        cx,
+                        &skip,
+                        &mut out,
+                    );
                     repeats(a, b, files, cx, &mut out);
                 }
             }
         }
     }
+    for (li, link) in links.iter().enumerate() {
+        if used[li] {
+            continue;
+        }
+        // On the first named file that exists, else on the first file checked.
+        let Some(file) = link_paths(link)
+            .find_map(|p| index.get(p).copied())
+            .or(if files.is_empty() { None } else { Some(0) })
+        else {
+            continue;
+        };
+        let what = match link.kind {
+            LinkKind::Contains => "both of its tables",
+            LinkKind::EqualPopulation => "both of its cells",
+        };
+        let msg = format!(
+            "the link declared in {} was not used: the checked folder does not hold {what} as named (check the file paths, table numbers, row labels and columns)",
+            safe_label(&link.origin)
+        );
+        out.found.push((
+            file,
+            Finding::new(
+                ID,
+                Severity::Warning,
+                msg,
+                Location::default(),
+                basis(&[link.origin.as_bytes(), b"link unused"]),
+            ),
+        ));
+    }
     out.finish()
+}
+
+/// The file paths a link names.
+fn link_paths(link: &Link) -> impl Iterator<Item = &str> {
+    link.tables
+        .iter()
+        .chain(link.cells.iter().map(|c| &c.table))
+        .map(|t| t.path.as_str())
+}
+
+/// The prepared table a reference names: the numbered table of the file, or its first one.
+fn find_table(r: &TableRef, prepared: &[Prepared<'_>], files: &[FileTables]) -> Option<usize> {
+    prepared
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| files[p.file].path == r.path)
+        .filter(|(_, p)| r.table.is_none_or(|n| p.table.index == n))
+        .min_by_key(|(_, p)| p.table.index)
+        .map(|(i, _)| i)
+}
+
+/// The (table, row key, column key) a cell reference names: the text after the colon is the
+/// row label, or a row label and a column header split at a `/`; without a column the table
+/// must have one count column.
+fn find_cell(
+    r: &CellRef,
+    prepared: &[Prepared<'_>],
+    files: &[FileTables],
+    words: &Words,
+) -> Option<atoms::CellId> {
+    let t = find_table(&r.table, prepared, files)?;
+    let p = &prepared[t];
+    let mut cols: Vec<&String> = p.col_keys.iter().collect();
+    cols.sort();
+    cols.dedup();
+    let mut tries: Vec<(&str, Option<&str>)> = vec![(r.cell.as_str(), None)];
+    for (i, c) in r.cell.char_indices() {
+        if c == '/' {
+            tries.push((&r.cell[..i], Some(&r.cell[i + 1..])));
+        }
+    }
+    for (row, col) in tries {
+        let rk = key(row);
+        if !p.labels.contains_key(&rk) {
+            continue;
+        }
+        let ck = match col {
+            None if cols.len() == 1 => cols[0].clone(),
+            None => continue,
+            Some(c) => {
+                let k = words.strip(c);
+                if !cols.contains(&&k) {
+                    continue;
+                }
+                k
+            }
+        };
+        if p.cells.contains_key(&(rk.clone(), ck.clone())) {
+            return Some((t, rk, ck));
+        }
+    }
+    None
+}
+
+/// The links whose tables or cells are all among `prepared`, marking them used.
+fn resolve_links(
+    links: &[Link],
+    prepared: &[Prepared<'_>],
+    files: &[FileTables],
+    words: &Words,
+    used: &mut [bool],
+) -> (Vec<atoms::Contains>, Vec<atoms::Equal>) {
+    let mut contains = Vec::new();
+    let mut equal = Vec::new();
+    for (li, link) in links.iter().enumerate() {
+        match link.kind {
+            LinkKind::Contains => {
+                let [outer, inner] = link.tables.as_slice() else {
+                    continue;
+                };
+                if let (Some(o), Some(i)) = (
+                    find_table(outer, prepared, files),
+                    find_table(inner, prepared, files),
+                ) {
+                    if o != i {
+                        contains.push((o, i, li));
+                        used[li] = true;
+                    }
+                }
+            }
+            LinkKind::EqualPopulation => {
+                let [a, b] = link.cells.as_slice() else {
+                    continue;
+                };
+                if let (Some(x), Some(y)) = (
+                    find_cell(a, prepared, files, words),
+                    find_cell(b, prepared, files, words),
+                ) {
+                    if x != y {
+                        equal.push((x, y, li));
+                        used[li] = true;
+                    }
+                }
+            }
+        }
+    }
+    (contains, equal)
 }
 
 fn row_col_place(table: &Table, cell: &Cell, row_key_label: &str) -> String {
@@ -523,6 +773,7 @@ fn row_label<'t>(p: &'t Prepared<'_>, row_key: &str) -> &'t str {
 }
 
 /// (a) All persons minus a sub-group: the complement.
+#[allow(clippy::too_many_arguments)]
 fn subpopulation(
     all: &Prepared<'_>,
     sub: &Prepared<'_>,
@@ -530,6 +781,7 @@ fn subpopulation(
     prepared: &[Prepared<'_>],
     files: &[FileTables],
     cx: &Context<'_>,
+    skip: &dyn Fn(&str) -> bool,
     out: &mut Out<'_>,
 ) {
     if !all.stub.is_empty() && !sub.stub.is_empty() && all.stub != sub.stub {
@@ -554,6 +806,9 @@ fn subpopulation(
     }
     pairs.sort_by_key(|x| (x.3.row, x.3.col));
     for (k, a, s, cell) in pairs {
+        if skip(&k.1) {
+            continue;
+        }
         let Some(diff) = a.checked_sub(s) else {
             continue;
         };
@@ -606,7 +861,9 @@ fn interval(label: &str) -> Option<(i64, i64)> {
     {
         return None;
     }
+    let above = raw.starts_with('>') || raw.starts_with('≥');
     let open_high = raw.ends_with('+')
+        || above
         || toks
             .iter()
             .any(|t| matches!(t.as_str(), "over" | "older" | "plus"));
@@ -615,7 +872,11 @@ fn interval(label: &str) -> Option<(i64, i64)> {
         || toks.iter().any(|t| matches!(t.as_str(), "under" | "below"));
     match nums.as_slice() {
         [a, b] if !open_high && !open_low && a <= b => Some((*a, *b)),
-        [a] if open_high && !open_low => Some((*a, i64::MAX)),
+        [a] if open_high && !open_low => {
+            // `>30` starts above 30; `≥30`, `>=30`, `30+` at 30.
+            let strict = raw.starts_with('>') && !raw.starts_with(">=");
+            Some((if strict { a + 1 } else { *a }, i64::MAX))
+        }
         [a] if open_low && !open_high => {
             let inclusive = raw.starts_with("<=") || raw.starts_with('≤');
             let hi = if inclusive { *a } else { a - 1 };
@@ -682,12 +943,14 @@ fn show_interval(iv: (i64, i64)) -> String {
 }
 
 /// (b) Nested bands of two tables of the same population.
+#[allow(clippy::too_many_arguments)]
 fn bands(
     a: &Prepared<'_>,
     b: &Prepared<'_>,
     (runs_a, runs_b): (&HashMap<&str, Runs<'_>>, &HashMap<&str, Runs<'_>>),
     files: &[FileTables],
     cx: &Context<'_>,
+    skip: &dyn Fn(&str) -> bool,
     out: &mut Out<'_>,
 ) {
     if a.stub.is_empty() || a.stub != b.stub {
@@ -702,6 +965,9 @@ fn bands(
     cols.sort();
     cols.dedup();
     for col in cols {
+        if skip(col) {
+            continue;
+        }
         let (Some(ra), Some(rb)) = (runs_a.get(col.as_str()), runs_b.get(col.as_str())) else {
             continue;
         };
@@ -849,6 +1115,9 @@ mod tests {
         assert_eq!(interval("65+"), Some((65, i64::MAX)));
         assert_eq!(interval("85 and over"), Some((85, i64::MAX)));
         assert_eq!(interval("<18"), Some((0, 17)));
+        assert_eq!(interval(">30"), Some((31, i64::MAX)));
+        assert_eq!(interval("≥30"), Some((30, i64::MAX)));
+        assert_eq!(interval("≤15"), Some((0, 15)));
         assert_eq!(interval("Age 18 to 24"), Some((18, 24)));
         assert_eq!(interval("Hospital 12"), None);
         assert_eq!(interval("30-20"), None);

@@ -1,0 +1,374 @@
+//! `differencing` through the merged atom audit (spec §3.9.2–3.9.5) on the synthetic cases under
+//! `fixtures/cases/differencing/`: what pairwise differences cannot catch (suppressed cells
+//! recovered from another banding, three-term differences, tables within one file), declared
+//! links (TC-6, TC-7), the must-not-flag cases, and the validation of `[[link]]` entries.
+
+mod common;
+use common::{case, report, report_with};
+
+use std::io::Write;
+
+use export_check::config::Rules;
+use export_check::engine::{check, Options};
+use export_check::finding::{Severity, Verdict};
+use export_check::report::Report;
+
+/// `(file, place, severity, related)` of every `differencing` finding that is not info.
+fn diff(r: &Report) -> Vec<(String, String, Severity, Vec<String>)> {
+    r.files
+        .iter()
+        .flat_map(|f| {
+            f.findings
+                .iter()
+                .filter(|x| x.rule == "differencing" && x.severity != Severity::Info)
+                .map(|x| {
+                    (
+                        f.path.clone(),
+                        x.location
+                            .cell
+                            .clone()
+                            .unwrap_or_else(|| x.location.describe()),
+                        x.severity,
+                        x.related.clone(),
+                    )
+                })
+        })
+        .collect()
+}
+
+fn message<'r>(r: &'r Report, file: &str, cell: &str) -> &'r str {
+    r.files
+        .iter()
+        .find(|f| f.path == file)
+        .and_then(|f| {
+            f.findings
+                .iter()
+                .find(|x| x.rule == "differencing" && x.location.cell.as_deref() == Some(cell))
+        })
+        .map(|x| x.message.as_str())
+        .unwrap_or_else(|| panic!("no differencing finding at {file} {cell}"))
+}
+
+fn s(x: &str) -> String {
+    x.to_string()
+}
+
+fn e(file: &str, cell: &str, related: &[&str]) -> (String, String, Severity, Vec<String>) {
+    (
+        s(file),
+        s(cell),
+        Severity::Error,
+        related.iter().map(|r| s(r)).collect(),
+    )
+}
+
+fn rules(profile: &str, file: Option<&str>, threshold: Option<u32>) -> Rules {
+    let path = file.map(case);
+    Rules::load(profile, path.as_deref(), threshold).expect("rules load")
+}
+
+#[test]
+fn a_suppressed_cell_is_recovered_from_another_banding() {
+    // bands_a.csv hides 16-17 as `<5` beside an `x`, which protects it within the table;
+    // bands_b.csv's 0-17 minus bands_a.csv's 0-15 gives it back. The pairwise band check
+    // cannot see it (a hidden band breaks the runs); one finding, on the suppressed cell.
+    let r = report("differencing/suppressed_banding");
+    assert_eq!(diff(&r), vec![e("bands_a.csv", "B3", &["bands_b.csv"])]);
+    let m = message(&r, "bands_a.csv", "B3");
+    assert!(m.contains("'bands_b.csv'") && m.contains("exactly"), "{m}");
+}
+
+#[test]
+fn three_term_difference_all_minus_men_minus_women() {
+    // all − men − women = 2 in North: neither pair alone shows it.
+    let r = report("differencing/three_tables");
+    assert_eq!(
+        diff(&r),
+        vec![e("women.csv", "B2", &["all.csv", "men.csv"])]
+    );
+    let m = message(&r, "women.csv", "B2");
+    assert!(
+        m.contains("not men or women") && m.contains("row 'North'"),
+        "{m}"
+    );
+}
+
+#[test]
+fn tables_within_one_file_are_compared() {
+    // An all-persons block and a women block in one CSV.
+    let r = report("differencing/one_file");
+    assert_eq!(diff(&r), vec![e("by_sex.csv", "B9", &[])]);
+    let f = &r.files[0].findings;
+    let x = f
+        .iter()
+        .find(|x| x.rule == "differencing" && x.severity == Severity::Error)
+        .unwrap();
+    assert_eq!(x.location.table, Some(2));
+    assert!(
+        x.message.contains("1st table of this file"),
+        "{}",
+        x.message
+    );
+}
+
+#[test]
+fn tc4_subpopulation_through_the_audit_at_the_uk_threshold() {
+    // The complement cells 1, 1 (row 21-30), 5 and 7 (HD 31-40, 41-50) under t = 10; the
+    // published male 7 and 5 are small-count's, not differencing findings.
+    let r = report_with("differencing/subpopulation", &rules("uk", None, None));
+    assert_eq!(
+        diff(&r),
+        vec![
+            e("men.csv", "B3", &["all.csv"]),
+            e("men.csv", "C3", &["all.csv"]),
+            e("men.csv", "B4", &["all.csv"]),
+            e("men.csv", "B5", &["all.csv"]),
+        ]
+    );
+}
+
+#[test]
+fn tc6_contains_link_differences_the_geographies() {
+    // Without the link the two areas are unrelated tables.
+    assert_eq!(diff(&report("differencing/tc6_geography")), vec![]);
+    let r = report_with(
+        "differencing/tc6_geography",
+        &rules("default", Some("differencing/tc6_links.toml"), None),
+    );
+    // (>30, M) = 2, (>30, F) = 1, (16-30, M) = 2 fail; 16-30 F and ≤15 are 0.
+    assert_eq!(
+        diff(&r),
+        vec![
+            e("oa2001.csv", "B2", &["ed1991.csv"]),
+            e("oa2001.csv", "C2", &["ed1991.csv"]),
+            e("oa2001.csv", "B3", &["ed1991.csv"]),
+        ]
+    );
+    let m = message(&r, "oa2001.csv", "C2");
+    assert!(m.contains("area of 'ed1991.csv'"), "{m}");
+    // Zeros count when the profile says so.
+    let mut zero = rules("default", Some("differencing/tc6_links.toml"), None);
+    zero.zero_is_unsafe = true;
+    let r = report_with("differencing/tc6_geography", &zero);
+    assert_eq!(diff(&r).len(), 6, "{:?}", diff(&r));
+}
+
+#[test]
+fn tc7_equal_population_link() {
+    // Females living and working in A = 22 − 21 = 1, working in A and living elsewhere =
+    // 27 − 23 = 4: fail. Living in A and working elsewhere = (85 − 22) − 58 = 5 needs the
+    // link (employed residents = the place-of-work table's total) and passes at t = 5.
+    let base = vec![
+        e("residence_men.csv", "B3", &["residence_all.csv"]),
+        e("residence_men.csv", "B4", &["residence_all.csv"]),
+        e("workplace_men.csv", "B3", &["workplace_all.csv"]),
+    ];
+    let linked = rules("default", Some("differencing/tc7_links.toml"), None);
+    assert_eq!(
+        diff(&report_with("differencing/tc7_linking", &linked)),
+        base
+    );
+    // At t = 6 the 5 fails, through the link only.
+    let linked6 = rules("default", Some("differencing/tc7_links.toml"), Some(6));
+    let r = report_with("differencing/tc7_linking", &linked6);
+    let mut with_link = base.clone();
+    with_link.push(e(
+        "workplace_men.csv",
+        "B4",
+        &["emp.csv", "workplace_all.csv"],
+    ));
+    assert_eq!(diff(&r), with_link);
+    let unlinked6 = rules("default", None, Some(6));
+    assert_eq!(
+        diff(&report_with("differencing/tc7_linking", &unlinked6)),
+        base
+    );
+}
+
+#[test]
+fn properly_suppressed_pairs_pass() {
+    let r = report("differencing/suppressed_pass");
+    assert_eq!(diff(&r), vec![]);
+}
+
+#[test]
+fn rounded_tables_within_rounding_pass() {
+    // Differences of 5 between tables rounded to 5 are not counts under t = 10: the true
+    // values behind 25 and 20 differ by 1 to 9.
+    let r = report_with("differencing/rounded_pass", &rules("uk", None, None));
+    assert_eq!(diff(&r), vec![]);
+    // Read as exact, the same numbers would be flagged.
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["all.csv", "men.csv"] {
+        let text = std::fs::read_to_string(case("differencing/rounded_pass").join(f)).unwrap();
+        let text = text.replace(" (rounded to the nearest 5)", "");
+        std::fs::write(dir.path().join(f), text).unwrap();
+    }
+    let r = check(dir.path(), &rules("uk", None, None), &Options::default()).unwrap();
+    assert_eq!(diff(&r).len(), 2, "{:?}", diff(&r));
+}
+
+#[test]
+fn unrelated_tables_sharing_labels_pass() {
+    // A men's table with a cell above the all-persons one is not a sub-population.
+    assert_eq!(diff(&report("differencing/nested_check")), vec![]);
+    assert_eq!(report("differencing/unrelated").verdict, Verdict::Pass);
+}
+
+#[test]
+fn partial_audit_falls_back_to_pairwise_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules_path = dir.path().join("rules.toml");
+    std::fs::write(&rules_path, "[differencing]\nmax_atoms = 3\n").unwrap();
+    let rules = Rules::load("default", Some(&rules_path), None).unwrap();
+    let r = report_with("differencing/subpopulation", &rules);
+    // The pairwise check still finds the complements, once each.
+    assert_eq!(
+        diff(&r),
+        vec![
+            e("men.csv", "B3", &["all.csv"]),
+            e("men.csv", "C3", &["all.csv"]),
+        ]
+    );
+    let info: Vec<&str> = r
+        .files
+        .iter()
+        .flat_map(|f| &f.findings)
+        .filter(|x| x.rule == "differencing" && x.severity == Severity::Info)
+        .map(|x| x.message.as_str())
+        .collect();
+    assert_eq!(info.len(), 2, "{info:?}");
+    assert!(info.iter().all(|m| m.contains("partial")), "{info:?}");
+}
+
+#[test]
+fn a_link_that_matches_nothing_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("links.toml");
+    std::fs::write(
+        &path,
+        "[[link]]\nkind = \"contains\"\ntables = [\"ed1991.csv\", \"missing.csv\"]\n\
+         [[link]]\nkind = \"equal_population\"\ncells = [\"ed1991.csv:No such row\", \"oa2001.csv:>30/Men\"]\n",
+    )
+    .unwrap();
+    let rules = Rules::load("default", Some(&path), None).unwrap();
+    let r = report_with("differencing/tc6_geography", &rules);
+    let warned: Vec<(String, String)> = r
+        .files
+        .iter()
+        .flat_map(|f| {
+            f.findings
+                .iter()
+                .filter(|x| x.rule == "differencing" && x.severity == Severity::Warning)
+                .map(|x| (f.path.clone(), x.message.clone()))
+        })
+        .collect();
+    assert_eq!(warned.len(), 2, "{warned:?}");
+    assert!(warned.iter().all(|(p, _)| p == "ed1991.csv"));
+    assert!(warned[0].1.contains("links.toml, link 1"), "{warned:?}");
+    assert!(warned[1].1.contains("links.toml, link 2"), "{warned:?}");
+    assert_eq!(r.verdict, Verdict::Review);
+}
+
+#[test]
+fn bad_links_stop_the_run_naming_the_file_and_entry() {
+    let bad = [
+        (
+            "[[link]]\nkind = \"contains\"\ntables = [\"a.csv\"]\n",
+            "exactly two files",
+        ),
+        (
+            "[[link]]\nkind = \"equal_population\"\ncells = [\"a.csv\", \"b.csv:Total\"]\n",
+            "'a.csv'",
+        ),
+        (
+            "[[link]]\nkind = \"contains\"\ntables = [\"../a.csv\", \"b.csv\"]\n",
+            "relative to the checked folder",
+        ),
+        (
+            "[[link]]\nkind = \"equal_population\"\ncells = [\"a.csv:Total\", \"b.csv:Total\"]\ndimension = \"area\"\n",
+            "takes `cells`",
+        ),
+        ("[[link]]\nkind = \"overlaps\"\n", "unknown variant"),
+        (
+            "[[link]]\nkind = \"contains\"\ntables = [\"a.csv\", \"b.csv\"]\ndimenson = \"x\"\n",
+            "dimenson",
+        ),
+    ];
+    for (text, want) in bad {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        write!(f, "[thresholds]\nmin_count = 5\n\n{text}").unwrap();
+        let msg = Rules::load("default", Some(f.path()), None)
+            .unwrap_err()
+            .to_string();
+        let name = f.path().display().to_string();
+        assert!(msg.starts_with(&name), "{msg}");
+        // The line of the entry (validation) or of the bad key (parsing).
+        assert!((4..=7).any(|l| msg.contains(&format!(":{l}:"))), "{msg}");
+        assert!(msg.contains(want), "{want}: {msg}");
+    }
+    // The CLI exits 2.
+    let mut f = tempfile::NamedTempFile::new().unwrap();
+    write!(f, "[[link]]\nkind = \"contains\"\ntables = [\"a.csv\"]\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_export-check"))
+        .arg("-r")
+        .arg(f.path())
+        .arg(case("differencing/tc6_geography"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("[[link]] 1"));
+}
+
+#[test]
+fn cell_references_parse() {
+    use export_check::config::{CellRef, TableRef};
+    let c = CellRef::parse("res.csv:Area A/Number living in area").unwrap();
+    assert_eq!(c.table.path, "res.csv");
+    assert_eq!(c.table.table, None);
+    assert_eq!(c.cell, "Area A/Number living in area");
+    let c = CellRef::parse("tables/t1.csv#2:Total").unwrap();
+    assert_eq!(
+        c.table,
+        TableRef {
+            path: "tables/t1.csv".into(),
+            table: Some(2)
+        }
+    );
+    assert!(CellRef::parse("t1.csv").is_err());
+    assert!(CellRef::parse("t1.csv:").is_err());
+    assert!(CellRef::parse("t1.csv#0:Total").is_err());
+    assert!(CellRef::parse("/abs/t1.csv:Total").is_err());
+}
+
+#[test]
+fn messages_do_not_carry_the_differenced_values() {
+    for (folder, rules) in [
+        (
+            "differencing/tc6_geography",
+            Some("differencing/tc6_links.toml"),
+        ),
+        (
+            "differencing/tc7_linking",
+            Some("differencing/tc7_links.toml"),
+        ),
+        ("differencing/three_tables", None),
+        ("differencing/suppressed_banding", None),
+    ] {
+        let r = report_with(folder, &self::rules("default", rules, None));
+        for f in &r.files {
+            for x in f.findings.iter().filter(|x| x.rule == "differencing") {
+                let digits: Vec<&str> = x
+                    .message
+                    .split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit()))
+                    .collect();
+                for d in digits {
+                    let n: u32 = d.parse().unwrap_or(0);
+                    // The threshold, band edges and file-name years may appear; small counts not.
+                    assert!(!(1..=4).contains(&n), "{}: {}", f.path, x.message);
+                }
+            }
+        }
+    }
+}
