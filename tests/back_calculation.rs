@@ -106,8 +106,21 @@ fn long_format_total_category() {
 }
 
 #[test]
+fn header_groups_give_men_plus_women_equals_all() {
+    // Men/<50 is hidden with Men/50+ in its group, so the group total alone gives only their
+    // sum; All/<50 minus Women/<50 gives it back.
+    let r = report("back-calculation/header_groups.csv");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(errors(&r, BC), vec!["B4"]);
+    let m = &r.files[0].findings[0].message;
+    assert!(m.contains("'All / <50'") && m.contains("[B1]"), "{m}");
+}
+
+#[test]
 fn tables_that_must_pass() {
     for f in [
+        "back-calculation/header_groups_not_additive_pass.csv",
+        "back-calculation/header_groups_rounded_pass.csv",
         "back-calculation/suppressed_2d_pass.csv",
         "back-calculation/model_coefficients.csv",
         "back-calculation/rounded_base5_pass.csv",
@@ -172,6 +185,7 @@ fn messages_never_carry_the_recovered_value() {
         ("back-calculation/tc18_table1_residual.csv", "3"),
         ("back-calculation/subtotal_hierarchy.csv", "3"),
         ("back-calculation/long_format_totals.csv", "3"),
+        ("back-calculation/header_groups.csv", "3"),
         ("percent/tc11_n_header.csv", "3"),
         ("percent/tc13_rate.csv", "3"),
         ("percent/percent_only_n_header.csv", "2"),

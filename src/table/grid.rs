@@ -553,6 +553,10 @@ mod tests {
         assert_eq!(t[0].columns[6].name, "Women / Total");
         assert_eq!(t[0].rows.len(), 2);
         assert!(matches!(t[0].rows[0].cells[1].value, Value::Suppressed(_)));
+        let paths = t[0].header_paths();
+        assert_eq!(paths[2], (3, vec!["Men".to_string(), "50+".to_string()]));
+        assert_eq!(paths[4], (5, vec!["Women".to_string(), "<50".to_string()]));
+        assert_eq!(paths[0], (1, vec![String::new(), "Region".to_string()]));
         // A first body row with small bounded markers stays in the body.
         let t = build(&["Group;n;Age", "A;<5;65+", "B;12;40"]);
         assert_eq!(t[0].header.len(), 1);
