@@ -117,6 +117,22 @@ fn header_groups_give_men_plus_women_equals_all() {
 }
 
 #[test]
+fn second_label_free_pass_over_sub_totals() {
+    // `County` is the sum of the four wards, which its sub-totals `North` and `South` keep
+    // apart: only the second pass of the label-free scan, with those taken out, finds it.
+    for f in [
+        "back-calculation/label_free_second_pass.csv",
+        "back-calculation/label_free_second_pass_rows.csv",
+    ] {
+        let r = report(f);
+        assert_eq!(r.verdict, Verdict::Fail, "{f}");
+        assert_eq!(errors(&r, BC), vec!["B2"], "{f}");
+        let m = &r.files[0].findings[0].message;
+        assert!(m.contains("'County'") && m.contains("[B1]"), "{f}: {m}");
+    }
+}
+
+#[test]
 fn tables_that_must_pass() {
     for f in [
         "back-calculation/header_groups_not_additive_pass.csv",
@@ -186,6 +202,8 @@ fn messages_never_carry_the_recovered_value() {
         ("back-calculation/subtotal_hierarchy.csv", "3"),
         ("back-calculation/long_format_totals.csv", "3"),
         ("back-calculation/header_groups.csv", "3"),
+        ("back-calculation/label_free_second_pass.csv", "3"),
+        ("back-calculation/label_free_second_pass_rows.csv", "3"),
         ("percent/tc11_n_header.csv", "3"),
         ("percent/tc13_rate.csv", "3"),
         ("percent/percent_only_n_header.csv", "2"),
