@@ -285,7 +285,15 @@ mod tests {
     fn pq_rule_equals_p_percent_with_p_star() {
         // A (p,q) rule is a p% rule with p* = 100·p/q.
         let c = cell(100_000.0, &[50_000.0, 46_000.0]);
-        let pq = evaluate(Rule::PPercent { p: 5.0, q: 50.0, n: 1 }, &c).expect("decided");
+        let pq = evaluate(
+            Rule::PPercent {
+                p: 5.0,
+                q: 50.0,
+                n: 1,
+            },
+            &c,
+        )
+        .expect("decided");
         let p = evaluate(Rule::p_percent(10.0), &c).expect("decided");
         assert_eq!(pq.unsafe_cell, p.unsafe_cell);
         assert!(close(pq.upl, p.upl, 1e-9));
