@@ -117,6 +117,22 @@ fn header_groups_give_men_plus_women_equals_all() {
 }
 
 #[test]
+fn header_groups_without_group_totals_beside_an_overall_total() {
+    // Men and Women have no total column of their own; `All` has one, carried under the `All`
+    // group: it totals its own group (no structure mismatch), and All/<50 gives Men/<50 back.
+    let r = report("back-calculation/header_groups_overall_total.csv");
+    assert_eq!(errors(&r, BC), vec!["B3"]);
+    assert!(
+        r.files[0]
+            .findings
+            .iter()
+            .all(|f| !f.message.contains("(structure mismatch S1)")),
+        "{:?}",
+        places(&r, BC)
+    );
+}
+
+#[test]
 fn second_label_free_pass_over_sub_totals() {
     // `County` is the sum of the four wards, which its sub-totals `North` and `South` keep
     // apart: only the second pass of the label-free scan, with those taken out, finds it.
@@ -202,6 +218,7 @@ fn messages_never_carry_the_recovered_value() {
         ("back-calculation/subtotal_hierarchy.csv", "3"),
         ("back-calculation/long_format_totals.csv", "3"),
         ("back-calculation/header_groups.csv", "3"),
+        ("back-calculation/header_groups_overall_total.csv", "3"),
         ("back-calculation/label_free_second_pass.csv", "3"),
         ("back-calculation/label_free_second_pass_rows.csv", "3"),
         ("percent/tc11_n_header.csv", "3"),

@@ -777,7 +777,7 @@ pub fn detect(table: &Table, lexicon: &Lexicon) -> Structure {
             .collect();
         labelled_rows(&mut b, &total_rows, &strong);
     }
-    labelled_cols(&mut b, &total_cols);
+    labelled_cols(&mut b, &total_cols, &paths);
     header_groups(&mut b, &paths, lexicon, scan);
     if scan {
         of_which(&mut b);
@@ -1008,7 +1008,7 @@ fn labelled_rows(b: &mut Builder<'_, '_>, total_rows: &[usize], strong: &[usize]
     }
 }
 
-fn labelled_cols(b: &mut Builder<'_, '_>, total_cols: &[u32]) {
+fn labelled_cols(b: &mut Builder<'_, '_>, total_cols: &[u32], paths: &BTreeMap<u32, Vec<String>>) {
     let g = b.g;
     let table = g.table;
     for (k, &t) in total_cols.iter().enumerate() {
@@ -1031,8 +1031,22 @@ fn labelled_cols(b: &mut Builder<'_, '_>, total_cols: &[u32]) {
             .filter(|&c| c > t && next.is_none_or(|n| c < n))
             .collect();
         let others: Vec<u32> = total_cols.iter().copied().filter(|&x| x != t).collect();
+        // Under a spanning group header: the other columns of the total's own group.
+        let upper = |c: u32| -> Option<&[String]> {
+            let p = paths.get(&c)?;
+            let up = &p[..p.len().saturating_sub(1)];
+            up.iter().any(|x| !x.is_empty()).then_some(up)
+        };
+        let group: Vec<u32> = match upper(t) {
+            Some(up) => plain
+                .iter()
+                .copied()
+                .filter(|&c| upper(c) == Some(up))
+                .collect(),
+            None => Vec::new(),
+        };
         let mut sets: Vec<Vec<u32>> = Vec::new();
-        for s in [left, right, others, plain.clone()] {
+        for s in [group, left, right, others, plain.clone()] {
             if s.len() >= 2 && !sets.contains(&s) {
                 sets.push(s);
             }
