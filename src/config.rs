@@ -55,6 +55,7 @@ struct RulesFile {
     /// `[[link]]`: relations between tables that only a person can know (spec §3.9.5).
     #[serde(default)]
     link: Vec<toml::Spanned<LinkEntry>>,
+    magnitude: Option<MagnitudeSection>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -156,6 +157,122 @@ struct LinkEntry {
     tables: Option<Vec<String>>,
     cells: Option<Vec<String>>,
     dimension: Option<String>,
+}
+
+/// `[magnitude]`: the dominance and p% rules for tables that carry contributor columns.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MagnitudeSection {
+    p: Option<Ratio>,
+    q: Option<Percentage>,
+    n: Option<Positive>,
+    k: Option<Percentage>,
+    largest: Option<Vec<String>>,
+    second: Option<Vec<String>>,
+    top_two: Option<Vec<String>>,
+    share: Option<Vec<String>>,
+    total: Option<Vec<String>>,
+}
+
+/// A percentage above 0 and at most 100 (`k`, `q`).
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(try_from = "f64")]
+struct Percentage(f64);
+
+impl TryFrom<f64> for Percentage {
+    type Error = String;
+    fn try_from(v: f64) -> Result<Self, Self::Error> {
+        if v > 0.0 && v <= 100.0 {
+            Ok(Percentage(v))
+        } else {
+            Err(format!(
+                "must be a percentage above 0 and at most 100, not {v}"
+            ))
+        }
+    }
+}
+
+/// A positive percentage that may exceed 100 (`p`).
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(try_from = "f64")]
+struct Ratio(f64);
+
+impl TryFrom<f64> for Ratio {
+    type Error = String;
+    fn try_from(v: f64) -> Result<Self, Self::Error> {
+        if v > 0.0 && v <= 1000.0 {
+            Ok(Ratio(v))
+        } else {
+            Err(format!("must be above 0 and at most 1000, not {v}"))
+        }
+    }
+}
+
+/// Options of the magnitude rules (dominance `(n,k)`, p% and `(p,q)`), applied by
+/// `extreme-values` only to tables that carry contributor columns beside a magnitude total.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Magnitude {
+    /// p% rule: unsafe when `X − x1 − x2 < (p/q)·x1`.
+    pub p: f64,
+    /// `(p,q)` prior-posterior rule: what an intruder knows beforehand, in % (100: plain p%).
+    pub q: f64,
+    /// Dominance `(n,k)`: unsafe when the `n` largest contributions exceed `k` % of the total.
+    pub n: u32,
+    pub k: f64,
+    /// Column names of the largest contribution (or its share of the total).
+    pub largest: Vec<String>,
+    /// Column names of the second largest contribution.
+    pub second: Vec<String>,
+    /// Column names of the two largest contributions together.
+    pub top_two: Vec<String>,
+    /// Words that make a contributor column a share of the total in % (`largest share`).
+    pub share: Vec<String>,
+    /// Column names of the magnitude total the contributions add up to (costs, turnover).
+    pub total: Vec<String>,
+}
+
+impl Default for Magnitude {
+    fn default() -> Self {
+        Magnitude {
+            p: 10.0,
+            q: 100.0,
+            n: 1,
+            k: 85.0,
+            largest: Vec::new(),
+            second: Vec::new(),
+            top_two: Vec::new(),
+            share: Vec::new(),
+            total: Vec::new(),
+        }
+    }
+}
+
+impl Magnitude {
+    fn apply(&mut self, m: &MagnitudeSection) {
+        if let Some(v) = m.p {
+            self.p = v.0;
+        }
+        if let Some(v) = m.q {
+            self.q = v.0;
+        }
+        if let Some(v) = m.n {
+            self.n = v.0;
+        }
+        if let Some(v) = m.k {
+            self.k = v.0;
+        }
+        for (into, from) in [
+            (&mut self.largest, &m.largest),
+            (&mut self.second, &m.second),
+            (&mut self.top_two, &m.top_two),
+            (&mut self.share, &m.share),
+            (&mut self.total, &m.total),
+        ] {
+            if let Some(words) = from {
+                *into = words.clone();
+            }
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -386,6 +503,8 @@ pub struct Rules {
     pub differencing: Differencing,
     /// User-declared links between tables (`[[link]]`), from every layer in order.
     pub links: Vec<Link>,
+    /// `[magnitude]`: dominance and p% rules for tables with contributor columns.
+    pub magnitude: Magnitude,
     /// The rules files applied, in order (`profile:default`, `profile:dk`, a user's path).
     pub layers: Vec<String>,
 }
@@ -423,6 +542,7 @@ impl Rules {
             quantile: Vec::new(),
             differencing: Differencing::default(),
             links: Vec::new(),
+            magnitude: Magnitude::default(),
             layers: Vec::new(),
         };
         let default_text = embedded("default").ok_or_else(|| ConfigError::UnknownProfile {
@@ -592,6 +712,9 @@ impl Rules {
                 self.differencing.groups.insert(name.clone(), words.clone());
             }
         }
+        if let Some(m) = &file.magnitude {
+            self.magnitude.apply(m);
+        }
         self.layers.push(layer.to_string());
     }
 
@@ -731,6 +854,35 @@ mod tests {
             .to_string();
         assert!(msg.contains(":3:"), "{msg}");
         assert!(msg.contains("from 1"), "{msg}");
+    }
+
+    #[test]
+    fn magnitude_section_is_typed() {
+        let r = Rules::default_rules();
+        assert_eq!(
+            (r.magnitude.p, r.magnitude.n, r.magnitude.k),
+            (10.0, 1, 85.0)
+        );
+        assert!(!r.magnitude.largest.is_empty());
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        writeln!(f, "[magnitude]\np = 15\nn = 2\nk = 90.5").unwrap();
+        let r = Rules::load("default", Some(f.path()), None).unwrap();
+        assert_eq!(
+            (r.magnitude.p, r.magnitude.n, r.magnitude.k),
+            (15.0, 2, 90.5)
+        );
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        writeln!(f, "[magnitude]\np = 10\nkk = 90").unwrap();
+        let msg = Rules::load("default", Some(f.path()), None)
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains(":3:") && msg.contains("kk"), "{msg}");
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        writeln!(f, "[magnitude]\nk = 120").unwrap();
+        let msg = Rules::load("default", Some(f.path()), None)
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains(":2:") && msg.contains("at most 100"), "{msg}");
     }
 
     #[test]

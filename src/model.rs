@@ -310,6 +310,43 @@ impl Table {
         }
     }
 
+    /// The header texts above every column, top row first, as `(column, path)` in column
+    /// order. A spanning group label written once over several columns (`,Men,,,Women,,`) is
+    /// repeated over the empty cells to its right in every header row but the last, as the
+    /// column names join them; a missing text is an empty string, so every path has one entry
+    /// per header row.
+    pub fn header_paths(&self) -> Vec<(u32, Vec<String>)> {
+        let depth = self.header.len();
+        let mut out: Vec<(u32, Vec<String>)> = self
+            .columns
+            .iter()
+            .map(|c| (c.col, Vec::with_capacity(depth)))
+            .collect();
+        for (hi, row) in self.header.iter().enumerate() {
+            let mut texts: Vec<(u32, &str)> = row
+                .iter()
+                .filter(|c| !c.text.trim().is_empty())
+                .map(|c| (c.col, c.text.trim()))
+                .collect();
+            texts.sort_by_key(|(c, _)| *c);
+            let mut k = 0;
+            let mut carry: Option<&str> = None;
+            for (col, path) in out.iter_mut() {
+                while k < texts.len() && texts[k].0 < *col {
+                    carry = Some(texts[k].1);
+                    k += 1;
+                }
+                let text = match texts.get(k) {
+                    Some((c, t)) if c == col => Some(*t),
+                    _ if hi + 1 < depth && *col > 1 => carry,
+                    _ => None,
+                };
+                path.push(text.unwrap_or("").to_string());
+            }
+        }
+        out
+    }
+
     /// A readable name for a column in messages: its header, or its letter.
     pub fn column_label(&self, col: u32) -> String {
         match self.column(col) {

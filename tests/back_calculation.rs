@@ -106,8 +106,53 @@ fn long_format_total_category() {
 }
 
 #[test]
+fn header_groups_give_men_plus_women_equals_all() {
+    // Men/<50 is hidden with Men/50+ in its group, so the group total alone gives only their
+    // sum; All/<50 minus Women/<50 gives it back.
+    let r = report("back-calculation/header_groups.csv");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(errors(&r, BC), vec!["B4"]);
+    let m = &r.files[0].findings[0].message;
+    assert!(m.contains("'All / <50'") && m.contains("[B1]"), "{m}");
+}
+
+#[test]
+fn header_groups_without_group_totals_beside_an_overall_total() {
+    // Men and Women have no total column of their own; `All` has one, carried under the `All`
+    // group: it totals its own group (no structure mismatch), and All/<50 gives Men/<50 back.
+    let r = report("back-calculation/header_groups_overall_total.csv");
+    assert_eq!(errors(&r, BC), vec!["B3"]);
+    assert!(
+        r.files[0]
+            .findings
+            .iter()
+            .all(|f| !f.message.contains("(structure mismatch S1)")),
+        "{:?}",
+        places(&r, BC)
+    );
+}
+
+#[test]
+fn second_label_free_pass_over_sub_totals() {
+    // `County` is the sum of the four wards, which its sub-totals `North` and `South` keep
+    // apart: only the second pass of the label-free scan, with those taken out, finds it.
+    for f in [
+        "back-calculation/label_free_second_pass.csv",
+        "back-calculation/label_free_second_pass_rows.csv",
+    ] {
+        let r = report(f);
+        assert_eq!(r.verdict, Verdict::Fail, "{f}");
+        assert_eq!(errors(&r, BC), vec!["B2"], "{f}");
+        let m = &r.files[0].findings[0].message;
+        assert!(m.contains("'County'") && m.contains("[B1]"), "{f}: {m}");
+    }
+}
+
+#[test]
 fn tables_that_must_pass() {
     for f in [
+        "back-calculation/header_groups_not_additive_pass.csv",
+        "back-calculation/header_groups_rounded_pass.csv",
         "back-calculation/suppressed_2d_pass.csv",
         "back-calculation/model_coefficients.csv",
         "back-calculation/rounded_base5_pass.csv",
@@ -255,6 +300,10 @@ fn messages_never_carry_the_recovered_value() {
         ("back-calculation/tc18_table1_residual.csv", "3"),
         ("back-calculation/subtotal_hierarchy.csv", "3"),
         ("back-calculation/long_format_totals.csv", "3"),
+        ("back-calculation/header_groups.csv", "3"),
+        ("back-calculation/header_groups_overall_total.csv", "3"),
+        ("back-calculation/label_free_second_pass.csv", "3"),
+        ("back-calculation/label_free_second_pass_rows.csv", "3"),
         ("percent/tc11_n_header.csv", "3"),
         ("percent/tc13_rate.csv", "3"),
         ("percent/percent_only_n_header.csv", "2"),

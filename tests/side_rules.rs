@@ -109,6 +109,79 @@ fn medians_and_extremes_of_small_groups_are_small_counts() {
     assert_eq!(places(&r, "median_n_in_header.csv", s), vec!["C1", "C2"]);
 }
 
+/// The messages of the findings of `rule` in `file` of a folder report.
+fn messages(r: &Report, file: &str, rule: &str) -> Vec<String> {
+    r.files
+        .iter()
+        .filter(|f| f.path == file)
+        .flat_map(|f| f.findings.iter())
+        .filter(|x| x.rule == rule)
+        .map(|x| x.message.clone())
+        .collect()
+}
+
+#[test]
+fn dominated_magnitude_cells_are_warnings_at_the_total() {
+    let r = report("extreme-values");
+    let e = "extreme-values";
+    // Trust B: the largest ward holds almost all bed-days (p% and (1,85) both fail); the Top1
+    // and Top two columns are values of single wards.
+    let f = "dominance_top_contributors.csv";
+    assert_eq!(places(&r, f, e), vec!["C3", "D3", "B4"]);
+    let m = messages(&r, f, e);
+    assert!(
+        m[2].contains("'Bed-days', row 'Trust B'")
+            && m[2].contains("p% rule")
+            && m[2].contains("dominance rule on the largest contributor, k = 85"),
+        "{m:?}"
+    );
+    // Shares of the largest contributor: North (92 %) is dominated; South (61.5 %) is not
+    // decided without the second largest and stays quiet.
+    let f = "dominance_shares.csv";
+    let dominated: Vec<_> = m_places(&r, f, "dominates");
+    assert_eq!(dominated, vec!["B2"]);
+    for f in ["dominance_shares.csv", "dominance_top_contributors.csv"] {
+        assert_eq!(verdict(&r, f), Verdict::Review, "{f}");
+        for m in messages(&r, f, e) {
+            for v in ["7900", "8200", "8400", "92.0", "48210"] {
+                assert!(!m.contains(v), "{f}: {m}");
+            }
+        }
+    }
+}
+
+/// Places of the findings in `file` whose message contains `word`.
+fn m_places(r: &Report, file: &str, word: &str) -> Vec<String> {
+    r.files
+        .iter()
+        .filter(|f| f.path == file)
+        .flat_map(|f| f.findings.iter())
+        .filter(|x| x.message.contains(word))
+        .filter_map(|x| x.location.cell.clone())
+        .collect()
+}
+
+#[test]
+fn magnitude_rules_stay_off_without_dominance_or_contributors() {
+    let r = report("extreme-values");
+    // Contributor columns, but no cell is dominated.
+    assert!(m_places(&r, "dominance_safe.csv", "dominates").is_empty());
+    // A maximum beside a total is a column of extremes, not contributor information.
+    assert!(m_places(&r, "max_beside_total.csv", "dominates").is_empty());
+    assert!(m_places(&r, "min_max_columns.csv", "dominates").is_empty());
+    // With a stricter rule the safe table's Trust B fails: the rules are live.
+    let mut rules = Rules::default_rules();
+    rules.magnitude.k = 30.0;
+    let r = check(
+        &case("extreme-values/dominance_safe.csv"),
+        &rules,
+        &Options::default(),
+    )
+    .expect("check runs");
+    let dominated: Vec<_> = m_places(&r, "dominance_safe.csv", "dominates");
+    assert_eq!(dominated, vec!["B3"]);
+}
+
 #[test]
 fn side_rule_folder_snapshots() {
     for folder in ["group-disclosure", "extreme-values"] {

@@ -43,6 +43,7 @@ pub mod fbbt;
 pub mod gauss;
 pub mod grid;
 pub mod lp;
+pub mod magnitude;
 pub mod percent;
 pub mod presolve;
 pub mod rounding;

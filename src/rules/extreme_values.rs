@@ -9,11 +9,26 @@
 //! column of the same row, an `n=` in the column header or row label, or an N row of a wide
 //! summary table.
 //!
+//! For magnitude tables that carry contributor information (a column of each cell's largest
+//! contribution, `Top1`, `Largest contributor`, `Max contributor`, or its share `Largest share
+//! (%)`, optionally the second largest or the two largest together, `Top two`), beside a total of
+//! a magnitude (`Costs`, `Turnover`, `Bed-days`, `Total`), it applies the primary rules of
+//! magnitude tables to every cell of that total: the p% rule (unsafe when the total minus the two
+//! largest contributions is less than p % of the largest, `X − x1 − x2 < (p/q)·x1`, the (p,q)
+//! rule when `q < 100`) and the dominance rule (unsafe when the n largest contributions exceed k %
+//! of the total). A cell that either rule finds dominated is a warning at that cell, and a column
+//! of the largest contributions' values is a warning at its first value (it is the value of
+//! single units). Where only the largest contribution is known, a cell is flagged only when that
+//! alone settles it. Tables without contributor columns are not touched.
+//!
 //! ## Why is this bad?
 //! A minimum or a maximum is the value of one person: the oldest patient, the longest stay, the
 //! highest income. Whoever knows who that is learns the exact value, and extreme persons are the
 //! easiest to recognise. A median or percentile of a handful of values is one of those values
-//! too. Guidelines allow them only where no individual can be identified.
+//! too. Guidelines allow them only where no individual can be identified. In a magnitude table
+//! (the costs of a ward, the turnover of a region) the same holds for a dominant contributor:
+//! the second largest contributor, who knows their own value, subtracts it from the total and
+//! learns the largest one's value almost exactly.
 //!
 //! ## Example
 //! ```text
@@ -24,16 +39,29 @@
 //! Show percentiles such as p10/p90 or p25/p75 instead of minimum and maximum, round or top-code
 //! extremes, and leave out statistics of groups below the threshold.
 //!
+//! ```text
+//! Hospital trust,Bed-days,Top1,Top two
+//! Trust A,12500,3100,5600
+//! Trust B,8400,7900,8200   <- extreme-values: Trust B's bed-days are dominated by one ward
+//! ```
+//! Merge dominated cells with others, suppress them (with secondary suppression), and do not
+//! publish the contributors' values.
+//!
 //! ## Options
 //! The `[vocabulary] extreme` words that name extreme columns and rows; `[extreme_values]
 //! quantile`, the labels of medians and percentiles; `[thresholds] min_count` for the group size.
+//! `[magnitude]`: `p` (default 10) and `q` (default 100) of the p% and (p,q) rules, `n` and `k`
+//! (default 1 and 85) of the dominance rule, and the column names it reads: `largest`, `second`,
+//! `top_two`, `share` (words that make a contributor column a share in %) and `total` (the
+//! magnitude the contributions add up to). A (2,k) rule corresponds to p = 100·(100 − k)/k.
 //!
 //! ## References
 //! Statistics Denmark, rules on transfer of analysis results: minimum, maximum and median values
 //! only where no individual can be identified. Eurostat/ESSnet, Guidelines for the checking of
 //! output based on microdata research (2015): maxima and minima are not released; percentiles
 //! follow the threshold rule. OpenSAFELY documentation, output checking: minimum and maximum
-//! values are disclosive.
+//! values are disclosive. Hundepool et al., Handbook on Statistical Disclosure Control (2024)
+//! §4.2 (dominance and p% rules, prior-posterior rule, holdings); τ-ARGUS manual §4.4.4.
 
 use crate::finding::{basis, group_sizes, safe_label, Finding, Severity};
 use crate::model::{Cell, Kind, Row, Table, Value};
@@ -184,6 +212,211 @@ pub fn check(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
     }
     warn.finish(table, out);
     small_groups(table, cx, out);
+    dominance(table, cx, out);
+}
+
+/// What a contributor column holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Role {
+    /// The largest contribution `x1`.
+    Largest,
+    /// The second largest `x2`.
+    Second,
+    /// The two largest together `x1 + x2`.
+    TopTwo,
+}
+
+/// A contributor column: its role, and whether it gives a share of the total in %.
+#[derive(Clone, Copy, Debug)]
+struct Contributor {
+    col: u32,
+    role: Role,
+    share: bool,
+}
+
+/// The contributor columns of a table and the magnitude column they belong to: the nearest
+/// column to the left of the first contributor column (else to the right) whose header names a
+/// magnitude total (`Costs`, `Turnover`, `Bed-days`, `Total`). `None` when the table has no
+/// contributor columns or no such total: the magnitude rules are then off for it.
+fn contributor_columns(table: &Table, cx: &Context<'_>) -> Option<(u32, Vec<Contributor>)> {
+    let m = &cx.rules.magnitude;
+    let (largest, second, top_two, share, total) = (
+        Quantiles::new(&m.largest),
+        Quantiles::new(&m.second),
+        Quantiles::new(&m.top_two),
+        Quantiles::new(&m.share),
+        Quantiles::new(&m.total),
+    );
+    let mut contributors = Vec::new();
+    for c in &table.columns {
+        let role = if top_two.names(&c.name) {
+            Role::TopTwo
+        } else if second.names(&c.name) {
+            Role::Second
+        } else if largest.names(&c.name) {
+            Role::Largest
+        } else {
+            continue;
+        };
+        contributors.push(Contributor {
+            col: c.col,
+            role,
+            share: c.kind == Kind::Percent || share.names(&c.name),
+        });
+    }
+    let first = contributors.iter().map(|c| c.col).min()?;
+    let is_contributor = |col: u32| contributors.iter().any(|c| c.col == col);
+    let magnitude: Vec<u32> = table
+        .columns
+        .iter()
+        .filter(|c| {
+            !is_contributor(c.col)
+                && total.names(&c.name)
+                && !matches!(c.kind, Kind::Label | Kind::Percent | Kind::Rate)
+        })
+        .map(|c| c.col)
+        .collect();
+    let left = magnitude.iter().copied().filter(|&c| c < first).max();
+    let right = magnitude.iter().copied().filter(|&c| c > first).min();
+    Some((left.or(right)?, contributors))
+}
+
+/// A plain number a cell shows (a magnitude may have decimals), with whether it has a % sign.
+fn magnitude_value(row: &Row, col: u32) -> Option<(f64, bool)> {
+    match &row.cells.iter().find(|c| c.col == col)?.value {
+        Value::Number(n) if n.value.is_finite() => Some((n.value, n.percent)),
+        _ => None,
+    }
+}
+
+/// The dominance `(n,k)` and p% rules (spec §2.2.2–2.2.3, [`crate::audit::magnitude`]) on the
+/// cells of a magnitude column whose row gives its largest contributions: a cell whose
+/// largest contributor dominates is a warning at that cell.
+fn dominance(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    use crate::audit::magnitude::{evaluate, Contributions, Rule};
+    let Some((total_col, contributors)) = contributor_columns(table, cx) else {
+        return;
+    };
+    let m = &cx.rules.magnitude;
+    let rules = [
+        (
+            Rule::PPercent {
+                p: m.p,
+                q: m.q,
+                n: 1,
+            },
+            if m.q < 100.0 {
+                format!("the (p,q) rule, p = {}, q = {}", m.p, m.q)
+            } else {
+                format!("the p% rule, p = {}", m.p)
+            },
+        ),
+        (
+            Rule::Dominance {
+                n: m.n as usize,
+                k: m.k,
+            },
+            // Words, not digits: a small number standing alone in a message reads as a count.
+            match m.n {
+                1 => format!("the dominance rule on the largest contributor, k = {}", m.k),
+                n => {
+                    let n = match n {
+                        2 => "two".to_string(),
+                        3 => "three".to_string(),
+                        4 => "four".to_string(),
+                        n => n.to_string(),
+                    };
+                    format!(
+                        "the dominance rule on the {n} largest contributors, k = {}",
+                        m.k
+                    )
+                }
+            },
+        ),
+    ];
+    let mut listing = Listing::new(
+        ID,
+        Severity::Warning,
+        "cells dominated by their largest contributor",
+    );
+    // A column of the largest contributions' values is itself the value of single units.
+    for c in contributors.iter().filter(|c| !c.share) {
+        if table.column(c.col).is_some_and(|x| x.kind == Kind::Extreme) {
+            continue; // already reported as a column of extremes
+        }
+        let first = table.rows.iter().find_map(|row| {
+            row.cells
+                .iter()
+                .find(|x| x.col == c.col && matches!(x.value, Value::Number(_)))
+        });
+        if let Some(cell) = first {
+            listing.push(
+                Finding::new(
+                    ID,
+                    Severity::Warning,
+                    format!(
+                        "column {} holds the values of single contributors",
+                        table.column_label(c.col)
+                    ),
+                    table.locate(cell),
+                    basis(&[&table.digest, b"contributor column", &c.col.to_le_bytes()]),
+                ),
+                out,
+            );
+        }
+    }
+    for row in &table.rows {
+        let Some((x, false)) = magnitude_value(row, total_col) else {
+            continue;
+        };
+        let mut x1 = None;
+        let mut x2 = None;
+        let mut top_two = None;
+        for c in &contributors {
+            let Some((v, pct)) = magnitude_value(row, c.col) else {
+                continue;
+            };
+            let v = if c.share || pct { v / 100.0 * x } else { v };
+            match c.role {
+                Role::Largest => x1 = Some(v),
+                Role::Second => x2 = Some(v),
+                Role::TopTwo => top_two = Some(v),
+            }
+        }
+        let Some(x1) = x1 else { continue };
+        let x2 = x2.or(top_two.map(|t| t - x1));
+        let mut top = vec![x1];
+        top.extend(x2);
+        let Some(contrib) = Contributions::new(x, top) else {
+            continue;
+        };
+        let broken: Vec<&str> = rules
+            .iter()
+            .filter(|(rule, _)| evaluate(*rule, &contrib).is_some_and(|o| o.unsafe_cell))
+            .map(|(_, name)| name.as_str())
+            .collect();
+        if broken.is_empty() {
+            continue;
+        }
+        let Some(cell) = row.cells.iter().find(|c| c.col == total_col) else {
+            continue;
+        };
+        listing.push(
+            Finding::new(
+                ID,
+                Severity::Warning,
+                format!(
+                    "the largest contributor dominates the total in {} under {}: its value can be estimated closely from the total and the published contributions",
+                    place(table, row, total_col),
+                    broken.join(" and ")
+                ),
+                table.locate(cell),
+                basis(&[&table.digest, cell.text.as_bytes(), b"dominated cell"]),
+            ),
+            out,
+        );
+    }
+    listing.finish(table, out);
 }
 
 /// Medians, percentiles and extremes of groups below the threshold: `small-count` errors.

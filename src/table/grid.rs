@@ -200,7 +200,10 @@ impl Builder<'_> {
         let mut header_end = start;
         while header_end < end
             && header_end - start < MAX_HEADER_ROWS
-            && !is_body_row(&parsed[header_end])
+            && (!is_body_row(&parsed[header_end])
+                || (header_end + 1 < end
+                    && is_body_row(&parsed[header_end + 1])
+                    && self.is_band_header(&block[header_end], &parsed[header_end])))
         {
             header_end += 1;
         }
@@ -324,6 +327,29 @@ impl Builder<'_> {
         words_as_markers(&mut table);
         relabel(&mut table);
         table
+    }
+
+    /// A header row of age bands or groups whose first band reads like a bounded marker
+    /// (`Region,<50,50+,Total`): no number, every bounded cell at least `<11` (never a usual
+    /// suppression marker), and beside it an open band (`50+`) or a total word.
+    fn is_band_header(&self, r: &GridRow, values: &[Value]) -> bool {
+        let mut bounded = 0;
+        let mut anchor = false;
+        for (i, v) in values.iter().enumerate() {
+            match v {
+                Value::Suppressed(s) => match s.high {
+                    Some(h) if h >= 10 => bounded += 1,
+                    _ => return false,
+                },
+                Value::Band => anchor = true,
+                Value::Label if i > 0 => {
+                    anchor |= r.cells.get(i).is_some_and(|t| self.lexicon.is_total(t));
+                }
+                Value::Label | Value::Empty => {}
+                _ => return false,
+            }
+        }
+        bounded > 0 && anchor
     }
 
     /// One body row, parsed with the column styles, its label from the leading text cells.
@@ -634,6 +660,29 @@ mod tests {
         assert_eq!(t[0].header.len(), 2);
         assert_eq!(t[0].columns[2].name, "Male / %");
         assert_eq!(t[0].columns[3].name, "Female / n");
+    }
+
+    #[test]
+    fn band_header_below_a_spanning_group_row() {
+        let t = build(&[
+            ";Men;;;Women;;",
+            "Region;<50;50+;Total;<50;50+;Total",
+            "North;<5;12;15;12;30;42",
+            "South;20;35;55;18;27;45",
+        ]);
+        assert_eq!(t[0].header.len(), 2);
+        assert_eq!(t[0].columns[1].name, "Men / <50");
+        assert_eq!(t[0].columns[6].name, "Women / Total");
+        assert_eq!(t[0].rows.len(), 2);
+        assert!(matches!(t[0].rows[0].cells[1].value, Value::Suppressed(_)));
+        let paths = t[0].header_paths();
+        assert_eq!(paths[2], (3, vec!["Men".to_string(), "50+".to_string()]));
+        assert_eq!(paths[4], (5, vec!["Women".to_string(), "<50".to_string()]));
+        assert_eq!(paths[0], (1, vec![String::new(), "Region".to_string()]));
+        // A first body row with small bounded markers stays in the body.
+        let t = build(&["Group;n;Age", "A;<5;65+", "B;12;40"]);
+        assert_eq!(t[0].header.len(), 1);
+        assert_eq!(t[0].rows.len(), 2);
     }
 
     #[test]

@@ -9,7 +9,12 @@
 //! - total and sub-total rows and columns named by the lexicon (`Total`, `I alt`, `Yhteensä` …),
 //!   adding up the block above, the block below, the other sub-totals or every other row;
 //! - label-free discovery of sum rows and columns (AggreCol-style adjacent scan, §3.3.5), which
-//!   needs at least two exact matches;
+//!   needs at least two exact matches, repeated with the totals found so far taken out so that
+//!   a total over sub-totals (`Ward 1, Ward 2, North, Ward 3, Ward 4, South, County`) is found;
+//! - column trees from multi-row headers: under spanning group headers (`Men`, `Women`, `All`
+//!   over `<50`, `50+`, `Total`), every header level is a dimension, and a member labelled as a
+//!   total at one level is the sum of the columns that agree with it on every other level
+//!   (`All / <50 = Men / <50 + Women / <50`), or a member that the numbers alone show is;
 //! - row trees: indentation, code prefixes (`C50` ⊃ `C50.1`), interval labels tiling a parent
 //!   (`0-4`, `5-9` under `0-9`), and "of which" rows (`≤`, not `=`);
 //! - long format: a label column with a `Total`/`All` category gives one relation per
@@ -101,6 +106,8 @@ pub enum Source {
     LongFormat,
     /// A "Table 1" block under a column header `N = …`.
     TableOne,
+    /// Spanning group headers over sub-columns (a column tree, §3.3.6–3.3.7).
+    HeaderGroups,
 }
 
 impl Source {
@@ -114,6 +121,7 @@ impl Source {
             Source::OfWhich => "an 'of which' label",
             Source::LongFormat => "a Total category",
             Source::TableOne => "a column header N",
+            Source::HeaderGroups => "the column header groups",
         }
     }
 }
@@ -746,13 +754,20 @@ pub fn detect(table: &Table, lexicon: &Lexicon) -> Structure {
             lexicon.is_total(&table.rows[r].label) || first_label_is_total(table, r, lexicon)
         })
         .collect();
+    let paths: BTreeMap<u32, Vec<String>> = table.header_paths().into_iter().collect();
     let total_cols: Vec<u32> = g
         .cols
         .iter()
         .copied()
         .filter(|&c| {
             let t = col_label_text(table, c);
-            lexicon.is_total(&t) || table.column(c).is_some_and(|x| lexicon.is_total(&x.name))
+            // Under several header rows a column is a plain total when its own (lowest) label
+            // says so; `Total / <50` is the total of a header group, left to `header_groups`.
+            let grouped = paths
+                .get(&c)
+                .is_some_and(|p| p.len() >= 2 && p.last().is_some_and(|l| !l.is_empty()));
+            lexicon.is_total(&t)
+                || (!grouped && table.column(c).is_some_and(|x| lexicon.is_total(&x.name)))
         })
         .collect();
     b.rounding = detect_rounding(table, &g, &total_rows, &total_cols);
@@ -767,7 +782,8 @@ pub fn detect(table: &Table, lexicon: &Lexicon) -> Structure {
             .collect();
         labelled_rows(&mut b, &total_rows, &strong);
     }
-    labelled_cols(&mut b, &total_cols);
+    labelled_cols(&mut b, &total_cols, &paths);
+    header_groups(&mut b, &paths, lexicon, scan);
     if scan {
         of_which(&mut b);
         trees(&mut b);
@@ -997,7 +1013,7 @@ fn labelled_rows(b: &mut Builder<'_, '_>, total_rows: &[usize], strong: &[usize]
     }
 }
 
-fn labelled_cols(b: &mut Builder<'_, '_>, total_cols: &[u32]) {
+fn labelled_cols(b: &mut Builder<'_, '_>, total_cols: &[u32], paths: &BTreeMap<u32, Vec<String>>) {
     let g = b.g;
     let table = g.table;
     for (k, &t) in total_cols.iter().enumerate() {
@@ -1020,8 +1036,22 @@ fn labelled_cols(b: &mut Builder<'_, '_>, total_cols: &[u32]) {
             .filter(|&c| c > t && next.is_none_or(|n| c < n))
             .collect();
         let others: Vec<u32> = total_cols.iter().copied().filter(|&x| x != t).collect();
+        // Under a spanning group header: the other columns of the total's own group.
+        let upper = |c: u32| -> Option<&[String]> {
+            let p = paths.get(&c)?;
+            let up = &p[..p.len().saturating_sub(1)];
+            up.iter().any(|x| !x.is_empty()).then_some(up)
+        };
+        let group: Vec<u32> = match upper(t) {
+            Some(up) => plain
+                .iter()
+                .copied()
+                .filter(|&c| upper(c) == Some(up))
+                .collect(),
+            None => Vec::new(),
+        };
         let mut sets: Vec<Vec<u32>> = Vec::new();
-        for s in [left, right, others, plain.clone()] {
+        for s in [group, left, right, others, plain.clone()] {
             if s.len() >= 2 && !sets.contains(&s) {
                 sets.push(s);
             }
@@ -1068,6 +1098,118 @@ fn labelled_cols(b: &mut Builder<'_, '_>, total_cols: &[u32]) {
                         });
                     }
                 }
+            }
+        }
+    }
+}
+
+/// Column families read from multi-row headers (§3.3.6 column trees, §3.3.7 cubes). Each header
+/// level is a dimension: columns whose header paths agree on every other level form a family,
+/// and the member labelled as a total at that level (`All / <50`, `Men / Total`) is the sum of
+/// the others (`Men / <50 + Women / <50`). A level without a total label may still have a sum
+/// member, found by the numbers alone (two exact lines at least). Every family is confirmed
+/// numerically on its own, with at least one exact line: a spanning label carried too far (an
+/// overall `Total` under the last group) simply fails and is dropped. Families already found
+/// (a group's `Total` from its label) are not repeated.
+fn header_groups(
+    b: &mut Builder<'_, '_>,
+    paths: &BTreeMap<u32, Vec<String>>,
+    lexicon: &Lexicon,
+    scan: bool,
+) {
+    let g = b.g;
+    let table = g.table;
+    let depth = table.header.len();
+    if depth < 2 || g.cols.len() < 3 {
+        return;
+    }
+    let cols: Vec<(u32, &Vec<String>)> = g
+        .cols
+        .iter()
+        .filter_map(|c| paths.get(c).map(|p| (*c, p)))
+        .filter(|(_, p)| p.len() == depth)
+        .collect();
+    // Existing column families, as (total column, sorted part columns).
+    let mut seen: BTreeSet<(u32, Vec<u32>)> = BTreeSet::new();
+    for rel in &b.out.relations {
+        if let Total::Cell(p) = rel.total {
+            if rel.parts.len() >= 2 && rel.parts.iter().all(|q| q.row == p.row) {
+                let mut parts: Vec<u32> = rel.parts.iter().map(|q| q.col).collect();
+                parts.sort_unstable();
+                seen.insert((p.col, parts));
+            }
+        }
+    }
+    // Band labels differ only in their signs (`<50`, `50+`): keep them, fold case and spaces.
+    let norm = |t: &str| {
+        t.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    for level in 0..depth {
+        // Families: columns agreeing on every level but this one.
+        let mut fams: BTreeMap<Vec<String>, Vec<(u32, String)>> = BTreeMap::new();
+        for (c, p) in &cols {
+            let key: Vec<String> = p
+                .iter()
+                .enumerate()
+                .filter(|(l, _)| *l != level)
+                .map(|(_, t)| norm(t))
+                .collect();
+            fams.entry(key).or_default().push((*c, p[level].clone()));
+        }
+        let mut fams: Vec<Vec<(u32, String)>> = fams.into_values().collect();
+        fams.sort_by_key(|m| m.first().map(|x| x.0));
+        for members in &fams {
+            if members.len() < 3 || members.iter().any(|(_, t)| t.trim().is_empty()) {
+                continue;
+            }
+            let labels: BTreeSet<String> = members.iter().map(|(_, t)| norm(t)).collect();
+            if labels.len() != members.len() {
+                continue; // the level does not tell these columns apart
+            }
+            let totals: Vec<u32> = members
+                .iter()
+                .filter(|(_, t)| lexicon.is_total(t))
+                .map(|(c, _)| *c)
+                .collect();
+            let candidates: Vec<(u32, usize)> = match totals.as_slice() {
+                [t] => vec![(*t, 1)],
+                [] if scan && members.len() <= 12 => members.iter().map(|(c, _)| (*c, 2)).collect(),
+                _ => continue,
+            };
+            for (t, min_exact) in candidates {
+                let parts: Vec<u32> = members
+                    .iter()
+                    .map(|(c, _)| *c)
+                    .filter(|c| *c != t && !totals.contains(c))
+                    .collect();
+                if parts.len() < 2 || seen.contains(&(t, parts.clone())) {
+                    continue;
+                }
+                let lines = col_lines(g, t, &parts);
+                if !members_nonzero(g, &lines) {
+                    continue;
+                }
+                let Some(acc) = verify(g, &lines, Sense::Eq, false, b.rounding.as_ref(), min_exact)
+                else {
+                    continue;
+                };
+                let evidence = acc.tally.exact >= 1 || (acc.rounded && acc.tally.consistent >= 2);
+                if !acc.confirmed || !evidence {
+                    continue;
+                }
+                seen.insert((t, parts));
+                b.add(
+                    col_name(table, t),
+                    Source::HeaderGroups,
+                    lines,
+                    Sense::Eq,
+                    false,
+                    acc,
+                );
+                break;
             }
         }
     }
@@ -1501,60 +1643,104 @@ fn table_one(b: &mut Builder<'_, '_>) {
     }
 }
 
-/// Label-free discovery of sum columns: a column equal to the sum of an adjacent run.
+/// Passes of the label-free scan: the first over every line, each further one over the lines
+/// left when the totals found so far are taken out (AggreCol's non-adjacent pass, §3.3.5).
+const LABEL_FREE_PASSES: usize = 3;
+
+/// Label-free discovery of sum columns: a column equal to the sum of an adjacent run. Later
+/// passes take the totals found so far out of the row of columns, so that a total whose parts
+/// were split by a sub-total (`Ward 1, Ward 2, North, Ward 3, Ward 4, South, County`) has them
+/// side by side.
 fn discover_cols(b: &mut Builder<'_, '_>) {
     let g = b.g;
     let table = g.table;
     if b.rounding.is_some() {
         return;
     }
-    let (_, used) = used_totals(b);
-    let n = g.cols.len();
-    for j in 0..n {
-        let c = g.cols[j];
-        if used.contains(&c) {
-            continue;
+    for pass in 0..LABEL_FREE_PASSES {
+        let (_, used) = used_totals(b);
+        if pass > 0 && used.is_empty() {
+            break;
         }
-        if let Some((lines, acc)) =
-            adjacent_sum(g, &g.cols, j, n, &used, |parts| col_lines(g, c, parts))
-        {
-            b.add(
-                col_name(table, c),
-                Source::Numeric,
-                lines,
-                Sense::Eq,
-                false,
-                acc,
-            );
+        let ids: Vec<u32> = if pass == 0 {
+            g.cols.clone()
+        } else {
+            g.cols
+                .iter()
+                .copied()
+                .filter(|c| !used.contains(c))
+                .collect()
+        };
+        let before = b.out.groups.len();
+        let n = ids.len();
+        for j in 0..n {
+            let c = ids[j];
+            if used.contains(&c) {
+                continue;
+            }
+            if let Some((lines, acc)) =
+                adjacent_sum(g, &ids, j, n, &used, |parts| col_lines(g, c, parts))
+            {
+                b.add(
+                    col_name(table, c),
+                    Source::Numeric,
+                    lines,
+                    Sense::Eq,
+                    false,
+                    acc,
+                );
+            }
+        }
+        if pass > 0 && b.out.groups.len() == before {
+            break;
         }
     }
 }
 
-/// Label-free discovery of sum rows: a row equal to the sum of an adjacent run of rows.
+/// Label-free discovery of sum rows: a row equal to the sum of an adjacent run of rows, in
+/// passes as for columns.
 fn discover_rows(b: &mut Builder<'_, '_>) {
     let g = b.g;
     let table = g.table;
     if b.rounding.is_some() || g.cols.len() < 2 {
         return;
     }
-    let (used, _) = used_totals(b);
-    let n = g.rows.len();
-    for i in 0..n {
-        let r = g.rows[i];
-        if used.contains(&r) {
-            continue;
+    for pass in 0..LABEL_FREE_PASSES {
+        let (used, _) = used_totals(b);
+        if pass > 0 && used.is_empty() {
+            break;
         }
-        if let Some((lines, acc)) = adjacent_sum(g, &g.rows, i, n.min(60), &used, |parts| {
-            row_lines(g, r, parts)
-        }) {
-            b.add(
-                row_name(table, r),
-                Source::Numeric,
-                lines,
-                Sense::Eq,
-                false,
-                acc,
-            );
+        let ids: Vec<usize> = if pass == 0 {
+            g.rows.clone()
+        } else {
+            g.rows
+                .iter()
+                .copied()
+                .filter(|r| !used.contains(r))
+                .collect()
+        };
+        let before = b.out.groups.len();
+        let n = ids.len();
+        for i in 0..n {
+            let r = ids[i];
+            if used.contains(&r) {
+                continue;
+            }
+            if let Some((lines, acc)) =
+                adjacent_sum(g, &ids, i, n.min(60), &used, |parts| row_lines(g, r, parts))
+            {
+                b.add(
+                    row_name(table, r),
+                    Source::Numeric,
+                    lines,
+                    Sense::Eq,
+                    false,
+                    acc,
+                );
+            }
+        }
+        if pass > 0 && b.out.groups.len() == before {
+            break;
         }
     }
 }
@@ -1668,6 +1854,53 @@ mod tests {
         assert_eq!(s.groups[0].source, Source::Numeric);
     }
 
+    const WARDS: &str = "Cohort,Ward 1,Ward 2,North,Ward 3,Ward 4,South,County
+Cohort A,<5,15,x,10,12,22,40
+Cohort B,20,25,45,30,35,65,110
+Cohort C,11,13,24,17,19,36,60
+Cohort D,21,8,29,14,16,30,59
+";
+
+    fn numeric_labels(s: &Structure) -> Vec<&str> {
+        s.groups
+            .iter()
+            .filter(|g| g.source == Source::Numeric)
+            .map(|g| g.label.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn second_label_free_pass_finds_the_total_over_sub_totals() {
+        let (t, lx) = table(WARDS);
+        let s = detect(&t, &lx);
+        assert_eq!(
+            numeric_labels(&s),
+            ["'North'", "'South'", "'County'"],
+            "{s:?}"
+        );
+        let county = s
+            .relations
+            .iter()
+            .find(|r| r.total == Total::Cell(CellPos { row: 1, col: 8 }))
+            .expect("County in row 2");
+        let mut cols: Vec<u32> = county.parts.iter().map(|p| p.col).collect();
+        cols.sort_unstable();
+        assert_eq!(cols, [2, 3, 5, 6]);
+    }
+
+    #[test]
+    fn second_label_free_pass_needs_two_exact_lines() {
+        // County adds up in one fully published row only: a coincidence as far as we know.
+        let csv = "Cohort,Ward 1,Ward 2,North,Ward 3,Ward 4,South,County
+Cohort A,<5,15,x,10,12,22,40
+Cohort B,20,25,45,30,35,65,110
+Cohort C,11,13,24,17,19,36,x
+";
+        let (t, lx) = table(csv);
+        let s = detect(&t, &lx);
+        assert_eq!(numeric_labels(&s), ["'North'", "'South'"], "{s:?}");
+    }
+
     #[test]
     fn intervals_tile_a_parent() {
         let (t, lx) = table("Age,n\n0-9,30\n0-4,12\n5-9,18\n10-19,40\n10-14,15\n15-19,25\n");
@@ -1683,6 +1916,110 @@ mod tests {
         let r = s.rounding.expect("rounded");
         assert!(r.sum_of_rounded);
         assert!(s.groups[0].excludes_suppressed, "{s:?}");
+    }
+
+    const GROUPED: &str = ",Men,,,Women,,,All,,
+Region,<50,50+,Total,<50,50+,Total,<50,50+,Total
+North,<5,x,31,12,30,42,15,58,73
+South,20,35,55,18,27,45,38,62,100
+East,16,22,38,14,19,33,30,41,71
+West,25,29,54,21,26,47,46,55,101
+";
+
+    #[test]
+    fn header_groups_give_column_families() {
+        let (t, lx) = table(GROUPED);
+        let s = detect(&t, &lx);
+        let header: Vec<_> = s
+            .groups
+            .iter()
+            .filter(|g| g.source == Source::HeaderGroups)
+            .map(|g| g.label.as_str())
+            .collect();
+        assert_eq!(
+            header,
+            ["'All / <50'", "'All / 50+'", "'All / Total'"],
+            "{s:?}"
+        );
+        // The group totals come from their labels and are not repeated.
+        assert_eq!(s.groups.len(), 6, "{s:?}");
+        assert!(s.mismatches.is_empty());
+    }
+
+    #[test]
+    fn header_groups_that_do_not_add_up_give_nothing() {
+        // `All` counts people of unknown sex too: no line adds up.
+        let csv = GROUPED
+            .replace("15,58,73", "17,60,77")
+            .replace("38,62,100", "40,63,103")
+            .replace("30,41,71", "31,43,74")
+            .replace("46,55,101", "48,57,105");
+        let (t, lx) = table(&csv);
+        let s = detect(&t, &lx);
+        assert!(
+            s.groups.iter().all(|g| g.source != Source::HeaderGroups),
+            "{s:?}"
+        );
+    }
+
+    #[test]
+    fn unlabelled_header_group_is_found_by_the_numbers() {
+        let csv = ",Men,,Women,,Persons,
+Region,<50,50+,<50,50+,<50,50+
+North,<5,x,12,30,15,58
+South,20,35,18,27,38,62
+East,16,22,14,19,30,41
+";
+        let (t, lx) = table(csv);
+        let s = detect(&t, &lx);
+        let header: Vec<_> = s
+            .groups
+            .iter()
+            .filter(|g| g.source == Source::HeaderGroups)
+            .map(|g| g.label.as_str())
+            .collect();
+        assert_eq!(header, ["'Persons / <50'", "'Persons / 50+'"], "{s:?}");
+        // One exact line is not enough without a total label.
+        let csv = csv.replace("East,16,22,14,19,30,41\n", "");
+        let (t, lx) = table(&csv);
+        let s = detect(&t, &lx);
+        assert!(
+            s.groups.iter().all(|g| g.source != Source::HeaderGroups),
+            "{s:?}"
+        );
+    }
+
+    #[test]
+    fn rounded_header_groups_hold_within_rounding() {
+        let csv = ",Men,,Women,,All,
+Region,<50,50+,<50,50+,<50,50+
+North,x,30,15,25,20,55
+South,20,35,20,25,35,65
+East,15,20,15,20,30,40
+West,25,30,20,25,45,55
+";
+        let (t, lx) = table(csv);
+        let s = detect(&t, &lx);
+        let r = s.rounding.expect("rounded");
+        assert!(!r.sum_of_rounded, "{s:?}");
+        let header: Vec<_> = s
+            .groups
+            .iter()
+            .filter(|g| g.source == Source::HeaderGroups)
+            .map(|g| (g.label.as_str(), g.rounded))
+            .collect();
+        assert_eq!(
+            header,
+            [("'All / <50'", true), ("'All / 50+'", true)],
+            "{s:?}"
+        );
+    }
+
+    #[test]
+    fn model_output_under_header_groups_has_no_structure() {
+        let (t, lx) = table(",Model 1,,,Model 2,,\nTerm,HR,Lower,Upper,HR,Lower,Upper\nAge,1.42,1.31,1.54,1.38,1.20,1.51\nFemale,0.87,0.78,0.97,0.91,0.80,1.02\n");
+        let s = detect(&t, &lx);
+        assert!(s.is_empty(), "{s:?}");
     }
 
     #[test]
