@@ -79,7 +79,8 @@ fn run(cli: &Cli) -> Result<u8> {
     let code = report.exit_code(cli.deny_warnings) as u8;
     let verdict_line = report.verdict_line();
 
-    if cli.quiet {
+    // `-q` prints only the verdict line; with `-o FILE` the report is still written there.
+    if cli.quiet && cli.output.is_none() {
         writeln!(stdout, "{verdict_line}")?;
         return Ok(code);
     }
@@ -97,7 +98,11 @@ fn run(cli: &Cli) -> Result<u8> {
         Some(out) => {
             fs::write(out, rendered)
                 .with_context(|| format!("cannot write the report to {}", out.display()))?;
-            eprintln!("{verdict_line}");
+            if cli.quiet {
+                writeln!(stdout, "{verdict_line}")?;
+            } else {
+                eprintln!("{verdict_line}");
+            }
         }
         None => {
             stdout.write_all(rendered.as_bytes())?;

@@ -184,6 +184,27 @@ fn output_file_gets_the_report_and_stderr_the_verdict() {
     assert_eq!(v["verdict"], "fail");
 }
 
+/// `-q -o FILE`: the report is still written to the file; only the verdict line is printed.
+#[test]
+fn quiet_with_an_output_file_still_writes_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.json");
+    let o = run(&[
+        "-q",
+        "-f",
+        "json",
+        "-o",
+        out.to_str().unwrap(),
+        "fixtures/demo/Results",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let printed = stdout(&o);
+    assert_eq!(printed.lines().count(), 1, "{printed}");
+    assert!(printed.starts_with("export-check: fail"), "{printed}");
+    let v: serde_json::Value = serde_json::from_slice(&fs::read(out).unwrap()).unwrap();
+    assert_eq!(v["verdict"], "fail");
+}
+
 #[test]
 fn threshold_and_profile_change_the_verdict() {
     // The smallest counts in this table are 6 and 10: they pass at 5 and fail at 11 and under
