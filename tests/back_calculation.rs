@@ -423,3 +423,21 @@ fn the_group_size_in_a_title_is_the_denominator() {
     let r = report("percent/two_n_in_title_pass.csv");
     assert!(places(&r, PC).is_empty(), "{:?}", places(&r, PC));
 }
+
+/// ICD chapters written as a letter (`I` over `I20`, `I21`, `I22`) and code ranges (`I20-I25`
+/// over `I20` … `I22`) are sub-totals of the codes under them, and a grand total adds up the
+/// chapters only: a hidden code is given back by its chapter.
+#[test]
+fn code_chapters_and_code_ranges_are_sub_totals() {
+    let r = report("back-calculation/icd_chapters.csv");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(errors(&r, BC), vec!["C5"]);
+    assert!(
+        places(&r, BC).iter().all(|(s, _)| *s == Severity::Error),
+        "the grand total over the chapters is no mismatch: {:?}",
+        places(&r, BC)
+    );
+    let r = report("back-calculation/icd_code_ranges.csv");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(errors(&r, BC), vec!["B3"]);
+}

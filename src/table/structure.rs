@@ -975,8 +975,10 @@ fn labelled_rows(b: &mut Builder<'_, '_>, total_rows: &[usize], strong: &[usize]
             .copied()
             .filter(|&r| r < t && prev.is_none_or(|p| r > p) && table.rows[r].indent == level)
             .collect();
+        // The top level of a code tree above it (`I`, `J` over `I20`, `I21`, `J44`).
+        let roots = code_roots(table, &above).unwrap_or_default();
         let mut sets: Vec<Vec<usize>> = Vec::new();
-        for s in [above, below, siblings, others, plain.clone()] {
+        for s in [above, below, siblings, roots, others, plain.clone()] {
             if s.len() >= 2 && !sets.contains(&s) {
                 sets.push(s);
             }
@@ -1315,6 +1317,80 @@ fn interval(label: &str) -> Option<(Int, Option<Int>)> {
     (a <= c).then_some((a, Some(c)))
 }
 
+/// The codes at the start of the rows' labels (`C50`, `C50.9` → `C509`). A chapter written as
+/// letters alone (`I`, `J` over `I20`, `I21`) is a code only when a coded row starts with it
+/// and at least two rows carry codes with digits.
+fn row_codes(table: &Table, rows: &[usize]) -> Vec<Option<String>> {
+    let mut codes: Vec<Option<String>> = rows
+        .iter()
+        .map(|&r| code_of(&table.rows[r].label))
+        .collect();
+    for (i, &r) in rows.iter().enumerate() {
+        if codes[i].is_some() {
+            continue;
+        }
+        let Some(first) = table.rows[r].label.split_whitespace().next() else {
+            continue;
+        };
+        let letters =
+            (1..=3).contains(&first.len()) && first.bytes().all(|b| b.is_ascii_uppercase());
+        if letters {
+            let under = codes
+                .iter()
+                .flatten()
+                .filter(|c| c.len() > first.len() && c.starts_with(first))
+                .count();
+            let digit_codes = codes.iter().flatten().count();
+            if under >= 1 && digit_codes >= 2 {
+                codes[i] = Some(first.to_string());
+            }
+        }
+    }
+    codes
+}
+
+/// Rows of `rows` whose code extends no other row's code: the top level of a code tree. `None`
+/// unless some coded row sits under another.
+fn code_roots(table: &Table, rows: &[usize]) -> Option<Vec<usize>> {
+    let codes = row_codes(table, rows);
+    let coded = codes.iter().filter(|c| c.is_some()).count();
+    if coded < 3 || coded < rows.len() {
+        return None;
+    }
+    let under = |c: &String| {
+        codes
+            .iter()
+            .flatten()
+            .any(|p| p.len() < c.len() && c.starts_with(p.as_str()))
+    };
+    let roots: Vec<usize> = rows
+        .iter()
+        .zip(&codes)
+        .filter(|(_, c)| c.as_ref().is_some_and(|c| !under(c)))
+        .map(|(&r, _)| r)
+        .collect();
+    (roots.len() >= 2 && roots.len() < rows.len()).then_some(roots)
+}
+
+/// A code range at the start of a label (`I20-I25`, `C00–C97`): its two ends, of one length
+/// and one letter prefix, dots removed.
+fn code_range(label: &str) -> Option<(String, String)> {
+    let first = label.split_whitespace().next()?;
+    let (a, b) = first.split_once(['-', '–'])?;
+    let (a, b) = (a.replace('.', ""), b.trim_end_matches(':').replace('.', ""));
+    let coded = |t: &str| {
+        t.len() >= 2
+            && t.bytes().all(|c| c.is_ascii_alphanumeric())
+            && t.bytes().any(|c| c.is_ascii_digit())
+            && t.bytes().next().is_some_and(|c| c.is_ascii_uppercase())
+    };
+    let same_letters = a
+        .bytes()
+        .take_while(u8::is_ascii_alphabetic)
+        .eq(b.bytes().take_while(u8::is_ascii_alphabetic));
+    (coded(&a) && coded(&b) && a.len() == b.len() && same_letters && a < b).then_some((a, b))
+}
+
 /// The code at the start of a label (`C50`, `C50.9`, `011`), if the label starts with one.
 fn code_of(label: &str) -> Option<String> {
     let first = label.split_whitespace().next()?;
@@ -1363,10 +1439,39 @@ fn trees(b: &mut Builder<'_, '_>) {
         }
     }
     // Code prefixes.
-    let codes: Vec<Option<String>> = rows
-        .iter()
-        .map(|&r| code_of(&table.rows[r].label))
-        .collect();
+    let codes = row_codes(table, &rows);
+    // A code range (`I20-I25`) over the codes inside it.
+    for (i, &r) in rows.iter().enumerate() {
+        let Some((lo, hi)) = code_range(&table.rows[r].label) else {
+            continue;
+        };
+        let inside: Vec<usize> = (0..rows.len())
+            .filter(|&k| {
+                k != i
+                    && codes[k].as_ref().is_some_and(|c| {
+                        c.len() >= lo.len() && {
+                            let head = &c[..lo.len()];
+                            head >= lo.as_str() && head <= hi.as_str()
+                        }
+                    })
+            })
+            .collect();
+        let Some(m) = inside
+            .iter()
+            .filter_map(|&k| codes[k].as_ref().map(String::len))
+            .min()
+        else {
+            continue;
+        };
+        let direct: Vec<usize> = inside
+            .into_iter()
+            .filter(|&k| codes[k].as_ref().is_some_and(|c| c.len() == m))
+            .map(|k| rows[k])
+            .collect();
+        if direct.len() >= 2 {
+            found.push((r, direct, Source::CodePrefix));
+        }
+    }
     if codes.iter().filter(|c| c.is_some()).count() >= 3 {
         for i in 0..rows.len() {
             let Some(p) = &codes[i] else { continue };
