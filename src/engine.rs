@@ -414,6 +414,26 @@ fn hash_stream(file: &mut File, head: &mut Vec<u8>) -> std::io::Result<String> {
 
 /// Fingerprint, sort and judge a file's findings.
 fn finish(report: &mut FileReport) {
+    // A table read from the lines of a text (a log, a `.txt` aligned with spaces) is checked as
+    // well as the lines themselves: a rule that flags a line in both says it once, at the line.
+    let text_lines: std::collections::HashSet<(&str, Option<&str>, u32)> = report
+        .findings
+        .iter()
+        .filter(|f| f.location.table.is_none())
+        .filter_map(|f| Some((f.rule, f.location.member.as_deref(), f.location.line?)))
+        .collect();
+    let repeated: Vec<bool> = report
+        .findings
+        .iter()
+        .map(|f| {
+            f.location.table.is_some()
+                && f.location.line.is_some_and(|l| {
+                    text_lines.contains(&(f.rule, f.location.member.as_deref(), l))
+                })
+        })
+        .collect();
+    let mut keep = repeated.iter().map(|r| !r);
+    report.findings.retain(|_| keep.next().unwrap_or(true));
     for f in &mut report.findings {
         f.fingerprint(&report.path);
     }

@@ -441,3 +441,36 @@ fn code_chapters_and_code_ranges_are_sub_totals() {
     assert_eq!(r.verdict, Verdict::Fail);
     assert_eq!(errors(&r, BC), vec!["B3"]);
 }
+
+/// Tables aligned with spaces in a `.txt` are read like printed log tables: the indentation of
+/// the stub is a hierarchy, and a header of two words over one column (`I alt`) is one column.
+#[test]
+fn space_aligned_text_tables_are_audited() {
+    let r = report("back-calculation/aligned_regions.txt");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(errors(&r, BC), vec!["B7"]);
+    assert!(r.files[0].findings[0].message.contains("row 'Region Vest'"));
+    let r = report("back-calculation/aligned_two_word_total.txt");
+    assert_eq!(errors(&r, BC), vec!["B3"]);
+    assert!(r.files[0]
+        .findings
+        .iter()
+        .all(|f| !f.message.contains("'alt'")));
+    let r = report("small-count/prose_notes.txt");
+    assert_eq!(r.verdict, Verdict::Pass);
+    assert!(r.files[0].findings.is_empty());
+}
+
+/// Two `<5` cells whose line total is 5: each is 1 to 4, which is what `<5` says where zeros
+/// are shown, so no narrowing is reported; the two-cell line is (B6).
+#[test]
+fn not_zero_is_no_narrowing_where_zeros_are_shown() {
+    let r = report("back-calculation/two_markers_in_a_line.csv");
+    assert_eq!(r.verdict, Verdict::Review);
+    let codes: Vec<bool> = r.files[0]
+        .findings
+        .iter()
+        .map(|f| f.message.contains("[B6]"))
+        .collect();
+    assert_eq!(codes, vec![true], "{:?}", places(&r, BC));
+}

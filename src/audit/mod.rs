@@ -789,7 +789,14 @@ fn verdicts(
             continue;
         }
         let Some(h) = hi else { continue };
-        let narrowed = lo > u.low || u.high.is_none_or(|nh| h < nh);
+        // Where zeros are allowed, a `<t` marker stands for 1 to t−1 in practice (a zero would
+        // be shown): learning that it is not 0 is no narrowing.
+        let floor = if !cfg.zero_is_unsafe && u.high.is_some_and(|nh| nh < t) {
+            u.low.max(1)
+        } else {
+            u.low
+        };
+        let narrowed = lo > floor || u.high.is_none_or(|nh| h < nh);
         if h < t && narrowed {
             let count = h.saturating_sub(lo).saturating_add(1);
             let (code, severity) = if count <= cfg.narrow_max_values {

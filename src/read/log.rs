@@ -81,6 +81,14 @@ pub fn read(source: Source<'_>, readers: &Readers<'_>) -> Result<Document, ReadE
     })
 }
 
+/// Tables printed in a plain text file, aligned with spaces (a `.txt` that is not delimited):
+/// found like the printed tables of a log.
+pub fn text_tables(text: &str, readers: &Readers<'_>) -> Vec<Table> {
+    let mut notices = Vec::new();
+    let lines = clean(text.lines().map(str::to_string), &mut notices);
+    tables(&lines, readers)
+}
+
 /// Decode SMCL, expand tabs, cut long lines; stop keeping lines past the limits (with a notice).
 pub fn clean(raw: impl Iterator<Item = String>, notices: &mut Vec<Notice>) -> Vec<(u32, String)> {
     let mut out: Vec<(u32, String)> = Vec::new();
@@ -763,9 +771,40 @@ pub fn split_columns(lines: &[&str], header: usize, piped: bool) -> Vec<Vec<Stri
             }
         }
     }
+    // A header of several words over one column (`I alt` over right-aligned numbers under
+    // `alt`): a run that only the header fills, one space before the next run, is part of it.
+    let body_fills = |r: (usize, usize)| {
+        chars
+            .iter()
+            .skip(header)
+            .any(|l| l.iter().take(r.1).skip(r.0).any(|c| *c != ' ' && *c != '|'))
+    };
+    let mut k = 0;
+    while k + 1 < runs.len() {
+        if header > 0 && runs[k + 1].0 == runs[k].1 + 1 && !body_fills(runs[k]) {
+            runs[k] = (runs[k].0, runs[k + 1].1);
+            runs.remove(k + 1);
+        } else {
+            k += 1;
+        }
+    }
     if runs.is_empty() {
         return Vec::new();
     }
+    // A stub aligned to the right (Stata's `      Married |`) has no hierarchy in its spaces.
+    let stub_ends: Vec<usize> = chars
+        .iter()
+        .skip(header)
+        .filter_map(|l| {
+            words(l)
+                .into_iter()
+                .filter(|w| w.0 < runs[0].1)
+                .map(|w| w.1)
+                .next_back()
+        })
+        .collect();
+    let right_aligned =
+        piped || (stub_ends.len() >= 2 && stub_ends.iter().all(|e| *e == stub_ends[0]));
     chars
         .iter()
         .map(|line| {
@@ -790,6 +829,11 @@ pub fn split_columns(lines: &[&str], header: usize, piped: bool) -> Vec<Vec<Stri
                 let cell = &mut cells[best];
                 if !cell.is_empty() {
                     cell.push(' ');
+                } else if best == 0 && !right_aligned {
+                    // Indentation of the stub (`    Aalborg` under `Region Nordjylland`) is
+                    // kept: it is how a printed table shows its hierarchy.
+                    let indent = ws.saturating_sub(runs[0].0);
+                    cell.extend(std::iter::repeat_n(' ', indent));
                 }
                 cell.push_str(&w);
             }

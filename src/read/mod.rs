@@ -136,6 +136,9 @@ fn read_delimited(
                         style: None,
                     };
                     doc.tables = builder.tables(&rows, None, None);
+                } else {
+                    // Tables aligned with spaces, as a program prints them.
+                    doc.tables = log::text_tables(&text, readers);
                 }
                 return Ok(doc);
             };
