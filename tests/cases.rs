@@ -239,3 +239,20 @@ fn folder_snapshots() {
         insta::assert_snapshot!(folder, render(&r, Colour::Never));
     }
 }
+
+/// A `Code` column of whole numbers beside a year column holds category codes, not counts.
+#[test]
+fn code_columns_are_labels() {
+    let r = report("small-count/year_code_columns.csv");
+    assert_eq!(r.verdict, Verdict::Pass, "{:?}", findings(&r));
+    assert!(places(&r, "small-count").is_empty());
+}
+
+/// A `;` file whose header holds a comma and whose numbers carry decimal commas is read with
+/// `;`: the decimals are not split off into cells of their own.
+#[test]
+fn a_comma_in_a_semicolon_header_does_not_split_the_numbers() {
+    let r = report("percent/semicolon_comma_header_pass.csv");
+    assert_eq!(r.verdict, Verdict::Pass, "{:?}", findings(&r));
+    assert!(r.files[0].findings.is_empty(), "{:?}", findings(&r));
+}

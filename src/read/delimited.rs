@@ -15,7 +15,10 @@ pub struct Dialect {
     pub quote: u8,
 }
 
-const CANDIDATES: [u8; 4] = [b',', b';', b'\t', b'|'];
+/// Candidates in order of preference when two split the sample equally well: a `;` or tab
+/// file whose numbers carry decimal commas (`Andel (%), N=2300` over `43,5`) splits as well on
+/// `,`, while a comma file rarely holds a `;` in every line.
+const CANDIDATES: [u8; 4] = [b';', b'\t', b'|', b','];
 
 /// Lines of the sample the sniffer looks at.
 const SNIFF_LINES: usize = 200;
@@ -382,6 +385,11 @@ mod tests {
             None
         );
         assert_eq!(d("\"a,b\";c\n\"1,2\";3\n\"4,5\";6\n"), Some(';'));
+        // A comma in the header and decimal commas split as well on `,`: `;` is meant.
+        assert_eq!(
+            d("Svar;Andel (%), N=2300\nNöjd;43,5\nMissnöjd;17,4\nVet ej;4,3\n"),
+            Some(';')
+        );
     }
 
     #[test]

@@ -580,6 +580,43 @@ pub fn classify(table: &mut Table, lexicon: &Lexicon) {
         };
     }
     pair_counts_with_shares(table);
+    code_columns(table);
+}
+
+/// A column headed by a code word alone (`Code`, `Kode`, `Koodi`, `Kod`) over whole numbers
+/// holds category codes, wherever it stands (`År;Kode;Beskrivelse;Antal`).
+fn code_columns(table: &mut Table) {
+    const CODE_WORDS: &[&str] = &[
+        "code",
+        "kode",
+        "koodi",
+        "kod",
+        "koder",
+        "codes",
+        "category code",
+    ];
+    for i in 0..table.columns.len() {
+        let name = table.columns[i].name.trim().to_lowercase();
+        if !CODE_WORDS.contains(&name.as_str()) || table.columns[i].kind == Kind::Label {
+            continue;
+        }
+        let col = table.columns[i].col;
+        let mut any = false;
+        let all_codes = table.rows.iter().all(|r| {
+            match r.cells.iter().find(|c| c.col == col).map(|c| &c.value) {
+                None | Some(Value::Empty) => true,
+                Some(Value::Number(n)) => {
+                    any = true;
+                    n.as_integer().is_some_and(|v| v >= 0)
+                }
+                Some(Value::Label) => true,
+                _ => false,
+            }
+        });
+        if all_codes && any {
+            table.columns[i].kind = Kind::Label;
+        }
+    }
 }
 
 /// A group name printed over a pair of columns (`North`, `North`), the first holding whole
