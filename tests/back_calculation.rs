@@ -474,3 +474,13 @@ fn not_zero_is_no_narrowing_where_zeros_are_shown() {
         .collect();
     assert_eq!(codes, vec![true], "{:?}", places(&r, BC));
 }
+
+/// "Table 3. Counts rounded to the nearest 10; totals rounded independently": the base is the
+/// number after the rounding words (not the table's number), so margins that do not add up are
+/// expected and nothing is said.
+#[test]
+fn the_rounding_base_is_read_after_the_rounding_words() {
+    let r = report("back-calculation/rounded_10_declared_in_title_pass.csv");
+    assert_eq!(r.verdict, Verdict::Pass);
+    assert!(r.files[0].findings.is_empty(), "{:?}", places(&r, BC));
+}

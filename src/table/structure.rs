@@ -838,7 +838,7 @@ fn detect_rounding(
             declared = Some(RoundingScheme::Midpoint { r: 6 });
             break;
         }
-        let rounded = [
+        let at = [
             "rounded",
             "rounding",
             "afrundet",
@@ -847,12 +847,23 @@ fn detect_rounding(
             "pyöristetty",
         ]
         .iter()
-        .any(|w| low.contains(w));
-        if rounded {
-            let base = low
-                .split(|c: char| !c.is_ascii_digit())
-                .filter_map(|d| d.parse::<Int>().ok())
-                .find(|&b| matches!(b, 3 | 5 | 10 | 100));
+        .filter_map(|w| low.find(w))
+        .min();
+        if let Some(at) = at {
+            // The base is the number after the rounding word (`Table 3. Counts rounded to the
+            // nearest 10`), else one before it (`5-afrundet`).
+            let base_in = |t: &str| {
+                t.split(|c: char| !c.is_ascii_digit())
+                    .filter_map(|d| d.parse::<Int>().ok())
+                    .find(|&b| matches!(b, 3 | 5 | 10 | 100))
+            };
+            let base = base_in(&low[at..]).or_else(|| {
+                low[..at]
+                    .split(|c: char| !c.is_ascii_digit())
+                    .filter_map(|d| d.parse::<Int>().ok())
+                    .filter(|&b| matches!(b, 3 | 5 | 10 | 100))
+                    .last()
+            });
             if let Some(base) = base {
                 declared = Some(RoundingScheme::Conventional { base });
             }
