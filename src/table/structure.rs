@@ -861,8 +861,7 @@ fn detect_rounding(
                 low[..at]
                     .split(|c: char| !c.is_ascii_digit())
                     .filter_map(|d| d.parse::<Int>().ok())
-                    .filter(|&b| matches!(b, 3 | 5 | 10 | 100))
-                    .last()
+                    .rfind(|&b| matches!(b, 3 | 5 | 10 | 100))
             });
             if let Some(base) = base {
                 declared = Some(RoundingScheme::Conventional { base });
