@@ -49,6 +49,15 @@ fn group_disclosure_flags_concentrated_groups() {
     assert_eq!(places(&r, "full_share.csv", g), vec!["C3"]);
     assert_eq!(places(&r, "n_pct_full.csv", g), vec!["B2"]);
     assert_eq!(places(&r, "zero_share_of_n.csv", g), vec!["C3"]);
+    // Row percentages of an outcome beside the group's count (`Patients`, `Died (%)`).
+    assert_eq!(
+        places(&r, "row_percent_of_patients_full.csv", g),
+        vec!["C3"]
+    );
+    assert_eq!(
+        places(&r, "row_percent_of_patients_zero.csv", g),
+        vec!["C3"]
+    );
     for f in &r.files {
         for x in f.findings.iter().filter(|x| x.rule == g) {
             assert_eq!(x.severity, Severity::Warning);
@@ -76,6 +85,7 @@ fn group_disclosure_leaves_totals_shares_and_zeros_alone() {
         "total_row_equals_total_column.csv",
         "percent_missing_large.csv",
         "share_of_total_rounded.csv",
+        "zero_count_share_of_total_pass.csv",
     ] {
         assert_eq!(verdict(&r, f), Verdict::Pass, "{f}");
     }

@@ -377,6 +377,34 @@ fn check_shares(table: &Table, cx: &Context<'_>, listing: &mut Listing, out: &mu
             })
             .find_map(|c| count_value(&c.value))
             .filter(|n| *n >= 1);
+        // Row percentages of another measure (`Patients`, then `Died (%)`): the one count
+        // column of the row is the group the share is of.
+        let share_of_other = |pct_col: u32| -> Option<i64> {
+            if count_cells.len() != 1 {
+                return None;
+            }
+            let words = |col: u32| -> Vec<String> {
+                table
+                    .column(col)
+                    .map(|c| tokens(&c.name))
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|t| t.chars().any(char::is_alphabetic))
+                    .filter(|t| {
+                        ![
+                            "percent", "pct", "procent", "prosent", "andel", "share", "osuus", "n",
+                        ]
+                        .contains(&t.as_str())
+                    })
+                    .collect()
+            };
+            let of = words(pct_col);
+            let counted = words(count_cells[0].col);
+            (!of.is_empty() && !counted.is_empty() && of.iter().all(|w| !counted.contains(w)))
+                .then(|| count_value(&count_cells[0].value))
+                .flatten()
+                .filter(|n| *n >= 1)
+        };
         let plain_shares: Vec<&Cell> = row
             .cells
             .iter()
@@ -403,7 +431,9 @@ fn check_shares(table: &Table, cx: &Context<'_>, listing: &mut Listing, out: &mu
                     if p.value == 100.0 {
                         !others_nonzero && row_count.is_some_and(|n| exact_full(n, p.decimals))
                     } else {
-                        group_size.is_some_and(|n| exact_full(n, p.decimals))
+                        group_size
+                            .or_else(|| share_of_other(cell.col))
+                            .is_some_and(|n| exact_full(n, p.decimals))
                     }
                 }
                 _ => false,

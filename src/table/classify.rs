@@ -581,6 +581,36 @@ pub fn classify(table: &mut Table, lexicon: &Lexicon) {
     }
     pair_counts_with_shares(table);
     code_columns(table);
+    percent_signed_headers(table, lexicon);
+}
+
+/// A header with a `%` over plain numbers from 0 to 100 (`Died (%)`, `Verstorben (%)`) holds
+/// percentages, even when a count word comes first; an estimate header (`95% CI`) does not.
+fn percent_signed_headers(table: &mut Table, lexicon: &Lexicon) {
+    for i in 0..table.columns.len() {
+        let c = &table.columns[i];
+        if c.kind != Kind::Estimate
+            || !c.name.contains('%')
+            || lexicon.header_kind(&c.name.replace('%', " ")) == Some(Kind::Estimate)
+        {
+            continue;
+        }
+        let col = c.col;
+        let mut any = false;
+        let shares = table.rows.iter().all(|r| {
+            match r.cells.iter().find(|x| x.col == col).map(|x| &x.value) {
+                Some(Value::Number(n)) => {
+                    any = true;
+                    (0.0..=100.0).contains(&n.value)
+                }
+                None | Some(Value::Empty) | Some(Value::Suppressed(_)) => true,
+                _ => false,
+            }
+        });
+        if shares && any {
+            table.columns[i].kind = Kind::Percent;
+        }
+    }
 }
 
 /// A column headed by a code word alone (`Code`, `Kode`, `Koodi`, `Kod`) over whole numbers
