@@ -664,4 +664,5 @@ pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Findi
     derived::check(table, s, cx, &mut emit);
     vector::check(table, s, cx, &mut emit);
     means::check(table, s, cx, &mut emit);
+    means::check_groups(table, s, cx, &mut emit);
 }
