@@ -319,6 +319,9 @@ fn messages_never_carry_the_recovered_value() {
         ("percent/group_means_columns.csv", "4"),
         ("percent/group_means_two_hidden.csv", "2"),
         ("percent/group_means_two_hidden.csv", "4"),
+        ("percent/proportion_of_n.csv", "3"),
+        ("percent/proportion_of_n.csv", "4"),
+        ("percent/indicator_mean_of_n.csv", "3"),
     ] {
         let r = report(f);
         for x in &r.files[0].findings {
@@ -506,4 +509,35 @@ fn group_means_that_must_not_flag() {
     let r = report("percent/group_means_total_shown.csv");
     assert!(places(&r, PC).is_empty(), "{:?}", places(&r, PC));
     assert_eq!(errors(&r, BC), vec!["B3"]);
+}
+
+/// A proportion right after an n column is a share of that n when the values say so: no one
+/// total fits `n/D ≈ p` on every row (0.025 of 120 and 0.050 of 80 are 3 and 4 deaths), or the
+/// header names the mean of an indicator. The n column is then the denominator.
+#[test]
+fn a_proportion_after_an_n_column_is_a_share_of_that_n() {
+    let r = report("percent/proportion_of_n.csv");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(errors(&r, PC), vec!["C2", "C3"]);
+    assert!(r.files[0].findings[0].message.contains("N column"));
+    let r = report("percent/indicator_mean_of_n.csv");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(errors(&r, PC), vec!["C2"]);
+}
+
+/// The other way round, kept: `n, proportion` pairs whose proportions share one total (500,
+/// 625) are numerator and share. The suppressed death count comes back from the total row's n,
+/// and `25, 0.040` (25 of 625) is not read as one death out of 25.
+#[test]
+fn an_n_column_with_proportions_of_one_total_stays_the_numerator() {
+    let r = report("percent/proportion_numerator.csv");
+    assert_eq!(errors(&r, PC), vec!["C2"]);
+    let pc = r.files[0]
+        .findings
+        .iter()
+        .find(|f| f.rule == PC)
+        .expect("a finding");
+    assert!(pc.message.contains("total row"), "{}", pc.message);
+    let r = report("percent/proportion_numerator_pass.csv");
+    assert_eq!(r.verdict, Verdict::Pass, "{:?}", r.files[0].findings);
 }
