@@ -27,7 +27,19 @@
 //! Means are ratios too: a total (`Total bed-days`) beside the mean of the same thing
 //! (`Mean bed-days`) gives back the n behind the mean when it is suppressed or not shown, if the
 //! rows that do show n agree; only an n pinned to one value, or to at most `narrow_max_values`
-//! values below the threshold, is reported.
+//! values below the threshold, is reported. Group means with the overall mean of the same
+//! groups (`Men`, `Women`, `All` rows under `n, Mean age`, or a "Table 1" with groups in columns,
+//! an `n` row and `Age, mean (SD)` rows) satisfy `n₁·m₁ + n₂·m₂ + … = N·m` and `n₁ + n₂ + … = N`:
+//! with the n column's total suppressed too, or no n column but `N = 124` in the title or a
+//! label, they give back a suppressed group size. Every mean is taken anywhere in its rounding
+//! interval (half a unit of its last digit), counts rounded to 5 or 10 as their boxes, and all
+//! mean columns of the rows together; a size pinned to one value or to at most
+//! `narrow_max_values` values below the threshold fails, more values below it is a warning.
+//! Means close to the overall mean leave the size open (no finding); one hidden size beside a
+//! shown total n is plain subtraction, reported by `back-calculation`. A proportion right after
+//! an n column (`n, Proportion died` with `120, 0.025`), or a `Mean of … indicator`, is a share
+//! of that n when no common total fits the pairs as count and share; then the n column is its
+//! denominator, and 0.025 of 120 is 3 deaths.
 //!
 //! ## Why is this bad?
 //! Hiding a count while publishing its percentage and the group size hides nothing: 2.2 % of 137
@@ -47,8 +59,15 @@
 //! Unknown    11    3.1  [REDACTED] [REDACTED]   <- 88 at 55.0% and 69 at 43.1% make South
 //!                                                  160 people: the redacted cell is the rest
 //! ```
+//! ```text
+//! Group,n,Mean age
+//! Men,120,45.20
+//! Women,x,51.30     <- percent-back-calculation: only one n fits the three means
+//! All,x,45.40
+//! ```
 //! Suppress the percentage together with the count (and the complementary cells), or show it
-//! only in bands (`<5%`); suppress enough cells of a column that the rest do not pin its total.
+//! only in bands (`<5%`); suppress enough cells of a column that the rest do not pin its total;
+//! suppress or coarsen the mean of a group whose size is hidden.
 //!
 //! ## Options
 //! `[thresholds] min_count`, `zero_is_unsafe`; `[back_calculation] narrow_max_values`; the

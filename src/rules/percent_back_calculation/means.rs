@@ -5,6 +5,11 @@
 //! other rows, every such row must agree, else the columns are not taken as sum and mean.
 //! Only an n pinned to one value, or to at most `narrow_max_values` values all below the
 //! threshold, is reported; a mean of a continuous variable without its sum gives nothing.
+//!
+//! Group means with their overall mean ([`check_groups`]): the groups of a section (rows closed
+//! by a total row, or columns beside one total column) with the overall N from the n column or
+//! row, the title, a note or a label, solved over the rounding intervals of the means by
+//! [`group_sizes_from_means`].
 
 use super::{is_n_column, judge, Emit};
 use crate::audit::percent::{group_sizes_from_means, mean_implied_count, SizeBox};
