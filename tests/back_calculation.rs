@@ -314,6 +314,14 @@ fn messages_never_carry_the_recovered_value() {
         ("percent/tc22_bounded_vector.csv", "3"),
         ("percent/mean_with_total.csv", "3"),
         ("percent/proportion_n_header.csv", "2"),
+        ("percent/group_means_suppressed_total.csv", "4"),
+        ("percent/group_means_n_in_title.csv", "4"),
+        ("percent/group_means_columns.csv", "4"),
+        ("percent/group_means_two_hidden.csv", "2"),
+        ("percent/group_means_two_hidden.csv", "4"),
+        ("percent/proportion_of_n.csv", "3"),
+        ("percent/proportion_of_n.csv", "4"),
+        ("percent/indicator_mean_of_n.csv", "3"),
     ] {
         let r = report(f);
         for x in &r.files[0].findings {
@@ -483,4 +491,114 @@ fn the_rounding_base_is_read_after_the_rounding_words() {
     let r = report("back-calculation/rounded_10_declared_in_title_pass.csv");
     assert_eq!(r.verdict, Verdict::Pass);
     assert!(r.files[0].findings.is_empty(), "{:?}", places(&r, BC));
+}
+
+/// Group means with their overall mean: `Σ n_i·m_i = N·m` gives back a suppressed group size
+/// when the n column has no visible total (men 120 at 45.20, women `x` at 51.30, all `x` at
+/// 45.40: only 4 women fit the rounding of the three means).
+#[test]
+fn group_means_give_back_a_suppressed_n() {
+    let r = report("percent/group_means_suppressed_total.csv");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(errors(&r, PC), vec!["B3"]);
+    let m = &r.files[0].findings[0].message;
+    assert!(m.contains("'Mean age'") && m.contains("[B1]"), "{m}");
+    assert!(places(&r, BC).iter().all(|(s, _)| *s == Severity::Info));
+}
+
+/// No n column at all, `Mean (SD)` cells, and `N = 124` in the title: the two means and the
+/// overall mean split the 124 into groups, and the women's share is one small value, flagged
+/// at the women's mean.
+#[test]
+fn group_means_with_n_in_the_title() {
+    let r = report("percent/group_means_n_in_title.csv");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(errors(&r, PC), vec!["B4"]);
+    assert!(r.files[0].findings[0].message.contains("title"));
+}
+
+/// A "Table 1" with groups in columns, an n row with `<5` and a suppressed overall n, and two
+/// rows of `mean (SD)`: the same equation, column by column.
+#[test]
+fn group_means_in_columns() {
+    let r = report("percent/group_means_columns.csv");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(errors(&r, PC), vec!["C2"]);
+}
+
+/// The n column's total shown, two groups suppressed: subtraction gives only their sum (6, not
+/// small under the default threshold), the means split it.
+#[test]
+fn group_means_split_a_suppressed_pair() {
+    let r = report("percent/group_means_two_hidden.csv");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(errors(&r, PC), vec!["B3", "B4"]);
+    assert!(places(&r, BC).iter().all(|(s, _)| *s == Severity::Info));
+}
+
+/// Means shown to one decimal leave 2 to 6 women: not all below 5 (pass), all below 10 under
+/// the UK profile but more than `narrow_max_values` values (a warning, B3w).
+#[test]
+fn group_means_with_one_decimal_narrow_without_pinning() {
+    let r = report("percent/group_means_one_decimal.csv");
+    assert_eq!(r.verdict, Verdict::Pass, "{:?}", r.files[0].findings);
+    let uk = export_check::config::Rules::load("uk", None, None).expect("uk profile");
+    let r = common::report_with("percent/group_means_one_decimal.csv", &uk);
+    assert_eq!(r.verdict, Verdict::Review);
+    assert_eq!(places(&r, PC), vec![(Severity::Warning, "B3".to_string())]);
+    assert!(r.files[0].findings[0].message.contains("[B3w]"));
+}
+
+/// Must not flag: means close to the overall mean (the interval of the hidden n is unbounded),
+/// means of continuous variables with every n visible (small-count's finding, not this rule's),
+/// a visible n total (back-calculation's subtraction, not repeated here), and counts rounded
+/// to 5 (each shown n is a box of true values, and the boxes leave the hidden n wide).
+#[test]
+fn group_means_that_must_not_flag() {
+    let uk = export_check::config::Rules::load("uk", None, None).expect("uk profile");
+    let r = common::report_with("percent/group_means_close_pass.csv", &uk);
+    assert_eq!(r.verdict, Verdict::Pass, "{:?}", r.files[0].findings);
+    // Taken as exact, the rounded n would pin the hidden one; their boxes leave it open to
+    // values up to 9, so nothing fails (under the UK threshold of 10 it is a B3w warning).
+    let r = report("percent/group_means_rounded_pass.csv");
+    assert_eq!(r.verdict, Verdict::Pass, "{:?}", r.files[0].findings);
+    let r = common::report_with("percent/group_means_rounded_pass.csv", &uk);
+    assert!(errors(&r, PC).is_empty(), "{:?}", places(&r, PC));
+    let r = report("percent/group_means_visible_n.csv");
+    assert!(places(&r, PC).is_empty(), "{:?}", places(&r, PC));
+    assert_eq!(errors(&r, "small-count"), vec!["B3"]);
+    let r = report("percent/group_means_total_shown.csv");
+    assert!(places(&r, PC).is_empty(), "{:?}", places(&r, PC));
+    assert_eq!(errors(&r, BC), vec!["B3"]);
+}
+
+/// A proportion right after an n column is a share of that n when the values say so: no one
+/// total fits `n/D ≈ p` on every row (0.025 of 120 and 0.050 of 80 are 3 and 4 deaths), or the
+/// header names the mean of an indicator. The n column is then the denominator.
+#[test]
+fn a_proportion_after_an_n_column_is_a_share_of_that_n() {
+    let r = report("percent/proportion_of_n.csv");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(errors(&r, PC), vec!["C2", "C3"]);
+    assert!(r.files[0].findings[0].message.contains("N column"));
+    let r = report("percent/indicator_mean_of_n.csv");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(errors(&r, PC), vec!["C2"]);
+}
+
+/// The other way round, kept: `n, proportion` pairs whose proportions share one total (500,
+/// 625) are numerator and share. The suppressed death count comes back from the total row's n,
+/// and `25, 0.040` (25 of 625) is not read as one death out of 25.
+#[test]
+fn an_n_column_with_proportions_of_one_total_stays_the_numerator() {
+    let r = report("percent/proportion_numerator.csv");
+    assert_eq!(errors(&r, PC), vec!["C2"]);
+    let pc = r.files[0]
+        .findings
+        .iter()
+        .find(|f| f.rule == PC)
+        .expect("a finding");
+    assert!(pc.message.contains("total row"), "{}", pc.message);
+    let r = report("percent/proportion_numerator_pass.csv");
+    assert_eq!(r.verdict, Verdict::Pass, "{:?}", r.files[0].findings);
 }

@@ -201,6 +201,158 @@ pub fn group_means_fit(sizes: &[Int], means: &[Shown], overall: Shown) -> Option
     Some(lo <= ohi && olo <= hi)
 }
 
+/// A group size as the table shows it: `(lo, Some(hi))`, `(v, Some(v))` when shown exactly,
+/// `hi = None` when nothing bounds it from above (`x`, a blank).
+pub type SizeBox = (Int, Option<Int>);
+
+/// The group sizes that group means and an overall mean leave possible.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupMeansSizes {
+    /// Per group, the integer interval of its size (`hi = None`: unbounded).
+    pub groups: Vec<SizeBox>,
+    /// The interval of the overall size `N = Σ n_i`.
+    pub total: SizeBox,
+}
+
+/// Integer intervals of group sizes `n_i` behind group means and the overall mean of the same
+/// groups (a partition): `Σ n_i = N` and `Σ n_i·μ_i = N·μ`, with every true mean `μ_i`, `μ`
+/// anywhere in the rounding interval of its shown value (half a unit of the last digit).
+///
+/// `sizes` are the groups' boxes (a shown n is `(v, Some(v))`); `columns` holds one variable per
+/// entry: the shown mean of each group, in the order of `sizes`, and the shown overall mean;
+/// `total` is the box of `N` if the table bounds it. With true means free in their intervals
+/// `[a_i, b_i]` and `[A, B]`, some means fit exactly when `Σ n_i·a_i ≤ N·B` and
+/// `N·A ≤ Σ n_i·b_i` (both sides move continuously with the means), two constraints linear in
+/// the sizes; they go with the sum into an audit [`System`](super::System), whose intervals are
+/// exact integer bounds for one free size and sound for more. `None` if nothing fits, a mean is
+/// missing, or the arithmetic overflows.
+///
+/// ```
+/// use export_check::audit::percent::group_sizes_from_means;
+/// use export_check::audit::{AuditConfig, Shown};
+/// let s = |m| Shown { mantissa: m, decimals: 1 };
+/// // Men 120 at 45.2, women hidden at 51.3, all 45.4: 2 to 6 women.
+/// let r = group_sizes_from_means(
+///     &[(120, Some(120)), (1, None)],
+///     &[(vec![s(452), s(513)], s(454))],
+///     None,
+///     &AuditConfig::default(),
+/// )
+/// .unwrap();
+/// assert_eq!(r.groups[1], (2, Some(6)));
+/// ```
+pub fn group_sizes_from_means(
+    sizes: &[SizeBox],
+    columns: &[(Vec<Shown>, Shown)],
+    total: Option<SizeBox>,
+    cfg: &super::AuditConfig,
+) -> Option<GroupMeansSizes> {
+    use super::system::{System, Unknown, VarId};
+    if sizes.is_empty() || columns.iter().any(|(m, _)| m.len() != sizes.len()) {
+        return None;
+    }
+    let fixed = |b: SizeBox| (b.1 == Some(b.0)).then_some(b.0);
+    let mut sys = System::new();
+    // An unknown per group whose size is not shown, then one for N unless it is shown.
+    let vars: Vec<Option<VarId>> = sizes
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| match fixed(b) {
+            Some(_) => None,
+            None => Some(sys.add_unknown(
+                Unknown::suppressed(&format!("group {}", i + 1)).with_box(b.0.max(0), b.1),
+            )),
+        })
+        .collect();
+    let total_fixed = total.and_then(fixed);
+    let total_var = match (total, total_fixed) {
+        (_, Some(_)) => None,
+        (Some(b), None) => {
+            Some(sys.add_unknown(Unknown::suppressed("N").with_box(b.0.max(0), b.1)))
+        }
+        (None, None) => Some(sys.add_unknown(Unknown::suppressed("N"))),
+    };
+    // Σ_i c_i·n_i − c_N·N (≤ | =) 0, with shown sizes moved to the right-hand side.
+    let row =
+        |coef: &dyn Fn(usize) -> Option<Int>, c_total: Int| -> Option<(Vec<(VarId, Int)>, Int)> {
+            let mut terms = Vec::new();
+            let mut rhs: Int = 0;
+            for (i, &b) in sizes.iter().enumerate() {
+                let c = coef(i)?;
+                match vars[i] {
+                    Some(v) => {
+                        if c != 0 {
+                            terms.push((v, c));
+                        }
+                    }
+                    None => rhs = rhs.checked_sub(c.checked_mul(b.0)?)?,
+                }
+            }
+            match (total_var, total_fixed) {
+                (Some(v), _) => {
+                    if c_total != 0 {
+                        terms.push((v, c_total.checked_neg()?));
+                    }
+                }
+                (None, Some(n)) => rhs = rhs.checked_add(c_total.checked_mul(n)?)?,
+                (None, None) => return None,
+            }
+            Some((terms, rhs))
+        };
+    let (terms, rhs) = row(&|_| Some(1), 1)?;
+    if !terms.is_empty() {
+        sys.add_eq(terms, rhs, "sum of the group sizes").ok()?;
+    } else if rhs != 0 {
+        return None;
+    }
+    for (k, (means, overall)) in columns.iter().enumerate() {
+        let d = means
+            .iter()
+            .map(|m| m.decimals)
+            .chain(std::iter::once(overall.decimals))
+            .max()?;
+        let lift = |s: Shown| -> Option<(Int, Int)> {
+            let f = 10i128.checked_pow(u32::from(d - s.decimals))?;
+            let (a, b, _) = half_box(s)?;
+            Some((a.checked_mul(f)?, b.checked_mul(f)?))
+        };
+        let boxes: Vec<(Int, Int)> = means.iter().map(|&m| lift(m)).collect::<Option<_>>()?;
+        let (big_a, big_b) = lift(*overall)?;
+        let label = format!("weighted mean {}", k + 1);
+        // Σ n_i·a_i − N·B ≤ 0 and N·A − Σ n_i·b_i ≤ 0.
+        let (t1, r1) = row(&|i| Some(boxes[i].0), big_b)?;
+        let (t2, r2) = row(&|i| boxes[i].1.checked_neg(), big_a.checked_neg()?)?;
+        for (terms, rhs) in [(t1, r1), (t2, r2)] {
+            if terms.is_empty() {
+                if rhs < 0 {
+                    return None;
+                }
+                continue;
+            }
+            sys.add_le(terms, rhs, &label).ok()?;
+        }
+    }
+    let res = super::audit(&sys, cfg);
+    if res.inconsistent {
+        return None;
+    }
+    let at = |v: VarId| res.interval(v);
+    let groups = sizes
+        .iter()
+        .zip(&vars)
+        .map(|(&b, v)| match v {
+            Some(v) => at(*v),
+            None => Some(b),
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let total = match (total_var, total_fixed) {
+        (Some(v), _) => at(v)?,
+        (None, Some(n)) => (n, Some(n)),
+        (None, None) => return None,
+    };
+    Some(GroupMeansSizes { groups, total })
+}
+
 /// A finding of the percent-vector check.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PercentVectorVerdict {
@@ -430,6 +582,143 @@ mod tests {
         assert_eq!(
             group_means_fit(&[120, 10], &[s(45, 1), s(120, 1)], s(47, 1)),
             Some(false)
+        );
+    }
+
+    fn one(m: Int) -> Shown {
+        Shown {
+            mantissa: m,
+            decimals: 1,
+        }
+    }
+
+    fn two(m: Int) -> Shown {
+        Shown {
+            mantissa: m,
+            decimals: 2,
+        }
+    }
+
+    fn sizes(
+        sizes: &[SizeBox],
+        columns: &[(Vec<Shown>, Shown)],
+        total: Option<SizeBox>,
+    ) -> Option<GroupMeansSizes> {
+        group_sizes_from_means(sizes, columns, total, &super::super::AuditConfig::default())
+    }
+
+    #[test]
+    fn group_means_give_the_hidden_size() {
+        // Men 120 at 45.2, women hidden at 51.3, all 45.4. By hand, with μ₁ ∈ [45.15, 45.25],
+        // μ₂ ∈ [51.25, 51.35], μ ∈ [45.35, 45.45]:
+        //   n₂ ≥ 120·(45.35−45.25)/(51.35−45.35) = 12/6 = 2,
+        //   n₂ ≤ 120·(45.45−45.15)/(51.25−45.45) = 36/5.8 = 6.2, so n₂ ∈ [2, 6], N ∈ [122, 126].
+        let r = sizes(
+            &[(120, Some(120)), (1, None)],
+            &[(vec![one(452), one(513)], one(454))],
+            None,
+        )
+        .unwrap();
+        assert_eq!(r.groups, vec![(120, Some(120)), (2, Some(6))]);
+        assert_eq!(r.total, (122, Some(126)));
+        // The exact set agrees with the weighted-mean check, size by size.
+        for n in 0..200 {
+            let fits = group_means_fit(&[120, n], &[one(452), one(513)], one(454)) == Some(true);
+            assert_eq!(fits, (2..=6).contains(&n), "n = {n}");
+        }
+    }
+
+    #[test]
+    fn two_decimals_pin_the_size() {
+        // 45.20, 51.30, 45.40: n₂ ≥ 120·0.19/5.91 = 3.86, n₂ ≤ 120·0.21/5.89 = 4.28: only 4.
+        let r = sizes(
+            &[(120, Some(120)), (1, None)],
+            &[(vec![two(4520), two(5130)], two(4540))],
+            None,
+        )
+        .unwrap();
+        assert_eq!(r.groups[1], (4, Some(4)));
+        assert_eq!(r.total, (124, Some(124)));
+    }
+
+    #[test]
+    fn a_known_total_without_any_shown_size() {
+        // N = 124 and no n shown: n₁ = 124 − n₂, and
+        //   124·45.35 ≤ (124−n₂)·45.25 + n₂·51.35 gives n₂ ≥ 12.4/6.1 = 2.03,
+        //   (124−n₂)·45.15 + n₂·51.25 ≤ 124·45.45 gives n₂ ≤ 37.2/6.1 = 6.10: n₂ ∈ [3, 6].
+        let r = sizes(
+            &[(1, None), (1, None)],
+            &[(vec![one(452), one(513)], one(454))],
+            Some((124, Some(124))),
+        )
+        .unwrap();
+        assert_eq!(r.groups, vec![(118, Some(121)), (3, Some(6))]);
+    }
+
+    #[test]
+    fn a_second_variable_narrows_further() {
+        // Mean age alone leaves [2, 6] (above). Mean BMI 25.0 and 31.0, overall 25.2:
+        //   n₂ ≥ 120·(25.15−25.05)/(31.05−25.15) = 12/5.9 = 2.03,
+        //   n₂ ≤ 120·(25.25−24.95)/(30.95−25.25) = 36/5.7 = 6.3: [3, 6] together.
+        let r = sizes(
+            &[(120, Some(120)), (1, None)],
+            &[
+                (vec![one(452), one(513)], one(454)),
+                (vec![one(250), one(310)], one(252)),
+            ],
+            None,
+        )
+        .unwrap();
+        assert_eq!(r.groups[1], (3, Some(6)));
+    }
+
+    #[test]
+    fn close_means_leave_the_size_open() {
+        // 45.2 and 45.3 with overall 45.2: the intervals of μ₂ and μ touch, nothing bounds n₂.
+        let r = sizes(
+            &[(120, Some(120)), (1, None)],
+            &[(vec![one(452), one(453)], one(452))],
+            None,
+        )
+        .unwrap();
+        assert_eq!(r.groups[1].1, None);
+        // 45.2 and 45.5, overall 45.2: n₂ ≤ 120·0.1/0.2 = 60, far from a small count.
+        let r = sizes(
+            &[(120, Some(120)), (1, None)],
+            &[(vec![one(452), one(455)], one(452))],
+            None,
+        )
+        .unwrap();
+        assert_eq!(r.groups[1], (1, Some(60)));
+    }
+
+    #[test]
+    fn a_hidden_total_and_contradictions() {
+        // The overall n suppressed as `x`: the same as no N, N follows the hidden size.
+        let r = sizes(
+            &[(120, Some(120)), (1, None)],
+            &[(vec![one(452), one(513)], one(454))],
+            Some((0, None)),
+        )
+        .unwrap();
+        assert_eq!(r.total, (122, Some(126)));
+        // An overall mean outside the group means: no sizes fit.
+        assert_eq!(
+            sizes(
+                &[(120, Some(120)), (1, None)],
+                &[(vec![one(452), one(513)], one(600))],
+                None,
+            ),
+            None
+        );
+        // A mean missing for one group.
+        assert_eq!(
+            sizes(
+                &[(120, Some(120)), (1, None)],
+                &[(vec![one(452)], one(454))],
+                None,
+            ),
+            None
         );
     }
 }

@@ -27,7 +27,19 @@
 //! Means are ratios too: a total (`Total bed-days`) beside the mean of the same thing
 //! (`Mean bed-days`) gives back the n behind the mean when it is suppressed or not shown, if the
 //! rows that do show n agree; only an n pinned to one value, or to at most `narrow_max_values`
-//! values below the threshold, is reported.
+//! values below the threshold, is reported. Group means with the overall mean of the same
+//! groups (`Men`, `Women`, `All` rows under `n, Mean age`, or a "Table 1" with groups in columns,
+//! an `n` row and `Age, mean (SD)` rows) satisfy `n₁·m₁ + n₂·m₂ + … = N·m` and `n₁ + n₂ + … = N`:
+//! with the n column's total suppressed too, or no n column but `N = 124` in the title or a
+//! label, they give back a suppressed group size. Every mean is taken anywhere in its rounding
+//! interval (half a unit of its last digit), counts rounded to 5 or 10 as their boxes, and all
+//! mean columns of the rows together; a size pinned to one value or to at most
+//! `narrow_max_values` values below the threshold fails, more values below it is a warning.
+//! Means close to the overall mean leave the size open (no finding); one hidden size beside a
+//! shown total n is plain subtraction, reported by `back-calculation`. A proportion right after
+//! an n column (`n, Proportion died` with `120, 0.025`), or a `Mean of … indicator`, is a share
+//! of that n when no common total fits the pairs as count and share; then the n column is its
+//! denominator, and 0.025 of 120 is 3 deaths.
 //!
 //! ## Why is this bad?
 //! Hiding a count while publishing its percentage and the group size hides nothing: 2.2 % of 137
@@ -47,8 +59,15 @@
 //! Unknown    11    3.1  [REDACTED] [REDACTED]   <- 88 at 55.0% and 69 at 43.1% make South
 //!                                                  160 people: the redacted cell is the rest
 //! ```
+//! ```text
+//! Group,n,Mean age
+//! Men,120,45.20
+//! Women,x,51.30     <- percent-back-calculation: only one n fits the three means
+//! All,x,45.40
+//! ```
 //! Suppress the percentage together with the count (and the complementary cells), or show it
-//! only in bands (`<5%`); suppress enough cells of a column that the rest do not pin its total.
+//! only in bands (`<5%`); suppress enough cells of a column that the rest do not pin its total;
+//! suppress or coarsen the mean of a group whose size is hidden.
 //!
 //! ## Options
 //! `[thresholds] min_count`, `zero_is_unsafe`; `[back_calculation] narrow_max_values`; the
@@ -368,11 +387,29 @@ fn find_pairs(table: &Table, s: &Structure, lexicon: &Lexicon) -> Vec<Pair> {
                     .filter(|x| x.name.trim() == c.name.trim() && !x.name.trim().is_empty())
                     .map(|x| x.col)
                     .filter(|k| s.count_cols.contains(k));
-                let count_col = twin.or(count_col);
+                let mut count_col = twin.or(count_col);
+                // A proportion right after an n column is a share *of* that n (the mean of a 0/1
+                // indicator) when the values say so; the n column then serves as denominator.
+                if proportion && count_col.is_some_and(|k| share_of_n(table, k, c.col, false)) {
+                    count_col = None;
+                }
                 out.push(Pair {
                     pct_col: c.col,
                     count_col,
                     scale: if proportion { 1 } else { 100 },
+                    rate: false,
+                });
+            }
+            // `Mean of indicator` and the like beside an n column: a proportion of that n.
+            Kind::Estimate | Kind::Unknown
+                if is_indicator_mean(&c.name)
+                    && c.col > 1
+                    && share_of_n(table, c.col - 1, c.col, true) =>
+            {
+                out.push(Pair {
+                    pct_col: c.col,
+                    count_col: None,
+                    scale: 1,
                     rate: false,
                 });
             }
@@ -396,6 +433,70 @@ fn find_pairs(table: &Table, s: &Structure, lexicon: &Lexicon) -> Vec<Pair> {
         }
     }
     out
+}
+
+/// Whether the header names the mean of a 0/1 indicator: a proportion under another name.
+fn is_indicator_mean(header: &str) -> bool {
+    let toks = tokens(header);
+    let has = |w: &[&str]| toks.iter().any(|t| w.contains(&t.as_str()));
+    has(&["mean", "average", "gennemsnit", "keskiarvo", "medel"])
+        && has(&[
+            "indicator",
+            "binary",
+            "proportion",
+            "share",
+            "dummy",
+            "andel",
+            "osuus",
+        ])
+}
+
+/// Whether the ratios in column `ratio_col` (values in `[0, 1]`) are shares *of* the n in column
+/// `n_col` just left of them, not shares of some total with that n as numerator: every row's
+/// `p·n` must round to a whole count, and either the header already says so (`mean of
+/// indicator`), or no common total fits the pairs as numerator and share (`n/D ≈ p` for one D).
+/// `12, 0.024` and `488, 0.976` are shares of 500 (numerators); `120, 0.025` and `80, 0.050`
+/// are 3 of 120 and 4 of 80.
+fn share_of_n(table: &Table, n_col: u32, ratio_col: u32, declared: bool) -> bool {
+    if n_col + 1 != ratio_col || !table.column(n_col).is_some_and(|c| is_n_column(&c.name)) {
+        return false;
+    }
+    let mut pairs: Vec<(i128, Ratio)> = Vec::new();
+    for r in 0..table.rows.len() {
+        let n = exact_at(table, CellPos { row: r, col: n_col });
+        let v = match cell_value(
+            table,
+            CellPos {
+                row: r,
+                col: ratio_col,
+            },
+        ) {
+            Some(Value::Number(x)) if !x.percent => Some(*x),
+            Some(Value::Estimate { value }) if !value.percent => Some(*value),
+            _ => None,
+        };
+        let (Some(n), Some(v)) = (n, v) else {
+            continue;
+        };
+        if !(0.0..=1.0).contains(&v.value) || n <= 0 {
+            return false;
+        }
+        let Some(ratio) = Ratio::from_f64(v.value, v.decimals) else {
+            return false;
+        };
+        if ratio_implied_count(ratio, 1, n).is_none() {
+            return false; // p·n is no whole count: n is not the denominator
+        }
+        pairs.push((n, ratio));
+    }
+    if pairs.is_empty() {
+        return false;
+    }
+    if declared {
+        return true;
+    }
+    let largest = pairs.iter().map(|p| p.0).max().unwrap_or(0);
+    pairs.len() >= 2 && crate::audit::percent::denominator_from_shares(&pairs, 1, largest).is_none()
 }
 
 /// Denominator candidates for a cell in row `r` of pair `p`.
@@ -640,6 +741,9 @@ pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Findi
                     (Some(Shown::Hidden { .. }), true) => {
                         "the rate beside a suppressed event count"
                     }
+                    (Some(Shown::Hidden { .. }), false) if p.scale == 1 => {
+                        "the proportion beside a suppressed count"
+                    }
                     (Some(Shown::Hidden { .. }), false) => {
                         "the percentage beside a suppressed count"
                     }
@@ -647,6 +751,7 @@ pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Findi
                         "the percentage beside a rounded count (computed from the true counts)"
                     }
                     (_, true) => "the rate",
+                    (_, false) if p.scale == 1 => "the proportion",
                     (_, false) => "the percentage",
                 };
                 let message = format!(
@@ -664,4 +769,5 @@ pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Findi
     derived::check(table, s, cx, &mut emit);
     vector::check(table, s, cx, &mut emit);
     means::check(table, s, cx, &mut emit);
+    means::check_groups(table, s, cx, &mut emit);
 }
