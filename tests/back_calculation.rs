@@ -602,3 +602,16 @@ fn an_n_column_with_proportions_of_one_total_stays_the_numerator() {
     let r = report("percent/proportion_numerator_pass.csv");
     assert_eq!(r.verdict, Verdict::Pass, "{:?}", r.files[0].findings);
 }
+
+/// Row percentages beside a count column named in another language (`Aantal`, `Effectif`):
+/// the count is the row's N. A row whose N is `<5` and whose percentages fit one size only gives
+/// back the size and the counts (TC-22 along a row).
+#[test]
+fn row_percentages_use_the_row_count_in_any_language() {
+    let r = report("percent/row_pct_aantal.csv");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(errors(&r, PC), vec!["D3"]);
+    let r = report("percent/row_vector_suppressed_n.csv");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(errors(&r, PC), vec!["B2", "C2", "D2"]);
+}

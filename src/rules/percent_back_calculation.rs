@@ -233,7 +233,7 @@ fn is_person_time(header: &str) -> bool {
 
 fn is_n_column(header: &str) -> bool {
     let toks = tokens(header);
-    matches!(toks.as_slice(), [t] if ["n", "total", "denominator", "nævner", "naevner", "nevner", "nämnare", "namnare", "nimittäjä", "nimittaja", "antal", "count"].contains(&t.as_str()))
+    matches!(toks.as_slice(), [t] if ["n", "total", "denominator", "nævner", "naevner", "nevner", "nämnare", "namnare", "nimittäjä", "nimittaja", "antal", "antall", "aantal", "anzahl", "effectif", "effectifs", "lukumäärä", "lukumaara", "count", "number"].contains(&t.as_str()))
 }
 
 struct Verdictish {
