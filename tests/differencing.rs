@@ -372,3 +372,14 @@ fn messages_do_not_carry_the_differenced_values() {
         }
     }
 }
+
+#[test]
+fn bands_written_differently_still_align() {
+    // `0–15 år`, `16–64 år`, `65 år og derover` under `Aldersgruppe` and `0-17`, `18 to 64`,
+    // `65+` under `Age`: the same variable and population (65+ and the totals agree), so
+    // 0-17 minus 0-15 gives the count aged 16-17.
+    let r = report("differencing/band_notation");
+    assert_eq!(diff(&r), vec![e("alder_b.csv", "B2", &["alder_a.csv"])]);
+    let m = message(&r, "alder_b.csv", "B2");
+    assert!(m.contains("band 16-17") && m.contains("exactly"), "{m}");
+}

@@ -246,8 +246,9 @@ fn rows_align(
     if !a.stub.is_empty() && a.stub == b.stub {
         return true;
     }
-    let sa: BTreeSet<&str> = ka.iter().copied().collect();
-    let sb: BTreeSet<&str> = kb.iter().copied().collect();
+    // The same categories, compared as parsed (`0–39 år` is `0-39`), Jaccard ≥ 0.6.
+    let sa: BTreeSet<&Cat> = ka.iter().filter_map(|k| ca.get(k)).collect();
+    let sb: BTreeSet<&Cat> = kb.iter().filter_map(|k| cb.get(k)).collect();
     let inter = sa.intersection(&sb).count();
     let union = sa.union(&sb).count();
     if union > 0 && inter * 5 >= union * 3 {
@@ -256,7 +257,20 @@ fn rows_align(
     let banded = |k: &[&str], c: &Cats| {
         k.len() >= 2 && k.iter().all(|x| matches!(c.get(x), Some(Cat::Band(..))))
     };
-    (a.stub.is_empty() || b.stub.is_empty()) && banded(ka, ca) && banded(kb, cb)
+    if !(banded(ka, ca) && banded(kb, cb)) {
+        return false;
+    }
+    // Two bandings of one extent (`0-15, 16-64, 65+` and `0-17, 18-64, 65+`) under different
+    // stub words (`Alder`, `Age group`) are one variable too.
+    let extent = |k: &[&str], c: &Cats| {
+        k.iter()
+            .filter_map(|x| match c.get(x) {
+                Some(Cat::Band(l, h)) => Some((*l, *h)),
+                _ => None,
+            })
+            .fold((i64::MAX, i64::MIN), |(l, h), (x, y)| (l.min(x), h.max(y)))
+    };
+    a.stub.is_empty() || b.stub.is_empty() || extent(ka, ca) == extent(kb, cb)
 }
 
 type Cats<'p> = HashMap<&'p str, Cat>;
