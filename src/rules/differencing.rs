@@ -955,8 +955,7 @@ fn interval(label: &str) -> Option<(i64, i64)> {
     let trailing_dash = nums.len() == 1
         && raw
             .char_indices()
-            .filter(|&(_, c)| dash(c))
-            .next_back()
+            .rfind(|&(_, c)| dash(c))
             .is_some_and(|(i, c)| {
                 let rest = &raw[i + c.len_utf8()..];
                 raw[..i].trim_end().ends_with(|d: char| d.is_ascii_digit())
