@@ -129,8 +129,19 @@ fn tc4_subpopulation_through_the_audit_at_the_uk_threshold() {
 
 #[test]
 fn tc6_contains_link_differences_the_geographies() {
-    // Without the link the two areas are unrelated tables.
-    assert_eq!(diff(&report("differencing/tc6_geography")), vec![]);
+    // Without the link the audit does not merge the two areas, but their tables are the same
+    // layout with every OA cell at most its ED cell and half of the cells equal: the nested
+    // near-duplicate check flags the same three cells.
+    let unlinked = report("differencing/tc6_geography");
+    assert_eq!(
+        diff(&unlinked),
+        vec![
+            e("oa2001.csv", "B2", &["ed1991.csv"]),
+            e("oa2001.csv", "C2", &["ed1991.csv"]),
+            e("oa2001.csv", "B3", &["ed1991.csv"]),
+        ]
+    );
+    assert!(message(&unlinked, "oa2001.csv", "C2").contains("fewer persons"));
     let r = report_with(
         "differencing/tc6_geography",
         &rules("default", Some("differencing/tc6_links.toml"), None),
@@ -267,7 +278,8 @@ fn a_link_that_matches_nothing_is_a_warning() {
     assert!(warned.iter().all(|(p, _)| p == "ed1991.csv"));
     assert!(warned[0].1.contains("links.toml, link 1"), "{warned:?}");
     assert!(warned[1].1.contains("links.toml, link 2"), "{warned:?}");
-    assert_eq!(r.verdict, Verdict::Review);
+    // The OA table is the ED table minus a few persons (the nested near-duplicate errors).
+    assert_eq!(r.verdict, Verdict::Fail);
 }
 
 #[test]
@@ -382,4 +394,43 @@ fn bands_written_differently_still_align() {
     assert_eq!(diff(&r), vec![e("alder_b.csv", "B2", &["alder_a.csv"])]);
     let m = message(&r, "alder_b.csv", "B2");
     assert!(m.contains("band 16-17") && m.contains("exactly"), "{m}");
+}
+
+#[test]
+fn a_table_that_is_another_minus_a_few_persons_fails_at_the_differing_cells() {
+    // deaths_excl.csv equals deaths_all.csv except 40-64 (2 fewer) and the total (2 fewer):
+    // the difference table describes the two persons left out, and their age band.
+    for profile in ["default", "uk"] {
+        let r = report_with("differencing/nested_repeat", &rules(profile, None, None));
+        assert_eq!(
+            diff(&r),
+            vec![
+                e("deaths_excl.csv", "B3", &["deaths_all.csv"]),
+                e("deaths_excl.csv", "B5", &["deaths_all.csv"]),
+            ],
+            "{profile}"
+        );
+        let m = message(&r, "deaths_excl.csv", "B3");
+        assert!(m.contains("row '40-64'") && !m.contains(" 2 "), "{m}");
+    }
+}
+
+#[test]
+fn two_years_of_one_register_table_are_not_nested() {
+    // 2019 and 2020: cells go both ways and few are equal; only the near-duplicate totals
+    // warning remains.
+    let r = report("differencing/two_years");
+    let got = diff(&r);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].2, Severity::Warning);
+    assert_eq!(got[0].1, "B5");
+}
+
+#[test]
+fn rounded_tables_differing_within_the_rounding_base_are_not_nested() {
+    // Both tables are multiples of 5: 115 and 120 may hide any true difference.
+    for profile in ["default", "uk"] {
+        let r = report_with("differencing/nested_rounded", &rules(profile, None, None));
+        assert_eq!(diff(&r), vec![], "{profile}");
+    }
 }

@@ -617,7 +617,9 @@ pub fn check(files: &[FileTables], cx: &Context<'_>) -> Vec<Placed> {
                         &skip,
                         &mut out,
                     );
-                    repeats(a, b, files, cx, &mut out);
+                    if !nested_repeat(a, b, files, cx, &mut out) {
+                        repeats(a, b, files, cx, &mut out);
+                    }
                 }
             }
         }
@@ -1153,6 +1155,108 @@ fn bands(
     }
 }
 
+/// Whether a table's counts look rounded: declared or detected, or every non-zero count a
+/// multiple of 5 (too few values for the detection, but then differences within the rounding
+/// base are no counts).
+fn looks_rounded(p: &Prepared<'_>) -> bool {
+    if atoms::rounding(p).is_some() {
+        return true;
+    }
+    let mut nonzero = p
+        .cells
+        .values()
+        .filter_map(|(s, _)| match s {
+            Shown::Known(v) if *v != 0 => Some(*v),
+            _ => None,
+        })
+        .peekable();
+    nonzero.peek().is_some() && nonzero.all(|v| v % 5 == 0)
+}
+
+/// (c′) A table that is another minus a few persons: the same layout and labels, every cell of
+/// one at most its cell in the other, at least half of the cells (and two non-zero ones) exactly
+/// equal, and some cells differing by 1 to threshold−1. The smaller table describes the same
+/// population after a late exclusion, and the difference table describes the excluded persons
+/// (their category): an error at each cell that differs by less than the threshold. `true` when
+/// the pair is nested this way (the near-duplicate warning is then not needed).
+fn nested_repeat(
+    a: &Prepared<'_>,
+    b: &Prepared<'_>,
+    files: &[FileTables],
+    cx: &Context<'_>,
+    out: &mut Out<'_>,
+) -> bool {
+    let t = i64::from(cx.rules.min_count);
+    let same = |x: &[String], y: &[String]| {
+        x.iter().collect::<BTreeSet<_>>() == y.iter().collect::<BTreeSet<_>>()
+    };
+    if a.stub != b.stub
+        || a.row_keys.len() < 2
+        || !same(&a.row_keys, &b.row_keys)
+        || !same(&a.col_keys, &b.col_keys)
+        || a.cells.len() != b.cells.len()
+        || atoms::rounding(a).is_some()
+        || atoms::rounding(b).is_some()
+        || (looks_rounded(a) && looks_rounded(b))
+    {
+        return false;
+    }
+    // Published in both: (key, a's count, b's count).
+    let mut pairs: Vec<(&(String, String), i64, i64)> = Vec::new();
+    for (k, (sa, _)) in &a.cells {
+        match (sa, b.cells.get(k)) {
+            (Shown::Known(x), Some((Shown::Known(y), _))) => pairs.push((k, *x, *y)),
+            (Shown::Hidden, Some((Shown::Hidden, _))) => {}
+            // Hidden in one table and shown in the other, or missing: not the same layout.
+            _ => return false,
+        }
+    }
+    if pairs.len() < 3 {
+        return false;
+    }
+    let a_larger = pairs.iter().all(|p| p.1 >= p.2);
+    let b_larger = pairs.iter().all(|p| p.1 <= p.2);
+    if !(a_larger || b_larger) || (a_larger && b_larger) {
+        return false;
+    }
+    let nonzero: Vec<_> = pairs.iter().filter(|p| p.1 != 0 || p.2 != 0).collect();
+    let equal = nonzero.iter().filter(|p| p.1 == p.2).count();
+    if equal < 2 || 2 * equal < nonzero.len() {
+        return false;
+    }
+    // The smaller table carries the finding, at each cell that differs by a small count.
+    let (here, there) = if a_larger { (b, a) } else { (a, b) };
+    let mut small: Vec<(&(String, String), &Cell)> = pairs
+        .iter()
+        .filter(|p| (1..t).contains(&(p.1 - p.2).abs()))
+        .filter_map(|p| here.cells.get(p.0).map(|(_, c)| (p.0, *c)))
+        .collect();
+    if small.is_empty() {
+        return false;
+    }
+    small.sort_by_key(|(_, c)| (c.row, c.col));
+    let other = &files[there.file].path;
+    for (k, cell) in small {
+        let mut f = Finding::new(
+            ID,
+            Severity::Error,
+            format!(
+                "count below {t} by differencing: this table equals '{other}' cell by cell except where it has fewer persons; the difference in {} is a count below {t}, which describes the persons left out (a repeated analysis after a small exclusion)",
+                row_col_place(here.table, cell, row_label(here, &k.0))
+            ),
+            here.table.locate(cell),
+            basis(&[&here.table.digest, &there.table.digest, b"nested repeat", k.0.as_bytes(), k.1.as_bytes()]),
+        );
+        f.related = vec![other.clone()];
+        out.push(
+            here.file,
+            format!("nested|{}|{}|{}", there.file, k.0, k.1),
+            f,
+        );
+    }
+    true
+}
+
 /// (c) The same total or group size in two files, differing by less than the threshold.
 fn repeats(
     a: &Prepared<'_>,
@@ -1175,6 +1279,10 @@ fn repeats(
             continue;
         };
         if !(delta >= 1 && delta < t) {
+            continue;
+        }
+        // Two rounded tables differ by multiples of the base whatever the true difference.
+        if delta % 5 == 0 && looks_rounded(a) && looks_rounded(b) {
             continue;
         }
         // On the file with the smaller group: it is the one that left someone out.

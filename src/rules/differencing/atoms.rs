@@ -170,7 +170,7 @@ fn value(p: &Prepared<'_>, row_key: &str, measure: &str) -> Option<Int> {
 
 /// The rounding of a table's counts: declared in its title, notes or headers, or shown by every
 /// non-zero count (at least six) being a multiple of 10 or 5, or of the form 6k+3 (midpoint 6).
-fn rounding(p: &Prepared<'_>) -> Option<RoundingScheme> {
+pub(super) fn rounding(p: &Prepared<'_>) -> Option<RoundingScheme> {
     let t = p.table;
     for text in t
         .title
