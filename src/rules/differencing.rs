@@ -254,7 +254,8 @@ fn prepare<'a>(
     table: &'a Table,
     words: &Words,
     cx: &Context<'_>,
-) -> Prepared<'a> {
+    split: bool,
+) -> Vec<Prepared<'a>> {
     let label_cols: Vec<u32> = table.label_columns();
     // Constant label columns (`Sex = Male` on every row) name the population, not a category.
     let mut constant: Vec<u32> = Vec::new();
@@ -390,7 +391,7 @@ fn prepare<'a>(
             }
         }
     }
-    Prepared {
+    let whole = Prepared {
         file,
         table,
         population,
@@ -400,7 +401,94 @@ fn prepare<'a>(
         labels,
         col_keys,
         totals,
+    };
+    if !split {
+        return vec![whole];
     }
+    split_by_population(whole, &count_cols, words)
+}
+
+/// A table whose count columns are populations (`Men`, `Women`, `Total`, or `Men / HD`, `Women
+/// / HD`, `All / HD`) becomes one prepared table per population, each with the measures left
+/// when the population words are taken out of its headers: `Men` is the count of men, and
+/// aligns with a table of men elsewhere. Only when the whole population is among the columns,
+/// with at least one sub-group, and each population's measures are distinct.
+fn split_by_population<'a>(
+    whole: Prepared<'a>,
+    count_cols: &[u32],
+    words: &Words,
+) -> Vec<Prepared<'a>> {
+    if whole.population != Population::All || count_cols.len() < 2 {
+        return vec![whole];
+    }
+    let table = whole.table;
+    // Per count column: its key in `whole`, its population and its measure.
+    let mut cols: Vec<(&String, Population, String)> = Vec::new();
+    for (i, &c) in count_cols.iter().enumerate() {
+        let Some(name) = table.column(c).map(|c| c.name.as_str()) else {
+            return vec![whole];
+        };
+        let Some(pop) = words.population(name) else {
+            return vec![whole];
+        };
+        cols.push((&whole.col_keys[i], pop, words.strip(name)));
+    }
+    let has_all = cols.iter().any(|c| c.1 == Population::All);
+    let has_group = cols.iter().any(|c| matches!(c.1, Population::Group(_)));
+    if !has_all || !has_group {
+        return vec![whole];
+    }
+    let mut pops: Vec<Population> = Vec::new();
+    for c in &cols {
+        if !pops.contains(&c.1) {
+            pops.push(c.1.clone());
+        }
+    }
+    for p in &pops {
+        let measures: Vec<&String> = cols.iter().filter(|c| &c.1 == p).map(|c| &c.2).collect();
+        if measures.iter().collect::<BTreeSet<_>>().len() < measures.len() {
+            return vec![whole];
+        }
+    }
+    pops.into_iter()
+        .map(|pop| {
+            let mine: HashMap<&String, &String> = cols
+                .iter()
+                .filter(|c| c.1 == pop)
+                .map(|c| (c.0, &c.2))
+                .collect();
+            let cells = whole
+                .cells
+                .iter()
+                .filter_map(|((r, c), v)| mine.get(c).map(|m| ((r.clone(), (*m).clone()), *v)))
+                .collect();
+            let col_keys = cols
+                .iter()
+                .filter(|c| c.1 == pop)
+                .map(|c| c.2.clone())
+                .collect();
+            let totals = whole
+                .totals
+                .iter()
+                .filter_map(|(k, v)| {
+                    let (what, col) = k.split_once('|')?;
+                    let m = mine.get(&col.to_string())?;
+                    Some((format!("{what}|{m}"), v.clone()))
+                })
+                .collect();
+            Prepared {
+                file: whole.file,
+                table,
+                population: pop,
+                stub: whole.stub.clone(),
+                cells,
+                row_keys: whole.row_keys.clone(),
+                labels: whole.labels.clone(),
+                col_keys,
+                totals,
+            }
+        })
+        .collect()
 }
 
 /// Tables kept for comparison and the locations left out, each with its file index.
@@ -573,9 +661,14 @@ pub fn check(files: &[FileTables], cx: &Context<'_>) -> Vec<Placed> {
             out.found
                 .push((f, Finding::new(ID, Severity::Info, msg, loc, b)));
         }
+        // Tables named by a link stay whole: the link speaks of the table.
+        let linked: BTreeSet<&str> = links.iter().flat_map(link_paths).collect();
         let prepared: Vec<Prepared<'_>> = kept
             .iter()
-            .map(|&(f, t)| prepare(f, &files[f].path, t, &words, cx))
+            .flat_map(|&(f, t)| {
+                let split = !linked.contains(files[f].path.as_str());
+                prepare(f, &files[f].path, t, &words, cx, split)
+            })
             .collect();
         let resolved = resolve_links(links, &prepared, files, &words, &mut used);
         let covered = atoms::run(
