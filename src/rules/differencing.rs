@@ -5,26 +5,45 @@
 //!
 //! Tables **align** when they count the same measure (a count column, by its header without
 //! population words), their row variable is the same (the same stub header, mostly the same
-//! categories, or interval categories) and their populations nest: a table of all persons and
-//! one of a sub-group (`Men`, `Mænd`, `Miehet`, `Women` … from a constant column, the headers,
-//! the title or the file name; every sub-group cell at most its all-persons cell), or two tables
-//! of the same population (no shared category with different counts). Aligned tables become one
+//! categories, or two bandings of one extent; bands are compared as intervals whatever their
+//! notation: `0-39`, `0–39 år`, `0 to 39`, `<40`, `under 40`, `40+`, `85 år+`, `65 and over`,
+//! `65 år og derover`, `65 år och äldre`, `65 ja yli`, `75-`) and their populations nest: a
+//! table of all persons and one of a sub-group (`Men`, `Mænd`, `Miehet`, `Women` … from a
+//! constant column, the headers, the title or the file name; every sub-group cell at most its
+//! all-persons cell), or two tables of the same population (no shared category with different
+//! counts). A table whose count columns are populations (`Men`, `Women`, `Total`) counts each
+//! population in its column and aligns population by population. Aligned tables become one
 //! linear system over **atoms**, the common refinement of their categories: one non-negative
 //! unknown per sub-group (and the rest of the population) × elementary interval (`0-15` and
 //! `0-17` give `0-15`, `16-17`) or label. Every published cell is an equation, suppressed cells
 //! (`x`, `<5`) and rounded cells (rounding to 5 or 10 or midpoint 6, declared or seen in the
-//! values) are unknowns with their boxes, and the back-calculation audit (presolve, bound
-//! propagation, Gaussian elimination, LP and integer programs) runs over it. An atom or a
-//! suppressed cell recovered exactly, or narrowed to at most `narrow_max_values` values, below
-//! the threshold, by a derivation that uses two or more tables, is an error at the cell of the
-//! table that subtracts; `related` names the other files. This covers the complement
-//! `all − men`, overlapping bands, **three-term differences** (`all − men − women`), a
-//! **suppressed cell that another table's banding gives back**, and tables within one file.
+//! values) are unknowns with their boxes, **each table's own relations** (its Total column,
+//! total and sub-total rows, as `back-calculation` finds and confirms them; not for rounded
+//! tables) join the system, and the back-calculation audit (presolve, bound propagation,
+//! Gaussian elimination, LP and integer programs) runs over it. An atom or a suppressed cell
+//! recovered exactly, or narrowed to at most `narrow_max_values` values, below the threshold,
+//! is an error at the cell of the table that subtracts; `related` names the other files. This
+//! covers the complement `all − men`, overlapping bands, **three-term differences** (`all − men
+//! − women`), a **suppressed cell that another table's banding gives back**, a derivation
+//! through **one table's Total column and another table's cell** (Men `<5` beside Women `x` and
+//! Total, and a table of women), and tables within one file. A suppressed cell that the tables
+//! together give back exactly as a value of at least the threshold (the suppression hides
+//! nothing, B5), or narrow below the threshold to more values (B3w), is a warning. Only what
+//! needs two tables is reported: a result one table's own relations give is
+//! `back-calculation`'s.
+//!
+//! **Repeated analyses.** A table that equals another cell by cell except for a few persons
+//! fewer (the same layout and labels, every cell at most the other's, at least half of the
+//! non-zero cells exactly equal, some differences from 1 to the threshold minus one) is the
+//! other minus a small group, and the difference table describes that group, its category
+//! included: an error at each cell that differs by less than the threshold, `related` naming the
+//! other file. Two years of one register table (cells going both ways) are not nested, and
+//! tables rounded to 5 or 10 are not compared this way. The same total or group size in two
+//! tables differing by less than the threshold (`N = 1023` and `N = 1025`) without that evidence
+//! is a warning: a person must decide whether the populations really differ.
 //!
 //! When the merged system has more than `max_atoms` atoms, the tables are compared pair by pair
-//! instead (complements, nested bands) and an info finding says the audit was partial. The same
-//! total or group size in two tables differing by less than the threshold (`N = 1023` and
-//! `N = 1025`) is a warning: a person must decide whether the populations really differ.
+//! instead (complements, nested bands) and an info finding says the audit was partial.
 //!
 //! **Declared links.** Relations only a person can know are declared in a rules file or profile
 //! as `[[link]]` entries: `kind = "contains"` with `tables = [outer, inner]` (the first table's
@@ -54,8 +73,20 @@
 //! Age,Admissions          Age,Admissions
 //! 0-15,120                0-17,123
 //! 16-17,<5   <- recovered exactly: bands_b.csv's 0-17 minus this table's 0-15
-//! 18-64,x                 18-64,297
-//! Total,420
+//! 18-64,x    <- warning: bands_b.csv shows it, the suppression hides nothing (B5)
+//! Total,420               18-64,297
+//!
+//! by_sex.csv              women.csv
+//! Age,Men,Women,Total     Age,Women
+//! 0-39,<5,x,23   <- Men recovered exactly: Total minus women.csv's 0-39
+//! 40-64,40,45,85          0-39,20
+//!
+//! deaths_all.csv          deaths_excl.csv
+//! Age,Deaths              Age,Deaths
+//! 0-39,40                 0-39,40
+//! 40-64,120               40-64,118    <- error: this table is deaths_all.csv minus a few
+//! 65+,300                 65+,300         persons, and they were aged 40-64
+//! Total,460               Total,458    <- error
 //! ```
 //! ```toml
 //! [[link]]                           # rules file, -r links.toml
@@ -689,6 +720,7 @@ pub fn check(files: &[FileTables], cx: &Context<'_>) -> Vec<Placed> {
                     .collect()
             })
             .collect();
+        let sorted: Vec<Vec<SortedCell<'_>>> = prepared.iter().map(sorted_cells).collect();
         for (ai, a) in prepared.iter().enumerate() {
             for (bi, b) in prepared.iter().enumerate() {
                 if a.file == b.file {
@@ -710,7 +742,8 @@ pub fn check(files: &[FileTables], cx: &Context<'_>) -> Vec<Placed> {
                         &skip,
                         &mut out,
                     );
-                    if !nested_repeat(a, b, files, cx, &mut out) {
+                    let sorted = (&sorted[ai][..], &sorted[bi][..]);
+                    if !nested_repeat(a, b, sorted, files, cx, &mut out) {
                         repeats(a, b, files, cx, &mut out);
                     }
                 }
@@ -1266,6 +1299,16 @@ fn looks_rounded(p: &Prepared<'_>) -> bool {
     nonzero.peek().is_some() && nonzero.all(|v| v % 5 == 0)
 }
 
+/// A count cell of a prepared table by its key, for comparisons in key order.
+type SortedCell<'k> = (&'k (String, String), Shown);
+
+/// The count cells of a prepared table sorted by key.
+fn sorted_cells<'k>(p: &'k Prepared<'_>) -> Vec<SortedCell<'k>> {
+    let mut v: Vec<SortedCell<'k>> = p.cells.iter().map(|(k, (s, _))| (k, *s)).collect();
+    v.sort_by(|x, y| x.0.cmp(y.0));
+    v
+}
+
 /// (c′) A table that is another minus a few persons: the same layout and labels, every cell of
 /// one at most its cell in the other, at least half of the cells (and two non-zero ones) exactly
 /// equal, and some cells differing by 1 to threshold−1. The smaller table describes the same
@@ -1275,41 +1318,54 @@ fn looks_rounded(p: &Prepared<'_>) -> bool {
 fn nested_repeat(
     a: &Prepared<'_>,
     b: &Prepared<'_>,
+    sorted: (&[SortedCell<'_>], &[SortedCell<'_>]),
     files: &[FileTables],
     cx: &Context<'_>,
     out: &mut Out<'_>,
 ) -> bool {
     let t = i64::from(cx.rules.min_count);
-    let same = |x: &[String], y: &[String]| {
-        x.iter().collect::<BTreeSet<_>>() == y.iter().collect::<BTreeSet<_>>()
-    };
     if a.stub != b.stub
         || a.row_keys.len() < 2
-        || !same(&a.row_keys, &b.row_keys)
-        || !same(&a.col_keys, &b.col_keys)
+        || a.row_keys.len() != b.row_keys.len()
+        || a.col_keys.len() != b.col_keys.len()
         || a.cells.len() != b.cells.len()
-        || atoms::rounding(a).is_some()
-        || atoms::rounding(b).is_some()
-        || (looks_rounded(a) && looks_rounded(b))
     {
         return false;
     }
-    // Published in both: (key, a's count, b's count).
+    // Published in both: (key, a's count, b's count); cheap tests first, as every pair of
+    // same-population tables of a folder comes here: the cells sorted by key, in lockstep.
     let mut pairs: Vec<(&(String, String), i64, i64)> = Vec::new();
-    for (k, (sa, _)) in &a.cells {
-        match (sa, b.cells.get(k)) {
-            (Shown::Known(x), Some((Shown::Known(y), _))) => pairs.push((k, *x, *y)),
-            (Shown::Hidden, Some((Shown::Hidden, _))) => {}
+    let (mut a_larger, mut b_larger) = (true, true);
+    for (&(k, sa), &(kb, sb)) in sorted.0.iter().zip(sorted.1) {
+        if k != kb {
+            return false;
+        }
+        match (sa, sb) {
+            (Shown::Known(x), Shown::Known(y)) => {
+                a_larger &= x >= y;
+                b_larger &= x <= y;
+                if !a_larger && !b_larger {
+                    return false;
+                }
+                pairs.push((k, x, y));
+            }
+            (Shown::Hidden, Shown::Hidden) => {}
             // Hidden in one table and shown in the other, or missing: not the same layout.
             _ => return false,
         }
     }
-    if pairs.len() < 3 {
+    if pairs.len() < 3 || (a_larger && b_larger) {
         return false;
     }
-    let a_larger = pairs.iter().all(|p| p.1 >= p.2);
-    let b_larger = pairs.iter().all(|p| p.1 <= p.2);
-    if !(a_larger || b_larger) || (a_larger && b_larger) {
+    let same = |x: &[String], y: &[String]| {
+        x.iter().collect::<BTreeSet<_>>() == y.iter().collect::<BTreeSet<_>>()
+    };
+    if !same(&a.row_keys, &b.row_keys)
+        || !same(&a.col_keys, &b.col_keys)
+        || atoms::rounding(a).is_some()
+        || atoms::rounding(b).is_some()
+        || (looks_rounded(a) && looks_rounded(b))
+    {
         return false;
     }
     let nonzero: Vec<_> = pairs.iter().filter(|p| p.1 != 0 || p.2 != 0).collect();
