@@ -62,6 +62,15 @@ fn e(file: &str, cell: &str, related: &[&str]) -> (String, String, Severity, Vec
     )
 }
 
+fn w(file: &str, cell: &str, related: &[&str]) -> (String, String, Severity, Vec<String>) {
+    (
+        s(file),
+        s(cell),
+        Severity::Warning,
+        related.iter().map(|r| s(r)).collect(),
+    )
+}
+
 fn rules(profile: &str, file: Option<&str>, threshold: Option<u32>) -> Rules {
     let path = file.map(case);
     Rules::load(profile, path.as_deref(), threshold).expect("rules load")
@@ -72,10 +81,19 @@ fn a_suppressed_cell_is_recovered_from_another_banding() {
     // bands_a.csv hides 16-17 as `<5` beside an `x`, which protects it within the table;
     // bands_b.csv's 0-17 minus bands_a.csv's 0-15 gives it back. The pairwise band check
     // cannot see it (a hidden band breaks the runs); one finding, on the suppressed cell.
+    // The `x` beside it hides nothing: bands_b.csv publishes 18-64 (B5, a warning).
     let r = report("differencing/suppressed_banding");
-    assert_eq!(diff(&r), vec![e("bands_a.csv", "B3", &["bands_b.csv"])]);
+    assert_eq!(
+        diff(&r),
+        vec![
+            e("bands_a.csv", "B3", &["bands_b.csv"]),
+            w("bands_a.csv", "B4", &["bands_b.csv"]),
+        ]
+    );
     let m = message(&r, "bands_a.csv", "B3");
     assert!(m.contains("'bands_b.csv'") && m.contains("exactly"), "{m}");
+    let m = message(&r, "bands_a.csv", "B4");
+    assert!(m.contains("hides nothing") && !m.contains("297"), "{m}");
 }
 
 #[test]
@@ -129,8 +147,19 @@ fn tc4_subpopulation_through_the_audit_at_the_uk_threshold() {
 
 #[test]
 fn tc6_contains_link_differences_the_geographies() {
-    // Without the link the two areas are unrelated tables.
-    assert_eq!(diff(&report("differencing/tc6_geography")), vec![]);
+    // Without the link the audit does not merge the two areas, but their tables are the same
+    // layout with every OA cell at most its ED cell and half of the cells equal: the nested
+    // near-duplicate check flags the same three cells.
+    let unlinked = report("differencing/tc6_geography");
+    assert_eq!(
+        diff(&unlinked),
+        vec![
+            e("oa2001.csv", "B2", &["ed1991.csv"]),
+            e("oa2001.csv", "C2", &["ed1991.csv"]),
+            e("oa2001.csv", "B3", &["ed1991.csv"]),
+        ]
+    );
+    assert!(message(&unlinked, "oa2001.csv", "C2").contains("fewer persons"));
     let r = report_with(
         "differencing/tc6_geography",
         &rules("default", Some("differencing/tc6_links.toml"), None),
@@ -163,15 +192,26 @@ fn tc7_equal_population_link() {
         e("residence_men.csv", "B4", &["residence_all.csv"]),
         e("workplace_men.csv", "B3", &["workplace_all.csv"]),
     ];
+    // With the link, the suppressed total of workplace_all.csv is emp.csv's 85, and its
+    // `Works elsewhere` follows: both suppressions hide nothing (B5 warnings).
+    let mut linked_base = base.clone();
+    linked_base.insert(
+        2,
+        w("workplace_all.csv", "B4", &["emp.csv", "workplace_men.csv"]),
+    );
+    linked_base.insert(
+        3,
+        w("workplace_all.csv", "B5", &["emp.csv", "workplace_men.csv"]),
+    );
     let linked = rules("default", Some("differencing/tc7_links.toml"), None);
     assert_eq!(
         diff(&report_with("differencing/tc7_linking", &linked)),
-        base
+        linked_base
     );
     // At t = 6 the 5 fails, through the link only.
     let linked6 = rules("default", Some("differencing/tc7_links.toml"), Some(6));
     let r = report_with("differencing/tc7_linking", &linked6);
-    let mut with_link = base.clone();
+    let mut with_link = linked_base.clone();
     with_link.push(e(
         "workplace_men.csv",
         "B4",
@@ -267,7 +307,8 @@ fn a_link_that_matches_nothing_is_a_warning() {
     assert!(warned.iter().all(|(p, _)| p == "ed1991.csv"));
     assert!(warned[0].1.contains("links.toml, link 1"), "{warned:?}");
     assert!(warned[1].1.contains("links.toml, link 2"), "{warned:?}");
-    assert_eq!(r.verdict, Verdict::Review);
+    // The OA table is the ED table minus a few persons (the nested near-duplicate errors).
+    assert_eq!(r.verdict, Verdict::Fail);
 }
 
 #[test]
@@ -371,4 +412,103 @@ fn messages_do_not_carry_the_differenced_values() {
             }
         }
     }
+}
+
+#[test]
+fn bands_written_differently_still_align() {
+    // `0–15 år`, `16–64 år`, `65 år og derover` under `Aldersgruppe` and `0-17`, `18 to 64`,
+    // `65+` under `Age`: the same variable and population (65+ and the totals agree), so
+    // 0-17 minus 0-15 gives the count aged 16-17.
+    let r = report("differencing/band_notation");
+    assert_eq!(diff(&r), vec![e("alder_b.csv", "B2", &["alder_a.csv"])]);
+    let m = message(&r, "alder_b.csv", "B2");
+    assert!(m.contains("band 16-17") && m.contains("exactly"), "{m}");
+}
+
+#[test]
+fn a_table_that_is_another_minus_a_few_persons_fails_at_the_differing_cells() {
+    // deaths_excl.csv equals deaths_all.csv except 40-64 (2 fewer) and the total (2 fewer):
+    // the difference table describes the two persons left out, and their age band.
+    for profile in ["default", "uk"] {
+        let r = report_with("differencing/nested_repeat", &rules(profile, None, None));
+        assert_eq!(
+            diff(&r),
+            vec![
+                e("deaths_excl.csv", "B3", &["deaths_all.csv"]),
+                e("deaths_excl.csv", "B5", &["deaths_all.csv"]),
+            ],
+            "{profile}"
+        );
+        let m = message(&r, "deaths_excl.csv", "B3");
+        assert!(m.contains("row '40-64'") && !m.contains(" 2 "), "{m}");
+    }
+}
+
+#[test]
+fn two_years_of_one_register_table_are_not_nested() {
+    // 2019 and 2020: cells go both ways and few are equal; only the near-duplicate totals
+    // warning remains.
+    let r = report("differencing/two_years");
+    let got = diff(&r);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].2, Severity::Warning);
+    assert_eq!(got[0].1, "B5");
+}
+
+#[test]
+fn rounded_tables_differing_within_the_rounding_base_are_not_nested() {
+    // Both tables are multiples of 5: 115 and 120 may hide any true difference.
+    for profile in ["default", "uk"] {
+        let r = report_with("differencing/nested_rounded", &rules(profile, None, None));
+        assert_eq!(diff(&r), vec![], "{profile}");
+    }
+}
+
+#[test]
+fn a_total_column_joins_the_merged_system() {
+    // by_sex.csv: Men `<5` and Women `x` in row 0-39 beside Total 23, protected within the
+    // table; women.csv publishes the women of 0-39. With by_sex.csv's own relation Men + Women
+    // = Total in the merged system, Men comes back exactly (B1, an error), and the `x` hides
+    // nothing (B5, a warning). Without it, Men would only be narrowed by the complement.
+    let r = report("differencing/column_total");
+    assert_eq!(
+        diff(&r),
+        vec![
+            e("by_sex.csv", "B2", &["women.csv"]),
+            w("by_sex.csv", "C2", &["women.csv"]),
+        ]
+    );
+    let m = message(&r, "by_sex.csv", "B2");
+    assert!(m.contains("'women.csv'") && m.contains("exactly"), "{m}");
+    assert!(!m.contains(" 3 ") && !m.contains("20"), "{m}");
+    // The table alone is back-calculation's business and passes it.
+    assert!(r.files[0]
+        .findings
+        .iter()
+        .all(|f| f.rule != "back-calculation" || f.severity == Severity::Info));
+}
+
+#[test]
+fn a_suppressed_cell_narrowed_across_tables_is_a_warning() {
+    // deaths_all.csv hides 0-39 and 40-64 (x, x: 160 together); deaths_men.csv publishes the
+    // men. Together, 0-39 of all persons lies within 0..3: narrowed below the threshold to more
+    // than two values (B3w), a warning at the suppressed cell; neither table alone does it.
+    for profile in ["default", "uk"] {
+        let r = report_with("differencing/narrowed_warn", &rules(profile, None, None));
+        assert_eq!(
+            diff(&r),
+            vec![w("deaths_all.csv", "B2", &["deaths_men.csv"])],
+            "{profile}"
+        );
+        let m = message(&r, "deaths_all.csv", "B2");
+        assert!(m.contains("[B3w]") && !m.contains(" 3 "), "{m}");
+    }
+}
+
+#[test]
+fn a_total_column_with_consistent_suppression_across_tables_passes() {
+    // The same by_sex.csv beside a women table that suppresses the women of 0-39 too.
+    let r = report("differencing/column_total_pass");
+    assert_eq!(diff(&r), vec![]);
+    assert_eq!(r.verdict, Verdict::Pass);
 }

@@ -5,26 +5,45 @@
 //!
 //! Tables **align** when they count the same measure (a count column, by its header without
 //! population words), their row variable is the same (the same stub header, mostly the same
-//! categories, or interval categories) and their populations nest: a table of all persons and
-//! one of a sub-group (`Men`, `Mænd`, `Miehet`, `Women` … from a constant column, the headers,
-//! the title or the file name; every sub-group cell at most its all-persons cell), or two tables
-//! of the same population (no shared category with different counts). Aligned tables become one
+//! categories, or two bandings of one extent; bands are compared as intervals whatever their
+//! notation: `0-39`, `0–39 år`, `0 to 39`, `<40`, `under 40`, `40+`, `85 år+`, `65 and over`,
+//! `65 år og derover`, `65 år och äldre`, `65 ja yli`, `75-`) and their populations nest: a
+//! table of all persons and one of a sub-group (`Men`, `Mænd`, `Miehet`, `Women` … from a
+//! constant column, the headers, the title or the file name; every sub-group cell at most its
+//! all-persons cell), or two tables of the same population (no shared category with different
+//! counts). A table whose count columns are populations (`Men`, `Women`, `Total`) counts each
+//! population in its column and aligns population by population. Aligned tables become one
 //! linear system over **atoms**, the common refinement of their categories: one non-negative
 //! unknown per sub-group (and the rest of the population) × elementary interval (`0-15` and
 //! `0-17` give `0-15`, `16-17`) or label. Every published cell is an equation, suppressed cells
 //! (`x`, `<5`) and rounded cells (rounding to 5 or 10 or midpoint 6, declared or seen in the
-//! values) are unknowns with their boxes, and the back-calculation audit (presolve, bound
-//! propagation, Gaussian elimination, LP and integer programs) runs over it. An atom or a
-//! suppressed cell recovered exactly, or narrowed to at most `narrow_max_values` values, below
-//! the threshold, by a derivation that uses two or more tables, is an error at the cell of the
-//! table that subtracts; `related` names the other files. This covers the complement
-//! `all − men`, overlapping bands, **three-term differences** (`all − men − women`), a
-//! **suppressed cell that another table's banding gives back**, and tables within one file.
+//! values) are unknowns with their boxes, **each table's own relations** (its Total column,
+//! total and sub-total rows, as `back-calculation` finds and confirms them; not for rounded
+//! tables) join the system, and the back-calculation audit (presolve, bound propagation,
+//! Gaussian elimination, LP and integer programs) runs over it. An atom or a suppressed cell
+//! recovered exactly, or narrowed to at most `narrow_max_values` values, below the threshold,
+//! is an error at the cell of the table that subtracts; `related` names the other files. This
+//! covers the complement `all − men`, overlapping bands, **three-term differences** (`all − men
+//! − women`), a **suppressed cell that another table's banding gives back**, a derivation
+//! through **one table's Total column and another table's cell** (Men `<5` beside Women `x` and
+//! Total, and a table of women), and tables within one file. A suppressed cell that the tables
+//! together give back exactly as a value of at least the threshold (the suppression hides
+//! nothing, B5), or narrow below the threshold to more values (B3w), is a warning. Only what
+//! needs two tables is reported: a result one table's own relations give is
+//! `back-calculation`'s.
+//!
+//! **Repeated analyses.** A table that equals another cell by cell except for a few persons
+//! fewer (the same layout and labels, every cell at most the other's, at least half of the
+//! non-zero cells exactly equal, some differences from 1 to the threshold minus one) is the
+//! other minus a small group, and the difference table describes that group, its category
+//! included: an error at each cell that differs by less than the threshold, `related` naming the
+//! other file. Two years of one register table (cells going both ways) are not nested, and
+//! tables rounded to 5 or 10 are not compared this way. The same total or group size in two
+//! tables differing by less than the threshold (`N = 1023` and `N = 1025`) without that evidence
+//! is a warning: a person must decide whether the populations really differ.
 //!
 //! When the merged system has more than `max_atoms` atoms, the tables are compared pair by pair
-//! instead (complements, nested bands) and an info finding says the audit was partial. The same
-//! total or group size in two tables differing by less than the threshold (`N = 1023` and
-//! `N = 1025`) is a warning: a person must decide whether the populations really differ.
+//! instead (complements, nested bands) and an info finding says the audit was partial.
 //!
 //! **Declared links.** Relations only a person can know are declared in a rules file or profile
 //! as `[[link]]` entries: `kind = "contains"` with `tables = [outer, inner]` (the first table's
@@ -54,8 +73,20 @@
 //! Age,Admissions          Age,Admissions
 //! 0-15,120                0-17,123
 //! 16-17,<5   <- recovered exactly: bands_b.csv's 0-17 minus this table's 0-15
-//! 18-64,x                 18-64,297
-//! Total,420
+//! 18-64,x    <- warning: bands_b.csv shows it, the suppression hides nothing (B5)
+//! Total,420               18-64,297
+//!
+//! by_sex.csv              women.csv
+//! Age,Men,Women,Total     Age,Women
+//! 0-39,<5,x,23   <- Men recovered exactly: Total minus women.csv's 0-39
+//! 40-64,40,45,85          0-39,20
+//!
+//! deaths_all.csv          deaths_excl.csv
+//! Age,Deaths              Age,Deaths
+//! 0-39,40                 0-39,40
+//! 40-64,120               40-64,118    <- error: this table is deaths_all.csv minus a few
+//! 65+,300                 65+,300         persons, and they were aged 40-64
+//! Total,460               Total,458    <- error
 //! ```
 //! ```toml
 //! [[link]]                           # rules file, -r links.toml
@@ -254,7 +285,8 @@ fn prepare<'a>(
     table: &'a Table,
     words: &Words,
     cx: &Context<'_>,
-) -> Prepared<'a> {
+    split: bool,
+) -> Vec<Prepared<'a>> {
     let label_cols: Vec<u32> = table.label_columns();
     // Constant label columns (`Sex = Male` on every row) name the population, not a category.
     let mut constant: Vec<u32> = Vec::new();
@@ -390,7 +422,7 @@ fn prepare<'a>(
             }
         }
     }
-    Prepared {
+    let whole = Prepared {
         file,
         table,
         population,
@@ -400,7 +432,94 @@ fn prepare<'a>(
         labels,
         col_keys,
         totals,
+    };
+    if !split {
+        return vec![whole];
     }
+    split_by_population(whole, &count_cols, words)
+}
+
+/// A table whose count columns are populations (`Men`, `Women`, `Total`, or `Men / HD`, `Women
+/// / HD`, `All / HD`) becomes one prepared table per population, each with the measures left
+/// when the population words are taken out of its headers: `Men` is the count of men, and
+/// aligns with a table of men elsewhere. Only when the whole population is among the columns,
+/// with at least one sub-group, and each population's measures are distinct.
+fn split_by_population<'a>(
+    whole: Prepared<'a>,
+    count_cols: &[u32],
+    words: &Words,
+) -> Vec<Prepared<'a>> {
+    if whole.population != Population::All || count_cols.len() < 2 {
+        return vec![whole];
+    }
+    let table = whole.table;
+    // Per count column: its key in `whole`, its population and its measure.
+    let mut cols: Vec<(&String, Population, String)> = Vec::new();
+    for (i, &c) in count_cols.iter().enumerate() {
+        let Some(name) = table.column(c).map(|c| c.name.as_str()) else {
+            return vec![whole];
+        };
+        let Some(pop) = words.population(name) else {
+            return vec![whole];
+        };
+        cols.push((&whole.col_keys[i], pop, words.strip(name)));
+    }
+    let has_all = cols.iter().any(|c| c.1 == Population::All);
+    let has_group = cols.iter().any(|c| matches!(c.1, Population::Group(_)));
+    if !has_all || !has_group {
+        return vec![whole];
+    }
+    let mut pops: Vec<Population> = Vec::new();
+    for c in &cols {
+        if !pops.contains(&c.1) {
+            pops.push(c.1.clone());
+        }
+    }
+    for p in &pops {
+        let measures: Vec<&String> = cols.iter().filter(|c| &c.1 == p).map(|c| &c.2).collect();
+        if measures.iter().collect::<BTreeSet<_>>().len() < measures.len() {
+            return vec![whole];
+        }
+    }
+    pops.into_iter()
+        .map(|pop| {
+            let mine: HashMap<&String, &String> = cols
+                .iter()
+                .filter(|c| c.1 == pop)
+                .map(|c| (c.0, &c.2))
+                .collect();
+            let cells = whole
+                .cells
+                .iter()
+                .filter_map(|((r, c), v)| mine.get(c).map(|m| ((r.clone(), (*m).clone()), *v)))
+                .collect();
+            let col_keys = cols
+                .iter()
+                .filter(|c| c.1 == pop)
+                .map(|c| c.2.clone())
+                .collect();
+            let totals = whole
+                .totals
+                .iter()
+                .filter_map(|(k, v)| {
+                    let (what, col) = k.split_once('|')?;
+                    let m = mine.get(&col.to_string())?;
+                    Some((format!("{what}|{m}"), v.clone()))
+                })
+                .collect();
+            Prepared {
+                file: whole.file,
+                table,
+                population: pop,
+                stub: whole.stub.clone(),
+                cells,
+                row_keys: whole.row_keys.clone(),
+                labels: whole.labels.clone(),
+                col_keys,
+                totals,
+            }
+        })
+        .collect()
 }
 
 /// Tables kept for comparison and the locations left out, each with its file index.
@@ -573,9 +692,14 @@ pub fn check(files: &[FileTables], cx: &Context<'_>) -> Vec<Placed> {
             out.found
                 .push((f, Finding::new(ID, Severity::Info, msg, loc, b)));
         }
+        // Tables named by a link stay whole: the link speaks of the table.
+        let linked: BTreeSet<&str> = links.iter().flat_map(link_paths).collect();
         let prepared: Vec<Prepared<'_>> = kept
             .iter()
-            .map(|&(f, t)| prepare(f, &files[f].path, t, &words, cx))
+            .flat_map(|&(f, t)| {
+                let split = !linked.contains(files[f].path.as_str());
+                prepare(f, &files[f].path, t, &words, cx, split)
+            })
             .collect();
         let resolved = resolve_links(links, &prepared, files, &words, &mut used);
         let covered = atoms::run(
@@ -596,6 +720,7 @@ pub fn check(files: &[FileTables], cx: &Context<'_>) -> Vec<Placed> {
                     .collect()
             })
             .collect();
+        let sorted: Vec<Vec<SortedCell<'_>>> = prepared.iter().map(sorted_cells).collect();
         for (ai, a) in prepared.iter().enumerate() {
             for (bi, b) in prepared.iter().enumerate() {
                 if a.file == b.file {
@@ -617,7 +742,10 @@ pub fn check(files: &[FileTables], cx: &Context<'_>) -> Vec<Placed> {
                         &skip,
                         &mut out,
                     );
-                    repeats(a, b, files, cx, &mut out);
+                    let sorted = (&sorted[ai][..], &sorted[bi][..]);
+                    if !nested_repeat(a, b, sorted, files, cx, &mut out) {
+                        repeats(a, b, files, cx, &mut out);
+                    }
                 }
             }
         }
@@ -840,45 +968,137 @@ fn subpopulation(
     }
 }
 
-/// An integer interval category: `0-15`, `16–64`, `65+`, `<18`, `85 and over`.
+/// Units and connectors an interval label may carry besides its numbers (tokens, folded:
+/// `år` is `aar`), in English, Danish, Norwegian, Swedish, Finnish, Dutch, German and French.
+const INTERVAL_FILLERS: &[&str] = &[
+    "age",
+    "aged",
+    "ages",
+    "years",
+    "year",
+    "yrs",
+    "yr",
+    "y",
+    "aar",
+    "aarige",
+    "aaringar",
+    "aaringer",
+    "vuotta",
+    "vuotiaat",
+    "vuotiaita",
+    "v",
+    "jaar",
+    "ans",
+    "jahre",
+    "alder",
+    "ikae",
+    "to",
+    "til",
+    "till",
+    "bis",
+    "a",
+    "tot",
+    "and",
+    "or",
+    "og",
+    "och",
+    "eller",
+    "ja",
+    "tai",
+    "en",
+    "und",
+    "et",
+    "ou",
+    "de",
+];
+
+/// Words after a number that open the top: `65 and over`, `65 år og derover`, `65 år och
+/// äldre`, `65 ja yli`, `65 vuotta täyttäneet`, `65 jaar en ouder`, `65 Jahre und älter`, `65
+/// ans et plus`.
+const OPEN_HIGH_WORDS: &[&str] = &[
+    "over",
+    "older",
+    "plus",
+    "derover",
+    "aeldre",
+    "aldre",
+    "eldre",
+    "yli",
+    "vanhemmat",
+    "tayttaneet",
+    "ouder",
+    "alter",
+    "mehr",
+];
+
+/// Words before a number that mean strictly above it: `over 64`, `above 64`, `yli 64`.
+const ABOVE_WORDS: &[&str] = &["over", "above", "yli", "more", "than", "older"];
+
+/// Words that mean strictly below the number: `under 18`, `alle 18`, `unter 18`, `moins de 18`.
+const BELOW_WORDS: &[&str] = &[
+    "under", "below", "alle", "unter", "moins", "less", "younger",
+];
+
+/// An integer interval category: `0-15`, `16–64`, `0 to 39`, `65+`, `85 år+`, `<18`, `85 and
+/// over`, `65 år og derover`, `under 18 år`, `yli 64`, `75-` (Finnish: 75 and over).
 fn interval(label: &str) -> Option<(i64, i64)> {
     let toks = tokens(label);
     let raw = label.trim().to_lowercase();
+    let is_num = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit());
     let nums: Vec<i64> = toks
         .iter()
-        .filter(|t| t.chars().all(|c| c.is_ascii_digit()) && t.len() <= 6)
+        .filter(|t| is_num(t) && t.len() <= 6)
         .filter_map(|t| t.parse().ok())
         .collect();
-    // Every other token must be a unit or a connector.
-    let fillers = [
-        "age", "aged", "ages", "years", "year", "yrs", "y", "aar", "vuotta", "v", "jaar", "ans",
-        "jahre", "to", "and", "over", "older", "or", "under", "below", "plus", "til", "bis", "a",
-        "tot", "et", "plus",
-    ];
-    if toks
-        .iter()
-        .any(|t| !t.chars().all(|c| c.is_ascii_digit()) && !fillers.contains(&t.as_str()))
-    {
+    // Every other token must be a unit, a connector or an open-end word.
+    if toks.iter().any(|t| {
+        !is_num(t)
+            && !INTERVAL_FILLERS.contains(&t.as_str())
+            && !OPEN_HIGH_WORDS.contains(&t.as_str())
+            && !ABOVE_WORDS.contains(&t.as_str())
+            && !BELOW_WORDS.contains(&t.as_str())
+    }) {
         return None;
     }
-    let above = raw.starts_with('>') || raw.starts_with('≥');
-    let open_high = raw.ends_with('+')
-        || above
-        || toks
-            .iter()
-            .any(|t| matches!(t.as_str(), "over" | "older" | "plus"));
-    let open_low = raw.starts_with('<')
+    if nums.is_empty() || nums.len() != toks.iter().filter(|t| is_num(t)).count() {
+        return None;
+    }
+    let first_num = toks.iter().position(|t| is_num(t)).unwrap_or(0);
+    let before = &toks[..first_num];
+    let after = &toks[first_num..];
+    let word_before = |ws: &[&str]| before.iter().any(|t| ws.contains(&t.as_str()));
+    let word_after = |ws: &[&str]| after.iter().any(|t| ws.contains(&t.as_str()));
+    // `>30` starts above 30; `≥30`, `>=30`, `30+`, `30 and over` at 30; `over 30` above it.
+    let strict_above = (raw.starts_with('>') && !raw.starts_with(">="))
+        || (!raw.starts_with('≥') && word_before(ABOVE_WORDS));
+    let above = raw.starts_with('>') || raw.starts_with('≥') || strict_above;
+    let below = raw.starts_with('<')
         || raw.starts_with('≤')
-        || toks.iter().any(|t| matches!(t.as_str(), "under" | "below"));
+        || word_before(BELOW_WORDS)
+        || word_after(BELOW_WORDS);
+    let plus = raw.contains('+');
+    // `75-`, `75– v`: a dash after the only number, followed by nothing or a separate word
+    // (Statistics Finland); not the glued suffix of `40-vuotiaat`.
+    let dash = |c: char| matches!(c, '-' | '–' | '—');
+    let trailing_dash = nums.len() == 1
+        && raw
+            .char_indices()
+            .rfind(|&(_, c)| dash(c))
+            .is_some_and(|(i, c)| {
+                let rest = &raw[i + c.len_utf8()..];
+                raw[..i].trim_end().ends_with(|d: char| d.is_ascii_digit())
+                    && rest.chars().next().is_none_or(char::is_whitespace)
+            });
+    // `-14`: a leading dash before the only number.
+    let leading_dash =
+        nums.len() == 1 && (raw.starts_with('-') || raw.starts_with('–') || raw.starts_with('—'));
+    let open_high = plus || above || trailing_dash || word_after(OPEN_HIGH_WORDS);
+    let open_low = below || leading_dash;
     match nums.as_slice() {
         [a, b] if !open_high && !open_low && a <= b => Some((*a, *b)),
-        [a] if open_high && !open_low => {
-            // `>30` starts above 30; `≥30`, `>=30`, `30+` at 30.
-            let strict = raw.starts_with('>') && !raw.starts_with(">=");
-            Some((if strict { a + 1 } else { *a }, i64::MAX))
-        }
+        [a] if open_high && !open_low => Some((if strict_above { a + 1 } else { *a }, i64::MAX)),
         [a] if open_low && !open_high => {
-            let inclusive = raw.starts_with("<=") || raw.starts_with('≤');
+            let inclusive = raw.starts_with("<=") || raw.starts_with('≤') || leading_dash;
             let hi = if inclusive { *a } else { a - 1 };
             (hi >= 0).then_some((0, hi))
         }
@@ -1061,6 +1281,131 @@ fn bands(
     }
 }
 
+/// Whether a table's counts look rounded: declared or detected, or every non-zero count a
+/// multiple of 5 (too few values for the detection, but then differences within the rounding
+/// base are no counts).
+fn looks_rounded(p: &Prepared<'_>) -> bool {
+    if atoms::rounding(p).is_some() {
+        return true;
+    }
+    let mut nonzero = p
+        .cells
+        .values()
+        .filter_map(|(s, _)| match s {
+            Shown::Known(v) if *v != 0 => Some(*v),
+            _ => None,
+        })
+        .peekable();
+    nonzero.peek().is_some() && nonzero.all(|v| v % 5 == 0)
+}
+
+/// A count cell of a prepared table by its key, for comparisons in key order.
+type SortedCell<'k> = (&'k (String, String), Shown);
+
+/// The count cells of a prepared table sorted by key.
+fn sorted_cells<'k>(p: &'k Prepared<'_>) -> Vec<SortedCell<'k>> {
+    let mut v: Vec<SortedCell<'k>> = p.cells.iter().map(|(k, (s, _))| (k, *s)).collect();
+    v.sort_by(|x, y| x.0.cmp(y.0));
+    v
+}
+
+/// (c′) A table that is another minus a few persons: the same layout and labels, every cell of
+/// one at most its cell in the other, at least half of the cells (and two non-zero ones) exactly
+/// equal, and some cells differing by 1 to threshold−1. The smaller table describes the same
+/// population after a late exclusion, and the difference table describes the excluded persons
+/// (their category): an error at each cell that differs by less than the threshold. `true` when
+/// the pair is nested this way (the near-duplicate warning is then not needed).
+fn nested_repeat(
+    a: &Prepared<'_>,
+    b: &Prepared<'_>,
+    sorted: (&[SortedCell<'_>], &[SortedCell<'_>]),
+    files: &[FileTables],
+    cx: &Context<'_>,
+    out: &mut Out<'_>,
+) -> bool {
+    let t = i64::from(cx.rules.min_count);
+    if a.stub != b.stub
+        || a.row_keys.len() < 2
+        || a.row_keys.len() != b.row_keys.len()
+        || a.col_keys.len() != b.col_keys.len()
+        || a.cells.len() != b.cells.len()
+    {
+        return false;
+    }
+    // Published in both: (key, a's count, b's count); cheap tests first, as every pair of
+    // same-population tables of a folder comes here: the cells sorted by key, in lockstep.
+    let mut pairs: Vec<(&(String, String), i64, i64)> = Vec::new();
+    let (mut a_larger, mut b_larger) = (true, true);
+    for (&(k, sa), &(kb, sb)) in sorted.0.iter().zip(sorted.1) {
+        if k != kb {
+            return false;
+        }
+        match (sa, sb) {
+            (Shown::Known(x), Shown::Known(y)) => {
+                a_larger &= x >= y;
+                b_larger &= x <= y;
+                if !a_larger && !b_larger {
+                    return false;
+                }
+                pairs.push((k, x, y));
+            }
+            (Shown::Hidden, Shown::Hidden) => {}
+            // Hidden in one table and shown in the other, or missing: not the same layout.
+            _ => return false,
+        }
+    }
+    if pairs.len() < 3 || (a_larger && b_larger) {
+        return false;
+    }
+    let same = |x: &[String], y: &[String]| {
+        x.iter().collect::<BTreeSet<_>>() == y.iter().collect::<BTreeSet<_>>()
+    };
+    if !same(&a.row_keys, &b.row_keys)
+        || !same(&a.col_keys, &b.col_keys)
+        || atoms::rounding(a).is_some()
+        || atoms::rounding(b).is_some()
+        || (looks_rounded(a) && looks_rounded(b))
+    {
+        return false;
+    }
+    let nonzero: Vec<_> = pairs.iter().filter(|p| p.1 != 0 || p.2 != 0).collect();
+    let equal = nonzero.iter().filter(|p| p.1 == p.2).count();
+    if equal < 2 || 2 * equal < nonzero.len() {
+        return false;
+    }
+    // The smaller table carries the finding, at each cell that differs by a small count.
+    let (here, there) = if a_larger { (b, a) } else { (a, b) };
+    let mut small: Vec<(&(String, String), &Cell)> = pairs
+        .iter()
+        .filter(|p| (1..t).contains(&(p.1 - p.2).abs()))
+        .filter_map(|p| here.cells.get(p.0).map(|(_, c)| (p.0, *c)))
+        .collect();
+    if small.is_empty() {
+        return false;
+    }
+    small.sort_by_key(|(_, c)| (c.row, c.col));
+    let other = &files[there.file].path;
+    for (k, cell) in small {
+        let mut f = Finding::new(
+            ID,
+            Severity::Error,
+            format!(
+                "count below {t} by differencing: this table equals '{other}' cell by cell except where it has fewer persons; the difference in {} is a count below {t}, which describes the persons left out (a repeated analysis after a small exclusion)",
+                row_col_place(here.table, cell, row_label(here, &k.0))
+            ),
+            here.table.locate(cell),
+            basis(&[&here.table.digest, &there.table.digest, b"nested repeat", k.0.as_bytes(), k.1.as_bytes()]),
+        );
+        f.related = vec![other.clone()];
+        out.push(
+            here.file,
+            format!("nested|{}|{}|{}", there.file, k.0, k.1),
+            f,
+        );
+    }
+    true
+}
+
 /// (c) The same total or group size in two files, differing by less than the threshold.
 fn repeats(
     a: &Prepared<'_>,
@@ -1083,6 +1428,10 @@ fn repeats(
             continue;
         };
         if !(delta >= 1 && delta < t) {
+            continue;
+        }
+        // Two rounded tables differ by multiples of the base whatever the true difference.
+        if delta % 5 == 0 && looks_rounded(a) && looks_rounded(b) {
             continue;
         }
         // On the file with the smaller group: it is the one that left someone out.
@@ -1122,5 +1471,72 @@ mod tests {
         assert_eq!(interval("Hospital 12"), None);
         assert_eq!(interval("30-20"), None);
         assert_eq!(interval("Total"), None);
+    }
+
+    #[test]
+    fn interval_notations_agree() {
+        let b = |lo: i64, hi: i64| Some((lo, hi));
+        let top = i64::MAX;
+        for (label, want) in [
+            ("0-39", b(0, 39)),
+            ("0–39", b(0, 39)),
+            ("0 — 39", b(0, 39)),
+            ("0 to 39", b(0, 39)),
+            ("0-39 år", b(0, 39)),
+            ("0-39-årige", b(0, 39)),
+            ("0–39-vuotiaat", b(0, 39)),
+            ("0-39 vuotta", b(0, 39)),
+            ("0 till 39 år", b(0, 39)),
+            ("18 à 24 ans", b(18, 24)),
+            ("<40", b(0, 39)),
+            ("≤39", b(0, 39)),
+            ("under 40", b(0, 39)),
+            ("Under 40 år", b(0, 39)),
+            ("alle 40-vuotiaat", b(0, 39)),
+            ("unter 40 Jahre", b(0, 39)),
+            ("moins de 40 ans", b(0, 39)),
+            ("-39", b(0, 39)),
+            ("40+", b(40, top)),
+            ("40 +", b(40, top)),
+            ("≥40", b(40, top)),
+            (">=40", b(40, top)),
+            (">39", b(40, top)),
+            ("over 39", b(40, top)),
+            ("yli 39", b(40, top)),
+            ("older than 39", b(40, top)),
+            ("65 and over", b(65, top)),
+            ("65 or older", b(65, top)),
+            ("65 years and over", b(65, top)),
+            ("85 år+", b(85, top)),
+            ("85+ år", b(85, top)),
+            ("65 år og derover", b(65, top)),
+            ("65 år og ældre", b(65, top)),
+            ("67 år og eldre", b(67, top)),
+            ("65 år och äldre", b(65, top)),
+            ("65 år eller äldre", b(65, top)),
+            ("65 ja yli", b(65, top)),
+            ("65 vuotta täyttäneet", b(65, top)),
+            ("75-", b(75, top)),
+            ("75– v", b(75, top)),
+            ("65 jaar en ouder", b(65, top)),
+            ("65 Jahre und älter", b(65, top)),
+            ("65 ans et plus", b(65, top)),
+        ] {
+            assert_eq!(interval(label), want, "{label}");
+        }
+        // Not intervals: years, codes, names with numbers, both ends open, empty bands.
+        for label in [
+            "2019",
+            "Region 12",
+            "ICD-10 C50",
+            "1-2 children",
+            "<40+",
+            "under 0",
+            "40-30",
+            "Men",
+            "",
+        ] {
+            assert_eq!(interval(label), None, "{label}");
+        }
     }
 }

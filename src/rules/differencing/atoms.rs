@@ -29,7 +29,7 @@ use crate::config::Link;
 use crate::finding::{basis, safe_label, Finding, Severity};
 use crate::model::{Cell, Location};
 use crate::rules::Context;
-use crate::table::structure::{self, Shown};
+use crate::table::structure::{self, CellPos, Shown, Total};
 
 use super::{interval, row_label, show_interval, FileTables, Out, Population, Prepared, ID};
 
@@ -101,6 +101,11 @@ enum Meaning {
         row_key: String,
         atoms: Vec<usize>,
     },
+    /// A suppressed cell outside every block that a table's own relations (a total column, a
+    /// sub-total) bring into the system: prepared table and position.
+    Loose { table: usize, pos: CellPos },
+    /// An implied residual of a table's own relation: never reported here.
+    Residual,
 }
 
 struct Block {
@@ -170,7 +175,7 @@ fn value(p: &Prepared<'_>, row_key: &str, measure: &str) -> Option<Int> {
 
 /// The rounding of a table's counts: declared in its title, notes or headers, or shown by every
 /// non-zero count (at least six) being a multiple of 10 or 5, or of the form 6k+3 (midpoint 6).
-fn rounding(p: &Prepared<'_>) -> Option<RoundingScheme> {
+pub(super) fn rounding(p: &Prepared<'_>) -> Option<RoundingScheme> {
     let t = p.table;
     for text in t
         .title
@@ -246,8 +251,9 @@ fn rows_align(
     if !a.stub.is_empty() && a.stub == b.stub {
         return true;
     }
-    let sa: BTreeSet<&str> = ka.iter().copied().collect();
-    let sb: BTreeSet<&str> = kb.iter().copied().collect();
+    // The same categories, compared as parsed (`0–39 år` is `0-39`), Jaccard ≥ 0.6.
+    let sa: BTreeSet<&Cat> = ka.iter().filter_map(|k| ca.get(k)).collect();
+    let sb: BTreeSet<&Cat> = kb.iter().filter_map(|k| cb.get(k)).collect();
     let inter = sa.intersection(&sb).count();
     let union = sa.union(&sb).count();
     if union > 0 && inter * 5 >= union * 3 {
@@ -256,7 +262,20 @@ fn rows_align(
     let banded = |k: &[&str], c: &Cats| {
         k.len() >= 2 && k.iter().all(|x| matches!(c.get(x), Some(Cat::Band(..))))
     };
-    (a.stub.is_empty() || b.stub.is_empty()) && banded(ka, ca) && banded(kb, cb)
+    if !(banded(ka, ca) && banded(kb, cb)) {
+        return false;
+    }
+    // Two bandings of one extent (`0-15, 16-64, 65+` and `0-17, 18-64, 65+`) under different
+    // stub words (`Alder`, `Age group`) are one variable too.
+    let extent = |k: &[&str], c: &Cats| {
+        k.iter()
+            .filter_map(|x| match c.get(x) {
+                Some(Cat::Band(l, h)) => Some((*l, *h)),
+                _ => None,
+            })
+            .fold((i64::MAX, i64::MIN), |(l, h), (x, y)| (l.min(x), h.max(y)))
+    };
+    a.stub.is_empty() || b.stub.is_empty() || extent(ka, ca) == extent(kb, cb)
 }
 
 type Cats<'p> = HashMap<&'p str, Cat>;
@@ -583,7 +602,12 @@ pub(super) fn run(
             .iter()
             .flat_map(|&b| blocks[b].nodes.iter().copied())
             .collect();
-        if tables.len() < 2 {
+        // Two tables at least: the parts of one table split by population are one.
+        let distinct: BTreeSet<(usize, u32)> = tables
+            .iter()
+            .map(|&t| (prepared[t].file, prepared[t].table.index))
+            .collect();
+        if distinct.len() < 2 {
             continue;
         }
         // Atoms of each block.
@@ -815,6 +839,8 @@ fn audit_system(
         v
     };
     let mut ok = true;
+    // The atoms of every cell in a block: (file, table number, row, column) → terms.
+    let mut cell_terms: CellTerms = HashMap::new();
     for &b in members {
         let blk = &blocks[b];
         for &ti in &blk.nodes {
@@ -832,6 +858,9 @@ fn audit_system(
                 if terms.is_empty() {
                     continue;
                 }
+                cell_terms
+                    .entry((p.file, p.table.index, cell.row, cell.col))
+                    .or_insert_with(|| terms.clone());
                 let label = format!(
                     "'{}' row '{}'",
                     files[p.file].path,
@@ -884,6 +913,23 @@ fn audit_system(
             }
         }
     }
+    // Each table's own relations (a total column, sub-total rows), over the atoms of its cells.
+    let mut own_table: HashMap<usize, usize> = HashMap::new();
+    let mut seen_tables: BTreeSet<(usize, u32)> = BTreeSet::new();
+    for &b in members {
+        for &ti in &blocks[b].nodes {
+            let p = &prepared[ti];
+            if !seen_tables.insert((p.file, p.table.index)) {
+                continue;
+            }
+            let before = sys.relations().len();
+            add_own_relations(ti, prepared, files, &cell_terms, &mut sys, &mut meaning, cx);
+            for r in before..sys.relations().len() {
+                own_table.insert(r, ti);
+                rel_cell.push(None);
+            }
+        }
+    }
     // Links between blocks of this system.
     for &&(ref a, ref c, li) in equal {
         let (Some(&na), Some(&nc)) = (
@@ -918,13 +964,62 @@ fn audit_system(
         ..AuditConfig::default()
     };
     let res = audit(&sys, &cfg);
+    let hidden_cell = |x: VarId| {
+        matches!(
+            meaning.get(x.0),
+            Some(Meaning::Form { .. } | Meaning::Loose { .. })
+        ) && sys
+            .unknown(x)
+            .is_some_and(|u| u.origin == Origin::Suppressed)
+    };
     let flagged: Vec<&crate::audit::Verdict> = res
         .verdicts
         .iter()
-        .filter(|v| {
-            v.differencing && matches!(v.code, VerdictCode::ExactSmall | VerdictCode::NarrowedSmall)
+        .filter(|v| match v.code {
+            VerdictCode::ExactSmall | VerdictCode::NarrowedSmall => !matches!(
+                v.vars.first().and_then(|x| meaning.get(x.0)),
+                Some(Meaning::Residual)
+            ),
+            // A suppression another table undoes (B5), or narrows below the threshold (B3w).
+            VerdictCode::IneffectiveSuppression | VerdictCode::NarrowedWarn => {
+                v.vars.first().is_some_and(|&x| hidden_cell(x))
+            }
+            _ => false,
         })
         .collect();
+    // A finding must need two tables: what one table's own relations already give is
+    // back-calculation's (the audit's own derivation tag is not enough, as bound propagation
+    // names only the last relation it used).
+    let alone = audits_alone(&sys, &flagged, &cfg);
+    let flagged: Vec<&crate::audit::Verdict> = flagged
+        .into_iter()
+        .filter(|v| !single_table(&sys, &res, v, &alone))
+        .collect();
+    // The tables of each connected component, for derivations that name one relation only.
+    let mut comp = Sets::new(sys.unknowns().len());
+    for r in sys.relations() {
+        if let Some(&(first, _)) = r.terms.first() {
+            for &(x, _) in &r.terms[1..] {
+                comp.union(first.0, x.0);
+            }
+        }
+    }
+    let mut comp_tables: HashMap<usize, BTreeSet<usize>> = HashMap::new();
+    if !flagged.is_empty() {
+        for (ri, r) in sys.relations().iter().enumerate() {
+            let Some(&(first, _)) = r.terms.first() else {
+                continue;
+            };
+            let table = rel_cell
+                .get(ri)
+                .and_then(Option::as_ref)
+                .map(|c| c.table)
+                .or_else(|| own_table.get(&ri).copied());
+            if let Some(t) = table {
+                comp_tables.entry(comp.find(first.0)).or_default().insert(t);
+            }
+        }
+    }
     // An atom that is all of a flagged suppressed cell is the same fact: report the cell only.
     let mut told: HashSet<usize> = HashSet::new();
     for v in &flagged {
@@ -938,8 +1033,11 @@ fn audit_system(
         if v.vars.first().is_some_and(|x| told.contains(&x.0)) {
             continue;
         }
-        let severity = match v.severity {
-            ASeverity::Fail => Severity::Error,
+        let severity = match (v.code, v.severity) {
+            (VerdictCode::IneffectiveSuppression | VerdictCode::NarrowedWarn, _) => {
+                Severity::Warning
+            }
+            (_, ASeverity::Fail) => Severity::Error,
             _ => Severity::Warning,
         };
         let Some(&var) = v.vars.first() else { continue };
@@ -948,11 +1046,29 @@ fn audit_system(
             .iter()
             .filter_map(|r| rel_cell.get(r.0).and_then(Option::as_ref))
             .collect();
+        let mut own: Vec<usize> = v
+            .relations
+            .iter()
+            .filter_map(|r| own_table.get(&r.0).copied())
+            .collect();
+        // Bound propagation names only its last relation: the tables are then those of the
+        // unknown's component (none of them alone gives the result, as checked above).
+        let named: BTreeSet<(usize, u32)> = used
+            .iter()
+            .map(|c| c.table)
+            .chain(own.iter().copied())
+            .map(|t| (prepared[t].file, prepared[t].table.index))
+            .collect();
+        if named.len() < 2 {
+            if let Some(ts) = comp_tables.get(&comp.find(var.0)) {
+                own.extend(ts.iter().copied());
+            }
+        }
         report(
             &meaning[var.0],
             v.code,
             severity,
-            &used,
+            (&used, &own),
             blocks,
             pops,
             prepared,
@@ -962,6 +1078,179 @@ fn audit_system(
         );
     }
     ok && !res.inconsistent
+}
+
+/// The audit of each source (table) alone whose relations a verdict rests on.
+fn audits_alone(
+    sys: &System,
+    verdicts: &[&crate::audit::Verdict],
+    cfg: &AuditConfig,
+) -> HashMap<String, crate::audit::AuditResult> {
+    let sources: BTreeSet<&str> =
+        sources_of(sys, verdicts.iter().filter_map(|v| v.vars.first().copied()))
+            .into_iter()
+            .collect();
+    let mut out = HashMap::new();
+    for src in sources {
+        let mut one = System::new();
+        for u in sys.unknowns() {
+            one.add_unknown(u.clone());
+        }
+        for r in sys.relations() {
+            if r.source.as_deref() != Some(src) {
+                continue;
+            }
+            // Relations were valid in the merged system; they stay valid here.
+            let _ = match r.sense {
+                crate::audit::Sense::Eq => one.add_eq(r.terms.clone(), r.rhs, &r.label),
+                crate::audit::Sense::Le => one.add_le(r.terms.clone(), r.rhs, &r.label),
+            };
+        }
+        out.insert(src.to_string(), audit(&one, cfg));
+    }
+    out
+}
+
+/// Whether one source (table) alone gives the unknown of a verdict the same interval as the
+/// merged system: then the finding is that table's own (back-calculation), not differencing.
+fn single_table(
+    sys: &System,
+    res: &crate::audit::AuditResult,
+    v: &crate::audit::Verdict,
+    alone: &HashMap<String, crate::audit::AuditResult>,
+) -> bool {
+    let Some(&var) = v.vars.first() else {
+        return false;
+    };
+    let merged = res.interval(var);
+    sources_of(sys, std::iter::once(var))
+        .into_iter()
+        .filter_map(|src| alone.get(src))
+        .any(|a| merged.is_some() && a.interval(var) == merged)
+}
+
+/// The sources (tables) of the relations that hold any of the unknowns.
+fn sources_of(sys: &System, vars: impl Iterator<Item = VarId>) -> BTreeSet<&str> {
+    let vars: HashSet<VarId> = vars.collect();
+    sys.relations()
+        .iter()
+        .filter(|r| r.terms.iter().any(|(v, _)| vars.contains(v)))
+        .filter_map(|r| r.source.as_deref())
+        .collect()
+}
+
+/// The atoms of the cells in blocks: (file, table number, row, column) → terms.
+type CellTerms = HashMap<(usize, u32, u32, u32), Vec<(VarId, Int)>>;
+
+/// Adds the confirmed relations of one table's structure (its total column, total and sub-total
+/// rows) to a merged system: a cell in a block is the sum of its atoms, another published cell
+/// a constant, another suppressed cell an unknown of its own. Tables with rounded counts are
+/// left out (their relations hold between true values only within the rounding).
+fn add_own_relations<'a>(
+    ti: usize,
+    prepared: &[Prepared<'a>],
+    files: &[FileTables],
+    cell_terms: &CellTerms,
+    sys: &mut System,
+    meaning: &mut Vec<Meaning>,
+    cx: &Context<'_>,
+) {
+    let p = &prepared[ti];
+    let table = p.table;
+    if rounding(p).is_some() {
+        return;
+    }
+    let s = structure::detect(table, cx.lexicon);
+    if s.rounding.is_some() {
+        return;
+    }
+    let t = Int::from(cx.rules.min_count);
+    let src = source(files, p);
+    let mut loose: HashMap<CellPos, VarId> = HashMap::new();
+    for rel in &s.relations {
+        let Some(group) = s.groups.get(rel.group) else {
+            continue;
+        };
+        if !group.confirmed || group.excludes_suppressed {
+            continue;
+        }
+        let mut coef: BTreeMap<usize, Int> = BTreeMap::new();
+        let mut rhs: Int = 0;
+        let mut ok = true;
+        let members = rel
+            .parts
+            .iter()
+            .map(|&q| (Total::Cell(q), 1))
+            .chain(std::iter::once((rel.total, -1)));
+        for (m, k) in members {
+            let q = match m {
+                Total::Constant(v) => {
+                    rhs -= k * v;
+                    continue;
+                }
+                Total::Cell(q) => q,
+            };
+            let Some(cell) = table
+                .rows
+                .get(q.row)
+                .and_then(|r| r.cells.iter().find(|c| c.col == q.col))
+            else {
+                ok = false;
+                break;
+            };
+            if let Some(terms) = cell_terms.get(&(p.file, table.index, cell.row, cell.col)) {
+                for &(v, a) in terms {
+                    *coef.entry(v.0).or_insert(0) += k * a;
+                }
+                continue;
+            }
+            match shown(cell) {
+                Some(Shown::Exact(v)) => rhs -= k * v,
+                Some(Shown::Hidden { lo, hi }) => {
+                    let v = *loose.entry(q).or_insert_with(|| {
+                        let name = table.locate(cell).cell.unwrap_or_default();
+                        let u = Unknown::suppressed(&name).with_box(lo, hi);
+                        let u = if hi.is_some_and(|h| h < t) {
+                            u.primary()
+                        } else {
+                            u
+                        };
+                        meaning.push(Meaning::Loose { table: ti, pos: q });
+                        sys.add_unknown(u)
+                    });
+                    *coef.entry(v.0).or_insert(0) += k;
+                }
+                _ => {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        if !ok {
+            continue;
+        }
+        let mut terms: Vec<(VarId, Int)> = coef
+            .into_iter()
+            .filter(|&(_, a)| a != 0)
+            .map(|(v, a)| (VarId(v), a))
+            .collect();
+        if rel.residual {
+            let v = sys.add_unknown(Unknown::of("residual category", Origin::Residual));
+            meaning.push(Meaning::Residual);
+            terms.push((v, 1));
+        }
+        if terms.is_empty() {
+            continue;
+        }
+        let label = format!("'{}' {}", files[p.file].path, group.label);
+        let added = match rel.sense {
+            structure::Sense::Eq => sys.add_eq(terms, rhs, &label),
+            structure::Sense::Le => sys.add_le(terms, rhs, &label),
+        };
+        if let Ok(r) = added {
+            sys.set_source(r, &src);
+        }
+    }
 }
 
 /// A table's population as its block sees it.
@@ -978,7 +1267,7 @@ fn report(
     what: &Meaning,
     code: VerdictCode,
     severity: Severity,
-    used: &[&RelCell<'_>],
+    (used, own): (&[&RelCell<'_>], &[usize]),
     blocks: &[Block],
     pops: &[Pop],
     prepared: &[Prepared<'_>],
@@ -995,16 +1284,31 @@ fn report(
             c.cell.col,
         )
     };
-    let (place, subject): (Option<&RelCell<'_>>, String) = match what {
+    let (place, subject): (Option<(usize, &Cell)>, String) = match what {
+        Meaning::Residual => return,
+        Meaning::Loose { table, pos } => {
+            let cell = prepared[*table]
+                .table
+                .rows
+                .get(pos.row)
+                .and_then(|r| r.cells.iter().find(|c| c.col == pos.col));
+            (
+                cell.map(|c| (*table, c)),
+                "the suppressed count in this cell".to_string(),
+            )
+        }
         Meaning::Form { table, row_key, .. } => {
             let here = used
                 .iter()
                 .copied()
                 .find(|c| c.table == *table && &c.row_key == row_key);
-            (
-                here,
-                "the suppressed or rounded count in this cell".to_string(),
-            )
+            let what = match code {
+                VerdictCode::IneffectiveSuppression | VerdictCode::NarrowedWarn => {
+                    "the suppressed count in this cell"
+                }
+                _ => "the suppressed or rounded count in this cell",
+            };
+            (here.map(|c| (c.table, c.cell)), what.to_string())
         }
         Meaning::Atom { block, pop, row } => {
             let blk = &blocks[*block];
@@ -1065,15 +1369,18 @@ fn report(
             } else {
                 format!("the count of {pop_text} in {row_text}")
             };
-            (best, subject)
+            (best.map(|c| (c.table, c.cell)), subject)
         }
     };
-    let Some(place) = place else { return };
-    let here = &prepared[place.table];
+    let Some((place_table, place_cell)) = place else {
+        return;
+    };
+    let here = &prepared[place_table];
     let mut others: BTreeSet<(usize, u32)> = BTreeSet::new();
-    for c in used {
-        let p = &prepared[c.table];
-        if c.table != place.table {
+    // Parts of one table split by population are one table.
+    for t in used.iter().map(|c| c.table).chain(own.iter().copied()) {
+        let p = &prepared[t];
+        if (p.file, p.table.index) != (here.file, here.table.index) {
             others.insert((p.file, p.table.index));
         }
     }
@@ -1099,16 +1406,24 @@ fn report(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let how = match code {
-        VerdictCode::ExactSmall => "exactly".to_string(),
-        _ => format!("to at most {} possible values", cx.rules.narrow_max_values),
+    let column = here.table.column_label(place_cell.col);
+    let with = named.join(" and ");
+    let msg = match code {
+        VerdictCode::IneffectiveSuppression => format!(
+            "suppression hides nothing: this table combined with {with} gives {subject} (column {column}) back exactly, and it is not below {t}; check what the suppression was meant to protect [B5]"
+        ),
+        VerdictCode::NarrowedWarn => format!(
+            "this table combined with {with} narrows {subject} (column {column}) to a few values, all below {t} [B3w]"
+        ),
+        VerdictCode::ExactSmall => format!(
+            "count below {t} by differencing: this table combined with {with} gives {subject} (column {column}) exactly"
+        ),
+        _ => format!(
+            "count below {t} by differencing: this table combined with {with} gives {subject} (column {column}) to at most {} possible values",
+            cx.rules.narrow_max_values
+        ),
     };
-    let column = here.table.column_label(place.cell.col);
-    let msg = format!(
-        "count below {t} by differencing: this table combined with {} gives {subject} (column {column}) {how}",
-        named.join(" and ")
-    );
-    let loc = here.table.locate(place.cell);
+    let loc = here.table.locate(place_cell);
     let digest_others: Vec<u8> = others
         .iter()
         .flat_map(|&(f, i)| {
@@ -1122,7 +1437,20 @@ fn report(
         severity,
         msg,
         loc.clone(),
-        basis(&[&here.table.digest, &digest_others, subject.as_bytes()]),
+        basis(&match code {
+            // The new warnings get their own fingerprints; the errors keep theirs.
+            VerdictCode::IneffectiveSuppression | VerdictCode::NarrowedWarn => vec![
+                here.table.digest.as_slice(),
+                &digest_others,
+                subject.as_bytes(),
+                code.code().as_bytes(),
+            ],
+            _ => vec![
+                here.table.digest.as_slice(),
+                &digest_others,
+                subject.as_bytes(),
+            ],
+        }),
     );
     f.related = related;
     out.push_audit(here.file, loc, f);
