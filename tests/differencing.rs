@@ -445,6 +445,20 @@ fn a_table_that_is_another_minus_a_few_persons_fails_at_the_differing_cells() {
 }
 
 #[test]
+fn a_table_one_repeated_after_an_exclusion_shows_who_was_left_out() {
+    // `n (%)` cells under `All patients (N = 1025)` and `(N = 1023)`: the group size in the
+    // header does not make the columns different; the cells that differ describe the two.
+    let r = report("differencing/table1_exclusion");
+    assert_eq!(
+        diff(&r),
+        vec![
+            e("table1_sensitivity.csv", "B2", &["table1_main.csv"]),
+            e("table1_sensitivity.csv", "B4", &["table1_main.csv"]),
+        ]
+    );
+}
+
+#[test]
 fn two_years_of_one_register_table_are_not_nested() {
     // 2019 and 2020: cells go both ways and few are equal; only the near-duplicate totals
     // warning remains.

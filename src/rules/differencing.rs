@@ -336,10 +336,12 @@ fn prepare<'a>(
         .and_then(|c| table.column(*c))
         .map(|c| key(&c.name))
         .unwrap_or_default();
+    // A group size in a header (`All patients (N = 1025)`) names the same column as another
+    // N: the sizes themselves are compared as totals, not as parts of the name.
     let col_key = |col: u32| -> String {
         table
             .column(col)
-            .map(|c| words.strip(&c.name))
+            .map(|c| words.strip(&crate::finding::safe_label(&c.name)))
             .unwrap_or_default()
     };
     let mut col_keys: Vec<String> = count_cols.iter().map(|&c| col_key(c)).collect();
@@ -348,7 +350,12 @@ fn prepare<'a>(
     if col_keys.iter().collect::<BTreeSet<_>>().len() < col_keys.len() {
         col_keys = count_cols
             .iter()
-            .map(|&c| table.column(c).map(|c| key(&c.name)).unwrap_or_default())
+            .map(|&c| {
+                table
+                    .column(c)
+                    .map(|c| key(&crate::finding::safe_label(&c.name)))
+                    .unwrap_or_default()
+            })
             .collect();
     }
     let mut cells: HashMap<(String, String), (Shown, &Cell)> = HashMap::new();
