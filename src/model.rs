@@ -264,6 +264,16 @@ pub struct Table {
 
 impl Table {
     /// The column with 1-based number `col`.
+    /// The value of the cell in body row `row` (0-based) and column `col`, if it has one.
+    pub fn value_at(&self, row: usize, col: u32) -> Option<&Value> {
+        self.rows
+            .get(row)?
+            .cells
+            .iter()
+            .find(|c| c.col == col)
+            .map(|c| &c.value)
+    }
+
     pub fn column(&self, col: u32) -> Option<&Column> {
         self.columns.iter().find(|c| c.col == col)
     }

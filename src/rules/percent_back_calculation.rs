@@ -172,13 +172,7 @@ struct Shown2 {
 }
 
 fn cell_value(table: &Table, p: CellPos) -> Option<&Value> {
-    table
-        .rows
-        .get(p.row)?
-        .cells
-        .iter()
-        .find(|c| c.col == p.col)
-        .map(|c| &c.value)
+    table.value_at(p.row, p.col)
 }
 
 fn exact_at(table: &Table, p: CellPos) -> Option<i128> {

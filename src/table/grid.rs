@@ -583,7 +583,7 @@ mod tests {
     use super::*;
     use crate::config::Rules;
 
-    fn grid(lines: &[&str]) -> Vec<GridRow> {
+    fn grid(lines: &[&str], sep: char) -> Vec<GridRow> {
         lines
             .iter()
             .enumerate()
@@ -593,13 +593,13 @@ mod tests {
                 cells: if l.is_empty() {
                     vec![]
                 } else {
-                    l.split(';').map(str::to_string).collect()
+                    l.split(sep).map(str::to_string).collect()
                 },
             })
             .collect()
     }
 
-    fn build(lines: &[&str]) -> Vec<Table> {
+    fn build_with(lines: &[&str], sep: char) -> Vec<Table> {
         let rules = Rules::default_rules();
         let parser = CellParser::new(&rules);
         let lexicon = Lexicon::new(&rules.vocabulary);
@@ -608,7 +608,11 @@ mod tests {
             lexicon: &lexicon,
             style: None,
         };
-        b.tables(&grid(lines), None, None)
+        b.tables(&grid(lines, sep), None, None)
+    }
+
+    fn build(lines: &[&str]) -> Vec<Table> {
+        build_with(lines, ';')
     }
 
     #[test]
@@ -699,61 +703,33 @@ mod tests {
         let b = build(&["A;n", "x;11"]);
         assert_ne!(a[0].digest, b[0].digest);
     }
-}
-
-#[cfg(test)]
-mod section_tests {
-    use super::*;
-    use crate::config::Rules;
-
-    fn build(lines: &[&str]) -> Vec<Table> {
-        let rules = Rules::default_rules();
-        let parser = CellParser::new(&rules);
-        let lexicon = Lexicon::new(&rules.vocabulary);
-        let b = Builder {
-            parser: &parser,
-            lexicon: &lexicon,
-            style: None,
-        };
-        let rows: Vec<GridRow> = lines
-            .iter()
-            .enumerate()
-            .map(|(i, l)| GridRow {
-                row: i as u32 + 1,
-                line: Some(i as u32 + 1),
-                cells: if l.is_empty() {
-                    vec![]
-                } else {
-                    l.split('\t').map(str::to_string).collect()
-                },
-            })
-            .collect();
-        b.tables(&rows, None, None)
-    }
 
     /// One block per variable under a column header printed once, each block titled by a
     /// section heading, groups repeated over their n and % columns.
     #[test]
     fn sections_share_the_header_printed_once() {
-        let t = build(&[
-            "Table 3: Household size by group",
-            "\tTotal\tTotal\tNorth\tNorth\tSouth\tSouth",
-            "",
-            "People in household",
-            " 1\t1200\t40.0\t300\t30.0\t7\t7.0\t",
-            " 2-3\t1800\t60.0\t700\t70.0\t93\t93.0\t",
-            "",
-            "",
-            "Age group",
-            " Only 18-29\t0\t0.0\t0\t0.0\t0\t0.0\t",
-            " Only 67+\t3000\t100.0\t1000\t100.0\t100\t100.0\t",
-            "",
-            "Table 4: Household size by subgroup",
-            "\tTotal\tTotal\tEast\tEast",
-            "Generations",
-            " 0\t1164\t30.8\t451\t31.1",
-            " 1\t2620\t69.2\t999\t68.9",
-        ]);
+        let t = build_with(
+            &[
+                "Table 3: Household size by group",
+                "\tTotal\tTotal\tNorth\tNorth\tSouth\tSouth",
+                "",
+                "People in household",
+                " 1\t1200\t40.0\t300\t30.0\t7\t7.0\t",
+                " 2-3\t1800\t60.0\t700\t70.0\t93\t93.0\t",
+                "",
+                "",
+                "Age group",
+                " Only 18-29\t0\t0.0\t0\t0.0\t0\t0.0\t",
+                " Only 67+\t3000\t100.0\t1000\t100.0\t100\t100.0\t",
+                "",
+                "Table 4: Household size by subgroup",
+                "\tTotal\tTotal\tEast\tEast",
+                "Generations",
+                " 0\t1164\t30.8\t451\t31.1",
+                " 1\t2620\t69.2\t999\t68.9",
+            ],
+            '\t',
+        );
         assert_eq!(t.len(), 3, "{t:#?}");
         for table in &t {
             assert_eq!(table.columns[0].kind, Kind::Label, "{table:#?}");
@@ -770,33 +746,13 @@ mod section_tests {
         assert_eq!(t[2].rows[0].label.trim(), "0");
         assert_eq!(t[1].rows[1].cells[1].row, 11);
     }
-}
-
-#[cfg(test)]
-mod marker_word_tests {
-    use super::*;
-    use crate::config::Rules;
 
     #[test]
     fn under_five_is_a_marker_among_counts_and_a_band_among_labels() {
-        let rules = Rules::default_rules();
-        let parser = CellParser::new(&rules);
-        let lexicon = Lexicon::new(&rules.vocabulary);
-        let b = Builder {
-            parser: &parser,
-            lexicon: &lexicon,
-            style: None,
-        };
-        let rows: Vec<GridRow> = ["Age,Cases", "5-17,120", "under 5,under 5", "18-64,340"]
-            .iter()
-            .enumerate()
-            .map(|(i, l)| GridRow {
-                row: i as u32 + 1,
-                line: Some(i as u32 + 1),
-                cells: l.split(',').map(str::to_string).collect(),
-            })
-            .collect();
-        let t = b.tables(&rows, None, None);
+        let t = build_with(
+            &["Age,Cases", "5-17,120", "under 5,under 5", "18-64,340"],
+            ',',
+        );
         assert_eq!(t[0].rows[1].cells[0].value, Value::Band);
         assert!(matches!(
             &t[0].rows[1].cells[1].value,

@@ -1450,63 +1450,45 @@ fn trees(b: &mut Builder<'_, '_>) {
     }
     // Code prefixes.
     let codes = row_codes(table, &rows);
+    // The direct children of a parent among the rows whose codes `under` accepts: those with
+    // the shortest code (`I20`, `I21` under `I`, not `I21.9`).
+    let direct = |parent: usize, under: &dyn Fn(&str) -> bool| -> Vec<usize> {
+        let kids: Vec<(usize, usize)> = (0..rows.len())
+            .filter(|&k| k != parent)
+            .filter_map(|k| {
+                let c = codes[k].as_deref()?;
+                under(c).then_some((k, c.len()))
+            })
+            .collect();
+        let m = kids.iter().map(|x| x.1).min().unwrap_or(0);
+        kids.into_iter()
+            .filter(|x| x.1 == m)
+            .map(|x| rows[x.0])
+            .collect()
+    };
     // A code range (`I20-I25`) over the codes inside it.
     for (i, &r) in rows.iter().enumerate() {
         let Some((lo, hi)) = code_range(&table.rows[r].label) else {
             continue;
         };
-        let inside: Vec<usize> = (0..rows.len())
-            .filter(|&k| {
-                k != i
-                    && codes[k].as_ref().is_some_and(|c| {
-                        c.len() >= lo.len() && {
-                            let head = &c[..lo.len()];
-                            head >= lo.as_str() && head <= hi.as_str()
-                        }
-                    })
-            })
-            .collect();
-        let Some(m) = inside
-            .iter()
-            .filter_map(|&k| codes[k].as_ref().map(String::len))
-            .min()
-        else {
-            continue;
-        };
-        let direct: Vec<usize> = inside
-            .into_iter()
-            .filter(|&k| codes[k].as_ref().is_some_and(|c| c.len() == m))
-            .map(|k| rows[k])
-            .collect();
-        if direct.len() >= 2 {
-            found.push((r, direct, Source::CodePrefix));
+        let kids = direct(i, &|c: &str| {
+            c.len() >= lo.len() && {
+                let head = &c[..lo.len()];
+                head >= lo.as_str() && head <= hi.as_str()
+            }
+        });
+        if kids.len() >= 2 {
+            found.push((r, kids, Source::CodePrefix));
         }
     }
     if codes.iter().filter(|c| c.is_some()).count() >= 3 {
         for i in 0..rows.len() {
-            let Some(p) = &codes[i] else { continue };
-            let kids: Vec<usize> = (0..rows.len())
-                .filter(|&k| {
-                    k != i
-                        && codes[k]
-                            .as_ref()
-                            .is_some_and(|c| c.len() > p.len() && c.starts_with(p.as_str()))
-                })
-                .collect();
-            let Some(m) = kids
-                .iter()
-                .filter_map(|&k| codes[k].as_ref().map(String::len))
-                .min()
-            else {
+            let Some(p) = codes[i].as_deref() else {
                 continue;
             };
-            let direct: Vec<usize> = kids
-                .into_iter()
-                .filter(|&k| codes[k].as_ref().is_some_and(|c| c.len() == m))
-                .map(|k| rows[k])
-                .collect();
-            if direct.len() >= 2 {
-                found.push((rows[i], direct, Source::CodePrefix));
+            let kids = direct(i, &|c: &str| c.len() > p.len() && c.starts_with(p));
+            if kids.len() >= 2 {
+                found.push((rows[i], kids, Source::CodePrefix));
             }
         }
     }

@@ -44,16 +44,6 @@ enum Pct {
     Blank,
 }
 
-fn value_at(table: &Table, r: usize, col: u32) -> Option<&Value> {
-    table
-        .rows
-        .get(r)?
-        .cells
-        .iter()
-        .find(|c| c.col == col)
-        .map(|c| &c.value)
-}
-
 fn count_of(v: Option<&Value>) -> Option<Cnt> {
     match v {
         None | Some(Value::Empty) => Some(Cnt::Blank),
@@ -82,7 +72,7 @@ fn pct_of(v: Option<&Value>) -> Option<Pct> {
 /// The pair of row `r`; `None` if the cells are not a count and a percentage.
 fn pair_at(table: &Table, pc: PairCol, r: usize) -> Option<(Cnt, Pct)> {
     if pc.count == pc.pct {
-        return match value_at(table, r, pc.count) {
+        return match table.value_at(r, pc.count) {
             Some(Value::CountShare { count, share }) => Some((
                 count_of(Some(count))?,
                 if (0.0..=100.0).contains(&share.value) {
@@ -103,8 +93,8 @@ fn pair_at(table: &Table, pc: PairCol, r: usize) -> Option<(Cnt, Pct)> {
         };
     }
     Some((
-        count_of(value_at(table, r, pc.count))?,
-        pct_of(value_at(table, r, pc.pct))?,
+        count_of(table.value_at(r, pc.count))?,
+        pct_of(table.value_at(r, pc.pct))?,
     ))
 }
 
@@ -134,7 +124,7 @@ fn pair_columns(table: &Table) -> Vec<PairCol> {
             continue;
         }
         let shares = (0..n)
-            .filter(|&r| matches!(value_at(table, r, c.col), Some(Value::CountShare { .. })))
+            .filter(|&r| matches!(table.value_at(r, c.col), Some(Value::CountShare { .. })))
             .count();
         let candidate = if shares > 0 {
             PairCol {
@@ -182,7 +172,7 @@ fn pair_columns(table: &Table) -> Vec<PairCol> {
             continue;
         }
         let sign = (0..n).any(
-            |r| matches!(value_at(table, r, candidate.pct), Some(Value::Number(x)) if x.percent),
+            |r| matches!(table.value_at(r, candidate.pct), Some(Value::Number(x)) if x.percent),
         );
         let header = candidate.count == candidate.pct
             || names_percent(&pcol.name)

@@ -48,16 +48,6 @@ const SUM_WORDS: &[&str] = &[
 /// Words that name neither the variable nor the statistic.
 const FILLER: &[&str] = &["of", "the", "per", "af", "i", "alt", "n", "in", "and"];
 
-fn value_at(table: &Table, r: usize, col: u32) -> Option<&Value> {
-    table
-        .rows
-        .get(r)?
-        .cells
-        .iter()
-        .find(|c| c.col == col)
-        .map(|c| &c.value)
-}
-
 /// The words of a header that name the variable, if the header names the statistic `words`.
 fn subject(header: &str, words: &[&str]) -> Option<Vec<String>> {
     let toks = tokens(header);
@@ -116,13 +106,13 @@ pub(super) fn check(table: &Table, _s: &Structure, cx: &Context<'_>, emit: &mut 
             let mut rows: Vec<(usize, (Int, Int), Option<Shown>)> = Vec::new();
             for r in 0..table.rows.len() {
                 let (Some(sum), Some(mean)) = (
-                    number(value_at(table, r, sc.col)),
-                    number(value_at(table, r, m.col)),
+                    number(table.value_at(r, sc.col)),
+                    number(table.value_at(r, m.col)),
                 ) else {
                     continue;
                 };
                 let shown = n_col
-                    .and_then(|c| value_at(table, r, c))
+                    .and_then(|c| table.value_at(r, c))
                     .and_then(structure::shown);
                 match mean_implied_count(sum, mean) {
                     Some(implied) => rows.push((r, implied, shown)),
@@ -275,13 +265,13 @@ fn row_partitions(table: &Table, cx: &Context<'_>) -> Vec<Partition> {
     }
     let n_at = |r: usize| {
         n_col
-            .and_then(|c| value_at(table, r, c))
+            .and_then(|c| table.value_at(r, c))
             .and_then(structure::shown)
     };
     let has_mean = |r: usize| {
         mean_cols
             .iter()
-            .any(|(c, _)| mean_of(value_at(table, r, *c)).is_some())
+            .any(|(c, _)| mean_of(table.value_at(r, *c)).is_some())
     };
     let mut start = 0;
     for (r, row) in table.rows.iter().enumerate() {
@@ -299,10 +289,10 @@ fn row_partitions(table: &Table, cx: &Context<'_>) -> Vec<Partition> {
         let means: Vec<(Vec<Ratio>, Ratio, String)> = mean_cols
             .iter()
             .filter_map(|(c, label)| {
-                let overall = mean_of(value_at(table, r, *c))?;
+                let overall = mean_of(table.value_at(r, *c))?;
                 let groups = members
                     .iter()
-                    .map(|&g| mean_of(value_at(table, g, *c)))
+                    .map(|&g| mean_of(table.value_at(g, *c)))
                     .collect::<Option<Vec<_>>>()?;
                 Some((groups, overall, label.clone()))
             })
@@ -360,7 +350,7 @@ fn column_partitions(table: &Table, s: &Structure, cx: &Context<'_>) -> Vec<Part
     }
     let n_at = |c: u32| {
         n_row
-            .and_then(|r| value_at(table, r, c))
+            .and_then(|r| table.value_at(r, c))
             .and_then(structure::shown)
     };
     let members: Vec<u32> = table
@@ -379,10 +369,10 @@ fn column_partitions(table: &Table, s: &Structure, cx: &Context<'_>) -> Vec<Part
     let means: Vec<(Vec<Ratio>, Ratio, String)> = mean_rows
         .iter()
         .filter_map(|&r| {
-            let overall = mean_of(value_at(table, r, *total_col))?;
+            let overall = mean_of(table.value_at(r, *total_col))?;
             let groups = members
                 .iter()
-                .map(|&c| mean_of(value_at(table, r, c)))
+                .map(|&c| mean_of(table.value_at(r, c)))
                 .collect::<Option<Vec<_>>>()?;
             Some((
                 groups,

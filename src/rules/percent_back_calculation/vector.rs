@@ -15,14 +15,34 @@ use crate::table::structure::{CellPos, Structure};
 /// Largest bound on `N` enumerated.
 const MAX_N: Int = 100_000;
 
-fn value_at(table: &Table, r: usize, col: u32) -> Option<&Value> {
-    table
-        .rows
-        .get(r)?
-        .cells
+/// What a complete percent vector (shares of one group, adding up to 100) under a bound on the
+/// group size gives back: whether the size is one count below `t`, and the indices of the
+/// shares whose counts are. `None` when the shares are not one partition or nothing fits.
+fn solve(shares: &[(f64, u8)], bound: Int, t: Int) -> Option<(bool, Vec<usize>)> {
+    let d = shares.first()?.1;
+    if shares.len() < 2 || shares.iter().any(|x| x.1 != d) || d > 3 {
+        return None;
+    }
+    let sum: f64 = shares.iter().map(|x| x.0).sum();
+    let slack = shares.len() as f64 * 0.5 * 10f64.powi(-i32::from(d)) + 1e-9;
+    if (sum - 100.0).abs() > slack {
+        return None;
+    }
+    let values: Vec<f64> = shares.iter().map(|x| x.0).collect();
+    let pv = percent_vector(&values, d, 1, bound, MAX_N, t);
+    if pv.truncated {
+        return None;
+    }
+    let size_small = matches!(pv.feasible_n.as_slice(), [only] if *only > 0 && *only < t);
+    let counts = pv
+        .verdicts
         .iter()
-        .find(|c| c.col == col)
-        .map(|c| &c.value)
+        .filter_map(|v| match v {
+            PercentVectorVerdict::CountExactSmall { index } => Some(*index),
+            _ => None,
+        })
+        .collect();
+    Some((size_small, counts))
 }
 
 /// Row percentages of a group whose size is shown as `<5` in an `N` column of the same row
@@ -47,7 +67,7 @@ fn check_rows(table: &Table, cx: &Context<'_>, emit: &mut Emit<'_>) {
     }
     let ncol = n_cols[0];
     for (r, _) in table.rows.iter().enumerate() {
-        let Some(Value::Suppressed(sup)) = value_at(table, r, ncol) else {
+        let Some(Value::Suppressed(sup)) = table.value_at(r, ncol) else {
             continue;
         };
         let Some(bound) = sup.high.map(Int::from) else {
@@ -58,7 +78,7 @@ fn check_rows(table: &Table, cx: &Context<'_>, emit: &mut Emit<'_>) {
         }
         let mut cells: Vec<(u32, f64, u8)> = Vec::new();
         for &c in &pct_cols {
-            match value_at(table, r, c) {
+            match table.value_at(r, c) {
                 Some(Value::Number(n)) if (0.0..=100.0).contains(&n.value) => {
                     cells.push((c, n.value, n.decimals))
                 }
@@ -68,55 +88,38 @@ fn check_rows(table: &Table, cx: &Context<'_>, emit: &mut Emit<'_>) {
                 }
             }
         }
-        if cells.len() < 2 {
+        let shares: Vec<(f64, u8)> = cells.iter().map(|x| (x.1, x.2)).collect();
+        let Some((size_small, counts)) = solve(&shares, bound, t) else {
             continue;
+        };
+        if size_small {
+            let message = format!(
+                "the suppressed group size in {} is a count below {t} that can be calculated back exactly from the percentages beside it and its bound [B1]",
+                table.column_label(ncol)
+            );
+            emit.push(
+                table,
+                CellPos { row: r, col: ncol },
+                Severity::Error,
+                message,
+                b"vector-row-n",
+            );
         }
-        let d = cells[0].2;
-        if cells.iter().any(|x| x.2 != d) || d > 3 {
-            continue;
-        }
-        let sum: f64 = cells.iter().map(|x| x.1).sum();
-        let slack = cells.len() as f64 * 0.5 * 10f64.powi(-i32::from(d)) + 1e-9;
-        if (sum - 100.0).abs() > slack {
-            continue;
-        }
-        let values: Vec<f64> = cells.iter().map(|x| x.1).collect();
-        let pv = percent_vector(&values, d, 1, bound, MAX_N, t);
-        if pv.truncated {
-            continue;
-        }
-        if let [only] = pv.feasible_n.as_slice() {
-            if *only > 0 && *only < t {
-                let message = format!(
-                    "the suppressed group size in {} is a count below {t} that can be calculated back exactly from the percentages beside it and its bound [B1]",
-                    table.column_label(ncol)
-                );
-                emit.push(
-                    table,
-                    CellPos { row: r, col: ncol },
-                    Severity::Error,
-                    message,
-                    b"vector-row-n",
-                );
-            }
-        }
-        for v in &pv.verdicts {
-            if let PercentVectorVerdict::CountExactSmall { index } = v {
-                let Some(&(c, _, _)) = cells.get(*index) else {
-                    continue;
-                };
-                let message = format!(
-                    "the percentage in {} gives back exactly a count below {t} [B1]: only one group size within the bound of the suppressed N of this row fits its percentages",
-                    table.column_label(c)
-                );
-                emit.push(
-                    table,
-                    CellPos { row: r, col: c },
-                    Severity::Error,
-                    message,
-                    b"vector-row-count",
-                );
-            }
+        for index in counts {
+            let Some(&(c, _, _)) = cells.get(index) else {
+                continue;
+            };
+            let message = format!(
+                "the percentage in {} gives back exactly a count below {t} [B1]: only one group size within the bound of the suppressed N of this row fits its percentages",
+                table.column_label(c)
+            );
+            emit.push(
+                table,
+                CellPos { row: r, col: c },
+                Severity::Error,
+                message,
+                b"vector-row-count",
+            );
         }
     }
 }
@@ -131,7 +134,7 @@ pub(super) fn check(table: &Table, _s: &Structure, cx: &Context<'_>, emit: &mut 
             if !is_n_column(&row.label) {
                 return None;
             }
-            match value_at(table, r, c.col) {
+            match table.value_at(r, c.col) {
                 Some(Value::Suppressed(s)) => s.high.map(|h| (r, Int::from(h))),
                 _ => None,
             }
@@ -145,7 +148,7 @@ pub(super) fn check(table: &Table, _s: &Structure, cx: &Context<'_>, emit: &mut 
         let mut sections: Vec<Vec<(usize, f64, u8)>> = Vec::new();
         let mut cur: Vec<(usize, f64, u8)> = Vec::new();
         for r in 0..table.rows.len() {
-            match value_at(table, r, c.col) {
+            match table.value_at(r, c.col) {
                 Some(Value::Number(n)) if n.percent && (0.0..=100.0).contains(&n.value) => {
                     cur.push((r, n.value, n.decimals));
                 }
@@ -160,59 +163,42 @@ pub(super) fn check(table: &Table, _s: &Structure, cx: &Context<'_>, emit: &mut 
             sections.push(cur);
         }
         for sec in sections {
-            if sec.len() < 2 {
-                continue;
-            }
-            let d = sec[0].2;
-            if sec.iter().any(|x| x.2 != d) || d > 3 {
-                continue;
-            }
             // A complete partition: the percentages add up to 100 within their rounding.
-            let sum: f64 = sec.iter().map(|x| x.1).sum();
-            let slack = sec.len() as f64 * 0.5 * 10f64.powi(-i32::from(d)) + 1e-9;
-            if (sum - 100.0).abs() > slack {
+            let shares: Vec<(f64, u8)> = sec.iter().map(|x| (x.1, x.2)).collect();
+            let Some((size_small, counts)) = solve(&shares, bound, t) else {
                 continue;
+            };
+            if size_small {
+                let message = format!(
+                    "the suppressed group size in {} is a count below {t} that can be calculated back exactly from the percentages below it and its bound [B1]",
+                    table.column_label(c.col)
+                );
+                emit.push(
+                    table,
+                    CellPos {
+                        row: nrow,
+                        col: c.col,
+                    },
+                    Severity::Error,
+                    message,
+                    b"vector-n",
+                );
             }
-            let values: Vec<f64> = sec.iter().map(|x| x.1).collect();
-            let pv = percent_vector(&values, d, 1, bound, MAX_N, t);
-            if pv.truncated {
-                continue;
-            }
-            if let [only] = pv.feasible_n.as_slice() {
-                if *only > 0 && *only < t {
-                    let message = format!(
-                        "the suppressed group size in {} is a count below {t} that can be calculated back exactly from the percentages below it and its bound [B1]",
-                        table.column_label(c.col)
-                    );
-                    emit.push(
-                        table,
-                        CellPos {
-                            row: nrow,
-                            col: c.col,
-                        },
-                        Severity::Error,
-                        message,
-                        b"vector-n",
-                    );
-                }
-            }
-            for v in &pv.verdicts {
-                if let PercentVectorVerdict::CountExactSmall { index } = v {
-                    let Some(&(r, _, _)) = sec.get(*index) else {
-                        continue;
-                    };
-                    let message = format!(
-                        "the percentage in {} gives back exactly a count below {t} [B1]: only one group size within the bound of the suppressed N fits the percentages of this section",
-                        table.column_label(c.col)
-                    );
-                    emit.push(
-                        table,
-                        CellPos { row: r, col: c.col },
-                        Severity::Error,
-                        message,
-                        b"vector-count",
-                    );
-                }
+            for index in counts {
+                let Some(&(r, _, _)) = sec.get(index) else {
+                    continue;
+                };
+                let message = format!(
+                    "the percentage in {} gives back exactly a count below {t} [B1]: only one group size within the bound of the suppressed N fits the percentages of this section",
+                    table.column_label(c.col)
+                );
+                emit.push(
+                    table,
+                    CellPos { row: r, col: c.col },
+                    Severity::Error,
+                    message,
+                    b"vector-count",
+                );
             }
         }
     }
