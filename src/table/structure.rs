@@ -820,23 +820,19 @@ fn first_label_is_total(table: &Table, r: usize, lexicon: &Lexicon) -> bool {
         .is_some_and(|c| matches!(c.value, Value::Label) && lexicon.is_total(&c.text))
 }
 
-fn detect_rounding(
-    table: &Table,
-    g: &Grid<'_>,
-    total_rows: &[usize],
-    total_cols: &[u32],
-) -> Option<Rounding> {
-    // Words first.
-    let mut texts: Vec<&str> = Vec::new();
-    texts.extend(table.title.iter().map(String::as_str));
-    texts.extend(table.notes.iter().map(String::as_str));
-    texts.extend(table.columns.iter().map(|c| c.name.as_str()));
-    let mut declared: Option<RoundingScheme> = None;
-    for t in &texts {
+/// The rounding a table declares in its title, notes or headers: `midpoint 6`, or a base after
+/// (else before) a rounding word (`Table 3. Counts rounded to the nearest 10`, `5-afrundet`).
+pub fn declared_rounding(table: &Table) -> Option<RoundingScheme> {
+    let texts = table
+        .title
+        .iter()
+        .chain(&table.notes)
+        .chain(table.columns.iter().map(|c| &c.name));
+    let mut declared = None;
+    for t in texts {
         let low = t.to_lowercase();
         if low.contains("midpoint6") || low.contains("midpoint 6") || low.contains("midpoint_6") {
-            declared = Some(RoundingScheme::Midpoint { r: 6 });
-            break;
+            return Some(RoundingScheme::Midpoint { r: 6 });
         }
         let at = [
             "rounded",
@@ -849,25 +845,32 @@ fn detect_rounding(
         .iter()
         .filter_map(|w| low.find(w))
         .min();
-        if let Some(at) = at {
-            // The base is the number after the rounding word (`Table 3. Counts rounded to the
-            // nearest 10`), else one before it (`5-afrundet`).
-            let base_in = |t: &str| {
-                t.split(|c: char| !c.is_ascii_digit())
-                    .filter_map(|d| d.parse::<Int>().ok())
-                    .find(|&b| matches!(b, 3 | 5 | 10 | 100))
-            };
-            let base = base_in(&low[at..]).or_else(|| {
-                low[..at]
-                    .split(|c: char| !c.is_ascii_digit())
-                    .filter_map(|d| d.parse::<Int>().ok())
-                    .rfind(|&b| matches!(b, 3 | 5 | 10 | 100))
-            });
-            if let Some(base) = base {
-                declared = Some(RoundingScheme::Conventional { base });
-            }
+        let Some(at) = at else { continue };
+        let bases = |t: &str| -> Vec<Int> {
+            t.split(|c: char| !c.is_ascii_digit())
+                .filter_map(|d| d.parse::<Int>().ok())
+                .filter(|&b| matches!(b, 3 | 5 | 10 | 100))
+                .collect()
+        };
+        let base = bases(&low[at..])
+            .first()
+            .copied()
+            .or_else(|| bases(&low[..at]).last().copied());
+        if let Some(base) = base {
+            declared = Some(RoundingScheme::Conventional { base });
         }
     }
+    declared
+}
+
+fn detect_rounding(
+    table: &Table,
+    g: &Grid<'_>,
+    total_rows: &[usize],
+    total_cols: &[u32],
+) -> Option<Rounding> {
+    // Words first.
+    let declared = declared_rounding(table);
     if let Some(scheme) = declared {
         return Some(Rounding {
             scheme,

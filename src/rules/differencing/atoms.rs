@@ -176,36 +176,8 @@ fn value(p: &Prepared<'_>, row_key: &str, measure: &str) -> Option<Int> {
 /// The rounding of a table's counts: declared in its title, notes or headers, or shown by every
 /// non-zero count (at least six) being a multiple of 10 or 5, or of the form 6k+3 (midpoint 6).
 pub(super) fn rounding(p: &Prepared<'_>) -> Option<RoundingScheme> {
-    let t = p.table;
-    for text in t
-        .title
-        .iter()
-        .chain(&t.notes)
-        .chain(t.columns.iter().map(|c| &c.name))
-    {
-        let low = text.to_lowercase();
-        if low.contains("midpoint6") || low.contains("midpoint 6") || low.contains("midpoint_6") {
-            return Some(RoundingScheme::Midpoint { r: 6 });
-        }
-        let rounded = [
-            "rounded",
-            "rounding",
-            "afrundet",
-            "avrundet",
-            "avrundat",
-            "pyöristetty",
-        ]
-        .iter()
-        .any(|w| low.contains(w));
-        if rounded {
-            let base = low
-                .split(|c: char| !c.is_ascii_digit())
-                .filter_map(|d| d.parse::<Int>().ok())
-                .find(|&b| matches!(b, 3 | 5 | 10 | 100));
-            if let Some(base) = base {
-                return Some(RoundingScheme::Conventional { base });
-            }
-        }
+    if let Some(scheme) = crate::table::structure::declared_rounding(p.table) {
+        return Some(scheme);
     }
     let values: Vec<Int> = p
         .cells
