@@ -615,3 +615,21 @@ fn row_percentages_use_the_row_count_in_any_language() {
     assert_eq!(r.verdict, Verdict::Fail);
     assert_eq!(errors(&r, PC), vec!["B2", "C2", "D2"]);
 }
+
+/// A published percentage whose count, though not pinned, is below the threshold whatever it is
+/// (0.4 % of 2,000 is 7 to 9, all below the UK threshold of 10) is a small count: an error,
+/// not a warning about narrowing.
+#[test]
+fn a_percentage_whose_every_possible_count_is_small_fails() {
+    let uk = export_check::config::Rules::load("uk", None, None).expect("uk profile");
+    let r = common::report_with("percent/uk_share_all_below_threshold.csv", &uk);
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(errors(&r, PC), vec!["B6"]);
+    let r = report("percent/uk_share_all_below_threshold.csv");
+    assert_eq!(
+        r.verdict,
+        Verdict::Pass,
+        "at 5 the count may be 7: {:?}",
+        places(&r, PC)
+    );
+}

@@ -244,6 +244,20 @@ fn judge(
     narrow: i128,
     zero_unsafe: bool,
 ) -> Option<Verdictish> {
+    judge_with(implied, nominal, t, narrow, zero_unsafe, false)
+}
+
+/// [`judge`] for a count a published percentage or rate gives back directly: when nothing said
+/// the count was small (`open_is_small`), learning that every possible value is from 1 to the
+/// threshold minus one is a small count, however many values remain (an error, B3).
+fn judge_with(
+    implied: (i128, i128),
+    nominal: (i128, Option<i128>),
+    t: i128,
+    narrow: i128,
+    zero_unsafe: bool,
+    open_is_small: bool,
+) -> Option<Verdictish> {
     let lo = implied.0.max(nominal.0);
     let hi = nominal.1.map_or(implied.1, |h| h.min(implied.1));
     if lo > hi {
@@ -262,13 +276,18 @@ fn judge(
     }
     let narrowed = lo > nominal.0 || nominal.1.is_none_or(|h| hi < h);
     if hi < t && narrowed && lo >= 1 {
-        if hi - lo < narrow {
+        let was_open = open_is_small && nominal.1.is_none_or(|h| h >= t);
+        if hi - lo < narrow || was_open {
             return Some(Verdictish {
                 severity: Severity::Error,
                 code: "B3",
-                what: format!(
-                    "gives back the count to at most {narrow} possible values, all below {t}"
-                ),
+                what: if hi - lo < narrow {
+                    format!(
+                        "gives back the count to at most {narrow} possible values, all below {t}"
+                    )
+                } else {
+                    format!("gives back a count below {t}, whatever its exact value")
+                },
             });
         }
         return Some(Verdictish {
@@ -724,7 +743,9 @@ pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Findi
                 if lo > hi {
                     continue;
                 }
-                let Some(v) = judge((lo, hi), nominal, t, narrow, cx.rules.zero_is_unsafe) else {
+                let Some(v) =
+                    judge_with((lo, hi), nominal, t, narrow, cx.rules.zero_is_unsafe, true)
+                else {
                     continue;
                 };
                 let pos = CellPos {

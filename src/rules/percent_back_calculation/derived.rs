@@ -13,7 +13,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{judge, Emit};
+use super::{judge, judge_with, Emit};
 use crate::audit::percent::{denominator_from_shares, ratio_implied_count};
 use crate::audit::{Int, Shown as Ratio};
 use crate::model::{Table, Value};
@@ -361,7 +361,8 @@ pub(super) fn check(table: &Table, s: &Structure, cx: &Context<'_>, emit: &mut E
             ) else {
                 continue;
             };
-            if let Some(v) = judge((a, b), (lo, hi), t, narrow, cx.rules.zero_is_unsafe) {
+            if let Some(v) = judge_with((a, b), (lo, hi), t, narrow, cx.rules.zero_is_unsafe, true)
+            {
                 let message = format!(
                     "the percentage beside a suppressed count in {} {} [{}]: it can be calculated back with the column's total, which the percentages and the column's other cells give",
                     table.column_label(pc.pct),
