@@ -633,3 +633,12 @@ fn a_percentage_whose_every_possible_count_is_small_fails() {
         places(&r, PC)
     );
 }
+
+/// A Danish rate table: `Personår` (folded like every header, `å` → `aa`) is the person-time
+/// of the rate per 100,000, so the rate beside `<5` events gives them back.
+#[test]
+fn person_time_words_are_matched_after_folding() {
+    let r = report("percent/danish_rate_personaar.csv");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(errors(&r, PC), vec!["D4"]);
+}

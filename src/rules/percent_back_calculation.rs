@@ -206,22 +206,32 @@ fn is_person_time(header: &str) -> bool {
         "person time",
         "py",
         "pyrs",
+        "pyar",
+        "personyears",
         "population",
         "pop",
         "personår",
-        "personar",
+        "personeår",
+        "persontid",
         "risikotid",
         "henkilövuodet",
-        "henkilovuodet",
+        "henkilövuosia",
+        "personenjahre",
+        "persoonsjaren",
+        "personnes-années",
         "person-years",
         "years at risk",
+        "befolkning",
+        "väestö",
     ]
     .iter()
     .any(|w| {
-        joined == *w
+        // The words go through the same folding as the header (`å` → `aa`, `ö` → `o`).
+        let w = tokens(w).join(" ");
+        joined == w
             || joined.contains(&format!("{w} "))
             || joined.ends_with(&format!(" {w}"))
-            || toks.iter().any(|t| t == w)
+            || toks.iter().any(|t| *t == w)
     })
 }
 
