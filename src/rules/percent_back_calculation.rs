@@ -231,7 +231,7 @@ fn is_person_time(header: &str) -> bool {
         joined == w
             || joined.contains(&format!("{w} "))
             || joined.ends_with(&format!(" {w}"))
-            || toks.iter().any(|t| *t == w)
+            || toks.contains(&w)
     })
 }
 
