@@ -75,6 +75,14 @@ fn sas_frequency_tables_go_through_the_table_rules() {
         Severity::Error,
         &[13],
     );
+    // A cell hidden by hand in a PROC FREQ crosstab whose percentage lines were left: the
+    // frequency lines and the Total row give it back.
+    only(
+        "sas_freq_suppressed_with_pcts.lst",
+        "back-calculation",
+        Severity::Error,
+        &[22],
+    );
     // A frequency table of an identifier is a listing; it is not tabled, so that no table
     // finding names its rows (the identifiers).
     only("sas_freq_id.lst", "log-listing", Severity::Error, &[6]);
@@ -166,4 +174,16 @@ fn messages_say_what_and_where_never_the_values() {
 fn folder_snapshot() {
     let r = report("");
     insta::assert_snapshot!("logs", render(&r, Colour::Never));
+}
+
+/// Stata `tab a b, row col`: the key box is a legend and the row and column percentage lines
+/// under each row are not rows of counts; the small count is found at its line.
+#[test]
+fn stata_crosstabs_with_percentages_are_read_by_their_frequencies() {
+    only(
+        "stata_tab_row_col_small.log",
+        "small-count",
+        Severity::Error,
+        &[22],
+    );
 }

@@ -454,8 +454,39 @@ fn has_number(line: &str) -> bool {
         .any(|w| is_number(w.trim_end_matches(['.', ':'])) && !w.is_empty())
 }
 
+/// Stata's key box above a crosstab (`+----+`, `| Key |`, `| frequency |`, `+----+`): a legend,
+/// not part of the table; its lines are left out so the table's columns are found alone.
+fn without_key_boxes(lines: &[(u32, String)]) -> Vec<(u32, String)> {
+    let edge = |t: &str| t.len() >= 5 && t.starts_with("+-") && t.ends_with("-+");
+    let mut out = Vec::with_capacity(lines.len());
+    let mut i = 0;
+    while i < lines.len() {
+        let t = lines[i].1.trim();
+        if edge(t) {
+            let close = (i + 1..lines.len().min(i + 12)).find(|&k| edge(lines[k].1.trim()));
+            let inside_key = close.is_some_and(|k| {
+                lines[i + 1..k].iter().all(|(_, l)| {
+                    let l = l.trim();
+                    l.starts_with('|') && l.ends_with('|')
+                }) && lines[i + 1..k]
+                    .iter()
+                    .any(|(_, l)| l.to_lowercase().contains("key"))
+            });
+            if let (true, Some(k)) = (inside_key, close) {
+                i = k + 1;
+                continue;
+            }
+        }
+        out.push(lines[i].clone());
+        i += 1;
+    }
+    out
+}
+
 /// Cut a text into blocks of printed output.
 pub fn scan(lines: &[(u32, String)]) -> Vec<Block> {
+    let owned = without_key_boxes(lines);
+    let lines = owned.as_slice();
     let mode = mode(lines);
     let roles = roles(lines, mode);
     let mut blocks = Vec::new();
@@ -680,7 +711,18 @@ fn crosstab_stubs(para: &[&(u32, String)]) -> Option<Vec<String>> {
         }
         let name = legend.get(k).cloned().unwrap_or_default();
         k += 1;
-        let new_stub = format!("{name} / {current}");
+        // The frequency line carries the row's label; the percentage lines under it get none
+        // (the table reader leaves them out: they are not counts).
+        let new_stub = if name.eq_ignore_ascii_case("Frequency") {
+            current.clone()
+        } else if legend
+            .first()
+            .is_some_and(|f| f.eq_ignore_ascii_case("Frequency"))
+        {
+            String::new()
+        } else {
+            format!("{name} / {current}")
+        };
         let new_stub: String = if new_stub.chars().count() >= bar {
             // Keep the stub within its width so the columns stay where they were.
             let mut s: String = new_stub.chars().take(bar.saturating_sub(1)).collect();
@@ -993,7 +1035,15 @@ fn tables(lines: &[(u32, String)], readers: &Readers<'_>) -> Vec<Table> {
                 cells: vec![t.clone()],
             });
         }
-        for (no, cells) in block.lines.iter().zip(&block.cells) {
+        let mut labelled_above = false;
+        for (i, (no, cells)) in block.lines.iter().zip(&block.cells).enumerate() {
+            if i >= block.header && labelled_above && percentage_line(cells) {
+                // The percentages a crosstab prints under each row's frequencies (Stata
+                // `tab a b, row col`, SAS PROC FREQ): not rows of the table of counts.
+                continue;
+            }
+            labelled_above =
+                i >= block.header && cells.first().is_some_and(|c| !c.trim().is_empty());
             rows.push(GridRow {
                 row: *no,
                 line: Some(*no),
@@ -1008,6 +1058,24 @@ fn tables(lines: &[(u32, String)], readers: &Readers<'_>) -> Vec<Table> {
         }
     }
     out
+}
+
+/// A line under a crosstab row with no label of its own and only numbers with decimals (its row,
+/// column or cell percentages).
+fn percentage_line(cells: &[String]) -> bool {
+    let Some((first, rest)) = cells.split_first() else {
+        return false;
+    };
+    let mut numbers = 0;
+    let all = rest.iter().all(|c| {
+        let c = c.trim();
+        if c.is_empty() {
+            return true;
+        }
+        numbers += 1;
+        c.contains('.') && is_number(c)
+    });
+    first.trim().is_empty() && all && numbers >= 1
 }
 
 /// Blocks that are tables worth the table rules: not summaries whose cells are single values.
