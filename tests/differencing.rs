@@ -509,13 +509,20 @@ fn a_suppressed_cell_narrowed_across_tables_is_a_warning() {
     // than two values (B3w), a warning at the suppressed cell; neither table alone does it.
     for profile in ["default", "uk"] {
         let r = report_with("differencing/narrowed_warn", &rules(profile, None, None));
+        // The persons not men aged 0-64 are known exactly too (hidden 0-39 and 40-64 of all
+        // persons add up to a known total, and the men's are shown): B2 on the men's table.
         assert_eq!(
             diff(&r),
-            vec![w("deaths_all.csv", "B2", &["deaths_men.csv"])],
+            vec![
+                w("deaths_all.csv", "B2", &["deaths_men.csv"]),
+                e("deaths_men.csv", "B2", &["deaths_all.csv"]),
+            ],
             "{profile}"
         );
         let m = message(&r, "deaths_all.csv", "B2");
         assert!(m.contains("[B3w]") && !m.contains(" 3 "), "{m}");
+        let m = message(&r, "deaths_men.csv", "B2");
+        assert!(m.contains("[B2]") && !m.contains(" 3 "), "{m}");
     }
 }
 
@@ -525,4 +532,15 @@ fn a_total_column_with_consistent_suppression_across_tables_passes() {
     let r = report("differencing/column_total_pass");
     assert_eq!(diff(&r), vec![]);
     assert_eq!(r.verdict, Verdict::Pass);
+}
+
+#[test]
+fn all_minus_men_is_small_even_when_the_women_cell_is_hidden() {
+    // all.csv, men.csv and women.csv by age; women hide 40-59 (`<5`). All minus men gives the
+    // persons of 40-59 who are not men exactly: an error on the men's table (B2), whatever the
+    // women's table hides.
+    let r = report("differencing/all_men_women_hidden");
+    let got = diff(&r);
+    assert!(got.contains(&e("men.csv", "B3", &["all.csv"])), "{got:?}");
+    assert_eq!(r.verdict, Verdict::Fail);
 }

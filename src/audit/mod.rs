@@ -863,6 +863,40 @@ fn verdicts(
             .copied()
             .filter(|&v| st.fixed(v).is_none())
             .collect();
+        // The unknowns left open once the others are known: their sum is known exactly too
+        // (all − men, with men given by another relation, is women plus anyone else).
+        if all_pos && open.len() >= 2 && open.len() < vars.len() {
+            let fixed_sum = vars
+                .iter()
+                .filter_map(|&v| st.fixed(v))
+                .try_fold(0 as Int, |a, x| a.checked_add(x));
+            if let Some(g2) = fixed_sum.and_then(|f| r.rhs.checked_sub(f)) {
+                if g2 > 0 && g2 < t && seen_groups.insert(open.clone()) {
+                    let why = st.why_union(open.iter().copied().filter(|_| false), &[ri]);
+                    let mut rels: Vec<usize> = vars
+                        .iter()
+                        .filter(|&&v| st.fixed(v).is_some())
+                        .flat_map(|&v| st.why[v].iter().copied())
+                        .chain(why)
+                        .collect();
+                    rels.sort_unstable();
+                    rels.dedup();
+                    out.push(make(
+                        sys,
+                        VerdictCode::GroupSumSmall,
+                        Severity::Fail,
+                        open.clone(),
+                        &rels,
+                        format!(
+                            "the {} of {} left open once the others are known have a small sum known exactly",
+                            cells(open.len(), "unknown"),
+                            r.label
+                        ),
+                        true,
+                    ));
+                }
+            }
+        }
         if open.len() != 2 || !all_pos {
             continue;
         }

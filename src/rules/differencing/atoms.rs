@@ -956,6 +956,20 @@ fn audit_system(
             VerdictCode::IneffectiveSuppression | VerdictCode::NarrowedWarn => {
                 v.vars.first().is_some_and(|&x| hidden_cell(x))
             }
+            // A group of persons whose size the tables give together (all − men = women plus
+            // anyone of another sex, when the women's cell is hidden): B2 across tables.
+            VerdictCode::GroupSumSmall => {
+                let sources: BTreeSet<&str> = v
+                    .relations
+                    .iter()
+                    .filter_map(|r| sys.relation(*r).and_then(|x| x.source.as_deref()))
+                    .collect();
+                v.vars.len() >= 2
+                    && sources.len() >= 2
+                    && v.vars
+                        .iter()
+                        .all(|x| !matches!(meaning.get(x.0), Some(Meaning::Residual)))
+            }
             _ => false,
         })
         .collect();
@@ -965,7 +979,7 @@ fn audit_system(
     let alone = audits_alone(&sys, &flagged, &cfg);
     let flagged: Vec<&crate::audit::Verdict> = flagged
         .into_iter()
-        .filter(|v| !single_table(&sys, &res, v, &alone))
+        .filter(|v| v.code == VerdictCode::GroupSumSmall || !single_table(&sys, &res, v, &alone))
         .collect();
     // The tables of each connected component, for derivations that name one relation only.
     let mut comp = Sets::new(sys.unknowns().len());
@@ -1002,7 +1016,9 @@ fn audit_system(
         }
     }
     for v in flagged {
-        if v.vars.first().is_some_and(|x| told.contains(&x.0)) {
+        if v.code != VerdictCode::GroupSumSmall
+            && v.vars.first().is_some_and(|x| told.contains(&x.0))
+        {
             continue;
         }
         let severity = match (v.code, v.severity) {
@@ -1389,6 +1405,9 @@ fn report(
         ),
         VerdictCode::ExactSmall => format!(
             "count below {t} by differencing: this table combined with {with} gives {subject} (column {column}) exactly"
+        ),
+        VerdictCode::GroupSumSmall => format!(
+            "count below {t} by differencing: this table combined with {with} gives exactly the number of persons of this row (column {column}) that the other tables leave out: {subject} together with anyone in none of the tables' groups [B2]"
         ),
         _ => format!(
             "count below {t} by differencing: this table combined with {with} gives {subject} (column {column}) to at most {} possible values",
