@@ -856,8 +856,24 @@ pub fn declared_rounding(table: &Table) -> Option<RoundingScheme> {
             .first()
             .copied()
             .or_else(|| bases(&low[..at]).last().copied());
+        // Random (unbiased, "randomly rounded") and controlled rounding move a value by up to
+        // a whole base, not half of one.
+        let random = [
+            "random",
+            "tilfældig",
+            "tilfeldig",
+            "slumpmässig",
+            "satunnais",
+            "controlled",
+        ]
+        .iter()
+        .any(|w| low.contains(w));
         if let Some(base) = base {
-            declared = Some(RoundingScheme::Conventional { base });
+            declared = Some(if random {
+                RoundingScheme::Random { base }
+            } else {
+                RoundingScheme::Conventional { base }
+            });
         }
     }
     declared
