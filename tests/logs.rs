@@ -187,3 +187,15 @@ fn stata_crosstabs_with_percentages_are_read_by_their_frequencies() {
         &[22],
     );
 }
+
+/// `Frequency Missing = 3` under a SAS frequency table is a count of missing values, a cell
+/// like the others.
+#[test]
+fn sas_frequency_missing_is_a_count() {
+    only(
+        "sas_freq_missing_small.lst",
+        "small-count",
+        Severity::Error,
+        &[10],
+    );
+}

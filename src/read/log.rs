@@ -1057,6 +1057,36 @@ fn tables(lines: &[(u32, String)], readers: &Readers<'_>) -> Vec<Table> {
             out.push(t);
         }
     }
+    // SAS prints the missing values of a frequency table below it (`Frequency Missing = 3`):
+    // a count like any cell of the table.
+    for (no, line) in lines {
+        let t = line.trim();
+        let Some(rest) = t
+            .strip_prefix("Frequency Missing")
+            .map(|r| r.trim_start().trim_start_matches('=').trim())
+        else {
+            continue;
+        };
+        if rest.is_empty() || !rest.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let rows = [
+            GridRow {
+                row: *no,
+                line: None,
+                cells: vec!["Missing values".to_string(), "Frequency".to_string()],
+            },
+            GridRow {
+                row: *no,
+                line: Some(*no),
+                cells: vec!["Frequency Missing".to_string(), rest.to_string()],
+            },
+        ];
+        for mut t in builder.tables(&rows, None, None) {
+            t.index = out.len() as u32 + 1;
+            out.push(t);
+        }
+    }
     out
 }
 

@@ -383,7 +383,13 @@ pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Findi
     if s.is_empty() {
         // A labelled total that does not add up (S1, reported above) is a structure, if a
         // broken one: saying none was found would contradict it.
-        if !s.data_rows.is_empty() && !s.count_cols.is_empty() && s.mismatches.is_empty() {
+        // A single row of counts has nothing to total: no need to say so.
+        let lines = s.data_rows.len().max(s.count_cols.len());
+        if !s.data_rows.is_empty()
+            && !s.count_cols.is_empty()
+            && s.mismatches.is_empty()
+            && lines >= 2
+        {
             let why = if s.scans_skipped {
                 " (the table is too large for the label-free scans; only labelled totals were looked for)"
             } else {
