@@ -544,3 +544,19 @@ fn all_minus_men_is_small_even_when_the_women_cell_is_hidden() {
     assert!(got.contains(&e("men.csv", "B3", &["all.csv"])), "{got:?}");
     assert_eq!(r.verdict, Verdict::Fail);
 }
+
+#[test]
+fn a_tabulation_repeated_after_dropping_a_few_is_an_error() {
+    // Two Stata `tab` logs, the second after `drop if consent == 0`: the totals differ by a few
+    // and every cell of the second is at most the first's, so the cells that differ describe the
+    // dropped persons, even though only one cell is equal.
+    let r = report("differencing/repeated_tab_logs");
+    let got = diff(&r);
+    assert!(
+        got.iter().all(|(f, _, s, rel)| f == "consented.log"
+            && *s == Severity::Error
+            && rel == &vec!["full_cohort.log".to_string()]),
+        "{got:?}"
+    );
+    assert_eq!(got.len(), 3, "{got:?}");
+}

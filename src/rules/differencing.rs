@@ -1377,7 +1377,14 @@ fn nested_repeat(
     }
     let nonzero: Vec<_> = pairs.iter().filter(|p| p.1 != 0 || p.2 != 0).collect();
     let equal = nonzero.iter().filter(|p| p.1 == p.2).count();
-    if equal < 2 || 2 * equal < nonzero.len() {
+    // The whole group differs by a few persons (a total, or `N`, within the threshold): every
+    // cell difference is then a part of those few, even when fewer cells are equal.
+    let small_total = a.totals.iter().any(|(k, (va, _))| {
+        b.totals
+            .get(k)
+            .is_some_and(|(vb, _)| (1..t).contains(&(va - vb).abs()))
+    });
+    if !(small_total && equal >= 1) && (equal < 2 || 2 * equal < nonzero.len()) {
         return false;
     }
     // The smaller table carries the finding, at each cell that differs by a small count.
