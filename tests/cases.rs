@@ -256,3 +256,14 @@ fn a_comma_in_a_semicolon_header_does_not_split_the_numbers() {
     assert_eq!(r.verdict, Verdict::Pass, "{:?}", findings(&r));
     assert!(r.files[0].findings.is_empty(), "{:?}", findings(&r));
 }
+
+/// Markdown is read: its pipe tables are tables (a small count in a README's table fails), and
+/// a codebook of variable names and value codes passes.
+#[test]
+fn markdown_pipe_tables_are_checked() {
+    let r = report("small-count/readme_pipe_table.md");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(places(&r, "small-count"), vec!["B8"]);
+    let r = report("small-count/codebook_pass.md");
+    assert_eq!(r.verdict, Verdict::Pass, "{:?}", findings(&r));
+}

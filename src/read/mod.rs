@@ -12,7 +12,7 @@ use crate::detect::Format;
 use crate::model::{Document, Location, Notice, Row, Table, Text};
 use crate::table::cell::CellParser;
 use crate::table::classify::Lexicon;
-use crate::table::grid::Builder;
+use crate::table::grid::{Builder, GridRow};
 
 pub mod delimited;
 pub mod log;
@@ -66,6 +66,7 @@ pub fn read(
     match format {
         Format::Csv | Format::Tsv | Format::Text => read_delimited(format, source, readers, sink),
         Format::Code => read_code(source),
+        Format::Markdown => read_markdown(source, readers),
         Format::Log | Format::Listing => log::read(source, readers),
         other => Ok(not_checked_yet(other)),
     }
@@ -88,6 +89,57 @@ fn read_code(source: Source<'_>) -> Result<Document, ReadError> {
             ..Document::default()
         }),
     }
+}
+
+/// Markdown (a README, methods notes): its lines as text, its pipe tables (`| a | b |` over
+/// `|---|---|`) and tables aligned with spaces as tables. Too large to hold, it is read through
+/// and its lines are not checked, which a notice says.
+fn read_markdown(source: Source<'_>, readers: &Readers<'_>) -> Result<Document, ReadError> {
+    let Source::Bytes(bytes) = source else {
+        return read_code(source);
+    };
+    let text = decode(bytes)?.text;
+    let mut doc = text_document(&text);
+    let builder = Builder {
+        parser: readers.parser,
+        lexicon: readers.lexicon,
+        style: None,
+    };
+    let mut block: Vec<GridRow> = Vec::new();
+    let mut tables = Vec::new();
+    let flush = |block: &mut Vec<GridRow>, tables: &mut Vec<Table>| {
+        if block.len() >= 2 {
+            tables.extend(builder.tables(block, None, None));
+        }
+        block.clear();
+    };
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        let no = i as u32 + 1;
+        if t.starts_with('|') && t.len() > 1 {
+            let inner = t.trim_start_matches('|').trim_end_matches('|');
+            let cells: Vec<String> = inner.split('|').map(|c| c.trim().to_string()).collect();
+            let rule = cells
+                .iter()
+                .all(|c| !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':' | ' ')));
+            if !rule {
+                block.push(GridRow {
+                    row: no,
+                    line: Some(no),
+                    cells,
+                });
+            }
+        } else {
+            flush(&mut block, &mut tables);
+        }
+    }
+    flush(&mut block, &mut tables);
+    tables.extend(log::text_tables(&text, readers));
+    for (k, t) in tables.iter_mut().enumerate() {
+        t.index = k as u32 + 1;
+    }
+    doc.tables = tables;
+    Ok(doc)
 }
 
 /// A document that says its format is not checked by this version.
