@@ -1769,90 +1769,68 @@ const LABEL_FREE_PASSES: usize = 3;
 /// side by side.
 fn discover_cols(b: &mut Builder<'_, '_>) {
     let g = b.g;
-    let table = g.table;
     if b.rounding.is_some() {
         return;
     }
-    for pass in 0..LABEL_FREE_PASSES {
-        let (_, used) = used_totals(b);
-        if pass > 0 && used.is_empty() {
-            break;
-        }
-        let ids: Vec<u32> = if pass == 0 {
-            g.cols.clone()
-        } else {
-            g.cols
-                .iter()
-                .copied()
-                .filter(|c| !used.contains(c))
-                .collect()
-        };
-        let before = b.out.groups.len();
-        let n = ids.len();
-        for j in 0..n {
-            let c = ids[j];
-            if used.contains(&c) {
-                continue;
-            }
-            if let Some((lines, acc)) =
-                adjacent_sum(g, &ids, j, n, &used, |parts| col_lines(g, c, parts))
-            {
-                b.add(
-                    col_name(table, c),
-                    Source::Numeric,
-                    lines,
-                    Sense::Eq,
-                    false,
-                    acc,
-                );
-            }
-        }
-        if pass > 0 && b.out.groups.len() == before {
-            break;
-        }
-    }
+    discover(
+        b,
+        &g.cols,
+        |b| used_totals(b).1,
+        usize::MAX,
+        |c, parts| col_lines(g, c, parts),
+        |c| col_name(g.table, c),
+    );
 }
 
 /// Label-free discovery of sum rows: a row equal to the sum of an adjacent run of rows, in
 /// passes as for columns.
 fn discover_rows(b: &mut Builder<'_, '_>) {
     let g = b.g;
-    let table = g.table;
     if b.rounding.is_some() || g.cols.len() < 2 {
         return;
     }
+    discover(
+        b,
+        &g.rows,
+        |b| used_totals(b).0,
+        60,
+        |r, parts| row_lines(g, r, parts),
+        |r| row_name(g.table, r),
+    );
+}
+
+/// The passes of label-free discovery over rows or columns: a line equal to the sum of an
+/// adjacent run of lines (at most `max_run` long) among those not yet used as totals.
+fn discover<T: Copy + Ord>(
+    b: &mut Builder<'_, '_>,
+    all: &[T],
+    used_of: impl Fn(&Builder<'_, '_>) -> BTreeSet<T>,
+    max_run: usize,
+    lines_of: impl Fn(T, &[T]) -> Vec<Line>,
+    name_of: impl Fn(T) -> String,
+) {
+    let g = b.g;
     for pass in 0..LABEL_FREE_PASSES {
-        let (used, _) = used_totals(b);
+        let used = used_of(b);
         if pass > 0 && used.is_empty() {
             break;
         }
-        let ids: Vec<usize> = if pass == 0 {
-            g.rows.clone()
+        let ids: Vec<T> = if pass == 0 {
+            all.to_vec()
         } else {
-            g.rows
-                .iter()
-                .copied()
-                .filter(|r| !used.contains(r))
-                .collect()
+            all.iter().copied().filter(|x| !used.contains(x)).collect()
         };
         let before = b.out.groups.len();
         let n = ids.len();
-        for i in 0..n {
-            let r = ids[i];
-            if used.contains(&r) {
+        for j in 0..n {
+            let x = ids[j];
+            if used.contains(&x) {
                 continue;
             }
-            if let Some((lines, acc)) =
-                adjacent_sum(g, &ids, i, n.min(60), &used, |parts| row_lines(g, r, parts))
-            {
-                b.add(
-                    row_name(table, r),
-                    Source::Numeric,
-                    lines,
-                    Sense::Eq,
-                    false,
-                    acc,
-                );
+            if let Some((lines, acc)) = adjacent_sum(g, &ids, j, n.min(max_run), &used, |parts| {
+                lines_of(x, parts)
+            }) {
+                b.add(name_of(x), Source::Numeric, lines, Sense::Eq, false, acc);
             }
         }
         if pass > 0 && b.out.groups.len() == before {
