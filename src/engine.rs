@@ -14,7 +14,7 @@ use crate::config::{hex, Rules};
 use crate::detect::{detect, Format};
 use crate::finding::{basis, Finding, Severity, Verdict};
 use crate::model::Location;
-use crate::read::{self, Readers, Source, Streamed, IN_MEMORY_LIMIT};
+use crate::read::{self, Readers, Source, Streamed, IN_MEMORY_LIMIT, TABLE_IN_MEMORY_LIMIT};
 use crate::report::{FileReport, Report};
 use crate::rules::differencing::FileTables;
 use crate::rules::people::People;
@@ -302,7 +302,7 @@ fn check_file(entry: &Entry, shared: &Shared<'_>, report: &mut FileReport, kept:
             return;
         }
     }
-    let source = if size <= shared.large {
+    let source = if reads_whole(format, size, shared.large) {
         Source::Bytes(&bytes)
     } else {
         Source::Stream {
@@ -413,6 +413,19 @@ fn hash_stream(file: &mut File, head: &mut Vec<u8>) -> std::io::Result<String> {
 }
 
 /// Fingerprint, sort and judge a file's findings.
+/// Whether a file is parsed from memory rather than streamed. A delimited table is held whole
+/// (every cell parsed and kept, for the whole-table rules) only up to [`TABLE_IN_MEMORY_LIMIT`]:
+/// past it, rows stream through the row rules in bounded memory, as an extract of that size is
+/// micro-data, not a table to audit.
+fn reads_whole(format: Format, size: u64, large: u64) -> bool {
+    let limit = if matches!(format, Format::Csv | Format::Tsv | Format::Text) {
+        large.min(TABLE_IN_MEMORY_LIMIT)
+    } else {
+        large
+    };
+    size <= limit
+}
+
 fn finish(report: &mut FileReport) {
     // A table read from the lines of a text (a log, a `.txt` aligned with spaces) is checked as
     // well as the lines themselves: a rule that flags a line in both says it once, at the line.
@@ -454,4 +467,21 @@ fn finish(report: &mut FileReport) {
     });
     report.findings.dedup_by(|a, b| a.id == b.id);
     report.verdict = Verdict::of(&report.findings);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mid_size_tables_stream_and_other_files_keep_the_large_limit() {
+        let mib = 1024 * 1024;
+        assert!(reads_whole(Format::Csv, 2 * mib, IN_MEMORY_LIMIT));
+        assert!(!reads_whole(Format::Csv, 5 * mib, IN_MEMORY_LIMIT));
+        assert!(!reads_whole(Format::Text, 5 * mib, IN_MEMORY_LIMIT));
+        assert!(reads_whole(Format::Log, 5 * mib, IN_MEMORY_LIMIT));
+        assert!(!reads_whole(Format::Log, 40 * mib, IN_MEMORY_LIMIT));
+        // A smaller limit from the options (tests force streaming) still wins.
+        assert!(!reads_whole(Format::Csv, 2 * mib, mib));
+    }
 }

@@ -30,6 +30,10 @@ pub enum ReadError {
 /// Files up to this size are read whole; larger ones stream in bounded memory.
 pub const IN_MEMORY_LIMIT: u64 = 32 * 1024 * 1024;
 
+/// Delimited tables larger than this stream their rows instead of being held whole: a parsed
+/// table takes tens of times its size in memory (a 20 MiB CSV held whole peaked at 1.8 GiB).
+pub const TABLE_IN_MEMORY_LIMIT: u64 = 4 * 1024 * 1024;
+
 /// Rows of a large table read into memory to learn its layout before the rest streams past.
 pub const SAMPLE_ROWS: usize = 5_000;
 
