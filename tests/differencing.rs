@@ -560,3 +560,15 @@ fn a_tabulation_repeated_after_dropping_a_few_is_an_error() {
     );
     assert_eq!(got.len(), 3, "{got:?}");
 }
+
+#[test]
+fn a_table_whose_title_restricts_it_is_a_part_of_the_other() {
+    // "restricted to age 65+": every cell at most the all-ages cell, so each difference is the
+    // persons under 65; North's is small. The same numbers under two years' titles are left
+    // alone.
+    let r = report("differencing/restricted_title");
+    assert_eq!(diff(&r), vec![e("table_b.csv", "B3", &["table_a.csv"])]);
+    let r = report("differencing/two_years_titles_pass");
+    assert!(diff(&r).is_empty(), "{:?}", diff(&r));
+    assert_eq!(r.verdict, Verdict::Pass);
+}

@@ -1306,6 +1306,37 @@ fn looks_rounded(p: &Prepared<'_>) -> bool {
     nonzero.peek().is_some() && nonzero.all(|v| v % 5 == 0)
 }
 
+/// Whether a title says its table is restricted to part of a population.
+fn title_restricts(title: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "restricted",
+        "restriction",
+        "only",
+        "subgroup",
+        "subset",
+        "excluding",
+        "excluded",
+        "among",
+        "aged",
+        "filter",
+        "filtered",
+        "kun",
+        "blandt",
+        "heraf",
+        "endast",
+        "bland",
+        "bara",
+        "vain",
+        "joukossa",
+        "alleen",
+        "uniquement",
+        "parmi",
+        "nur",
+        "unter",
+    ];
+    tokens(title).iter().any(|t| WORDS.contains(&t.as_str()))
+}
+
 /// A count cell of a prepared table by its key, for comparisons in key order.
 type SortedCell<'k> = (&'k (String, String), Shown);
 
@@ -1384,7 +1415,12 @@ fn nested_repeat(
             .get(k)
             .is_some_and(|(vb, _)| (1..t).contains(&(va - vb).abs()))
     });
-    if !(small_total && equal >= 1) && (equal < 2 || 2 * equal < nonzero.len()) {
+    // The smaller table's title restricts its population (`restricted to age 65+`, `only
+    // women`, `kun ...`, `vain ...`): a sub-population of the other, cell by cell.
+    let (smaller, _) = if a_larger { (b, a) } else { (a, b) };
+    let restricted = title_restricts(&smaller.table.title.join(" "));
+    let repeated = (small_total && equal >= 1) || (equal >= 2 && 2 * equal >= nonzero.len());
+    if !repeated && !restricted {
         return false;
     }
     // The smaller table carries the finding, at each cell that differs by a small count.
@@ -1400,15 +1436,28 @@ fn nested_repeat(
     small.sort_by_key(|(_, c)| (c.row, c.col));
     let other = &files[there.file].path;
     for (k, cell) in small {
+        let place = row_col_place(here.table, cell, row_label(here, &k.0));
+        let message = if repeated {
+            format!(
+                "count below {t} by differencing: this table equals '{other}' cell by cell except where it has fewer persons; the difference in {place} is a count below {t}, which describes the persons left out (a repeated analysis after a small exclusion)"
+            )
+        } else {
+            format!(
+                "count below {t} by differencing: this table, whose title restricts its population, is a part of '{other}' cell by cell; the difference in {place} is a count below {t}, the persons outside the restriction"
+            )
+        };
         let mut f = Finding::new(
             ID,
             Severity::Error,
-            format!(
-                "count below {t} by differencing: this table equals '{other}' cell by cell except where it has fewer persons; the difference in {} is a count below {t}, which describes the persons left out (a repeated analysis after a small exclusion)",
-                row_col_place(here.table, cell, row_label(here, &k.0))
-            ),
+            message,
             here.table.locate(cell),
-            basis(&[&here.table.digest, &there.table.digest, b"nested repeat", k.0.as_bytes(), k.1.as_bytes()]),
+            basis(&[
+                &here.table.digest,
+                &there.table.digest,
+                b"nested repeat",
+                k.0.as_bytes(),
+                k.1.as_bytes(),
+            ]),
         );
         f.related = vec![other.clone()];
         out.push(
