@@ -572,3 +572,11 @@ fn a_table_whose_title_restricts_it_is_a_part_of_the_other() {
     assert!(diff(&r).is_empty(), "{:?}", diff(&r));
     assert_eq!(r.verdict, Verdict::Pass);
 }
+
+#[test]
+fn a_title_with_an_unquoted_comma_is_still_a_title() {
+    // `Patients …, restricted to age 65+` splits at its comma into two cells; it is read as
+    // the title (not a header row), so the columns align and the restriction is seen.
+    let r = report("differencing/restricted_title_comma");
+    assert_eq!(diff(&r), vec![e("table_b.csv", "B3", &["table_a.csv"])]);
+}

@@ -182,6 +182,46 @@ impl Builder<'_> {
             }
             start += 1;
         }
+        // A title with an unquoted comma (`Deaths by region, all ages` above `Region,Deaths`):
+        // a first row of words only, whose first cell is a phrase, with fewer cells than the
+        // header row under it, is the title split at its comma.
+        if start == 0 && block.len() >= 3 && width > 1 {
+            let first = &block[0];
+            let next = &block[1];
+            let phrase = first
+                .cells
+                .first()
+                .is_some_and(|c| c.split_whitespace().count() >= 4);
+            let words_only = parsed[0].iter().all(|v| {
+                matches!(
+                    v,
+                    Value::Label | Value::Empty | Value::Band | Value::Year | Value::Range { .. }
+                )
+            });
+            // The rest of the first row reads as the title's continuation: fewer cells than
+            // the header under it, or phrases of words (`all ages`, `restricted to age 65+`).
+            let continues = next.filled() > first.filled()
+                || first
+                    .cells
+                    .iter()
+                    .skip(1)
+                    .filter(|c| !c.trim().is_empty())
+                    .all(|c| c.split_whitespace().count() >= 2);
+            let header_below = !is_body_row(&parsed[1])
+                && continues
+                && parsed.get(2).is_some_and(|p| is_body_row(p));
+            if phrase && words_only && header_below {
+                let joined = first
+                    .cells
+                    .iter()
+                    .map(|c| c.trim())
+                    .filter(|c| !c.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                title.push(joined);
+                start = 1;
+            }
+        }
         // Notes: trailing rows with one text cell.
         let mut end = block.len();
         let mut notes = Vec::new();
@@ -761,5 +801,28 @@ mod tests {
         assert!(crate::table::cell::word_bounded("under 18 years").is_none());
         assert!(crate::table::cell::word_bounded("under 65").is_none());
         assert!(crate::table::cell::word_bounded("færre end 5").is_some());
+    }
+
+    #[test]
+    fn a_title_split_at_its_comma_is_a_title() {
+        let t = build_with(
+            &[
+                "Deaths by region and year, all ages",
+                "Region,Deaths",
+                "North,120",
+                "South,98",
+            ],
+            ',',
+        );
+        assert_eq!(
+            t[0].title,
+            vec!["Deaths by region and year, all ages".to_string()]
+        );
+        assert_eq!(t[0].header.len(), 1);
+        assert_eq!(t[0].columns[1].name, "Deaths");
+        // A two-row header whose first cell is one word stays a header.
+        let t = build_with(&[",Men,Women", "Region,Deaths,Deaths", "North,120,98"], ',');
+        assert!(t[0].title.is_empty());
+        assert_eq!(t[0].header.len(), 2);
     }
 }
