@@ -1006,40 +1006,70 @@ fn labelled_rows(b: &mut Builder<'_, '_>, total_rows: &[usize], strong: &[usize]
             .collect();
         // The top level of a code tree above it (`I`, `J` over `I20`, `I21`, `J44`).
         let roots = code_roots(table, &above).unwrap_or_default();
-        let mut sets: Vec<Vec<usize>> = Vec::new();
-        for s in [above, below, siblings, roots, others, plain.clone()] {
-            if s.len() >= 2 && !sets.contains(&s) {
-                sets.push(s);
-            }
-        }
-        let cands: Vec<(Vec<Line>, Vec<CellPos>)> = sets
-            .iter()
-            .map(|s| (row_lines(g, t, s), Vec::new()))
-            .collect();
-        match best_candidate(b, cands, 1) {
-            Some((k, acc)) => {
-                let lines = row_lines(g, t, &sets[k]);
-                b.add(
-                    row_name(table, t),
-                    Source::Lexicon,
-                    lines,
-                    Sense::Eq,
-                    false,
-                    acc,
-                );
-            }
+        settle_total(
+            b,
+            [above, below, siblings, roots, others, plain.clone()],
+            |parts| row_lines(g, t, parts),
+            row_name(table, t),
+            false,
             // S1 only for a row whose whole label names a total (not `all / with records`).
-            None if strong.contains(&t) => {
-                if let Some(first) = sets.first() {
-                    if let Some(p) = first_violation(b, &row_lines(g, t, first)) {
-                        b.out.mismatches.push(Mismatch {
-                            label: row_name(table, t),
-                            cell: p,
-                        });
-                    }
-                }
-            }
-            None => {}
+            strong.contains(&t),
+        );
+    }
+}
+
+/// What a labelled total (row or column) adds up: the first candidate set of lines the numbers
+/// confirm as its parts. Failing that, when `partial` is allowed, a set the total bounds on
+/// every line (a breakdown that leaves a group out: the shown groups sum to at most the total,
+/// which bounds hidden cells; no mismatch); failing that, an S1 mismatch at the first line that
+/// disagrees, when `report` says the label is sure enough to call one.
+fn settle_total<T: PartialEq>(
+    b: &mut Builder<'_, '_>,
+    candidates: impl IntoIterator<Item = Vec<T>>,
+    lines_of: impl Fn(&[T]) -> Vec<Line>,
+    name: String,
+    partial: bool,
+    report: bool,
+) {
+    let mut sets: Vec<Vec<T>> = Vec::new();
+    for s in candidates {
+        if s.len() >= 2 && !sets.contains(&s) {
+            sets.push(s);
+        }
+    }
+    let cands: Vec<(Vec<Line>, Vec<CellPos>)> =
+        sets.iter().map(|s| (lines_of(s), Vec::new())).collect();
+    if let Some((k, acc)) = best_candidate(b, cands, 1) {
+        b.add(
+            name,
+            Source::Lexicon,
+            lines_of(&sets[k]),
+            Sense::Eq,
+            false,
+            acc,
+        );
+        return;
+    }
+    if partial {
+        let g = b.g;
+        let bound = sets.iter().find_map(|s| {
+            let lines = lines_of(s);
+            verify(g, &lines, Sense::Le, false, b.rounding.as_ref(), 2).map(|acc| (lines, acc))
+        });
+        if let Some((lines, acc)) = bound {
+            b.add(name, Source::Lexicon, lines, Sense::Le, false, acc);
+            return;
+        }
+    }
+    if report {
+        if let Some(p) = sets
+            .first()
+            .and_then(|first| first_violation(b, &lines_of(first)))
+        {
+            b.out.mismatches.push(Mismatch {
+                label: name,
+                cell: p,
+            });
         }
     }
 }
@@ -1081,56 +1111,16 @@ fn labelled_cols(b: &mut Builder<'_, '_>, total_cols: &[u32], paths: &BTreeMap<u
                 .collect(),
             None => Vec::new(),
         };
-        let mut sets: Vec<Vec<u32>> = Vec::new();
-        for s in [group, left, right, others, plain.clone()] {
-            if s.len() >= 2 && !sets.contains(&s) {
-                sets.push(s);
-            }
-        }
-        let cands: Vec<(Vec<Line>, Vec<CellPos>)> = sets
-            .iter()
-            .map(|s| (col_lines(g, t, s), Vec::new()))
-            .collect();
-        match best_candidate(b, cands, 1) {
-            Some((k, acc)) => {
-                let lines = col_lines(g, t, &sets[k]);
-                b.add(
-                    col_name(table, t),
-                    Source::Lexicon,
-                    lines,
-                    Sense::Eq,
-                    false,
-                    acc,
-                );
-            }
-            None => {
-                // A total over a breakdown that does not show every group (an "unknown" or
-                // "other" group left out): the shown groups sum to at most the total on every
-                // line. That bounds hidden cells from above; it is not a mismatch.
-                let partial = sets.iter().find_map(|s| {
-                    let lines = col_lines(g, t, s);
-                    verify(g, &lines, Sense::Le, false, b.rounding.as_ref(), 2)
-                        .map(|acc| (lines, acc))
-                });
-                if let Some((lines, acc)) = partial {
-                    b.add(
-                        col_name(table, t),
-                        Source::Lexicon,
-                        lines,
-                        Sense::Le,
-                        false,
-                        acc,
-                    );
-                } else if let Some(first) = sets.first() {
-                    if let Some(p) = first_violation(b, &col_lines(g, t, first)) {
-                        b.out.mismatches.push(Mismatch {
-                            label: col_name(table, t),
-                            cell: p,
-                        });
-                    }
-                }
-            }
-        }
+        // A total over a breakdown that does not show every group (an "unknown" or "other"
+        // group left out) bounds the groups shown instead of adding them up.
+        settle_total(
+            b,
+            [group, left, right, others, plain.clone()],
+            |parts| col_lines(g, t, parts),
+            col_name(table, t),
+            true,
+            true,
+        );
     }
 }
 
