@@ -166,42 +166,41 @@ fn quiet_prints_only_the_verdict_line() {
     assert!(out.starts_with("export-check: fail: 7 files"), "{out}");
 }
 
-#[test]
-fn output_file_gets_the_report_and_stderr_the_verdict() {
+/// Runs the demo with `-f json -o FILE` and `extra` flags: the process output and the report
+/// read back from the file.
+fn demo_to_file(extra: &[&str]) -> (std::process::Output, serde_json::Value) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("report.json");
-    let o = run(&[
+    let mut args = extra.to_vec();
+    args.extend([
         "-f",
         "json",
         "-o",
         out.to_str().unwrap(),
         "fixtures/demo/Results",
     ]);
+    let o = run(&args);
+    let v = serde_json::from_slice(&fs::read(&out).unwrap()).unwrap();
+    (o, v)
+}
+
+#[test]
+fn output_file_gets_the_report_and_stderr_the_verdict() {
+    let (o, v) = demo_to_file(&[]);
     assert_eq!(o.status.code(), Some(1));
     assert!(o.stdout.is_empty());
     assert!(stderr(&o).contains("export-check: fail"));
-    let v: serde_json::Value = serde_json::from_slice(&fs::read(out).unwrap()).unwrap();
     assert_eq!(v["verdict"], "fail");
 }
 
 /// `-q -o FILE`: the report is still written to the file; only the verdict line is printed.
 #[test]
 fn quiet_with_an_output_file_still_writes_the_report() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("report.json");
-    let o = run(&[
-        "-q",
-        "-f",
-        "json",
-        "-o",
-        out.to_str().unwrap(),
-        "fixtures/demo/Results",
-    ]);
+    let (o, v) = demo_to_file(&["-q"]);
     assert_eq!(o.status.code(), Some(1));
     let printed = stdout(&o);
     assert_eq!(printed.lines().count(), 1, "{printed}");
     assert!(printed.starts_with("export-check: fail"), "{printed}");
-    let v: serde_json::Value = serde_json::from_slice(&fs::read(out).unwrap()).unwrap();
     assert_eq!(v["verdict"], "fail");
 }
 
