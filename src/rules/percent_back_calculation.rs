@@ -240,6 +240,21 @@ fn is_n_column(header: &str) -> bool {
     matches!(toks.as_slice(), [t] if ["n", "total", "denominator", "nævner", "naevner", "nevner", "nämnare", "namnare", "nimittäjä", "nimittaja", "antal", "antall", "aantal", "anzahl", "effectif", "effectifs", "lukumäärä", "lukumaara", "count", "number"].contains(&t.as_str()))
 }
 
+/// The group size of a whole table: one `N = …` in its title or notes (none, or two
+/// different ones, say nothing).
+fn text_n(table: &Table) -> Option<i128> {
+    let sizes: Vec<i64> = table
+        .title
+        .iter()
+        .chain(table.notes.iter())
+        .flat_map(|t| group_sizes(t).collect::<Vec<_>>())
+        .collect();
+    match sizes.as_slice() {
+        [n] => Some(i128::from(*n)),
+        _ => None,
+    }
+}
+
 struct Verdictish {
     severity: Severity,
     code: &'static str,
@@ -553,14 +568,8 @@ fn candidates(table: &Table, s: &Structure, p: &Pair, r: usize) -> Vec<(DenSourc
             .iter()
             .filter(|c| c.kind == Kind::Percent || c.name.contains('%'))
             .count();
-        let sizes: Vec<i64> = table
-            .title
-            .iter()
-            .chain(table.notes.iter())
-            .flat_map(|t| group_sizes(t).collect::<Vec<_>>())
-            .collect();
-        if percent_cols == 1 && sizes.len() == 1 {
-            out.push((DenSource::TitleOrNote, i128::from(sizes[0])));
+        if let Some(n) = text_n(table).filter(|_| percent_cols == 1) {
+            out.push((DenSource::TitleOrNote, n));
         }
     }
     let pct_name = table

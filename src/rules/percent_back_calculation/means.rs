@@ -223,20 +223,6 @@ struct Partition {
     rows: bool,
 }
 
-/// One `N = …` in the title or the notes.
-fn text_n(table: &Table) -> Option<Int> {
-    let sizes: Vec<i64> = table
-        .title
-        .iter()
-        .chain(table.notes.iter())
-        .flat_map(|t| group_sizes(t).collect::<Vec<_>>())
-        .collect();
-    match sizes.as_slice() {
-        [n] => Some(Int::from(*n)),
-        _ => None,
-    }
-}
-
 fn one_size(text: &str) -> Option<Int> {
     let v: Vec<i64> = group_sizes(text).collect();
     match v.as_slice() {
@@ -319,7 +305,7 @@ fn row_partitions(table: &Table, cx: &Context<'_>) -> Vec<Partition> {
             groups,
             total_pos: n_col.map(|col| CellPos { row: r, col }),
             total: n_at(r),
-            total_text: one_size(&row.label).or_else(|| text_n(table)),
+            total_text: one_size(&row.label).or_else(|| super::text_n(table)),
             means,
             rows: true,
         });
@@ -403,7 +389,11 @@ fn column_partitions(table: &Table, s: &Structure, cx: &Context<'_>) -> Vec<Part
             col: *total_col,
         }),
         total: n_at(*total_col),
-        total_text: s.column_n.get(total_col).copied().or_else(|| text_n(table)),
+        total_text: s
+            .column_n
+            .get(total_col)
+            .copied()
+            .or_else(|| super::text_n(table)),
         means,
         rows: false,
     }]
