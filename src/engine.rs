@@ -10,8 +10,9 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
-use crate::config::{hex, Rules};
+use crate::config::Rules;
 use crate::detect::{detect, Format};
+use crate::digest::hex;
 use crate::finding::{basis, Finding, Severity, Verdict};
 use crate::model::Location;
 use crate::read::{self, Readers, Source, Streamed, IN_MEMORY_LIMIT, TABLE_IN_MEMORY_LIMIT};

@@ -361,7 +361,7 @@ impl Table {
     pub fn column_label(&self, col: u32) -> String {
         match self.column(col) {
             Some(c) if !c.name.trim().is_empty() => {
-                format!("'{}'", crate::finding::safe_label(c.name.trim()))
+                format!("'{}'", crate::redact::safe_label(c.name.trim()))
             }
             _ => format!("column {}", column_letters(col)),
         }

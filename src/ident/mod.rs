@@ -28,6 +28,13 @@ mod tests;
 pub use column::{classify_column, ColumnIdClass, ColumnIdFinding};
 pub use scan::Scanner;
 
+/// The identifier scanner of the run, compiled once per process (it holds only constant
+/// patterns): the rules and the redaction of labels share it.
+pub fn scanner() -> &'static Scanner {
+    static SCANNER: std::sync::LazyLock<Scanner> = std::sync::LazyLock::new(Scanner::new);
+    &SCANNER
+}
+
 use std::fmt;
 
 /// The kinds of identifier this module recognises.

@@ -104,7 +104,7 @@ fn line_label(table: &Table, s: &Structure, rel: &structure::Relation) -> String
                 } else {
                     format!(
                         "{group} in row '{}'",
-                        crate::finding::safe_label(label)
+                        crate::redact::safe_label(label)
                             .chars()
                             .take(40)
                             .collect::<String>()
@@ -317,7 +317,7 @@ fn check_at_risk(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
                 .filter(|x| whole(&x.value).is_some())
                 .collect();
             series.push((
-                format!("row '{}'", crate::finding::safe_label(&r.label)),
+                format!("row '{}'", crate::redact::safe_label(&r.label)),
                 cells,
             ));
         }

@@ -48,9 +48,10 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::finding::{basis, Finding, Severity};
+use crate::ident::scanner;
 use crate::ident::Confidence;
 use crate::model::{Location, Text};
-use crate::rules::people::{scanner, NameClass};
+use crate::rules::people::NameClass;
 use crate::rules::{Context, MAX_LISTED_PER_TABLE};
 
 pub const ID: &str = "code-literal";
@@ -281,7 +282,7 @@ fn key_equality(line_no: u32, line: &str, cx: &Context<'_>, o: &mut Out<'_>) {
 }
 
 fn short(name: &str) -> String {
-    crate::finding::safe_label(&name.chars().take(40).collect::<String>())
+    crate::redact::safe_label(&name.chars().take(40).collect::<String>())
 }
 
 /// One open bracket while the text is walked.

@@ -122,8 +122,9 @@ mod atoms;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::config::{CellRef, Differencing, Link, LinkKind, TableRef};
-use crate::finding::{basis, safe_label, Finding, Severity};
+use crate::finding::{basis, Finding, Severity};
 use crate::model::{Cell, Kind, Location, Table, Value};
+use crate::redact::safe_label;
 use crate::rules::{Context, MAX_LISTED_PER_TABLE};
 use crate::table::classify::tokens;
 
@@ -341,7 +342,7 @@ fn prepare<'a>(
     let col_key = |col: u32| -> String {
         table
             .column(col)
-            .map(|c| words.strip(&crate::finding::safe_label(&c.name)))
+            .map(|c| words.strip(&crate::redact::safe_label(&c.name)))
             .unwrap_or_default()
     };
     let mut col_keys: Vec<String> = count_cols.iter().map(|&c| col_key(c)).collect();
@@ -353,7 +354,7 @@ fn prepare<'a>(
             .map(|&c| {
                 table
                     .column(c)
-                    .map(|c| key(&crate::finding::safe_label(&c.name)))
+                    .map(|c| key(&crate::redact::safe_label(&c.name)))
                     .unwrap_or_default()
             })
             .collect();
@@ -418,7 +419,7 @@ fn prepare<'a>(
     // Group sizes in headers: `Exposed (N=412)`.
     for header_row in &table.header {
         for cell in header_row {
-            if let Some(n) = crate::finding::group_sizes(&cell.text).next() {
+            if let Some(n) = crate::redact::group_sizes(&cell.text).next() {
                 let k: Vec<String> = tokens(&cell.text)
                     .into_iter()
                     .filter(|t| !t.chars().all(|c| c.is_ascii_digit()))

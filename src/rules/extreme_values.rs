@@ -63,8 +63,9 @@
 //! values are disclosive. Hundepool et al., Handbook on Statistical Disclosure Control (2024)
 //! §4.2 (dominance and p% rules, prior-posterior rule, holdings); τ-ARGUS manual §4.4.4.
 
-use crate::finding::{basis, group_sizes, safe_label, Finding, Severity};
+use crate::finding::{basis, Finding, Severity};
 use crate::model::{Cell, Kind, Row, Table, Value};
+use crate::redact::{group_sizes, safe_label};
 use crate::rules::{small_count, Context, Listing};
 use crate::table::classify::tokens;
 

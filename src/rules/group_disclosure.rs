@@ -33,8 +33,9 @@
 //! Disclosure Control (2010), §5.2 (group disclosure, zeros in frequency tables). OpenSAFELY
 //! documentation, output checking: "group disclosure" and 0% / 100% cells.
 
-use crate::finding::{basis, safe_label, Finding, Severity};
+use crate::finding::{basis, Finding, Severity};
 use crate::model::{Cell, Kind, Row, Table, Value};
+use crate::redact::safe_label;
 use crate::rules::{Context, Listing};
 use crate::table::classify::tokens;
 

@@ -10,14 +10,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::config::Vocabulary;
-use crate::ident::Scanner;
 use crate::table::classify::tokens;
-
-/// The identifier scanner, compiled once per process (it holds only constant patterns).
-pub fn scanner() -> &'static Scanner {
-    static SCANNER: LazyLock<Scanner> = LazyLock::new(Scanner::new);
-    &SCANNER
-}
 
 /// A kind of quasi-identifier: a fact about a person that, combined with others, singles them out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

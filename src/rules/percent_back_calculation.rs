@@ -82,8 +82,9 @@
 
 use crate::audit::percent::{ratio_implied_count, ratio_in_boxes};
 use crate::audit::Shown as Ratio;
-use crate::finding::{basis, group_sizes, Finding, Severity};
+use crate::finding::{basis, Finding, Severity};
 use crate::model::{Kind, Row, Table, Value};
+use crate::redact::group_sizes;
 use crate::rules::back_calculation::locate;
 use crate::rules::{Context, MAX_LISTED_PER_TABLE};
 use crate::table::classify::{tokens, Lexicon};

@@ -48,9 +48,10 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::finding::{basis, Finding, Severity};
+use crate::ident::scanner;
 use crate::ident::{classify_column, ColumnIdClass, Confidence, IdMatch};
 use crate::model::{Cell, Kind, Location, Row, Table, Text, Value};
-use crate::rules::people::{scanner, NameClass};
+use crate::rules::people::NameClass;
 use crate::rules::{Context, Listing, MAX_LISTED_PER_TABLE};
 
 pub const ID: &str = "person-id";
@@ -402,7 +403,7 @@ pub fn check_text(text: &Text, cx: &Context<'_>, out: &mut Vec<Finding>) {
         } else if let Some(name) = keyed_value(line, cx) {
             format!(
                 "a value of person key '{}' (a pseudonymised person number)",
-                crate::finding::safe_label(&name)
+                crate::redact::safe_label(&name)
             )
         } else {
             continue;

@@ -31,8 +31,9 @@
 //! Findata, producing anonymous results: minimum cell frequency. Eurostat/ESSnet Guidelines for
 //! the checking of output based on microdata research (2015), threshold rule.
 
-use crate::finding::{basis, group_sizes, safe_label, Finding, Severity};
+use crate::finding::{basis, Finding, Severity};
 use crate::model::{Cell, Kind, Row, Table, Value};
+use crate::redact::{group_sizes, safe_label};
 use crate::rules::{Context, Listing};
 
 pub const ID: &str = "small-count";

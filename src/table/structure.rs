@@ -665,7 +665,7 @@ fn col_lines(g: &Grid<'_>, total_col: u32, parts: &[u32]) -> Vec<Line> {
 }
 
 fn short(label: &str) -> String {
-    let label = crate::finding::safe_label(label.trim());
+    let label = crate::redact::safe_label(label.trim());
     if label.chars().count() > 40 {
         let cut: String = label.chars().take(37).collect();
         format!("{cut}...")
@@ -736,7 +736,7 @@ pub fn detect(table: &Table, lexicon: &Lexicon) -> Structure {
     b.out.count_cols = g.cols.clone();
     b.out.data_rows = g.rows.clone();
     for c in &table.columns {
-        if let Some(n) = crate::finding::group_sizes(&c.name).next() {
+        if let Some(n) = crate::redact::group_sizes(&c.name).next() {
             b.out.column_n.insert(c.col, Int::from(n));
         }
     }

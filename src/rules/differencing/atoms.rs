@@ -26,8 +26,9 @@ use crate::audit::{
     Unknown, VarId, VerdictCode,
 };
 use crate::config::Link;
-use crate::finding::{basis, safe_label, Finding, Severity};
+use crate::finding::{basis, Finding, Severity};
 use crate::model::{Cell, Location};
+use crate::redact::safe_label;
 use crate::rules::Context;
 use crate::table::structure::{self, CellPos, Shown, Total};
 

@@ -14,8 +14,9 @@
 use super::{is_n_column, judge, Emit};
 use crate::audit::percent::{group_sizes_from_means, mean_implied_count, SizeBox};
 use crate::audit::{AuditConfig, Int, Shown as Ratio};
-use crate::finding::{group_sizes, safe_label, Severity};
+use crate::finding::Severity;
 use crate::model::{Table, Value};
+use crate::redact::{group_sizes, safe_label};
 use crate::rules::Context;
 use crate::table::classify::tokens;
 use crate::table::structure::{self, CellPos, Shown, Structure};
