@@ -14,12 +14,12 @@ use crate::config::Rules;
 use crate::detect::{detect, Format};
 use crate::digest::hex;
 use crate::finding::{basis, Finding, Severity, Verdict};
-use crate::model::Location;
-use crate::read::{self, Readers, Source, Streamed, IN_MEMORY_LIMIT, TABLE_IN_MEMORY_LIMIT};
+use crate::model::{Fact, FactKind, Location, Table, Unreadable};
+use crate::read::{self, Readers, Source, IN_MEMORY_LIMIT, TABLE_IN_MEMORY_LIMIT};
 use crate::report::{FileReport, Report};
 use crate::rules::differencing::FileTables;
 use crate::rules::people::People;
-use crate::rules::{self, file_type, unreadable, Context, StreamState};
+use crate::rules::{self, file_type, Context, FileFacts, StreamState};
 use crate::table::cell::CellParser;
 use crate::table::classify::Lexicon;
 use crate::walk::{walk, Entry, EntryKind};
@@ -91,12 +91,7 @@ pub fn check(root: &Path, rules: &Rules, options: &Options) -> Result<Report, Ch
 /// The cross-file pass: rules that compare the kept tables of different files (`differencing`).
 /// Files are in walk order (sorted by path), so the result does not depend on thread timing.
 fn cross_file(files: &mut [FileReport], tables: &[FileTables], shared: &Shared<'_>) {
-    let cx = Context {
-        rules: shared.rules,
-        lexicon: shared.lexicon,
-        people: shared.people,
-    };
-    let found = run_cross_file_rules(tables, &cx);
+    let found = run_cross_file_rules(tables, &shared.context());
     let mut touched = vec![false; files.len()];
     for (i, f) in found {
         if let Some(report) = files.get_mut(i) {
@@ -144,6 +139,23 @@ struct Shared<'a> {
     people: &'a People,
 }
 
+impl<'a> Shared<'a> {
+    fn context(&self) -> Context<'a> {
+        Context {
+            rules: self.rules,
+            lexicon: self.lexicon,
+            people: self.people,
+        }
+    }
+
+    fn readers(&self) -> Readers<'a> {
+        Readers {
+            parser: self.parser,
+            lexicon: self.lexicon,
+        }
+    }
+}
+
 fn check_entry(entry: &Entry, shared: &Shared<'_>) -> (FileReport, FileTables) {
     let mut tables = FileTables {
         path: entry.rel.clone(),
@@ -157,230 +169,174 @@ fn check_entry(entry: &Entry, shared: &Shared<'_>) -> (FileReport, FileTables) {
         verdict: Verdict::Pass,
         findings: Vec::new(),
     };
-    let whole = || Location::default();
-    let entry_basis = basis(&[entry.rel.as_bytes()]);
+    let mut facts: Vec<Fact> = Vec::new();
+    let mut format = None;
     match &entry.kind {
         EntryKind::Symlink => {
             report.format = "symlink".into();
-            report.findings.push(Finding::new(
-                file_type::ID,
-                Severity::Error,
-                "symbolic link: links are not followed, and the export would not carry what it points to",
-                whole(),
-                entry_basis,
-            ));
+            facts.push(Fact::whole(FactKind::Symlink));
         }
         EntryKind::Special(kind) => {
             report.format = "special".into();
-            report.findings.push(Finding::new(
-                file_type::ID,
-                Severity::Error,
-                format!("{kind}: not a regular file, never opened"),
-                whole(),
-                entry_basis,
-            ));
+            facts.push(Fact::whole(FactKind::Special((*kind).to_string())));
         }
         EntryKind::Error(reason) => {
             report.format = "unknown".into();
-            report.findings.push(Finding::new(
-                unreadable::ID,
-                Severity::Error,
-                format!("cannot be read: {reason}"),
-                whole(),
-                entry_basis,
-            ));
+            facts.push(Fact::whole(FactKind::Unreadable(Unreadable::Listing(
+                reason.clone(),
+            ))));
         }
-        EntryKind::File => check_file(entry, shared, &mut report, &mut tables),
+        EntryKind::File => {
+            format = check_file(entry, shared, &mut report, &mut facts, &mut tables);
+        }
     }
     if entry.hidden {
-        report.findings.push(Finding::new(
-            file_type::ID,
-            Severity::Warning,
-            "hidden file or folder: it leaves with the export although a file browser may not show it",
-            whole(),
-            entry_basis,
-        ));
+        facts.push(Fact::whole(FactKind::Hidden));
     }
+    let file = FileFacts {
+        path: &entry.rel,
+        sha256: report.sha256.as_deref(),
+        format,
+        facts: &facts,
+    };
+    let cx = shared.context();
+    rules::check_file(&file, &cx, &mut report.findings);
     finish(&mut report);
     (report, tables)
 }
 
-fn check_file(entry: &Entry, shared: &Shared<'_>, report: &mut FileReport, kept: &mut FileTables) {
-    let unreadable_finding = |msg: String| {
-        Finding::new(
-            unreadable::ID,
-            Severity::Error,
-            msg,
-            Location::default(),
-            basis(&[entry.rel.as_bytes()]),
-        )
-    };
-    let mut file = match File::open(&entry.path) {
-        Ok(f) => f,
-        Err(e) => {
+/// Load, detect, read and check one regular file; the facts seen on the way go to `facts` for
+/// the file rules. Returns the detected format, if the file could be loaded.
+fn check_file(
+    entry: &Entry,
+    shared: &Shared<'_>,
+    report: &mut FileReport,
+    facts: &mut Vec<Fact>,
+    kept: &mut FileTables,
+) -> Option<Format> {
+    let loaded = match load(&entry.path, shared.large) {
+        Ok(loaded) => loaded,
+        Err(why) => {
             report.format = "unknown".into();
-            report
-                .findings
-                .push(unreadable_finding(format!("cannot be opened: {e}")));
-            return;
+            facts.push(Fact::whole(FactKind::Unreadable(why)));
+            return None;
         }
     };
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    report.bytes = size;
-    // Small files are read whole (hash and parse from memory); large ones are hashed in one
-    // streaming pass and parsed in another.
-    let mut bytes = Vec::new();
-    let mut head = Vec::new();
-    let hashed = if size <= shared.large {
-        match file.read_to_end(&mut bytes) {
-            Ok(_) => {
-                head.extend_from_slice(&bytes[..bytes.len().min(HEAD)]);
-                Ok(hex(&Sha256::digest(&bytes)))
-            }
-            Err(e) => Err(e),
-        }
-    } else {
-        hash_stream(&mut file, &mut head)
-    };
-    match hashed {
-        Ok(h) => report.sha256 = Some(h),
-        Err(e) => {
-            report.format = "unknown".into();
-            report
-                .findings
-                .push(unreadable_finding(format!("cannot be read: {e}")));
-            return;
-        }
-    }
+    report.bytes = loaded.size;
+    report.sha256 = Some(loaded.sha256.clone());
     let name = entry
         .path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let detected = detect(&name, &head, None);
+    let detected = detect(&name, &loaded.head, None);
     let format = detected.format;
     report.format = format.name().to_string();
-    let content_basis = basis(&[report.sha256.as_deref().unwrap_or("").as_bytes(), b"file"]);
-    if let Some(mismatch) = &detected.mismatch {
-        report.findings.push(Finding::new(
-            file_type::ID,
-            Severity::Error,
-            format!("content does not match the name: {mismatch}"),
-            Location::default(),
-            content_basis,
-        ));
+    let renamed = detected.mismatch.is_some();
+    if let Some(mismatch) = detected.mismatch {
+        facts.push(Fact::whole(FactKind::NameMismatch(mismatch)));
     }
-    match shared.rules.format_policy(format.name()) {
-        Some(false) => {
-            report.findings.push(Finding::new(
-                file_type::ID,
-                Severity::Error,
-                format!("{} may not be exported", format.describe()),
-                Location::default(),
-                content_basis,
-            ));
-            return;
-        }
-        None => {
-            report.findings.push(Finding::new(
-                file_type::ID,
-                Severity::Error,
-                format!(
-                    "{} is not an approved file type in profile '{}'",
-                    format.describe(),
-                    shared.rules.profile
-                ),
-                Location::default(),
-                content_basis,
-            ));
-            return;
-        }
-        Some(true) => {}
+    // What a file really is decides how it is read; a renamed container is not opened as text.
+    if !file_type::admits(format, shared.rules) || (renamed && !read::reads_renamed(format)) {
+        return Some(format);
     }
-    if detected.mismatch.is_some() {
-        // What it really is decides how it is read; a renamed container is not opened as text.
-        if !matches!(format, Format::Csv | Format::Tsv | Format::Text) {
-            return;
-        }
-    }
-    let source = if reads_whole(format, size, shared.large) {
-        Source::Bytes(&bytes)
+    let source = if reads_whole(format, loaded.size, shared.large) {
+        Source::Bytes(&loaded.bytes)
     } else {
         Source::Stream {
             path: &entry.path,
-            head: &head,
+            head: &loaded.head,
         }
     };
-    let cx = Context {
-        rules: shared.rules,
-        lexicon: shared.lexicon,
-        people: shared.people,
-    };
-    let readers = Readers {
-        parser: shared.parser,
-        lexicon: shared.lexicon,
-    };
-    let mut streamed: Vec<Finding> = Vec::new();
-    let mut stream_state: Option<StreamState> = None;
-    let result = catch_unwind(AssertUnwindSafe(|| {
-        read::read(format, source, &readers, &mut |item| match item {
-            Streamed::Row(table, row) => {
-                let state = stream_state.get_or_insert_with(StreamState::default);
-                rules::check_streamed_row(table, row, &cx, state, &mut streamed);
-            }
-            Streamed::Text(text) => rules::check_text(text, &cx, &mut streamed),
+    let cx = shared.context();
+    let mut streamed = Streamed::default();
+    let read = catch_unwind(AssertUnwindSafe(|| {
+        read::read(format, source, &shared.readers(), &mut |item| {
+            streamed.check(item, &cx)
         })
     }));
-    let doc = match result {
+    let doc = match read {
         Ok(Ok(doc)) => doc,
         Ok(Err(e)) => {
-            report.findings.push(unreadable_finding(format!(
-                "cannot be read as {}: {e}",
-                format.describe()
-            )));
-            return;
+            facts.push(Fact::whole(FactKind::Unreadable(Unreadable::Parsing(
+                e.to_string(),
+            ))));
+            return Some(format);
         }
         Err(_) => {
-            report.findings.push(unreadable_finding(format!(
-                "the {} reader failed on this file (an internal error); the file was not checked",
-                format.describe()
-            )));
-            return;
+            facts.push(Fact::whole(FactKind::Unreadable(Unreadable::ReaderFailed)));
+            return Some(format);
         }
     };
-    for notice in &doc.notices {
-        let severity = if notice.rule == unreadable::ID {
-            Severity::Error
-        } else {
-            Severity::Warning
-        };
-        report.findings.push(Finding::new(
-            notice.rule,
-            severity,
-            notice.message.clone(),
-            notice.location.clone(),
-            content_basis,
-        ));
-    }
-    for table in &doc.tables {
-        rules::check_table(table, &cx, &mut report.findings);
-    }
-    for text in &doc.texts {
-        if format == Format::Code {
-            rules::check_code(text, &cx, &mut report.findings);
-        } else {
-            rules::check_text(text, &cx, &mut report.findings);
+    facts.extend(doc.facts.iter().cloned());
+    rules::check_document(&doc, &cx, &mut report.findings);
+    streamed.finish(doc.tables.last(), &cx, &mut report.findings);
+    keep_tables(doc.tables, shared.rules, kept);
+    Some(format)
+}
+
+/// A file's bytes (whole when small), its sha256 and its first bytes for detection.
+struct Loaded {
+    size: u64,
+    sha256: String,
+    /// The whole content when the file is read whole, else empty.
+    bytes: Vec<u8>,
+    head: Vec<u8>,
+}
+
+/// Open, read and hash a file: small files whole (hash and parse from memory), large ones in
+/// one streaming pass that keeps the first bytes (they are parsed in another).
+fn load(path: &Path, large: u64) -> Result<Loaded, Unreadable> {
+    let mut file = File::open(path).map_err(|e| Unreadable::Opening(e.to_string()))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut loaded = Loaded {
+        size,
+        sha256: String::new(),
+        bytes: Vec::new(),
+        head: Vec::new(),
+    };
+    let hashed = if size <= large {
+        file.read_to_end(&mut loaded.bytes).map(|_| {
+            let n = loaded.bytes.len().min(HEAD);
+            loaded.head.extend_from_slice(&loaded.bytes[..n]);
+            hex(&Sha256::digest(&loaded.bytes))
+        })
+    } else {
+        hash_stream(&mut file, &mut loaded.head)
+    };
+    loaded.sha256 = hashed.map_err(|e| Unreadable::Reading(e.to_string()))?;
+    Ok(loaded)
+}
+
+/// The rules that see what streams past a reader of a large file, with their state.
+#[derive(Default)]
+struct Streamed {
+    findings: Vec<Finding>,
+    rows: Option<StreamState>,
+}
+
+impl Streamed {
+    fn check(&mut self, item: read::Streamed<'_>, cx: &Context<'_>) {
+        match item {
+            read::Streamed::Row(table, row) => {
+                let state = self.rows.get_or_insert_with(StreamState::default);
+                rules::check_streamed_row(table, row, cx, state, &mut self.findings);
+            }
+            read::Streamed::Text(text) => rules::check_text(text, cx, &mut self.findings),
         }
     }
-    if let (Some(state), Some(table)) = (stream_state, doc.tables.last()) {
-        state.finish(table, &cx, &mut streamed);
+
+    /// The findings that summarise the streamed rows, then all streamed findings, into `out`.
+    fn finish(mut self, table: Option<&Table>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        if let (Some(state), Some(table)) = (self.rows, table) {
+            state.finish(table, cx, &mut self.findings);
+        }
+        out.append(&mut self.findings);
     }
-    report.findings.append(&mut streamed);
-    keep_tables(doc.tables, shared.rules, kept);
 }
 
 /// Keep a file's small tables for the cross-file rules; note where the others were.
-fn keep_tables(tables: Vec<crate::model::Table>, rules: &Rules, kept: &mut FileTables) {
+fn keep_tables(tables: Vec<Table>, rules: &Rules, kept: &mut FileTables) {
     if !rules.differencing.enabled {
         return;
     }
@@ -413,7 +369,6 @@ fn hash_stream(file: &mut File, head: &mut Vec<u8>) -> std::io::Result<String> {
     Ok(hex(&h.finalize()))
 }
 
-/// Fingerprint, sort and judge a file's findings.
 /// Whether a file is parsed from memory rather than streamed. A delimited table is held whole
 /// (every cell parsed and kept, for the whole-table rules) only up to [`TABLE_IN_MEMORY_LIMIT`]:
 /// past it, rows stream through the row rules in bounded memory, as an extract of that size is
@@ -427,6 +382,7 @@ fn reads_whole(format: Format, size: u64, large: u64) -> bool {
     size <= limit
 }
 
+/// Fingerprint, sort and judge a file's findings.
 fn finish(report: &mut FileReport) {
     // A table read from the lines of a text (a log, a `.txt` aligned with spaces) is checked as
     // well as the lines themselves: a rule that flags a line in both says it once, at the line.

@@ -22,4 +22,5 @@ pub mod rules;
 pub mod table;
 #[cfg(test)]
 mod testutil;
+pub mod text;
 pub mod walk;

@@ -7,6 +7,8 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::text::{Block, Layout, Mode, Role};
+
 /// Where something is inside a checked file. Every number counts from 1, as a person sees it in
 /// a spreadsheet or an editor. Fields that do not apply are `None` (`null` in JSON).
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -80,26 +82,122 @@ pub fn cell_ref(row: u32, col: u32) -> String {
 pub struct Document {
     pub tables: Vec<Table>,
     pub texts: Vec<Text>,
-    /// Facts the reader wants reported as they are (a format it cannot check yet, a part it
-    /// skipped); they become findings of the rule they name.
-    pub notices: Vec<Notice>,
+    /// What the reader observed that is neither table nor text: a format it cannot read yet, a
+    /// limit it reached. Rules judge them (`file-type`, `unreadable`).
+    pub facts: Vec<Fact>,
 }
 
-/// Something a reader observed that is itself a finding (for example `file-type` for a format
-/// that is not checked yet).
-#[derive(Debug, Clone)]
-pub struct Notice {
-    pub rule: &'static str,
-    pub message: String,
+/// A fact about a file or a part of it, with where it applies. Readers, the walk and the load
+/// report facts; rules decide what they mean.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fact {
     pub location: Location,
+    pub kind: FactKind,
+}
+
+impl Fact {
+    /// A fact about the file as a whole.
+    pub fn whole(kind: FactKind) -> Fact {
+        Fact {
+            location: Location::default(),
+            kind,
+        }
+    }
+}
+
+/// What was observed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FactKind {
+    /// The entry is a symbolic link; links are never followed.
+    Symlink,
+    /// The entry is not a regular file (`FIFO`, `socket`, `device`); it is never opened.
+    Special(String),
+    /// The entry, or a folder above it, is hidden.
+    Hidden,
+    /// The entry could not be read, at the stage said, for the reason given.
+    Unreadable(Unreadable),
+    /// The content contradicts the name (a zip archive called `.csv`).
+    NameMismatch(String),
+    /// The format is recognised, but this version has no reader for it.
+    NotReadYet,
+    /// Program code too large to hold: read through, its lines not checked.
+    CodeTooLarge { limit_mib: u64 },
+    /// Lines past the reader's limits were read but not kept.
+    LinesDropped { kept: usize, dropped: u64 },
+}
+
+/// Where reading an entry failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Unreadable {
+    /// The walk could not look at the entry.
+    Listing(String),
+    /// The file could not be opened.
+    Opening(String),
+    /// Its bytes could not be read.
+    Reading(String),
+    /// Its reader rejected the content.
+    Parsing(String),
+    /// Its reader failed (an internal error).
+    ReaderFailed,
+}
+
+/// What a text is, which decides the rules it goes through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TextKind {
+    /// Program code: the code rules (`code-literal`).
+    Code,
+    /// Output, logs, prose: the text rules (`log-listing`, `low-dof`, `person-id`).
+    #[default]
+    Output,
 }
 
 /// A block of text lines (a log, a program, a note below a table).
 #[derive(Debug, Default)]
 pub struct Text {
     pub member: Option<String>,
-    /// Lines as `(line number, text)`, 1-based.
+    pub kind: TextKind,
+    /// Lines as `(line number, text)`, 1-based. Set once by the reader: the layout below is
+    /// worked out from them on first use.
     pub lines: Vec<(u32, String)>,
+    layout: Layout,
+}
+
+impl Text {
+    /// A text of the given kind.
+    pub fn new(kind: TextKind, lines: Vec<(u32, String)>) -> Text {
+        Text {
+            member: None,
+            kind,
+            lines,
+            layout: Layout::default(),
+        }
+    }
+
+    /// A text of the given kind from its lines, numbered from 1.
+    pub fn of(kind: TextKind, text: &str) -> Text {
+        Text::new(
+            kind,
+            text.lines()
+                .enumerate()
+                .map(|(i, l)| (i as u32 + 1, l.to_string()))
+                .collect(),
+        )
+    }
+
+    /// Each line's role (command, note, output, blank), in line order.
+    pub fn roles(&self) -> &[Role] {
+        self.layout.roles(&self.lines)
+    }
+
+    /// The program that wrote the lines, as far as they tell.
+    pub fn mode(&self) -> Mode {
+        self.layout.mode(&self.lines)
+    }
+
+    /// The blocks of printed output, top to bottom.
+    pub fn blocks(&self) -> &[Block] {
+        self.layout.blocks(&self.lines)
+    }
 }
 
 /// What a cell holds, parsed from its text. Parsing knows nothing of thresholds; whether a

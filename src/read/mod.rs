@@ -9,7 +9,7 @@ use thiserror::Error;
 
 use crate::decode::{decode, decoding_reader, sniff_encoding, DecodeError};
 use crate::detect::Format;
-use crate::model::{Document, Location, Notice, Row, Table, Text};
+use crate::model::{Document, Fact, FactKind, Row, Table, Text, TextKind};
 use crate::table::cell::CellParser;
 use crate::table::classify::Lexicon;
 use crate::table::grid::{Builder, GridRow};
@@ -72,24 +72,25 @@ pub fn read(
         Format::Code => read_code(source),
         Format::Markdown => read_markdown(source, readers),
         Format::Log | Format::Listing => log::read(source, readers),
-        other => Ok(not_checked_yet(other)),
+        _ => Ok(not_read_yet()),
     }
+}
+
+/// Whether a file whose content contradicts its name is read as what it really is: text formats
+/// are; a renamed container or binary is not opened.
+pub fn reads_renamed(format: Format) -> bool {
+    matches!(format, Format::Csv | Format::Tsv | Format::Text)
 }
 
 /// Program code: its lines, as text (the `code-literal` rule reads them). A program too large
 /// to hold is read through and its lines are not checked; that is said in a notice.
 fn read_code(source: Source<'_>) -> Result<Document, ReadError> {
     match source {
-        Source::Bytes(bytes) => Ok(text_document(&decode(bytes)?.text)),
+        Source::Bytes(bytes) => Ok(text_document(&decode(bytes)?.text, TextKind::Code)),
         Source::Stream { .. } => Ok(Document {
-            notices: vec![Notice {
-                rule: crate::rules::file_type::ID,
-                message: format!(
-                    "program code over {} MiB is not checked line by line; a person must review this file",
-                    IN_MEMORY_LIMIT / (1024 * 1024)
-                ),
-                location: Location::default(),
-            }],
+            facts: vec![Fact::whole(FactKind::CodeTooLarge {
+                limit_mib: IN_MEMORY_LIMIT / (1024 * 1024),
+            })],
             ..Document::default()
         }),
     }
@@ -103,7 +104,7 @@ fn read_markdown(source: Source<'_>, readers: &Readers<'_>) -> Result<Document, 
         return read_code(source);
     };
     let text = decode(bytes)?.text;
-    let mut doc = text_document(&text);
+    let mut doc = text_document(&text, TextKind::Output);
     let builder = Builder {
         parser: readers.parser,
         lexicon: readers.lexicon,
@@ -146,17 +147,10 @@ fn read_markdown(source: Source<'_>, readers: &Readers<'_>) -> Result<Document, 
     Ok(doc)
 }
 
-/// A document that says its format is not checked by this version.
-fn not_checked_yet(format: Format) -> Document {
+/// A document that says its format is not read by this version.
+fn not_read_yet() -> Document {
     Document {
-        notices: vec![Notice {
-            rule: crate::rules::file_type::ID,
-            message: format!(
-                "{} files are not checked by this version of export-check; a person must review this file",
-                format.describe()
-            ),
-            location: Location::default(),
-        }],
+        facts: vec![Fact::whole(FactKind::NotReadYet)],
         ..Document::default()
     }
 }
@@ -184,7 +178,7 @@ fn read_delimited(
             let text = decoded.text;
             let dialect = delimited::sniff(&text).or(default_dialect);
             let Some(dialect) = dialect else {
-                let mut doc = text_document(&text);
+                let mut doc = text_document(&text, TextKind::Output);
                 if let Some(rows) = delimited::whitespace_numbers(&text) {
                     let builder = Builder {
                         parser: readers.parser,
@@ -235,16 +229,9 @@ fn read_delimited(
     }
 }
 
-fn text_document(text: &str) -> Document {
+fn text_document(text: &str, kind: TextKind) -> Document {
     Document {
-        texts: vec![Text {
-            member: None,
-            lines: text
-                .lines()
-                .enumerate()
-                .map(|(i, l)| (i as u32 + 1, l.to_string()))
-                .collect(),
-        }],
+        texts: vec![Text::of(kind, text)],
         ..Document::default()
     }
 }
@@ -259,7 +246,7 @@ fn read_text_stream<R: std::io::Read>(
     use std::io::BufRead;
     let mut r = std::io::BufReader::new(reader);
     let mut line = String::new();
-    let mut chunk = Text::default();
+    let mut chunk: Vec<(u32, String)> = Vec::new();
     let mut number: u32 = 0;
     loop {
         line.clear();
@@ -274,14 +261,16 @@ fn read_text_stream<R: std::io::Read>(
             Some((i, _)) => &l[..i],
             None => l,
         };
-        chunk.lines.push((number, l.to_string()));
-        if chunk.lines.len() >= TEXT_CHUNK_LINES {
-            sink(Streamed::Text(&chunk));
-            chunk.lines.clear();
+        chunk.push((number, l.to_string()));
+        if chunk.len() >= TEXT_CHUNK_LINES {
+            sink(Streamed::Text(&Text::new(
+                TextKind::Output,
+                std::mem::take(&mut chunk),
+            )));
         }
     }
-    if !chunk.lines.is_empty() {
-        sink(Streamed::Text(&chunk));
+    if !chunk.is_empty() {
+        sink(Streamed::Text(&Text::new(TextKind::Output, chunk)));
     }
     Ok(Document::default())
 }

@@ -539,14 +539,7 @@ mod tests {
             lexicon: &lexicon,
             people: &people,
         };
-        let text = Text {
-            member: None,
-            lines: code
-                .lines()
-                .enumerate()
-                .map(|(i, l)| (i as u32 + 1, l.to_string()))
-                .collect(),
-        };
+        let text = Text::of(crate::model::TextKind::Code, code);
         let mut out = Vec::new();
         check_code(&text, &cx, &mut out);
         out.into_iter()

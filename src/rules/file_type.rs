@@ -33,6 +33,99 @@
 //! transfer tool; data sets are micro-data. Sundhedsdatastyrelsen, Forskermaskinen: limits on file
 //! types. Findata, exporting results: variables and result types must be understandable.
 
+use crate::detect::Format;
+use crate::finding::{Finding, Severity};
+use crate::model::FactKind;
+use crate::rules::{Context, FileFacts};
+
 pub const ID: &str = "file-type";
 pub const SUMMARY: &str =
     "a file type that may not be exported (data sets, executables, unknown binaries) or whose content does not match its name";
+
+/// Whether the rules let a file of this format be read at all: a format that may not leave is
+/// reported as such and not opened.
+pub fn admits(format: Format, cx_rules: &crate::config::Rules) -> bool {
+    cx_rules.format_policy(format.name()) == Some(true)
+}
+
+/// The file's type, and the facts about it that are this rule's: links, special and hidden
+/// entries, content that contradicts the name, formats and parts not checked.
+pub fn check(file: &FileFacts<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let describe = file.format.map(|f| f.describe()).unwrap_or("this file");
+    for fact in file.facts {
+        let (severity, message, about_content) = match &fact.kind {
+            FactKind::Symlink => (
+                Severity::Error,
+                "symbolic link: links are not followed, and the export would not carry what it points to".to_string(),
+                false,
+            ),
+            FactKind::Special(kind) => (
+                Severity::Error,
+                format!("{kind}: not a regular file, never opened"),
+                false,
+            ),
+            FactKind::Hidden => (
+                Severity::Warning,
+                "hidden file or folder: it leaves with the export although a file browser may not show it".to_string(),
+                false,
+            ),
+            FactKind::NameMismatch(mismatch) => (
+                Severity::Error,
+                format!("content does not match the name: {mismatch}"),
+                true,
+            ),
+            FactKind::NotReadYet => (
+                Severity::Warning,
+                format!(
+                    "{describe} files are not checked by this version of export-check; a person must review this file"
+                ),
+                true,
+            ),
+            FactKind::CodeTooLarge { limit_mib } => (
+                Severity::Warning,
+                format!(
+                    "program code over {limit_mib} MiB is not checked line by line; a person must review this file"
+                ),
+                true,
+            ),
+            FactKind::LinesDropped { kept, dropped } => (
+                Severity::Warning,
+                format!(
+                    "log too large: {dropped} lines past the first {kept} were not checked; a person must review them"
+                ),
+                true,
+            ),
+            FactKind::Unreadable(_) => continue,
+        };
+        let basis = if about_content {
+            file.content_basis()
+        } else {
+            file.entry_basis()
+        };
+        out.push(Finding::new(
+            ID,
+            severity,
+            message,
+            fact.location.clone(),
+            basis,
+        ));
+    }
+    if let Some(format) = file.format {
+        let message = match cx.rules.format_policy(format.name()) {
+            Some(true) => return,
+            Some(false) => format!("{} may not be exported", format.describe()),
+            None => format!(
+                "{} is not an approved file type in profile '{}'",
+                format.describe(),
+                cx.rules.profile
+            ),
+        };
+        out.push(Finding::new(
+            ID,
+            Severity::Error,
+            message,
+            crate::model::Location::default(),
+            file.content_basis(),
+        ));
+    }
+}

@@ -51,9 +51,10 @@ use regex::Regex;
 
 use crate::finding::{basis, Finding, Severity};
 use crate::model::{Kind, Location, Text};
-use crate::read::log::{self, Block, Numbering, Role, Shape};
 use crate::rules::Context;
+use crate::table::classify::every_frequency_one;
 use crate::table::classify::tokens;
+use crate::text::{shape, Block, Numbering, Role, Shape};
 
 pub const ID: &str = "log-listing";
 pub const SUMMARY: &str = "a log or console output that lists individual observations";
@@ -126,10 +127,10 @@ pub fn id_like(name: &str) -> bool {
 pub fn check_text(text: &Text, cx: &Context<'_>, out: &mut Vec<Finding>) {
     let mut found: Vec<(Severity, u32, u32, String)> = Vec::new();
     let lines = &text.lines;
-    for block in log::scan(lines) {
-        block_findings(&block, cx, &mut found);
+    for block in text.blocks() {
+        block_findings(block, cx, &mut found);
     }
-    line_findings(lines, &mut found);
+    line_findings(lines, text.roles(), &mut found);
     found.sort_by_key(|f| (f.1, f.2));
     // Overlapping findings, and records of one kind a few lines apart (each dump after its
     // WARNING line), become one finding.
@@ -219,7 +220,7 @@ fn block_findings(block: &Block, cx: &Context<'_>, found: &mut Vec<(Severity, u3
         ));
         return;
     }
-    if let Shape::Numbered(numbering) = log::shape(block) {
+    if let Shape::Numbered(numbering) = shape(block) {
         if listing_like(block, numbering, cx) {
             let what = if title.starts_with("# A tibble") {
                 "printed tibble"
@@ -285,7 +286,7 @@ fn listing_like(block: &Block, numbering: Numbering, cx: &Context<'_>) -> bool {
 
 /// A frequency table with one row per value, each occurring once: a list of identifiers.
 fn frequency_of_identifier(block: &Block, cx: &Context<'_>) -> Option<&'static str> {
-    match log::every_frequency_one(block, cx.lexicon) {
+    match every_frequency_one(block, cx.lexicon) {
         Some(true) => Some(
             "frequency table of a variable whose every value occurs once (a list of identifiers)",
         ),
@@ -307,9 +308,11 @@ fn frequency_of_identifier(block: &Block, cx: &Context<'_>) -> Option<&'static s
     }
 }
 
-fn line_findings(lines: &[(u32, String)], found: &mut Vec<(Severity, u32, u32, String)>) {
-    let mode = log::mode(lines);
-    let roles = log::roles(lines, mode);
+fn line_findings(
+    lines: &[(u32, String)],
+    roles: &[Role],
+    found: &mut Vec<(Severity, u32, u32, String)>,
+) {
     let mut i = 0;
     while i < lines.len() {
         let (no, line) = &lines[i];

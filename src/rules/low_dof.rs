@@ -42,9 +42,9 @@ use regex::Regex;
 
 use crate::finding::{basis, Finding, Severity};
 use crate::model::{Location, Table, Text, Value};
-use crate::read::log::{self, Role};
 use crate::rules::Context;
 use crate::table::classify::tokens;
+use crate::text::Role;
 
 pub const ID: &str = "low-dof";
 pub const SUMMARY: &str =
@@ -85,8 +85,7 @@ static RESID_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
 pub fn check_text(text: &Text, cx: &Context<'_>, out: &mut Vec<Finding>) {
     let min = cx.rules.min_residual_dof;
     let lines = &text.lines;
-    let mode = log::mode(lines);
-    let roles = log::roles(lines, mode);
+    let roles = text.roles();
     let locate = |line: u32| Location {
         member: text.member.clone(),
         ..Location::line(line)
@@ -129,7 +128,7 @@ pub fn check_text(text: &Text, cx: &Context<'_>, out: &mut Vec<Finding>) {
         if roles[i] == Role::Command && RESID_COMMAND.is_match(line) && !line.contains("<-") {
             let printed = lines
                 .iter()
-                .zip(&roles)
+                .zip(roles)
                 .skip(i + 1)
                 .take_while(|(_, r)| matches!(r, Role::Output | Role::Blank))
                 .filter(|((_, l), _)| l.split_whitespace().count() >= 2)

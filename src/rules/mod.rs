@@ -207,6 +207,48 @@ impl Listing {
     }
 }
 
+/// What the file rules know of a file besides its content: its path, digest, detected format,
+/// and the facts that the walk, the load, detection and its reader observed.
+pub struct FileFacts<'a> {
+    /// Path relative to the checked folder.
+    pub path: &'a str,
+    pub sha256: Option<&'a str>,
+    /// The detected format, when the file could be loaded.
+    pub format: Option<crate::detect::Format>,
+    pub facts: &'a [crate::model::Fact],
+}
+
+impl FileFacts<'_> {
+    /// The basis of a finding about the entry itself (a link, a hidden name, a failed read).
+    pub fn entry_basis(&self) -> [u8; 32] {
+        basis(&[self.path.as_bytes()])
+    }
+
+    /// The basis of a finding about the file's content (its type, a part not checked).
+    pub fn content_basis(&self) -> [u8; 32] {
+        basis(&[self.sha256.unwrap_or("").as_bytes(), b"file"])
+    }
+}
+
+/// Run the file rules on what is known of a file as a whole.
+pub fn check_file(file: &FileFacts<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    file_type::check(file, cx, out);
+    unreadable::check(file, out);
+}
+
+/// Run the content rules on a document: its tables, and its texts by kind.
+pub fn check_document(doc: &crate::model::Document, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    for table in &doc.tables {
+        check_table(table, cx, out);
+    }
+    for text in &doc.texts {
+        match text.kind {
+            crate::model::TextKind::Code => check_code(text, cx, out),
+            crate::model::TextKind::Output => check_text(text, cx, out),
+        }
+    }
+}
+
 /// Run the table rules on a table whose rows are in memory.
 pub fn check_table(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
     let mut sc = small_count::TableState::default();

@@ -21,5 +21,36 @@
 //! output based on microdata research (2015), "output that cannot be checked is not released".
 //! CONTRACT.md: a file that cannot be read or parsed is never silently passed.
 
+use crate::finding::{Finding, Severity};
+use crate::model::{FactKind, Unreadable};
+use crate::rules::FileFacts;
+
 pub const ID: &str = "unreadable";
 pub const SUMMARY: &str = "a file that could not be read or parsed";
+
+/// Every part of the file that could not be read is an error.
+pub fn check(file: &FileFacts<'_>, out: &mut Vec<Finding>) {
+    let describe = file.format.map(|f| f.describe()).unwrap_or("this file");
+    for fact in file.facts {
+        let FactKind::Unreadable(why) = &fact.kind else {
+            continue;
+        };
+        let message = match why {
+            Unreadable::Listing(reason) | Unreadable::Reading(reason) => {
+                format!("cannot be read: {reason}")
+            }
+            Unreadable::Opening(reason) => format!("cannot be opened: {reason}"),
+            Unreadable::Parsing(reason) => format!("cannot be read as {describe}: {reason}"),
+            Unreadable::ReaderFailed => format!(
+                "the {describe} reader failed on this file (an internal error); the file was not checked"
+            ),
+        };
+        out.push(Finding::new(
+            ID,
+            Severity::Error,
+            message,
+            fact.location.clone(),
+            file.entry_basis(),
+        ));
+    }
+}

@@ -757,6 +757,28 @@ fn ensure_columns(table: &mut Table) {
         .collect();
 }
 
+/// For a frequency table (a `Frequency`, `Freq.`, `Count` or `N` column): whether every
+/// frequency outside the total row is 1 over three rows or more, a list of the values of an
+/// identifier. `None` for a block without a frequency column.
+pub fn every_frequency_one(block: &crate::text::Block, lexicon: &Lexicon) -> Option<bool> {
+    let col = block.header_cells().iter().position(|h| {
+        let t = tokens(h);
+        t.len() == 1
+            && matches!(t[0].as_str(), "frequency" | "freq" | "count" | "n")
+            && lexicon.header_kind(h) == Some(Kind::Count)
+    })?;
+    let values: Vec<&str> = block
+        .body()
+        .iter()
+        .filter(|r| {
+            !r.first()
+                .is_some_and(|l| lexicon.is_total(l) || l.trim().is_empty())
+        })
+        .filter_map(|r| r.get(col).map(|s| s.trim()))
+        .collect();
+    Some(values.len() >= 3 && values.iter().all(|v| *v == "1"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,83 @@
+//! What a printed table is, as far as its shape tells: numbered rows are one row per record.
+
+use super::blocks::Block;
+
+/// What a printed table is, as far as its shape tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// Rows numbered 1..n (`Obs`, `1.`, R row names, a pandas index): one row per record.
+    Numbered(Numbering),
+    /// Anything else: frequency tables, model output, summaries.
+    Other,
+}
+
+/// How rows of a listing are numbered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Numbering {
+    /// SAS `PROC PRINT`: an `Obs` column.
+    SasObs,
+    /// Stata `list`: `1.` before a `|` box.
+    StataList,
+    /// R, pandas, tibble row numbers or index without a header.
+    RowNames,
+}
+
+impl Numbering {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Numbering::SasObs => "SAS PROC PRINT listing",
+            Numbering::StataList => "Stata list output",
+            Numbering::RowNames => "printed data frame",
+        }
+    }
+}
+
+/// Whether a block's rows are numbered as records are.
+pub fn shape(block: &Block) -> Shape {
+    let body = block.body();
+    if body.len() < 2 {
+        return Shape::Other;
+    }
+    let head0 = block
+        .header_cells()
+        .first()
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default();
+    let numbering = if head0.eq_ignore_ascii_case("obs") {
+        Numbering::SasObs
+    } else if head0.is_empty() {
+        if block.piped
+            && body
+                .iter()
+                .all(|r| r.first().is_some_and(|c| c.ends_with('.')))
+        {
+            Numbering::StataList
+        } else {
+            Numbering::RowNames
+        }
+    } else {
+        return Shape::Other;
+    };
+    let mut prev: Option<i64> = None;
+    for row in body {
+        if row
+            .iter()
+            .all(|c| c.is_empty() || c.chars().all(|ch| ch == '.' || ch == '…'))
+        {
+            // pandas and data.table elide the middle rows with `...`.
+            continue;
+        }
+        let Some(first) = row.first() else {
+            return Shape::Other;
+        };
+        let t = first.trim().trim_end_matches(['.', ':']);
+        let Ok(n) = t.parse::<i64>() else {
+            return Shape::Other;
+        };
+        if prev.is_some_and(|p| n <= p) {
+            return Shape::Other;
+        }
+        prev = Some(n);
+    }
+    Shape::Numbered(numbering)
+}
