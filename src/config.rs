@@ -509,6 +509,10 @@ pub struct Rules {
     pub magnitude: Magnitude,
     /// The rules files applied, in order (`profile:default`, `profile:dk`, a user's path).
     pub layers: Vec<String>,
+    /// When set, only these rules run (a rule's own tests check it alone). Not part of a rules
+    /// file.
+    #[serde(skip)]
+    pub only: Option<Vec<String>>,
 }
 
 impl Rules {
@@ -546,6 +550,7 @@ impl Rules {
             links: Vec::new(),
             magnitude: Magnitude::default(),
             layers: Vec::new(),
+            only: None,
         };
         let default_text = embedded("default").ok_or_else(|| ConfigError::UnknownProfile {
             name: "default".into(),
@@ -718,6 +723,19 @@ impl Rules {
             self.magnitude.apply(m);
         }
         self.layers.push(layer.to_string());
+    }
+
+    /// These rules with only the rule `id` running.
+    pub fn for_rule(mut self, id: &str) -> Rules {
+        self.only = Some(vec![id.to_string()]);
+        self
+    }
+
+    /// Whether the rule `id` runs.
+    pub fn runs(&self, id: &str) -> bool {
+        self.only
+            .as_ref()
+            .is_none_or(|only| only.iter().any(|o| o == id))
     }
 
     /// sha256 of the effective rules, as recorded in the report.

@@ -13,15 +13,12 @@ use thiserror::Error;
 use crate::config::Rules;
 use crate::detect::{detect, Format};
 use crate::digest::hex;
-use crate::finding::{basis, Finding, Severity, Verdict};
-use crate::model::{Fact, FactKind, Location, Table, Unreadable};
+use crate::finding::{Finding, Verdict};
+use crate::model::{Fact, FactKind, Table, Unreadable};
 use crate::read::{self, Readers, Source, IN_MEMORY_LIMIT, TABLE_IN_MEMORY_LIMIT};
 use crate::report::{FileReport, Report};
-use crate::rules::differencing::FileTables;
-use crate::rules::people::People;
-use crate::rules::{self, file_type, Context, FileFacts, StreamState};
+use crate::rules::{self, file_type, Compiled, Context, FileFacts, FileTables, StreamState};
 use crate::table::cell::CellParser;
-use crate::table::classify::Lexicon;
 use crate::walk::{walk, Entry, EntryKind};
 
 #[derive(Debug, Error)]
@@ -60,14 +57,12 @@ pub fn check(root: &Path, rules: &Rules, options: &Options) -> Result<Report, Ch
     }
     let entries = walk(root);
     let parser = CellParser::new(rules);
-    let lexicon = Lexicon::new(&rules.vocabulary);
-    let people = People::new(&rules.vocabulary);
+    let compiled = Compiled::new(rules);
     let shared = Shared {
-        people: &people,
         large: options.large_file_bytes,
         rules,
         parser: &parser,
-        lexicon: &lexicon,
+        compiled: &compiled,
     };
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(j) = options.jobs {
@@ -91,7 +86,7 @@ pub fn check(root: &Path, rules: &Rules, options: &Options) -> Result<Report, Ch
 /// The cross-file pass: rules that compare the kept tables of different files (`differencing`).
 /// Files are in walk order (sorted by path), so the result does not depend on thread timing.
 fn cross_file(files: &mut [FileReport], tables: &[FileTables], shared: &Shared<'_>) {
-    let found = run_cross_file_rules(tables, &shared.context());
+    let found = rules::check_folder(tables, &shared.context());
     let mut touched = vec![false; files.len()];
     for (i, f) in found {
         if let Some(report) = files.get_mut(i) {
@@ -106,52 +101,24 @@ fn cross_file(files: &mut [FileReport], tables: &[FileTables], shared: &Shared<'
     }
 }
 
-/// Cross-file rules, guarded like a reader: an internal failure becomes a warning on every file
-/// whose tables were to be compared, never a crash of the whole check or a silent pass.
-fn run_cross_file_rules(tables: &[FileTables], cx: &Context<'_>) -> Vec<(usize, Finding)> {
-    match catch_unwind(AssertUnwindSafe(|| rules::check_folder(tables, cx))) {
-        Ok(found) => found,
-        Err(_) => tables
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| !t.tables.is_empty())
-            .map(|(i, t)| {
-                (
-                    i,
-                    Finding::new(
-                        rules::differencing::ID,
-                        Severity::Warning,
-                        "the comparison of this file's tables with the other files failed (an internal error); a person must check for differencing",
-                        Location::default(),
-                        basis(&[t.path.as_bytes(), b"cross-file failed"]),
-                    ),
-                )
-            })
-            .collect(),
-    }
-}
-
+/// What every file's check shares: the rules in force, compiled once.
 struct Shared<'a> {
+    /// Files larger than this stream.
     large: u64,
     rules: &'a Rules,
     parser: &'a CellParser,
-    lexicon: &'a Lexicon,
-    people: &'a People,
+    compiled: &'a Compiled,
 }
 
 impl<'a> Shared<'a> {
     fn context(&self) -> Context<'a> {
-        Context {
-            rules: self.rules,
-            lexicon: self.lexicon,
-            people: self.people,
-        }
+        Context::new(self.rules, self.compiled)
     }
 
     fn readers(&self) -> Readers<'a> {
         Readers {
             parser: self.parser,
-            lexicon: self.lexicon,
+            lexicon: &self.compiled.lexicon,
         }
     }
 }
@@ -271,7 +238,7 @@ fn check_file(
     facts.extend(doc.facts.iter().cloned());
     rules::check_document(&doc, &cx, &mut report.findings);
     streamed.finish(doc.tables.last(), &cx, &mut report.findings);
-    keep_tables(doc.tables, shared.rules, kept);
+    kept.keep(doc.tables, shared.rules);
     Some(format)
 }
 
@@ -320,7 +287,7 @@ impl Streamed {
         match item {
             read::Streamed::Row(table, row) => {
                 let state = self.rows.get_or_insert_with(StreamState::default);
-                rules::check_streamed_row(table, row, cx, state, &mut self.findings);
+                state.row(table, row, cx, &mut self.findings);
             }
             read::Streamed::Text(text) => rules::check_text(text, cx, &mut self.findings),
         }
@@ -332,22 +299,6 @@ impl Streamed {
             state.finish(table, cx, &mut self.findings);
         }
         out.append(&mut self.findings);
-    }
-}
-
-/// Keep a file's small tables for the cross-file rules; note where the others were.
-fn keep_tables(tables: Vec<Table>, rules: &Rules, kept: &mut FileTables) {
-    if !rules.differencing.enabled {
-        return;
-    }
-    let limit = u64::from(rules.differencing.max_table_cells);
-    for table in tables {
-        let cells: u64 = table.rows.iter().map(|r| r.cells.len() as u64).sum();
-        if table.streamed_rows > 0 || cells > limit {
-            kept.too_large.push(table.location());
-        } else {
-            kept.tables.push(table);
-        }
     }
 }
 

@@ -57,11 +57,29 @@ use crate::audit::{
 };
 use crate::finding::{basis, Finding, Severity};
 use crate::model::{cell_ref, Cell, Location, Table, Value};
-use crate::rules::{Context, MAX_LISTED_PER_TABLE};
+use crate::rules::{Checks, Context, Rule, TableInput, TableRule, MAX_LISTED_PER_TABLE};
 use crate::table::structure::{self, CellPos, Sense, Shown, Structure, Total};
 
-pub const ID: &str = "back-calculation";
-pub const SUMMARY: &str = "a suppressed or small cell that can be recovered, exactly or within a too-narrow interval, from totals, subtotals or other cells of the same table";
+pub const RULE: Rule = Rule {
+    id: "back-calculation",
+    severity: Severity::Error,
+    summary: "a suppressed or small cell that can be recovered, exactly or within a too-narrow interval, from totals, subtotals or other cells of the same table",
+    source: include_str!("back_calculation.rs"),
+    checks: Checks {
+        table: Some(&BackCalculation),
+        ..Checks::NONE
+    },
+};
+
+const ID: &str = RULE.id;
+
+struct BackCalculation;
+
+impl TableRule for BackCalculation {
+    fn check(&self, input: &TableInput<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        check(input.table, input.structure(cx), cx, out);
+    }
+}
 
 /// The location of a cell by its row index and column.
 pub(crate) fn locate(table: &Table, pos: CellPos) -> Location {

@@ -51,12 +51,28 @@ use crate::finding::{basis, Finding, Severity};
 use crate::ident::scanner;
 use crate::ident::Confidence;
 use crate::model::{Location, Text};
-use crate::rules::people::NameClass;
-use crate::rules::{Context, MAX_LISTED_PER_TABLE};
+use crate::rules::{people::NameClass, Checks, Context, Rule, TextRule, MAX_LISTED_PER_TABLE};
 
-pub const ID: &str = "code-literal";
-pub const SUMMARY: &str =
-    "program code that hard-codes identifiers, birth dates or other individual values";
+pub const RULE: Rule = Rule {
+    id: "code-literal",
+    severity: Severity::Error,
+    summary: "program code that hard-codes identifiers, birth dates or other individual values",
+    source: include_str!("code_literal.rs"),
+    checks: Checks {
+        code: Some(&CodeLiteral),
+        ..Checks::NONE
+    },
+};
+
+const ID: &str = RULE.id;
+
+struct CodeLiteral;
+
+impl TextRule for CodeLiteral {
+    fn check(&self, text: &Text, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        check_code(text, cx, out);
+    }
+}
 
 /// Fewest ID-like literals in one list for a finding without a person-key name.
 const MIN_LIST: usize = 5;

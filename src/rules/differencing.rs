@@ -125,22 +125,37 @@ use crate::config::{CellRef, Differencing, Link, LinkKind, TableRef};
 use crate::finding::{basis, Finding, Severity};
 use crate::model::{Cell, Kind, Location, Table, Value};
 use crate::redact::safe_label;
-use crate::rules::{Context, MAX_LISTED_PER_TABLE};
+use crate::rules::{Checks, Context, FileTables, FolderRule, Rule, MAX_LISTED_PER_TABLE};
 use crate::table::classify::tokens;
 
-pub const ID: &str = "differencing";
-pub const SUMMARY: &str =
-    "two tables in the folder whose difference reveals a count from 1 to threshold-1";
+pub const RULE: Rule = Rule {
+    id: "differencing",
+    severity: Severity::Error,
+    summary: "two tables in the folder whose difference reveals a count from 1 to threshold-1",
+    source: include_str!("differencing.rs"),
+    checks: Checks {
+        folder: Some(&DifferencingRule),
+        ..Checks::NONE
+    },
+};
 
-/// The tables of one checked file, kept for the cross-file rules.
-#[derive(Debug, Default)]
-pub struct FileTables {
-    /// Path relative to the checked folder, `/` separators.
-    pub path: String,
-    /// Tables small enough to compare, rows in memory.
-    pub tables: Vec<Table>,
-    /// Tables left out because they were too large (or streamed): their locations.
-    pub too_large: Vec<Location>,
+const ID: &str = RULE.id;
+
+struct DifferencingRule;
+
+impl FolderRule for DifferencingRule {
+    fn check(&self, files: &[FileTables], cx: &Context<'_>) -> Vec<Placed> {
+        check(files, cx)
+    }
+
+    fn enabled(&self, rules: &crate::config::Rules) -> bool {
+        rules.differencing.enabled
+    }
+
+    fn keeps(&self, table: &Table, rules: &crate::config::Rules) -> bool {
+        let cells: u64 = table.rows.iter().map(|r| r.cells.len() as u64).sum();
+        table.streamed_rows == 0 && cells <= u64::from(rules.differencing.max_table_cells)
+    }
 }
 
 /// A finding of a cross-file rule and the file (index into the input) it belongs to.

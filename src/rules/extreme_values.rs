@@ -66,12 +66,29 @@
 use crate::finding::{basis, Finding, Severity};
 use crate::model::{Cell, Kind, Row, Table, Value};
 use crate::redact::{group_sizes, safe_label};
-use crate::rules::{small_count, Context, Listing};
+use crate::rules::{small_count, Checks, Context, Listing, Rule, TableInput, TableRule};
 use crate::table::classify::tokens;
 
-pub const ID: &str = "extreme-values";
-pub const SUMMARY: &str =
-    "minimum, maximum or extreme percentiles, which describe single individuals";
+pub const RULE: Rule = Rule {
+    id: "extreme-values",
+    severity: Severity::Warning,
+    summary: "minimum, maximum or extreme percentiles, which describe single individuals",
+    source: include_str!("extreme_values.rs"),
+    checks: Checks {
+        table: Some(&ExtremeValues),
+        ..Checks::NONE
+    },
+};
+
+const ID: &str = RULE.id;
+
+struct ExtremeValues;
+
+impl TableRule for ExtremeValues {
+    fn check(&self, input: &TableInput<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        check(input.table, cx, out);
+    }
+}
 
 /// Whether a cell shows a value (not empty, not a word, not hidden).
 fn shows_value(cell: &Cell) -> bool {
@@ -445,7 +462,7 @@ fn small_groups(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
         .map(|c| c.col)
         .collect();
     let mut listing = Listing::new(
-        small_count::ID,
+        small_count::RULE.id,
         Severity::Error,
         "medians, percentiles or extremes of groups below the threshold",
     );
@@ -482,7 +499,7 @@ fn small_groups(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
             }
             listing.push(
                 Finding::new(
-                    small_count::ID,
+                    small_count::RULE.id,
                     Severity::Error,
                     format!(
                         "{what} of a group below {t} in {}",

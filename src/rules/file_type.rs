@@ -36,11 +36,28 @@
 use crate::detect::Format;
 use crate::finding::{Finding, Severity};
 use crate::model::FactKind;
-use crate::rules::{Context, FileFacts};
+use crate::rules::{Checks, Context, FileFacts, FileRule, Rule};
 
-pub const ID: &str = "file-type";
-pub const SUMMARY: &str =
-    "a file type that may not be exported (data sets, executables, unknown binaries) or whose content does not match its name";
+pub const RULE: Rule = Rule {
+    id: "file-type",
+    severity: Severity::Error,
+    summary: "a file type that may not be exported (data sets, executables, unknown binaries) or whose content does not match its name",
+    source: include_str!("file_type.rs"),
+    checks: Checks {
+        file: Some(&FileType),
+        ..Checks::NONE
+    },
+};
+
+const ID: &str = RULE.id;
+
+struct FileType;
+
+impl FileRule for FileType {
+    fn check(&self, file: &FileFacts<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        check(file, cx, out);
+    }
+}
 
 /// Whether the rules let a file of this format be read at all: a format that may not leave is
 /// reported as such and not opened.

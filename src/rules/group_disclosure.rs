@@ -36,12 +36,29 @@
 use crate::finding::{basis, Finding, Severity};
 use crate::model::{Cell, Kind, Row, Table, Value};
 use crate::redact::safe_label;
-use crate::rules::{Context, Listing};
+use crate::rules::{Checks, Context, Listing, Rule, TableInput, TableRule};
 use crate::table::classify::tokens;
 
-pub const ID: &str = "group-disclosure";
-pub const SUMMARY: &str =
-    "everyone in a group falls in one category (one non-zero cell equal to its total, 0% or 100%)";
+pub const RULE: Rule = Rule {
+    id: "group-disclosure",
+    severity: Severity::Warning,
+    summary: "everyone in a group falls in one category (one non-zero cell equal to its total, 0% or 100%)",
+    source: include_str!("group_disclosure.rs"),
+    checks: Checks {
+        table: Some(&GroupDisclosure),
+        ..Checks::NONE
+    },
+};
+
+const ID: &str = RULE.id;
+
+struct GroupDisclosure;
+
+impl TableRule for GroupDisclosure {
+    fn check(&self, input: &TableInput<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        check(input.table, cx, out);
+    }
+}
 
 /// Most rows or columns compared when looking for a total line by its sums.
 const MAX_LINES: usize = 2_000;

@@ -51,13 +51,30 @@ use regex::Regex;
 
 use crate::finding::{basis, Finding, Severity};
 use crate::model::{Kind, Location, Text};
-use crate::rules::Context;
-use crate::table::classify::every_frequency_one;
-use crate::table::classify::tokens;
+use crate::rules::{Checks, Context, Rule, TextRule};
+use crate::table::classify::{every_frequency_one, tokens};
 use crate::text::{shape, Block, Numbering, Role, Shape};
 
-pub const ID: &str = "log-listing";
-pub const SUMMARY: &str = "a log or console output that lists individual observations";
+pub const RULE: Rule = Rule {
+    id: "log-listing",
+    severity: Severity::Error,
+    summary: "a log or console output that lists individual observations",
+    source: include_str!("log_listing.rs"),
+    checks: Checks {
+        text: Some(&LogListing),
+        ..Checks::NONE
+    },
+};
+
+const ID: &str = RULE.id;
+
+struct LogListing;
+
+impl TextRule for LogListing {
+    fn check(&self, text: &Text, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        check_text(text, cx, out);
+    }
+}
 
 /// Most findings this rule lists for one text.
 const MAX_PER_TEXT: usize = 50;

@@ -42,13 +42,37 @@ use regex::Regex;
 
 use crate::finding::{basis, Finding, Severity};
 use crate::model::{Location, Table, Text, Value};
-use crate::rules::Context;
+use crate::rules::{Checks, Context, Rule, TableInput, TableRule, TextRule};
 use crate::table::classify::tokens;
 use crate::text::Role;
 
-pub const ID: &str = "low-dof";
-pub const SUMMARY: &str =
-    "a statistical model with fewer residual degrees of freedom than the profile allows, or residuals listed per observation";
+pub const RULE: Rule = Rule {
+    id: "low-dof",
+    severity: Severity::Error,
+    summary: "a statistical model with fewer residual degrees of freedom than the profile allows, or residuals listed per observation",
+    source: include_str!("low_dof.rs"),
+    checks: Checks {
+        table: Some(&LowDof),
+        text: Some(&LowDof),
+        ..Checks::NONE
+    },
+};
+
+const ID: &str = RULE.id;
+
+struct LowDof;
+
+impl TableRule for LowDof {
+    fn check(&self, input: &TableInput<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        check_table(input.table, cx, out);
+    }
+}
+
+impl TextRule for LowDof {
+    fn check(&self, text: &Text, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        check_text(text, cx, out);
+    }
+}
 
 fn regex(p: &str) -> Regex {
     Regex::new(p).unwrap_or_else(|e| panic!("static regex: {e}"))

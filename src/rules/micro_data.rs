@@ -49,13 +49,48 @@ use std::hash::{BuildHasherDefault, Hash, Hasher};
 use crate::finding::{basis, Finding, Severity};
 use crate::ident::{classify_column, ColumnIdClass};
 use crate::model::{Kind, Row, Table, Value};
-use crate::rules::people::{is_day_date, quasi_by_values, QiKind};
-use crate::rules::person_id::{cell_at, column_values, counted, id_columns};
-use crate::rules::Context;
+use crate::rules::people::{
+    cell_at, column_values, counted, id_columns, is_day_date, quasi_by_values, QiKind,
+};
+use crate::rules::{Checks, Context, RowRule, RowState, Rule, TableInput, TableRule};
 
-pub const ID: &str = "micro-data";
-pub const SUMMARY: &str =
-    "records about individuals: one row per person or unit, with or without an ID column; identifier columns (pseudonymised person numbers, provider numbers)";
+pub const RULE: Rule = Rule {
+    id: "micro-data",
+    severity: Severity::Error,
+    summary: "records about individuals: one row per person or unit, with or without an ID column; identifier columns (pseudonymised person numbers, provider numbers)",
+    source: include_str!("micro_data.rs"),
+    checks: Checks {
+        table: Some(&MicroData),
+        rows: Some(&MicroData),
+        ..Checks::NONE
+    },
+};
+
+const ID: &str = RULE.id;
+
+struct MicroData;
+
+impl TableRule for MicroData {
+    fn check(&self, input: &TableInput<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        check_table(input.table, input.id_columns(cx), cx, out);
+    }
+}
+
+impl RowRule for MicroData {
+    fn start(&self) -> Box<dyn RowState> {
+        Box::new(StreamState::default())
+    }
+}
+
+impl RowState for StreamState {
+    fn row(&mut self, table: &Table, row: &Row, cx: &Context<'_>, _out: &mut Vec<Finding>) {
+        check_streamed_row(table, row, cx, self);
+    }
+
+    fn finish(self: Box<Self>, table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        finish_stream(*self, table, cx, out);
+    }
+}
 
 /// Most distinct quasi-identifier combinations counted per table.
 pub const MAX_CLASSES: usize = 500_000;

@@ -1,12 +1,24 @@
-//! The rules: one file each, named after the problem it catches. Each file opens with its
-//! documentation in the sections `## What it does`, `## Why is this bad?`, `## Example`,
-//! `## Options`, `## References`; `--explain RULE` prints that same text, so the docs cannot drift
-//! from the code. [`REGISTRY`] is the one list of rules.
+//! The rules: one file each, named after the problem it catches. Each rule file exports its
+//! metadata in one constant, `RULE` (id, severity, summary, its documentation, and the checks it
+//! runs), and implements the small trait of each kind of input it checks: [`TableRule`],
+//! [`TextRule`] (text and code), [`RowRule`] (rows of a large table streamed past),
+//! [`FolderRule`] (the kept tables of every file), [`FileRule`] (what is known of a file as a
+//! whole). [`REGISTRY`] is the one list of rules, and each kind of input is dispatched by a loop
+//! over it.
+//!
+//! A rule file opens with its documentation in the sections `## What it does`,
+//! `## Why is this bad?`, `## Example`, `## Options`, `## References`; `--explain RULE` prints
+//! that same text, so the docs cannot drift from the code.
+
+use std::cell::OnceCell;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::config::Rules;
+use crate::detect::Format;
 use crate::finding::{basis, Finding, Severity};
-use crate::model::{Row, Table, Text};
+use crate::model::{Document, Fact, Location, Row, Table, Text, TextKind};
 use crate::table::classify::Lexicon;
+use crate::table::structure::Structure;
 
 pub mod back_calculation;
 pub mod code_literal;
@@ -14,6 +26,7 @@ pub mod differencing;
 pub mod extreme_values;
 pub mod file_type;
 pub mod group_disclosure;
+mod listing;
 pub mod log_listing;
 pub mod low_dof;
 pub mod micro_data;
@@ -22,6 +35,8 @@ pub mod percent_back_calculation;
 pub mod person_id;
 pub mod small_count;
 pub mod unreadable;
+
+pub use listing::{Listing, MAX_LISTED_PER_TABLE};
 
 /// The sections every rule's documentation has, in order.
 pub const DOC_SECTIONS: &[&str] = &[
@@ -32,20 +47,62 @@ pub const DOC_SECTIONS: &[&str] = &[
     "## References",
 ];
 
-/// A rule's entry in the registry.
-#[derive(Debug, Clone, Copy)]
-pub struct RuleInfo {
-    /// Stable kebab-case id, as in CONTRACT.md.
+/// Every rule, in the order `--list-rules` prints them.
+pub const REGISTRY: &[&Rule] = &[
+    &small_count::RULE,
+    &back_calculation::RULE,
+    &percent_back_calculation::RULE,
+    &differencing::RULE,
+    &group_disclosure::RULE,
+    &extreme_values::RULE,
+    &low_dof::RULE,
+    &micro_data::RULE,
+    &person_id::RULE,
+    &code_literal::RULE,
+    &log_listing::RULE,
+    &file_type::RULE,
+    &unreadable::RULE,
+];
+
+/// A rule: what `--list-rules` and `--explain` print, and the checks it runs.
+#[derive(Clone, Copy)]
+pub struct Rule {
+    /// Stable kebab-case id, as in the report contract (`docs/report.md`).
     pub id: &'static str,
     /// The severity of its findings unless the rule says otherwise for a case.
     pub severity: Severity,
     /// One line for `--list-rules`.
     pub summary: &'static str,
     /// The rule's source file; its leading `//!` block is the documentation.
-    source: &'static str,
+    pub source: &'static str,
+    /// What it checks.
+    pub checks: Checks,
 }
 
-impl RuleInfo {
+/// The checks of a rule, one per kind of input; `None` where the rule has nothing to say.
+#[derive(Clone, Copy)]
+pub struct Checks {
+    pub table: Option<&'static dyn TableRule>,
+    pub text: Option<&'static dyn TextRule>,
+    pub code: Option<&'static dyn TextRule>,
+    pub rows: Option<&'static dyn RowRule>,
+    pub folder: Option<&'static dyn FolderRule>,
+    pub file: Option<&'static dyn FileRule>,
+}
+
+impl Checks {
+    /// No checks: the start of a rule's `Checks { table: Some(..), ..Checks::NONE }`.
+    pub const NONE: Checks = Checks {
+        table: None,
+        text: None,
+        code: None,
+        rows: None,
+        folder: None,
+        file: None,
+    };
+}
+
+impl Rule {
     /// The rule's documentation: the leading `//!` comment of its source file.
     pub fn documentation(&self) -> String {
         let mut out = String::new();
@@ -60,94 +117,58 @@ impl RuleInfo {
     }
 }
 
-/// Every rule, in the order `--list-rules` prints them.
-pub const REGISTRY: &[RuleInfo] = &[
-    RuleInfo {
-        id: small_count::ID,
-        severity: Severity::Error,
-        summary: small_count::SUMMARY,
-        source: include_str!("small_count.rs"),
-    },
-    RuleInfo {
-        id: back_calculation::ID,
-        severity: Severity::Error,
-        summary: back_calculation::SUMMARY,
-        source: include_str!("back_calculation.rs"),
-    },
-    RuleInfo {
-        id: percent_back_calculation::ID,
-        severity: Severity::Error,
-        summary: percent_back_calculation::SUMMARY,
-        source: include_str!("percent_back_calculation.rs"),
-    },
-    RuleInfo {
-        id: differencing::ID,
-        severity: Severity::Error,
-        summary: differencing::SUMMARY,
-        source: include_str!("differencing.rs"),
-    },
-    RuleInfo {
-        id: group_disclosure::ID,
-        severity: Severity::Warning,
-        summary: group_disclosure::SUMMARY,
-        source: include_str!("group_disclosure.rs"),
-    },
-    RuleInfo {
-        id: extreme_values::ID,
-        severity: Severity::Warning,
-        summary: extreme_values::SUMMARY,
-        source: include_str!("extreme_values.rs"),
-    },
-    RuleInfo {
-        id: low_dof::ID,
-        severity: Severity::Error,
-        summary: low_dof::SUMMARY,
-        source: include_str!("low_dof.rs"),
-    },
-    RuleInfo {
-        id: micro_data::ID,
-        severity: Severity::Error,
-        summary: micro_data::SUMMARY,
-        source: include_str!("micro_data.rs"),
-    },
-    RuleInfo {
-        id: person_id::ID,
-        severity: Severity::Error,
-        summary: person_id::SUMMARY,
-        source: include_str!("person_id.rs"),
-    },
-    RuleInfo {
-        id: code_literal::ID,
-        severity: Severity::Error,
-        summary: code_literal::SUMMARY,
-        source: include_str!("code_literal.rs"),
-    },
-    RuleInfo {
-        id: log_listing::ID,
-        severity: Severity::Error,
-        summary: log_listing::SUMMARY,
-        source: include_str!("log_listing.rs"),
-    },
-    RuleInfo {
-        id: file_type::ID,
-        severity: Severity::Error,
-        summary: file_type::SUMMARY,
-        source: include_str!("file_type.rs"),
-    },
-    RuleInfo {
-        id: unreadable::ID,
-        severity: Severity::Error,
-        summary: unreadable::SUMMARY,
-        source: include_str!("unreadable.rs"),
-    },
-];
-
-/// The registry entry of a rule id.
-pub fn lookup(id: &str) -> Option<&'static RuleInfo> {
-    REGISTRY.iter().find(|r| r.id == id)
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rule").field("id", &self.id).finish()
+    }
 }
 
-/// What rules need besides the table: the rules in force and the compiled vocabulary.
+/// The registry entry of a rule id.
+pub fn lookup(id: &str) -> Option<&'static Rule> {
+    REGISTRY.iter().copied().find(|r| r.id == id)
+}
+
+/// A rule over one table whose rows are in memory.
+pub trait TableRule: Sync {
+    fn check(&self, table: &TableInput<'_>, cx: &Context<'_>, out: &mut Vec<Finding>);
+}
+
+/// A rule over a block of text lines (a log, console output, a text file, or program code).
+pub trait TextRule: Sync {
+    fn check(&self, text: &Text, cx: &Context<'_>, out: &mut Vec<Finding>);
+}
+
+/// A rule over the rows of a large table that stream past and are not kept.
+pub trait RowRule: Sync {
+    /// The state of one table's streamed rows.
+    fn start(&self) -> Box<dyn RowState>;
+}
+
+/// Per-table state of a [`RowRule`] while the rows stream past.
+pub trait RowState: Send {
+    fn row(&mut self, table: &Table, row: &Row, cx: &Context<'_>, out: &mut Vec<Finding>);
+    /// Findings that summarise the rows seen.
+    fn finish(self: Box<Self>, table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>);
+}
+
+/// A rule over the kept tables of every file of the folder, after each file was checked on its
+/// own. Each finding comes with the index of the file it belongs to.
+pub trait FolderRule: Sync {
+    fn check(&self, files: &[FileTables], cx: &Context<'_>) -> Vec<(usize, Finding)>;
+    /// Whether the rule is enabled under these rules (its tables are kept only then).
+    fn enabled(&self, rules: &Rules) -> bool;
+    /// Whether a file's table is small enough to keep for the rule; the places of the others are
+    /// kept, so that the rule can say what it did not compare.
+    fn keeps(&self, table: &Table, rules: &Rules) -> bool;
+}
+
+/// A rule over what is known of a file as a whole: its entry, type and the facts its reader
+/// observed.
+pub trait FileRule: Sync {
+    fn check(&self, file: &FileFacts<'_>, cx: &Context<'_>, out: &mut Vec<Finding>);
+}
+
+/// What rules need besides their input: the rules in force and the compiled vocabulary.
 pub struct Context<'a> {
     pub rules: &'a Rules,
     pub lexicon: &'a Lexicon,
@@ -155,55 +176,65 @@ pub struct Context<'a> {
     pub people: &'a people::People,
 }
 
-/// Most findings one rule lists for one table; past it, one finding counts the rest.
-pub const MAX_LISTED_PER_TABLE: usize = 50;
-
-/// Counts one rule's findings of one table, so that a large table lists a bounded number.
-#[derive(Debug)]
-pub struct Listing {
-    rule: &'static str,
-    severity: Severity,
-    /// What is counted, plural (`groups concentrated in one category`).
-    what: String,
-    listed: usize,
-    unlisted: u64,
+/// The vocabularies of the rules in force, compiled once per run.
+pub struct Compiled {
+    pub lexicon: Lexicon,
+    pub people: people::People,
 }
 
-impl Listing {
-    pub fn new(rule: &'static str, severity: Severity, what: impl Into<String>) -> Self {
-        Listing {
-            rule,
-            severity,
-            what: what.into(),
-            listed: 0,
-            unlisted: 0,
+impl Compiled {
+    pub fn new(rules: &Rules) -> Compiled {
+        Compiled {
+            lexicon: Lexicon::new(&rules.vocabulary),
+            people: people::People::new(&rules.vocabulary),
+        }
+    }
+}
+
+impl<'a> Context<'a> {
+    pub fn new(rules: &'a Rules, compiled: &'a Compiled) -> Context<'a> {
+        Context {
+            rules,
+            lexicon: &compiled.lexicon,
+            people: &compiled.people,
         }
     }
 
-    /// List a finding, or count it once the table's limit is reached.
-    pub fn push(&mut self, f: Finding, out: &mut Vec<Finding>) {
-        if self.listed < MAX_LISTED_PER_TABLE {
-            self.listed += 1;
-            out.push(f);
-        } else {
-            self.unlisted += 1;
+    /// Whether a rule runs under the rules in force (all do, unless the rules are restricted to
+    /// some, as a rule's own tests are).
+    pub fn runs(&self, rule: &Rule) -> bool {
+        self.rules.runs(rule.id)
+    }
+}
+
+/// A table with what several rules read from it, worked out once on first use.
+pub struct TableInput<'t> {
+    pub table: &'t Table,
+    structure: OnceCell<Structure>,
+    id_columns: OnceCell<Vec<(u32, &'static str)>>,
+}
+
+impl<'t> TableInput<'t> {
+    pub fn new(table: &'t Table) -> TableInput<'t> {
+        TableInput {
+            table,
+            structure: OnceCell::new(),
+            id_columns: OnceCell::new(),
         }
     }
 
-    /// One finding for what was not listed.
-    pub fn finish(self, table: &Table, out: &mut Vec<Finding>) {
-        if self.unlisted > 0 {
-            out.push(Finding::new(
-                self.rule,
-                self.severity,
-                format!(
-                    "{} more {} in this table are not listed (the first {MAX_LISTED_PER_TABLE} are)",
-                    self.unlisted, self.what
-                ),
-                table.location(),
-                basis(&[&table.digest, self.rule.as_bytes(), self.what.as_bytes(), b"more"]),
-            ));
-        }
+    /// Its totals, sub-totals and other relations (`back-calculation` and
+    /// `percent-back-calculation` read them).
+    pub fn structure(&self, cx: &Context<'_>) -> &Structure {
+        self.structure
+            .get_or_init(|| crate::table::structure::detect(self.table, cx.lexicon))
+    }
+
+    /// Its columns of person identifiers, `(column, what it holds)` (`person-id` reports them,
+    /// `micro-data` reads them).
+    pub fn id_columns(&self, cx: &Context<'_>) -> &[(u32, &'static str)] {
+        self.id_columns
+            .get_or_init(|| people::id_columns(self.table, cx))
     }
 }
 
@@ -214,8 +245,8 @@ pub struct FileFacts<'a> {
     pub path: &'a str,
     pub sha256: Option<&'a str>,
     /// The detected format, when the file could be loaded.
-    pub format: Option<crate::detect::Format>,
-    pub facts: &'a [crate::model::Fact],
+    pub format: Option<Format>,
+    pub facts: &'a [Fact],
 }
 
 impl FileFacts<'_> {
@@ -230,98 +261,139 @@ impl FileFacts<'_> {
     }
 }
 
+/// The tables of one checked file, kept for the folder rules.
+#[derive(Debug, Default)]
+pub struct FileTables {
+    /// Path relative to the checked folder, `/` separators.
+    pub path: String,
+    /// Tables small enough to compare, rows in memory.
+    pub tables: Vec<Table>,
+    /// Tables left out because they were too large (or streamed): their locations.
+    pub too_large: Vec<Location>,
+}
+
+impl FileTables {
+    /// Keep the tables a folder rule keeps; note where the others were.
+    pub fn keep(&mut self, tables: Vec<Table>, rules: &Rules) {
+        let folder_rules: Vec<&dyn FolderRule> = REGISTRY
+            .iter()
+            .filter(|r| rules.runs(r.id))
+            .filter_map(|r| r.checks.folder)
+            .filter(|f| f.enabled(rules))
+            .collect();
+        if folder_rules.is_empty() {
+            return;
+        }
+        for table in tables {
+            if folder_rules.iter().any(|r| r.keeps(&table, rules)) {
+                self.tables.push(table);
+            } else {
+                self.too_large.push(table.location());
+            }
+        }
+    }
+}
+
+/// The rules that run, with their checks of one kind.
+fn running<'c, T: ?Sized + 'static>(
+    cx: &'c Context<'_>,
+    kind: impl Fn(&Checks) -> Option<&'static T> + 'c,
+) -> impl Iterator<Item = &'static T> + 'c {
+    REGISTRY
+        .iter()
+        .filter(move |r| cx.runs(r))
+        .filter_map(move |r| kind(&r.checks))
+}
+
 /// Run the file rules on what is known of a file as a whole.
 pub fn check_file(file: &FileFacts<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
-    file_type::check(file, cx, out);
-    unreadable::check(file, out);
+    for rule in running(cx, |c| c.file) {
+        rule.check(file, cx, out);
+    }
 }
 
 /// Run the content rules on a document: its tables, and its texts by kind.
-pub fn check_document(doc: &crate::model::Document, cx: &Context<'_>, out: &mut Vec<Finding>) {
+pub fn check_document(doc: &Document, cx: &Context<'_>, out: &mut Vec<Finding>) {
     for table in &doc.tables {
         check_table(table, cx, out);
     }
     for text in &doc.texts {
-        match text.kind {
-            crate::model::TextKind::Code => check_code(text, cx, out),
-            crate::model::TextKind::Output => check_text(text, cx, out),
-        }
+        check_text(text, cx, out);
     }
 }
 
 /// Run the table rules on a table whose rows are in memory.
 pub fn check_table(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
-    let mut sc = small_count::TableState::default();
-    for row in &table.rows {
-        small_count::check_row(table, row, cx, &mut sc, out);
+    let input = TableInput::new(table);
+    for rule in running(cx, |c| c.table) {
+        rule.check(&input, cx, out);
     }
-    small_count::check_labels(table, cx, out);
-    sc.finish(table, out);
-    let ids = person_id::id_columns(table, cx);
-    let mut pid = person_id::TableState::default();
-    person_id::report_columns(table, &ids, &mut pid, out);
-    for row in &table.rows {
-        person_id::check_row(table, row, cx, &mut pid, out);
-    }
-    person_id::check_labels(table, cx, out);
-    pid.finish(table, out);
-    micro_data::check_table(table, &ids, cx, out);
-    let structure = crate::table::structure::detect(table, cx.lexicon);
-    back_calculation::check(table, &structure, cx, out);
-    percent_back_calculation::check(table, &structure, cx, out);
-    group_disclosure::check(table, cx, out);
-    extreme_values::check(table, cx, out);
-    low_dof::check_table(table, cx, out);
 }
 
-/// Run the cross-file rules over the tables of all files (after every file was checked on its
-/// own). Each finding comes with the index of the file it belongs to.
-pub fn check_folder(files: &[differencing::FileTables], cx: &Context<'_>) -> Vec<(usize, Finding)> {
-    differencing::check(files, cx)
-}
-
-/// Run the text rules on a block of text lines (a log, console output, a text file).
+/// Run the text rules on a text: the code rules on program code, the others on the rest.
 pub fn check_text(text: &Text, cx: &Context<'_>, out: &mut Vec<Finding>) {
-    log_listing::check_text(text, cx, out);
-    low_dof::check_text(text, cx, out);
-    person_id::check_text(text, cx, out);
+    let code = text.kind == TextKind::Code;
+    for rule in running(cx, move |c| if code { c.code } else { c.text }) {
+        rule.check(text, cx, out);
+    }
 }
 
-/// Run the rules for program code on a program's lines (`code-literal`; it reports the
-/// identifiers in code too, so `person-id` does not run on programs).
-pub fn check_code(text: &Text, cx: &Context<'_>, out: &mut Vec<Finding>) {
-    code_literal::check_code(text, cx, out);
-}
-
-/// Rules that look at one row at a time, for rows of a large table that are streamed past and
-/// not kept. `state` carries per-table counters between rows.
-pub fn check_streamed_row(
-    table: &Table,
-    row: &Row,
-    cx: &Context<'_>,
-    state: &mut StreamState,
-    out: &mut Vec<Finding>,
-) {
-    small_count::check_row(table, row, cx, &mut state.small_count, out);
-    person_id::prime(table, cx, &mut state.person_id);
-    person_id::check_row(table, row, cx, &mut state.person_id, out);
-    micro_data::check_streamed_row(table, row, cx, &mut state.micro_data);
+/// Run the folder rules over the kept tables of all files; each finding comes with the index of
+/// the file it belongs to. A folder rule is guarded like a reader: an internal failure becomes a
+/// warning on every file whose tables were to be compared, never a crash of the whole check or a
+/// silent pass.
+pub fn check_folder(files: &[FileTables], cx: &Context<'_>) -> Vec<(usize, Finding)> {
+    let mut out = Vec::new();
+    for rule in REGISTRY.iter().filter(|r| cx.runs(r)) {
+        let Some(folder) = rule.checks.folder else {
+            continue;
+        };
+        match catch_unwind(AssertUnwindSafe(|| folder.check(files, cx))) {
+            Ok(found) => out.extend(found),
+            Err(_) => out.extend(
+                files
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| !t.tables.is_empty())
+                    .map(|(i, t)| {
+                        let message = format!(
+                            "the comparison of this file's tables with the other files failed (an internal error); a person must check for {}",
+                            rule.id
+                        );
+                        let basis = basis(&[t.path.as_bytes(), b"cross-file failed"]);
+                        (
+                            i,
+                            Finding::new(rule.id, Severity::Warning, message, Location::default(), basis),
+                        )
+                    }),
+            ),
+        }
+    }
+    out
 }
 
 /// Per-table state of the row rules while a large table streams past.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct StreamState {
-    pub small_count: small_count::TableState,
-    pub person_id: person_id::TableState,
-    pub micro_data: micro_data::StreamState,
+    states: Option<Vec<Box<dyn RowState>>>,
 }
 
 impl StreamState {
-    /// Findings that summarise what was not listed.
+    /// Run the row rules on one streamed row.
+    pub fn row(&mut self, table: &Table, row: &Row, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let states = self
+            .states
+            .get_or_insert_with(|| running(cx, |c| c.rows).map(|r| r.start()).collect());
+        for state in states {
+            state.row(table, row, cx, out);
+        }
+    }
+
+    /// Findings that summarise what streamed past.
     pub fn finish(self, table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        self.small_count.finish(table, out);
-        self.person_id.finish(table, out);
-        micro_data::finish_stream(self.micro_data, table, cx, out);
+        for state in self.states.into_iter().flatten() {
+            state.finish(table, cx, out);
+        }
     }
 }
 

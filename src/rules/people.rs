@@ -10,6 +10,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::config::Vocabulary;
+use crate::ident::{classify_column, ColumnIdClass, Confidence};
+use crate::model::{Cell, Kind, Row, Table, Value};
+use crate::rules::Context;
 use crate::table::classify::tokens;
 
 /// A kind of quasi-identifier: a fact about a person that, combined with others, singles them out.
@@ -263,6 +266,123 @@ pub fn quasi_by_values<'a>(values: impl Iterator<Item = &'a str>) -> Option<QiKi
     } else {
         None
     }
+}
+
+/// The column-level decision for one column: what its values are, if they are identifiers.
+///
+/// A generic `*_id` name (`region_id`, `category_id`) is not a person key by itself; a bare
+/// `id` is, unless the table counts something (then it numbers the rows of an aggregate).
+pub fn column_class(
+    name: &str,
+    values: &[&str],
+    cx: &Context<'_>,
+    counted: bool,
+) -> Option<&'static str> {
+    let by_name = cx.people.key_name(name, false);
+    let bare_id = normalise(name).join("_") == "id";
+    if let Some(found) = classify_column(name, values) {
+        let generic = !found.name_matched && by_name.is_none();
+        if found.class == ColumnIdClass::PseudonymisedKey && generic && (!bare_id || counted) {
+            return None;
+        }
+        match found.class {
+            ColumnIdClass::National(kind) if found.confidence >= Confidence::Medium => {
+                return Some(kind.describe());
+            }
+            ColumnIdClass::PseudonymisedKey => {
+                return Some(match by_name {
+                    Some(NameClass::ProviderKey) => "provider number",
+                    _ => "pseudonymised person number",
+                });
+            }
+            _ => {}
+        }
+    }
+    // A key name from the profile's vocabulary with key-shaped values (`USUBJID` =
+    // `01-701-1015`): letters, digits and separators with at least one digit, mostly distinct.
+    let class = by_name?;
+    let vals: Vec<&str> = values
+        .iter()
+        .map(|v| v.trim())
+        .filter(|v| !v.is_empty())
+        .collect();
+    if vals.len() < 3 {
+        return None;
+    }
+    let shaped = vals.iter().filter(|v| id_token(v)).count();
+    let distinct = vals.iter().collect::<HashSet<_>>().len();
+    if shaped * 10 >= vals.len() * 9 && distinct * 2 >= vals.len() {
+        Some(match class {
+            NameClass::ProviderKey => "provider number",
+            _ => "pseudonymised person number",
+        })
+    } else {
+        None
+    }
+}
+
+/// A token that can be a key: 3 to 40 letters, digits, `-`, `_`, `.` or `/`, with a digit.
+pub fn id_token(v: &str) -> bool {
+    (3..=40).contains(&v.len())
+        && v.bytes().any(|b| b.is_ascii_digit())
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/'))
+}
+
+/// Does the table count something: a column headed as a count (`n`, `Antal`) with counts
+/// above 1? Then it is an aggregate, whatever else it holds.
+pub fn counted(table: &Table, cx: &Context<'_>) -> bool {
+    table.columns.iter().any(|c| {
+        c.kind == Kind::Count
+            && cx.lexicon.header_kind(&c.name) == Some(Kind::Count)
+            && table
+                .rows
+                .iter()
+                .filter_map(|r| cell_at(r, c.col))
+                .any(|x| match &x.value {
+                    Value::Number(n) => n.value > 1.0,
+                    Value::Empty | Value::Label => false,
+                    _ => true,
+                })
+    })
+}
+
+/// Rows a column is judged on: the first 5 000, as many as a streamed table keeps, so that a
+/// table is judged alike whether it was read whole or streamed.
+pub const COLUMN_SAMPLE: usize = 5_000;
+
+/// The values of one column among the first [`COLUMN_SAMPLE`] rows in memory.
+pub fn column_values(table: &Table, col: u32) -> Vec<&str> {
+    table
+        .rows
+        .iter()
+        .take(COLUMN_SAMPLE)
+        .filter_map(|r| cell_at(r, col))
+        .map(|c| c.text.as_str())
+        .collect()
+}
+
+/// The cell of a row in column `col`: where it usually is (cells in column order from 1), else
+/// searched for.
+pub fn cell_at(row: &Row, col: u32) -> Option<&Cell> {
+    let guess = (col as usize).checked_sub(1).and_then(|i| row.cells.get(i));
+    match guess {
+        Some(c) if c.col == col => Some(c),
+        _ => row.cells.iter().find(|c| c.col == col),
+    }
+}
+
+/// The identifier columns of a table (from the rows in memory): `(column, what it holds)`.
+pub fn id_columns(table: &Table, cx: &Context<'_>) -> Vec<(u32, &'static str)> {
+    let counted = counted(table, cx);
+    table
+        .columns
+        .iter()
+        .filter_map(|column| {
+            let values = column_values(table, column.col);
+            column_class(&column.name, &values, cx, counted).map(|what| (column.col, what))
+        })
+        .collect()
 }
 
 #[cfg(test)]

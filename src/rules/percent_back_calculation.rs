@@ -85,10 +85,32 @@ use crate::audit::Shown as Ratio;
 use crate::finding::{basis, Finding, Severity};
 use crate::model::{Kind, Row, Table, Value};
 use crate::redact::group_sizes;
-use crate::rules::back_calculation::locate;
-use crate::rules::{Context, MAX_LISTED_PER_TABLE};
+use crate::rules::{
+    back_calculation::locate, Checks, Context, Rule, TableInput, TableRule, MAX_LISTED_PER_TABLE,
+};
 use crate::table::classify::{tokens, Lexicon};
 use crate::table::structure::{self, CellPos, Shown, Structure};
+
+pub const RULE: Rule = Rule {
+    id: "percent-back-calculation",
+    severity: Severity::Error,
+    summary: "a percentage, proportion or rate whose known denominator implies a count from 1 to threshold-1",
+    source: include_str!("percent_back_calculation.rs"),
+    checks: Checks {
+        table: Some(&PercentBackCalculation),
+        ..Checks::NONE
+    },
+};
+
+const ID: &str = RULE.id;
+
+struct PercentBackCalculation;
+
+impl TableRule for PercentBackCalculation {
+    fn check(&self, input: &TableInput<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        check(input.table, input.structure(cx), cx, out);
+    }
+}
 
 mod derived;
 mod means;
@@ -134,10 +156,6 @@ impl Emit<'_> {
         ));
     }
 }
-
-pub const ID: &str = "percent-back-calculation";
-pub const SUMMARY: &str =
-    "a percentage, proportion or rate whose known denominator implies a count from 1 to threshold-1";
 
 /// Where a denominator comes from, for messages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -34,11 +34,51 @@
 use crate::finding::{basis, Finding, Severity};
 use crate::model::{Cell, Kind, Row, Table, Value};
 use crate::redact::{group_sizes, safe_label};
-use crate::rules::{Context, Listing};
+use crate::rules::{Checks, Context, Listing, RowRule, RowState, Rule, TableInput, TableRule};
 
-pub const ID: &str = "small-count";
-pub const SUMMARY: &str =
-    "a count (or the n behind a mean, median, percentage or rate) from 1 to threshold-1";
+pub const RULE: Rule = Rule {
+    id: "small-count",
+    severity: Severity::Error,
+    summary: "a count (or the n behind a mean, median, percentage or rate) from 1 to threshold-1",
+    source: include_str!("small_count.rs"),
+    checks: Checks {
+        table: Some(&SmallCount),
+        rows: Some(&SmallCount),
+        ..Checks::NONE
+    },
+};
+
+const ID: &str = RULE.id;
+
+struct SmallCount;
+
+impl TableRule for SmallCount {
+    fn check(&self, input: &TableInput<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let table = input.table;
+        let mut state = TableState::default();
+        for row in &table.rows {
+            check_row(table, row, cx, &mut state, out);
+        }
+        check_labels(table, cx, out);
+        state.finish(table, out);
+    }
+}
+
+impl RowRule for SmallCount {
+    fn start(&self) -> Box<dyn RowState> {
+        Box::new(TableState::default())
+    }
+}
+
+impl RowState for TableState {
+    fn row(&mut self, table: &Table, row: &Row, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        check_row(table, row, cx, self, out);
+    }
+
+    fn finish(self: Box<Self>, table: &Table, _cx: &Context<'_>, out: &mut Vec<Finding>) {
+        TableState::finish(*self, table, out);
+    }
+}
 
 /// Counts the findings of one table, so that a large table lists a bounded number.
 #[derive(Debug, Default)]

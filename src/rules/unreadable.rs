@@ -23,10 +23,28 @@
 
 use crate::finding::{Finding, Severity};
 use crate::model::{FactKind, Unreadable};
-use crate::rules::FileFacts;
+use crate::rules::{Checks, Context, FileFacts, FileRule, Rule};
 
-pub const ID: &str = "unreadable";
-pub const SUMMARY: &str = "a file that could not be read or parsed";
+pub const RULE: Rule = Rule {
+    id: "unreadable",
+    severity: Severity::Error,
+    summary: "a file that could not be read or parsed",
+    source: include_str!("unreadable.rs"),
+    checks: Checks {
+        file: Some(&UnreadableRule),
+        ..Checks::NONE
+    },
+};
+
+const ID: &str = RULE.id;
+
+struct UnreadableRule;
+
+impl FileRule for UnreadableRule {
+    fn check(&self, file: &FileFacts<'_>, _cx: &Context<'_>, out: &mut Vec<Finding>) {
+        check(file, out);
+    }
+}
 
 /// Every part of the file that could not be read is an error.
 pub fn check(file: &FileFacts<'_>, out: &mut Vec<Finding>) {
