@@ -14,7 +14,7 @@ use crate::config::Rules;
 use crate::detect::{detect, Format};
 use crate::digest::hex;
 use crate::finding::{Finding, Verdict};
-use crate::model::{Fact, FactKind, Table, Unreadable};
+use crate::model::{Fact, FactKind, Location, Member, Table, Unreadable};
 use crate::read::{self, Readers, Source, IN_MEMORY_LIMIT, TABLE_IN_MEMORY_LIMIT};
 use crate::report::{FileReport, Report};
 use crate::rules::{self, file_type, Compiled, Context, FileFacts, FileTables, StreamState};
@@ -158,16 +158,19 @@ fn check_entry(entry: &Entry, shared: &Shared<'_>) -> (FileReport, FileTables) {
         }
     }
     if entry.hidden {
-        facts.push(Fact::whole(FactKind::Hidden));
+        facts.push(Fact::whole(FactKind::HiddenEntry));
     }
+    facts.extend(name_facts(&entry.rel));
     let file = FileFacts {
         path: &entry.rel,
         sha256: report.sha256.as_deref(),
         format,
         facts: &facts,
+        findings: &report.findings,
     };
-    let cx = shared.context();
-    rules::check_file(&file, &cx, &mut report.findings);
+    let mut found = Vec::new();
+    rules::check_file(&file, &shared.context(), &mut found);
+    report.findings.append(&mut found);
     finish(&mut report);
     (report, tables)
 }
@@ -196,24 +199,58 @@ fn check_file(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let detected = detect(&name, &loaded.head, None);
-    let format = detected.format;
+    let content = Content {
+        name: &name,
+        loaded: &loaded,
+        path: Some(&entry.path),
+        depth: 0,
+    };
+    let format = check_content(&content, shared, &mut report.findings, facts, kept);
     report.format = format.name().to_string();
+    Some(format)
+}
+
+/// Most levels of containers inside containers (a zip in a zip in a workbook) that are opened.
+pub const MAX_MEMBER_DEPTH: usize = 4;
+
+/// The content of a file or of a member of a container, to be checked.
+struct Content<'a> {
+    /// Its file name (a member's name inside its container): detection reads the extension.
+    name: &'a str,
+    loaded: &'a Loaded,
+    /// The file on disk, for streaming a large one; members are held in memory.
+    path: Option<&'a Path>,
+    /// Containers around it.
+    depth: usize,
+}
+
+/// Detect, read and check a file's or member's content: its findings go to `findings`, the facts
+/// seen to `facts`, its small tables to `kept`. Members the reader finds are checked the same way,
+/// each under its name. Returns the detected format.
+fn check_content(
+    content: &Content<'_>,
+    shared: &Shared<'_>,
+    findings: &mut Vec<Finding>,
+    facts: &mut Vec<Fact>,
+    kept: &mut FileTables,
+) -> Format {
+    let loaded = content.loaded;
+    let detected = detect(content.name, &loaded.head, None);
+    let format = detected.format;
     let renamed = detected.mismatch.is_some();
     if let Some(mismatch) = detected.mismatch {
         facts.push(Fact::whole(FactKind::NameMismatch(mismatch)));
     }
     // What a file really is decides how it is read; a renamed container is not opened as text.
     if !file_type::admits(format, shared.rules) || (renamed && !read::reads_renamed(format)) {
-        return Some(format);
+        return format;
     }
-    let source = if reads_whole(format, loaded.size, shared.large) {
-        Source::Bytes(&loaded.bytes)
-    } else {
-        Source::Stream {
-            path: &entry.path,
+    let source = match content.path {
+        Some(path) if !reads_whole(format, loaded.size, shared.large) => Source::Stream {
+            path,
             head: &loaded.head,
-        }
+        },
+        _ => Source::Bytes(&loaded.bytes),
     };
     let cx = shared.context();
     let mut streamed = Streamed::default();
@@ -222,24 +259,106 @@ fn check_file(
             streamed.check(item, &cx)
         })
     }));
-    let doc = match read {
+    let mut doc = match read {
         Ok(Ok(doc)) => doc,
         Ok(Err(e)) => {
             facts.push(Fact::whole(FactKind::Unreadable(Unreadable::Parsing(
                 e.to_string(),
             ))));
-            return Some(format);
+            return format;
         }
         Err(_) => {
             facts.push(Fact::whole(FactKind::Unreadable(Unreadable::ReaderFailed)));
-            return Some(format);
+            return format;
         }
     };
     facts.extend(doc.facts.iter().cloned());
-    rules::check_document(&doc, &cx, &mut report.findings);
-    streamed.finish(doc.tables.last(), &cx, &mut report.findings);
+    rules::check_document(&doc, &cx, findings);
+    streamed.finish(doc.tables.last(), &cx, findings);
+    for member in std::mem::take(&mut doc.members) {
+        check_member(member, content.depth + 1, shared, findings, kept);
+    }
     kept.keep(doc.tables, shared.rules);
-    Some(format)
+    format
+}
+
+/// Check a member of a container like a file, and place what it gives under its name.
+fn check_member(
+    member: Member,
+    depth: usize,
+    shared: &Shared<'_>,
+    findings: &mut Vec<Finding>,
+    kept: &mut FileTables,
+) {
+    let loaded = Loaded::whole(member.bytes);
+    let mut facts = Vec::new();
+    let mut found = Vec::new();
+    let mut tables = FileTables::default();
+    let format = if depth > MAX_MEMBER_DEPTH {
+        facts.push(Fact::whole(FactKind::Unreadable(Unreadable::LimitReached(
+            format!("containers nested deeper than {MAX_MEMBER_DEPTH}"),
+        ))));
+        None
+    } else {
+        let leaf = member.name.rsplit('/').next().unwrap_or(&member.name);
+        let content = Content {
+            name: leaf,
+            loaded: &loaded,
+            path: None,
+            depth,
+        };
+        Some(check_content(
+            &content,
+            shared,
+            &mut found,
+            &mut facts,
+            &mut tables,
+        ))
+    };
+    facts.extend(name_facts(&member.name));
+    let file = FileFacts {
+        path: &member.name,
+        sha256: Some(&loaded.sha256),
+        format,
+        facts: &facts,
+        findings: &found,
+    };
+    let mut file_found = Vec::new();
+    rules::check_file(&file, &shared.context(), &mut file_found);
+    found.append(&mut file_found);
+    for f in &mut found {
+        f.location.member = Some(within(&member.name, f.location.member.take()));
+    }
+    for t in &mut tables.tables {
+        t.member = Some(within(&member.name, t.member.take()));
+    }
+    for l in &mut tables.too_large {
+        l.member = Some(within(&member.name, l.member.take()));
+    }
+    findings.append(&mut found);
+    kept.tables.append(&mut tables.tables);
+    kept.too_large.append(&mut tables.too_large);
+}
+
+/// What a file's name alone tells: an office lock file (`~$report.docx`) holds the name of the
+/// user who had the document open.
+fn name_facts(path: &str) -> Option<Fact> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.starts_with("~$").then(|| {
+        Fact::whole(FactKind::Hidden {
+            part: "office lock file (it holds the name of the user who had the document open)"
+                .into(),
+            scope: Location::default(),
+        })
+    })
+}
+
+/// The name of a place inside a member: `inner.zip!RQ5.csv`.
+fn within(member: &str, inner: Option<String>) -> String {
+    match inner {
+        Some(inner) => format!("{member}!{inner}"),
+        None => member.to_string(),
+    }
 }
 
 /// A file's bytes (whole when small), its sha256 and its first bytes for detection.
@@ -249,6 +368,19 @@ struct Loaded {
     /// The whole content when the file is read whole, else empty.
     bytes: Vec<u8>,
     head: Vec<u8>,
+}
+
+impl Loaded {
+    /// Content held in memory (a member of a container).
+    fn whole(bytes: Vec<u8>) -> Loaded {
+        let head = bytes[..bytes.len().min(HEAD)].to_vec();
+        Loaded {
+            size: bytes.len() as u64,
+            sha256: hex(&Sha256::digest(&bytes)),
+            bytes,
+            head,
+        }
+    }
 }
 
 /// Open, read and hash a file: small files whole (hash and parse from memory), large ones in

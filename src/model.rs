@@ -83,8 +83,64 @@ pub struct Document {
     pub tables: Vec<Table>,
     pub texts: Vec<Text>,
     /// What the reader observed that is neither table nor text: a format it cannot read yet, a
-    /// limit it reached. Rules judge them (`file-type`, `unreadable`).
+    /// limit it reached, a hidden part. Rules judge them (`file-type`, `unreadable`,
+    /// `hidden-content`, `embedded-data`).
     pub facts: Vec<Fact>,
+    /// What the figures of the file draw, as the reader counted it (`embedded-data`).
+    pub figures: Vec<Figure>,
+    /// Files inside this one (archive members, embedded objects, attachments): each is checked
+    /// like a file, its findings placed under its name in `location.member`.
+    pub members: Vec<Member>,
+}
+
+/// A file inside another one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    /// Its name inside the container: a path in an archive (`tables/RQ5.csv`), a package part
+    /// (`xl/embeddings/oleObject1.bin`), an attachment's file name. Detection reads its
+    /// extension.
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What a figure (a chart, a drawing, a plot page) shows, as marks counted by its reader. The
+/// reader says what it saw; `embedded-data` judges whether that is data about individuals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub location: Location,
+    /// What drew it, for messages: `SVG`, `PDF page 3`, `Plotly chart`, `Vega-Lite chart`.
+    pub source: String,
+    pub series: Vec<Series>,
+}
+
+/// One series (trace, layer, group of marks) of a figure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    /// Its name as the figure gives it, for messages (never its data).
+    pub name: String,
+    pub mark: Mark,
+    /// Data points (or marks) in the series.
+    pub points: u64,
+    /// Distinct positions among them.
+    pub distinct: u64,
+    /// The positions along the horizontal axis are a regular grid (time steps, categories), as
+    /// a line of monthly values or a bar chart has; scattered positions are not.
+    pub regular: bool,
+}
+
+/// How a series draws its points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    /// One marker per datum: scatter points, circles, `use` symbols, censor ticks.
+    Point,
+    /// A line or curve through the data (a step function, a time series).
+    Line,
+    /// Bars, columns, areas: one aggregate per category.
+    Bar,
+    /// A cell per datum of a grid (heat maps) or a map layer.
+    Cell,
+    /// Anything else.
+    Other,
 }
 
 /// A fact about a file or a part of it, with where it applies. Readers, the walk and the load
@@ -113,7 +169,7 @@ pub enum FactKind {
     /// The entry is not a regular file (`FIFO`, `socket`, `device`); it is never opened.
     Special(String),
     /// The entry, or a folder above it, is hidden.
-    Hidden,
+    HiddenEntry,
     /// The entry could not be read, at the stage said, for the reason given.
     Unreadable(Unreadable),
     /// The content contradicts the name (a zip archive called `.csv`).
@@ -124,6 +180,18 @@ pub enum FactKind {
     CodeTooLarge { limit_mib: u64 },
     /// Lines past the reader's limits were read but not kept.
     LinesDropped { kept: usize, dropped: u64 },
+    /// A part a reader of the file does not see: a hidden sheet, row or column, a comment, a
+    /// pivot cache, an embedded object, a macro project. `scope` says where its content is: a
+    /// finding whose location has every field `scope` sets, equal, is inside it.
+    Hidden { part: String, scope: Location },
+    /// A part that cannot be checked (an encrypted member, a format inside a container that is
+    /// not read): never passed.
+    Unchecked { part: String, why: String },
+    /// A figure that only a person looking at it can judge (a raster image with no data in its
+    /// metadata).
+    LookAtFigure,
+    /// A member of a container that is a link or special file; it is not opened.
+    SpecialMember { name: String, kind: String },
 }
 
 /// Where reading an entry failed.
@@ -139,6 +207,9 @@ pub enum Unreadable {
     Parsing(String),
     /// Its reader failed (an internal error).
     ReaderFailed,
+    /// A limit of the reader was reached (expanded size, ratio, member count, nesting depth):
+    /// what is past it is not checked, so the whole is not passed.
+    LimitReached(String),
 }
 
 /// What a text is, which decides the rules it goes through.

@@ -56,6 +56,7 @@ pub fn read(source: Source<'_>, readers: &Readers<'_>) -> Result<Document, ReadE
         tables,
         texts: vec![text],
         facts,
+        ..Document::default()
     })
 }
 

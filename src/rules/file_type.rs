@@ -81,7 +81,7 @@ pub fn check(file: &FileFacts<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
                 format!("{kind}: not a regular file, never opened"),
                 false,
             ),
-            FactKind::Hidden => (
+            FactKind::HiddenEntry => (
                 Severity::Warning,
                 "hidden file or folder: it leaves with the export although a file browser may not show it".to_string(),
                 false,
@@ -112,7 +112,18 @@ pub fn check(file: &FileFacts<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
                 ),
                 true,
             ),
-            FactKind::Unreadable(_) => continue,
+            FactKind::SpecialMember { name, kind } => (
+                Severity::Error,
+                format!(
+                    "member '{}' is a {kind}: not opened, and the export would not carry what it points to",
+                    crate::redact::safe_label(name)
+                ),
+                true,
+            ),
+            FactKind::Unreadable(_)
+            | FactKind::Unchecked { .. }
+            | FactKind::Hidden { .. }
+            | FactKind::LookAtFigure => continue,
         };
         let basis = if about_content {
             file.content_basis()

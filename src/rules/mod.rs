@@ -16,16 +16,18 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use crate::config::Rules;
 use crate::detect::Format;
 use crate::finding::{basis, Finding, Severity};
-use crate::model::{Document, Fact, Location, Row, Table, Text, TextKind};
+use crate::model::{Document, Fact, Figure, Location, Row, Table, Text, TextKind};
 use crate::table::classify::Lexicon;
 use crate::table::structure::Structure;
 
 pub mod back_calculation;
 pub mod code_literal;
 pub mod differencing;
+pub mod embedded_data;
 pub mod extreme_values;
 pub mod file_type;
 pub mod group_disclosure;
+pub mod hidden_content;
 mod listing;
 pub mod log_listing;
 pub mod low_dof;
@@ -60,6 +62,8 @@ pub const REGISTRY: &[&Rule] = &[
     &person_id::RULE,
     &code_literal::RULE,
     &log_listing::RULE,
+    &embedded_data::RULE,
+    &hidden_content::RULE,
     &file_type::RULE,
     &unreadable::RULE,
 ];
@@ -86,6 +90,7 @@ pub struct Checks {
     pub text: Option<&'static dyn TextRule>,
     pub code: Option<&'static dyn TextRule>,
     pub rows: Option<&'static dyn RowRule>,
+    pub figure: Option<&'static dyn FigureRule>,
     pub folder: Option<&'static dyn FolderRule>,
     pub file: Option<&'static dyn FileRule>,
 }
@@ -97,6 +102,7 @@ impl Checks {
         text: None,
         code: None,
         rows: None,
+        figure: None,
         folder: None,
         file: None,
     };
@@ -160,6 +166,11 @@ pub trait FolderRule: Sync {
     /// Whether a file's table is small enough to keep for the rule; the places of the others are
     /// kept, so that the rule can say what it did not compare.
     fn keeps(&self, table: &Table, rules: &Rules) -> bool;
+}
+
+/// A rule over one figure of a document: what its reader counted of its marks.
+pub trait FigureRule: Sync {
+    fn check(&self, figure: &Figure, cx: &Context<'_>, out: &mut Vec<Finding>);
 }
 
 /// A rule over what is known of a file as a whole: its entry, type and the facts its reader
@@ -247,6 +258,8 @@ pub struct FileFacts<'a> {
     /// The detected format, when the file could be loaded.
     pub format: Option<Format>,
     pub facts: &'a [Fact],
+    /// What the content rules found in it (the file rules run last).
+    pub findings: &'a [Finding],
 }
 
 impl FileFacts<'_> {
@@ -258,6 +271,11 @@ impl FileFacts<'_> {
     /// The basis of a finding about the file's content (its type, a part not checked).
     pub fn content_basis(&self) -> [u8; 32] {
         basis(&[self.sha256.unwrap_or("").as_bytes(), b"file"])
+    }
+
+    /// The basis of a finding about one part of the file's content.
+    pub fn content_basis_of(&self, part: &[u8]) -> [u8; 32] {
+        basis(&[self.sha256.unwrap_or("").as_bytes(), b"part", part])
     }
 }
 
@@ -319,6 +337,11 @@ pub fn check_document(doc: &Document, cx: &Context<'_>, out: &mut Vec<Finding>) 
     }
     for text in &doc.texts {
         check_text(text, cx, out);
+    }
+    for figure in &doc.figures {
+        for rule in running(cx, |c| c.figure) {
+            rule.check(figure, cx, out);
+        }
     }
 }
 

@@ -50,8 +50,19 @@ impl FileRule for UnreadableRule {
 pub fn check(file: &FileFacts<'_>, out: &mut Vec<Finding>) {
     let describe = file.format.map(|f| f.describe()).unwrap_or("this file");
     for fact in file.facts {
-        let FactKind::Unreadable(why) = &fact.kind else {
-            continue;
+        let why = match &fact.kind {
+            FactKind::Unreadable(why) => why,
+            FactKind::Unchecked { part, why } => {
+                out.push(Finding::new(
+                    ID,
+                    Severity::Error,
+                    format!("{part} cannot be checked: {why}"),
+                    fact.location.clone(),
+                    file.content_basis(),
+                ));
+                continue;
+            }
+            _ => continue,
         };
         let message = match why {
             Unreadable::Listing(reason) | Unreadable::Reading(reason) => {
@@ -59,6 +70,9 @@ pub fn check(file: &FileFacts<'_>, out: &mut Vec<Finding>) {
             }
             Unreadable::Opening(reason) => format!("cannot be opened: {reason}"),
             Unreadable::Parsing(reason) => format!("cannot be read as {describe}: {reason}"),
+            Unreadable::LimitReached(what) => format!(
+                "{describe} not checked past a limit ({what}); a person must review it or split it"
+            ),
             Unreadable::ReaderFailed => format!(
                 "the {describe} reader failed on this file (an internal error); the file was not checked"
             ),

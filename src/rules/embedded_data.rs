@@ -1,0 +1,156 @@
+//! ## What it does
+//! Flags figures and pages that carry their data points: an SVG or PDF scatter plot whose
+//! markers each stand for one unit (circles, `use` symbols, small paths; censor ticks on a
+//! survival curve), chart JSON in an HTML page or a notebook (Plotly, Vega/Vega-Lite, Bokeh,
+//! htmlwidgets, Highcharts, ECharts) with one point per person or unit, and data written into an
+//! image's metadata. A series of single markers at scattered positions is an error: each marker
+//! is an individual, whose values anyone can read back from the file. Markers on a regular grid
+//! (one per category or time step) are a warning, since they may be aggregates. Lines and bars
+//! of aggregates (a monthly series, a bar chart) are not flagged. A raster image whose metadata
+//! holds no data cannot be read by this tool: an info finding asks a person to look at it.
+//!
+//! ## Why is this bad?
+//! A figure is micro-data when its marks are individuals: an SVG keeps the exact coordinates of
+//! every point, a Plotly page the whole data frame behind it, whatever the picture shows. Text
+//! drawn in a figure (an at-risk table, `excluded (N = 1)`) is checked by the text and table
+//! rules; this rule is about the data points themselves.
+//!
+//! ## Example
+//! ```text
+//! Results/fig2.svg    <- embedded-data: SVG: series 'points' draws 412 markers at 409
+//!                        distinct positions (one per individual)
+//! Results/trend.html  (36 monthly points on a line: not flagged)
+//! ```
+//! Export the figure as a raster image (PNG) at a resolution that does not resolve single
+//! points, or show aggregates (binned counts, smoothed curves) instead of individuals.
+//!
+//! ## Options
+//! None yet.
+//!
+//! ## References
+//! Eurostat/ESSnet Guidelines for the checking of output based on microdata research (2015):
+//! graphs are checked like the tables behind them; scatter plots of individual values are not
+//! released. OpenSAFELY and SACRO output-checking guidance: vector figures carry their data.
+
+use crate::finding::{basis, Finding, Severity};
+use crate::model::{FactKind, Figure, Mark};
+use crate::redact::safe_label;
+use crate::rules::{Checks, Context, FigureRule, FileFacts, FileRule, Rule};
+
+pub const RULE: Rule = Rule {
+    id: "embedded-data",
+    severity: Severity::Error,
+    summary: "a figure or page that carries its data points (SVG markers, chart JSON in HTML, image metadata text, PDF attachments)",
+    source: include_str!("embedded_data.rs"),
+    checks: Checks {
+        figure: Some(&EmbeddedData),
+        file: Some(&EmbeddedData),
+        ..Checks::NONE
+    },
+};
+
+const ID: &str = RULE.id;
+
+/// Fewest markers of one series that make it a set of individuals rather than a few labelled
+/// points (a legend, an annotation).
+const MIN_MARKERS: u64 = 3;
+
+struct EmbeddedData;
+
+impl FigureRule for EmbeddedData {
+    fn check(&self, figure: &Figure, _cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for (i, series) in figure.series.iter().enumerate() {
+            if series.mark != Mark::Point || series.points < MIN_MARKERS {
+                continue;
+            }
+            let name = if series.name.trim().is_empty() {
+                format!("{}", i + 1)
+            } else {
+                format!("'{}'", safe_label(series.name.trim()))
+            };
+            let (severity, kind) = if series.regular {
+                (
+                    Severity::Warning,
+                    "on a regular grid; a person must check whether each marker is an individual",
+                )
+            } else {
+                (Severity::Error, "(one per individual)")
+            };
+            out.push(Finding::new(
+                ID,
+                severity,
+                format!(
+                    "{}: series {name} draws {} markers at {} distinct positions {kind}",
+                    figure.source, series.points, series.distinct
+                ),
+                figure.location.clone(),
+                basis(&[
+                    b"embedded-data",
+                    figure.source.as_bytes(),
+                    series.name.as_bytes(),
+                    &series.points.to_le_bytes(),
+                    &(i as u64).to_le_bytes(),
+                ]),
+            ));
+        }
+    }
+}
+
+impl FileRule for EmbeddedData {
+    fn check(&self, file: &FileFacts<'_>, _cx: &Context<'_>, out: &mut Vec<Finding>) {
+        for fact in file.facts {
+            if fact.kind == FactKind::LookAtFigure {
+                out.push(Finding::new(
+                    ID,
+                    Severity::Info,
+                    "a raster figure: its pixels are not read by this tool; a person must look at it",
+                    fact.location.clone(),
+                    file.content_basis_of(b"look at figure"),
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Location, Series};
+    use crate::rules::Compiled;
+
+    fn findings(series: Vec<Series>) -> Vec<Finding> {
+        let rules = crate::config::Rules::default_rules();
+        let compiled = Compiled::new(&rules);
+        let cx = Context::new(&rules, &compiled);
+        let figure = Figure {
+            location: Location::default(),
+            source: "SVG".into(),
+            series,
+        };
+        let mut out = Vec::new();
+        FigureRule::check(&EmbeddedData, &figure, &cx, &mut out);
+        out
+    }
+
+    fn series(mark: Mark, points: u64, regular: bool) -> Series {
+        Series {
+            name: "s".into(),
+            mark,
+            points,
+            distinct: points,
+            regular,
+        }
+    }
+
+    #[test]
+    fn scattered_markers_are_errors_and_aggregates_pass() {
+        let f = findings(vec![series(Mark::Point, 400, false)]);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].severity, Severity::Error);
+        let f = findings(vec![series(Mark::Point, 36, true)]);
+        assert_eq!(f[0].severity, Severity::Warning);
+        assert!(findings(vec![series(Mark::Line, 36, true)]).is_empty());
+        assert!(findings(vec![series(Mark::Bar, 12, true)]).is_empty());
+        assert!(findings(vec![series(Mark::Point, 2, false)]).is_empty());
+    }
+}
