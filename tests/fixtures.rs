@@ -1,13 +1,10 @@
-//! Binary fixtures are generated here, never hand-edited: each is built by a function below and
-//! committed, and this test fails when a committed file differs from what its function builds.
-//! Regenerate with `EXPORT_CHECK_REGENERATE=1 cargo test --test fixtures`.
+//! The binary fixtures of the demo and of the core cases, generated here, never hand-edited:
+//! each is built by a function below and committed, and the test fails when a committed file
+//! differs from what its function builds (see [`common::assert_fixtures_current`]). A reader's
+//! fixtures are generated in its own test file. Regenerate with
+//! `EXPORT_CHECK_REGENERATE=1 cargo test --test fixtures`.
 
-use std::fs;
-use std::path::{Path, PathBuf};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
-}
+mod common;
 
 /// The 32-byte magic number at the start of every SAS7BDAT file.
 const SAS7BDAT_MAGIC: [u8; 32] = [
@@ -128,18 +125,5 @@ fn generated() -> Vec<(&'static str, Vec<u8>)> {
 
 #[test]
 fn generated_fixtures_are_committed_and_current() {
-    let regenerate = std::env::var_os("EXPORT_CHECK_REGENERATE").is_some();
-    for (rel, bytes) in generated() {
-        let path = root().join(rel);
-        if regenerate {
-            fs::create_dir_all(path.parent().unwrap()).unwrap();
-            fs::write(&path, &bytes).unwrap();
-        }
-        let on_disk = fs::read(&path)
-            .unwrap_or_else(|e| panic!("{rel}: {e}; regenerate with EXPORT_CHECK_REGENERATE=1"));
-        assert_eq!(
-            on_disk, bytes,
-            "{rel} differs from its generator; regenerate with EXPORT_CHECK_REGENERATE=1"
-        );
-    }
+    common::assert_fixtures_current(&generated());
 }
