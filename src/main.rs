@@ -68,7 +68,7 @@ fn run(cli: &Cli) -> Result<u8> {
         eprintln!(
             "export-check: checking {} with profile {} ...",
             path.display(),
-            rules.profile
+            rules.profile.name
         );
     }
     let options = Options {

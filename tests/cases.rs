@@ -89,7 +89,7 @@ fn the_n_beside_a_mean_counts() {
 #[test]
 fn zeros_fail_only_when_the_profile_says_so() {
     let mut rules = Rules::default_rules();
-    rules.zero_is_unsafe = true;
+    rules.thresholds.zero_is_unsafe = true;
     let r = report_with("small-count/zero_cells.csv", &rules);
     assert_eq!(places(&r, "small-count"), vec!["B2", "C4"]);
 }

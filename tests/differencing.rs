@@ -177,7 +177,7 @@ fn tc6_contains_link_differences_the_geographies() {
     assert!(m.contains("area of 'ed1991.csv'"), "{m}");
     // Zeros count when the profile says so.
     let mut zero = rules("default", Some("differencing/tc6_links.toml"), None);
-    zero.zero_is_unsafe = true;
+    zero.thresholds.zero_is_unsafe = true;
     let r = report_with("differencing/tc6_geography", &zero);
     assert_eq!(diff(&r).len(), 6, "{:?}", diff(&r));
 }

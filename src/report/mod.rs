@@ -63,7 +63,7 @@ impl Report {
                 version: env!("CARGO_PKG_VERSION"),
             },
             root: root.display().to_string(),
-            profile: rules.profile.clone(),
+            profile: rules.profile.name.clone(),
             rules_sha256: rules.sha256(),
             verdict: Verdict::Pass,
             summary: Summary::default(),

@@ -306,7 +306,7 @@ fn is_at_risk(label: &str) -> bool {
 /// cumulative column (or row) differ by a derived count, the events and censorings between two
 /// time points; a step from 1 to threshold−1 is such a count.
 fn check_at_risk(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
-    let t = i64::from(cx.rules.min_count);
+    let t = i64::from(cx.rules.thresholds.min_count);
     let whole = |v: &Value| match v {
         Value::Number(n)
             if !n.percent && n.value.fract() == 0.0 && n.value >= 0.0 && n.value < 9.0e15 =>
@@ -370,7 +370,7 @@ fn check_at_risk(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
 
 pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Finding>) {
     check_at_risk(table, cx, out);
-    let t = i128::from(cx.rules.min_count);
+    let t = i128::from(cx.rules.thresholds.min_count);
     let tloc = table.location();
     let digest = &table.digest;
     if table.streamed_rows > 0 {
@@ -441,14 +441,14 @@ pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Findi
     if built.sys.unknowns().is_empty() {
         return;
     }
-    if built.sys.unknowns().len() > cx.rules.max_unknowns as usize {
+    if built.sys.unknowns().len() > cx.rules.back_calculation.max_unknowns as usize {
         out.push(Finding::new(
             ID,
             Severity::Info,
             format!(
                 "the table has {} unknown cells, more than the {} the back-calculation audit handles; it was not audited",
                 built.sys.unknowns().len(),
-                cx.rules.max_unknowns
+                cx.rules.back_calculation.max_unknowns
             ),
             tloc,
             basis(&[digest, b"too-large"]),
@@ -457,8 +457,8 @@ pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Findi
     }
     let cfg = AuditConfig {
         min_count: t,
-        zero_is_unsafe: cx.rules.zero_is_unsafe,
-        narrow_max_values: i128::from(cx.rules.narrow_max_values),
+        zero_is_unsafe: cx.rules.thresholds.zero_is_unsafe,
+        narrow_max_values: i128::from(cx.rules.back_calculation.narrow_max_values),
         ..AuditConfig::default()
     };
     let res = audit(&built.sys, &cfg);
@@ -621,7 +621,7 @@ pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Findi
     }
     // A suppressed marker recovered exactly as 0 when zeros are allowed: the suppression hides
     // nothing.
-    if !cx.rules.zero_is_unsafe {
+    if !cx.rules.thresholds.zero_is_unsafe {
         for iv in &res.intervals {
             let Some(u) = built.sys.unknown(iv.var) else {
                 continue;
@@ -639,7 +639,7 @@ pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Findi
             {
                 // When suppressed zeros count as disclosive the message must not say what the
                 // cell holds: it reads as any exact recovery.
-                let (severity, why) = if cx.rules.recovered_zero_fails {
+                let (severity, why) = if cx.rules.back_calculation.recovered_zero_fails {
                     (Severity::Error, "the suppression can be undone [B1]")
                 } else {
                     (Severity::Warning, "the suppression hides nothing [B5]")

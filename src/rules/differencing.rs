@@ -938,7 +938,7 @@ fn subpopulation(
     if !all.stub.is_empty() && !sub.stub.is_empty() && all.stub != sub.stub {
         return;
     }
-    let t = i64::from(cx.rules.min_count);
+    let t = i64::from(cx.rules.thresholds.min_count);
     let mut pairs: Vec<(&(String, String), i64, i64, &Cell)> = Vec::new();
     let mut sub_known = 0;
     for (k, (shown, cell)) in &sub.cells {
@@ -1199,7 +1199,7 @@ fn bands(
     if a.stub.is_empty() || a.stub != b.stub {
         return;
     }
-    let t = i64::from(cx.rules.min_count);
+    let t = i64::from(cx.rules.thresholds.min_count);
     let mut cols: Vec<&String> = a
         .col_keys
         .iter()
@@ -1377,7 +1377,7 @@ fn nested_repeat(
     cx: &Context<'_>,
     out: &mut Out<'_>,
 ) -> bool {
-    let t = i64::from(cx.rules.min_count);
+    let t = i64::from(cx.rules.thresholds.min_count);
     if a.stub != b.stub
         || a.row_keys.len() < 2
         || a.row_keys.len() != b.row_keys.len()
@@ -1493,7 +1493,7 @@ fn repeats(
     cx: &Context<'_>,
     out: &mut Out<'_>,
 ) {
-    let t = i64::from(cx.rules.min_count);
+    let t = i64::from(cx.rules.thresholds.min_count);
     // Totals of rows are compared only between tables of the same categories.
     let shared_rows = a.row_keys.iter().filter(|k| b.row_keys.contains(k)).count();
     for (k, (va, la)) in &a.totals {

@@ -439,9 +439,9 @@ fn dominance(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
 
 /// Medians, percentiles and extremes of groups below the threshold: `small-count` errors.
 fn small_groups(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
-    let t = i64::from(cx.rules.min_count);
+    let t = i64::from(cx.rules.thresholds.min_count);
     let small = |n: i64| n >= 1 && n < t;
-    let quantiles = Quantiles::new(&cx.rules.quantile);
+    let quantiles = Quantiles::new(&cx.rules.extreme_values.quantile);
     let n_col = n_column(table);
     let n_row = n_row(table);
     // Group sizes of columns: `n=` in the header, or the N row.

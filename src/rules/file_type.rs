@@ -145,7 +145,7 @@ pub fn check(file: &FileFacts<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
             None => format!(
                 "{} is not an approved file type in profile '{}'",
                 format.describe(),
-                cx.rules.profile
+                cx.rules.profile.name
             ),
         };
         out.push(Finding::new(

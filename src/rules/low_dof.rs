@@ -107,7 +107,7 @@ static RESID_COMMAND: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Check a text for model output with few residual degrees of freedom.
 pub fn check_text(text: &Text, cx: &Context<'_>, out: &mut Vec<Finding>) {
-    let min = cx.rules.min_residual_dof;
+    let min = cx.rules.thresholds.min_residual_dof;
     let lines = &text.lines;
     let roles = text.roles();
     let locate = |line: u32| Location {
@@ -226,7 +226,7 @@ fn whole(value: &Value) -> Option<i64> {
 
 /// Check a table: residual df rows and residual columns.
 pub fn check_table(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
-    let min = i64::from(cx.rules.min_residual_dof);
+    let min = i64::from(cx.rules.thresholds.min_residual_dof);
     let df_cols: Vec<u32> = table
         .columns
         .iter()

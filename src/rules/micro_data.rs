@@ -329,7 +329,7 @@ pub fn finish_stream(state: StreamState, table: &Table, cx: &Context<'_>, out: &
         return;
     }
     let s = &state.shape;
-    if s.exact_birth || state.classes.mostly_small(cx.rules.min_count) {
+    if s.exact_birth || state.classes.mostly_small(cx.rules.thresholds.min_count) {
         out.push(listing_finding(table, s, cx, state.classes.rows));
     }
 }
@@ -385,8 +385,8 @@ fn raw_number_dump(table: &Table) -> bool {
 
 /// `200 rows`; a number of rows below the threshold is itself a small count and is not shown.
 fn row_count(rows: u64, cx: &Context<'_>) -> String {
-    if rows < u64::from(cx.rules.min_count) {
-        format!("fewer than {} rows", cx.rules.min_count)
+    if rows < u64::from(cx.rules.thresholds.min_count) {
+        format!("fewer than {} rows", cx.rules.thresholds.min_count)
     } else {
         format!("{rows} rows")
     }
@@ -402,7 +402,7 @@ fn listing_finding(table: &Table, s: &Shape, cx: &Context<'_>, rows: u64) -> Fin
     } else {
         format!(
             "without a count column, and most combinations of the quasi-identifiers occur fewer than {} times",
-            cx.rules.min_count
+            cx.rules.thresholds.min_count
         )
     };
     Finding::new(
@@ -489,7 +489,7 @@ pub fn check_table(
         classes.add_row(row, &cols);
     }
     let exact_birth = s.exact_birth && classes.rows >= MIN_ROWS;
-    if exact_birth || classes.mostly_small(cx.rules.min_count) {
+    if exact_birth || classes.mostly_small(cx.rules.thresholds.min_count) {
         out.push(listing_finding(table, &s, cx, classes.rows));
     }
 }

@@ -692,8 +692,8 @@ fn consistent(n: i128, d: i128, sh: Shown2, scale: i128) -> bool {
 
 /// Run the rule on one table whose structure is known.
 pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Finding>) {
-    let t = i128::from(cx.rules.min_count);
-    let narrow = i128::from(cx.rules.narrow_max_values);
+    let t = i128::from(cx.rules.thresholds.min_count);
+    let narrow = i128::from(cx.rules.back_calculation.narrow_max_values);
     let mut emit = Emit {
         out,
         listed: 0,
@@ -781,9 +781,14 @@ pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Findi
                 if lo > hi {
                     continue;
                 }
-                let Some(v) =
-                    judge_with((lo, hi), nominal, t, narrow, cx.rules.zero_is_unsafe, true)
-                else {
+                let Some(v) = judge_with(
+                    (lo, hi),
+                    nominal,
+                    t,
+                    narrow,
+                    cx.rules.thresholds.zero_is_unsafe,
+                    true,
+                ) else {
                     continue;
                 };
                 let pos = CellPos {

@@ -88,7 +88,7 @@ pub struct TableState {
 
 impl TableState {
     fn push(&mut self, f: Finding, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        let t = cx.rules.min_count;
+        let t = cx.rules.thresholds.min_count;
         self.listing
             .get_or_insert_with(|| Listing::new(ID, Severity::Error, format!("counts below {t}")))
             .push(f, out);
@@ -104,7 +104,8 @@ impl TableState {
 
 /// Whether `n` is a small count under the rules in force.
 pub fn is_small(n: i64, cx: &Context<'_>) -> bool {
-    (n > 0 && n < i64::from(cx.rules.min_count)) || (n == 0 && cx.rules.zero_is_unsafe)
+    (n > 0 && n < i64::from(cx.rules.thresholds.min_count))
+        || (n == 0 && cx.rules.thresholds.zero_is_unsafe)
 }
 
 /// The whole number a count cell shows, if any: `17`, `17.0` in a count column.
@@ -125,7 +126,7 @@ pub fn check_row(
     state: &mut TableState,
     out: &mut Vec<Finding>,
 ) {
-    let t = cx.rules.min_count;
+    let t = cx.rules.thresholds.min_count;
     for cell in &row.cells {
         let kind = table.cell_kind(row, cell);
         let what = match (&cell.value, kind) {
@@ -183,7 +184,7 @@ fn finding(table: &Table, cell: &Cell, message: String) -> Finding {
 
 /// Group sizes written into headers, titles and row labels: `(n=3)`, `N = 4`.
 pub fn check_labels(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
-    let t = cx.rules.min_count;
+    let t = cx.rules.thresholds.min_count;
     for header_row in &table.header {
         for cell in header_row {
             if small_group_size(&cell.text, cx) {

@@ -109,6 +109,7 @@ pub fn word_bounded(text: &str) -> Option<Value> {
 impl CellParser {
     pub fn new(rules: &Rules) -> Self {
         let markers: Vec<(String, String)> = rules
+            .suppression
             .markers
             .iter()
             .map(|m| m.trim())
@@ -123,7 +124,7 @@ impl CellParser {
         CellParser {
             markers,
             max_marker_len,
-            dash_means_zero: rules.dash_means_zero,
+            dash_means_zero: rules.suppression.dash_means_zero,
         }
     }
 
@@ -841,7 +842,7 @@ mod tests {
     #[test]
     fn dash_means_zero() {
         let mut rules = Rules::default_rules();
-        rules.dash_means_zero = true;
+        rules.suppression.dash_means_zero = true;
         let p = CellParser::new(&rules);
         for t in ["-", "–", "—"] {
             assert_eq!(p.parse(t, P), num(0.0, 0, false), "{t}");

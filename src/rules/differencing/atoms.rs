@@ -776,7 +776,7 @@ fn audit_system(
     cx: &Context<'_>,
     out: &mut Out<'_>,
 ) -> bool {
-    let t = Int::from(cx.rules.min_count);
+    let t = Int::from(cx.rules.thresholds.min_count);
     let mut sys = System::new();
     let mut meaning: Vec<Meaning> = Vec::new();
     let mut rel_cell: Vec<Option<RelCell<'_>>> = Vec::new();
@@ -932,8 +932,8 @@ fn audit_system(
     }
     let cfg = AuditConfig {
         min_count: t,
-        zero_is_unsafe: cx.rules.zero_is_unsafe,
-        narrow_max_values: Int::from(cx.rules.narrow_max_values),
+        zero_is_unsafe: cx.rules.thresholds.zero_is_unsafe,
+        narrow_max_values: Int::from(cx.rules.back_calculation.narrow_max_values),
         ..AuditConfig::default()
     };
     let res = audit(&sys, &cfg);
@@ -1153,7 +1153,7 @@ fn add_own_relations<'a>(
     if s.rounding.is_some() {
         return;
     }
-    let t = Int::from(cx.rules.min_count);
+    let t = Int::from(cx.rules.thresholds.min_count);
     let src = source(files, p);
     let mut loose: HashMap<CellPos, VarId> = HashMap::new();
     for rel in &s.relations {
@@ -1264,7 +1264,7 @@ fn report(
     cx: &Context<'_>,
     out: &mut Out<'_>,
 ) {
-    let t = cx.rules.min_count;
+    let t = cx.rules.thresholds.min_count;
     let rank = |c: &RelCell<'_>| {
         (
             prepared[c.table].file,
@@ -1412,7 +1412,7 @@ fn report(
         ),
         _ => format!(
             "count below {t} by differencing: this table combined with {with} gives {subject} (column {column}) to at most {} possible values",
-            cx.rules.narrow_max_values
+            cx.rules.back_calculation.narrow_max_values
         ),
     };
     let loc = here.table.locate(place_cell);

@@ -336,8 +336,8 @@ pub(super) fn check(table: &Table, s: &Structure, cx: &Context<'_>, emit: &mut E
             parts.insert((si, pi), part);
         }
     }
-    let t = Int::from(cx.rules.min_count);
-    let narrow = Int::from(cx.rules.narrow_max_values);
+    let t = Int::from(cx.rules.thresholds.min_count);
+    let narrow = Int::from(cx.rules.back_calculation.narrow_max_values);
     for (&(si, pi), part) in &parts {
         if has_total[si] || s.column_n.contains_key(&pcs[pi].count) {
             continue; // a shown denominator: the other checks use it
@@ -361,8 +361,14 @@ pub(super) fn check(table: &Table, s: &Structure, cx: &Context<'_>, emit: &mut E
             ) else {
                 continue;
             };
-            if let Some(v) = judge_with((a, b), (lo, hi), t, narrow, cx.rules.zero_is_unsafe, true)
-            {
+            if let Some(v) = judge_with(
+                (a, b),
+                (lo, hi),
+                t,
+                narrow,
+                cx.rules.thresholds.zero_is_unsafe,
+                true,
+            ) {
                 let message = format!(
                     "the percentage beside a suppressed count in {} {} [{}]: it can be calculated back with the column's total, which the percentages and the column's other cells give",
                     table.column_label(pc.pct),
@@ -394,7 +400,13 @@ pub(super) fn check(table: &Table, s: &Structure, cx: &Context<'_>, emit: &mut E
             if gap <= part.pct_slack_milli {
                 continue;
             }
-            let Some(v) = judge((ilo, ihi), (0, None), t, narrow, cx.rules.zero_is_unsafe) else {
+            let Some(v) = judge(
+                (ilo, ihi),
+                (0, None),
+                t,
+                narrow,
+                cx.rules.thresholds.zero_is_unsafe,
+            ) else {
                 continue;
             };
             let Some(&last) = part.rows.last() else {
@@ -420,7 +432,13 @@ pub(super) fn check(table: &Table, s: &Structure, cx: &Context<'_>, emit: &mut E
         }
         let lo: Int = part.hidden.iter().map(|h| h.1).sum();
         let hi: Option<Int> = part.hidden.iter().map(|h| h.2).sum();
-        let Some(v) = judge((ilo, ihi), (lo, hi), t, narrow, cx.rules.zero_is_unsafe) else {
+        let Some(v) = judge(
+            (ilo, ihi),
+            (lo, hi),
+            t,
+            narrow,
+            cx.rules.thresholds.zero_is_unsafe,
+        ) else {
             continue;
         };
         let first = part.hidden[0].0;

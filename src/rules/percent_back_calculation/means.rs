@@ -80,8 +80,8 @@ fn number(v: Option<&Value>) -> Option<Ratio> {
 
 /// Run the mean-with-its-sum check on a table.
 pub(super) fn check(table: &Table, _s: &Structure, cx: &Context<'_>, emit: &mut Emit<'_>) {
-    let t = Int::from(cx.rules.min_count);
-    let narrow = Int::from(cx.rules.narrow_max_values);
+    let t = Int::from(cx.rules.thresholds.min_count);
+    let narrow = Int::from(cx.rules.back_calculation.narrow_max_values);
     let n_col = table
         .columns
         .iter()
@@ -138,7 +138,13 @@ pub(super) fn check(table: &Table, _s: &Structure, cx: &Context<'_>, emit: &mut 
                     Some(Shown::Hidden { lo, hi }) => (lo, hi),
                     Some(Shown::Empty) | None => (0, None),
                 };
-                let Some(v) = judge(implied, nominal, t, narrow, cx.rules.zero_is_unsafe) else {
+                let Some(v) = judge(
+                    implied,
+                    nominal,
+                    t,
+                    narrow,
+                    cx.rules.thresholds.zero_is_unsafe,
+                ) else {
                     continue;
                 };
                 if v.severity != Severity::Error {
@@ -411,11 +417,11 @@ fn rounded_box(s: &Structure, v: Int) -> Option<(Int, Int)> {
 /// shown means (spec §3.7 by analogy: a mean is a ratio). Only a size pinned to one value, or
 /// narrowed to values all below the threshold, is reported; close means leave the size open.
 pub(super) fn check_groups(table: &Table, s: &Structure, cx: &Context<'_>, emit: &mut Emit<'_>) {
-    let t = Int::from(cx.rules.min_count);
-    let narrow = Int::from(cx.rules.narrow_max_values);
+    let t = Int::from(cx.rules.thresholds.min_count);
+    let narrow = Int::from(cx.rules.back_calculation.narrow_max_values);
     let cfg = AuditConfig {
         min_count: t,
-        zero_is_unsafe: cx.rules.zero_is_unsafe,
+        zero_is_unsafe: cx.rules.thresholds.zero_is_unsafe,
         narrow_max_values: narrow,
         ..AuditConfig::default()
     };
@@ -488,7 +494,7 @@ pub(super) fn check_groups(table: &Table, s: &Structure, cx: &Context<'_>, emit:
                 nominal[i],
                 t,
                 narrow,
-                cx.rules.zero_is_unsafe,
+                cx.rules.thresholds.zero_is_unsafe,
             ) else {
                 continue;
             };
@@ -515,7 +521,7 @@ pub(super) fn check_groups(table: &Table, s: &Structure, cx: &Context<'_>, emit:
                 nom,
                 t,
                 narrow,
-                cx.rules.zero_is_unsafe,
+                cx.rules.thresholds.zero_is_unsafe,
             ) {
                 let message = format!(
                     "the suppressed overall n: the overall mean in {mean_places}, weighted from \

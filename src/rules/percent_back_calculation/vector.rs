@@ -48,7 +48,7 @@ fn solve(shares: &[(f64, u8)], bound: Int, t: Int) -> Option<(bool, Vec<usize>)>
 /// Row percentages of a group whose size is shown as `<5` in an `N` column of the same row
 /// (`Luxembourg;<5;33,3;66,7`): the same check along the row.
 fn check_rows(table: &Table, cx: &Context<'_>, emit: &mut Emit<'_>) {
-    let t = Int::from(cx.rules.min_count);
+    let t = Int::from(cx.rules.thresholds.min_count);
     let n_cols: Vec<u32> = table
         .columns
         .iter()
@@ -127,7 +127,7 @@ fn check_rows(table: &Table, cx: &Context<'_>, emit: &mut Emit<'_>) {
 /// Run the bounded percent-vector check on a table.
 pub(super) fn check(table: &Table, _s: &Structure, cx: &Context<'_>, emit: &mut Emit<'_>) {
     check_rows(table, cx, emit);
-    let t = Int::from(cx.rules.min_count);
+    let t = Int::from(cx.rules.thresholds.min_count);
     for c in &table.columns {
         // The group size: a suppressed cell with an upper bound in an `N` row.
         let Some((nrow, bound)) = table.rows.iter().enumerate().find_map(|(r, row)| {
