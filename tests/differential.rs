@@ -1,0 +1,998 @@
+//! Ground-truth differential test of the back-calculation audit (issue part C.3).
+//!
+//! A seeded generator (`differential/gen.rs`) draws random delivered tables across what real
+//! exports look like, each with its truth: the true counts, the true structure (which cells are
+//! totals of which) and which cells were suppressed. An exact reference
+//! (`differential/reference.rs`) builds the reader's linear system from the true structure,
+//! never from the tool's detection, and computes every hidden cell's exact interval (LP over
+//! the non-negative reals with good_lp, integers where the LP point is not integral), then
+//! applies the project's verdict rules. Each table is rendered (`differential/render.rs`),
+//! written to a temporary file and checked through the public API
+//! (`export_check::engine::check`) under its profile.
+//!
+//! A **false pass** is a table the reference says must fail (an error-level B1, B2 or B3, or
+//! a recovered 0 under the `uk` profile) whose report has no `back-calculation` error; or a
+//! shown small count without a `small-count` error. A **false alarm** is an error the reference
+//! does not call for: a `back-calculation` error on a table the reference finds safe, a
+//! `small-count` error where no small count is shown, or an error of any other rule. Every
+//! mismatching table is re-rendered with one presentation feature changed at a time (word
+//! headers, totals last, comma CSV …) to name the feature the tool trips on.
+//!
+//! `cargo test --test differential` runs the harness self-checks and a few hundred tables of
+//! the presentations the tool reads today. The full mix is the ignored test
+//! `random_tables_agree_with_the_exact_reference` (see the README for the command, and
+//! `EXPORT_CHECK_DIFF_TABLES`, `EXPORT_CHECK_DIFF_SEED`, `EXPORT_CHECK_DIFF_SHOW`).
+
+#[path = "differential/gen.rs"]
+mod gen;
+#[path = "differential/reference.rs"]
+mod reference;
+#[path = "differential/render.rs"]
+mod render;
+#[path = "differential/rng.rs"]
+mod rng;
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use export_check::config::Rules;
+use export_check::engine::{check, Options};
+use export_check::finding::Severity;
+
+use gen::{Case, HierStyle, Kind, LabelKind, Mix, Profile, Sep, Style, Thousands};
+use reference::{Judgement, Params};
+use render::Rendered;
+
+const BC: &str = "back-calculation";
+const SC: &str = "small-count";
+
+/// The profiles' rules, loaded once.
+struct Profiles {
+    rules: Vec<(Profile, Rules)>,
+}
+
+impl Profiles {
+    fn load() -> Profiles {
+        let rules = Profile::ALL
+            .iter()
+            .map(|&p| {
+                let r = Rules::load(p.name(), None, None).expect("embedded profile loads");
+                assert_eq!(
+                    i64::from(r.min_count),
+                    p.threshold(),
+                    "threshold of profile {}",
+                    p.name()
+                );
+                (p, r)
+            })
+            .collect();
+        Profiles { rules }
+    }
+
+    fn rules(&self, p: Profile) -> &Rules {
+        &self
+            .rules
+            .iter()
+            .find(|(q, _)| *q == p)
+            .expect("every profile loaded")
+            .1
+    }
+
+    fn params(&self, p: Profile) -> Params {
+        let r = self.rules(p);
+        Params {
+            t: i64::from(r.min_count),
+            narrow_max_values: i64::from(r.narrow_max_values),
+            zero_is_unsafe: r.zero_is_unsafe,
+            recovered_zero_fails: r.recovered_zero_fails,
+        }
+    }
+}
+
+/// One finding of the tool, as the harness compares and prints it.
+#[derive(Clone, Debug)]
+struct ToolFinding {
+    severity: Severity,
+    rule: &'static str,
+    cell: String,
+    message: String,
+}
+
+#[derive(Clone, Debug, Default)]
+struct ToolOutcome {
+    findings: Vec<ToolFinding>,
+}
+
+impl ToolOutcome {
+    fn error(&self, rule: &str) -> bool {
+        self.findings
+            .iter()
+            .any(|f| f.rule == rule && f.severity == Severity::Error)
+    }
+
+    fn other_errors(&self) -> Vec<&'static str> {
+        let mut v: Vec<&'static str> = self
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error && f.rule != BC && f.rule != SC)
+            .map(|f| f.rule)
+            .collect();
+        v.dedup();
+        v
+    }
+
+    /// What the tool's own findings say about a miss: no structure, a mismatch, a downgrade.
+    fn hint(&self) -> &'static str {
+        let bc = |s: &str| {
+            self.findings
+                .iter()
+                .any(|f| f.rule == BC && f.message.contains(s))
+        };
+        if bc("no totals or sub-totals detected") {
+            "tool: no structure detected"
+        } else if bc("structure mismatch S1") {
+            "tool: S1 mismatch"
+        } else if bc("rests on an assumed structure") {
+            "tool: error downgraded (assumed structure)"
+        } else if self.findings.iter().any(|f| {
+            f.rule == BC
+                && f.severity == Severity::Warning
+                && (f.message.contains("[B1]")
+                    || f.message.contains("[B2]")
+                    || f.message.contains("[B3]"))
+        }) {
+            "tool: B1/B2/B3 only as a warning"
+        } else if self.findings.iter().any(|f| f.rule == BC) {
+            "tool: structure found, other findings"
+        } else {
+            "tool: no back-calculation finding"
+        }
+    }
+}
+
+/// Writes the table to `dir` and checks it under the profile.
+fn run_tool(dir: &Path, r: &Rendered, rules: &Rules) -> ToolOutcome {
+    let path = dir.join(format!("table.{}", r.ext));
+    std::fs::write(&path, &r.text).expect("write the table");
+    let opts = Options {
+        jobs: Some(1),
+        ..Options::default()
+    };
+    let report = check(&path, rules, &opts).expect("check runs");
+    std::fs::remove_file(&path).expect("remove the table");
+    let findings = report
+        .files
+        .iter()
+        .flat_map(|f| f.findings.iter())
+        .map(|f| ToolFinding {
+            severity: f.severity,
+            rule: f.rule,
+            cell: f
+                .location
+                .cell
+                .clone()
+                .unwrap_or_else(|| f.location.describe()),
+            message: f.message.clone(),
+        })
+        .collect();
+    ToolOutcome { findings }
+}
+
+/// Kinds of disagreement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Miss {
+    /// The reference finds an error-level back-calculation; the tool has no such error.
+    FalsePassBackCalc,
+    /// A small count is shown; the tool has no `small-count` error.
+    FalsePassSmall,
+    /// A `back-calculation` error on a table the reference finds safe.
+    FalseAlarmBackCalc,
+    /// A `small-count` error where no small count is shown.
+    FalseAlarmSmall,
+    /// An error of another rule.
+    FalseAlarmOther,
+}
+
+impl Miss {
+    fn name(self) -> &'static str {
+        match self {
+            Miss::FalsePassBackCalc => "false pass (back-calculation)",
+            Miss::FalsePassSmall => "false pass (small-count)",
+            Miss::FalseAlarmBackCalc => "false alarm (back-calculation)",
+            Miss::FalseAlarmSmall => "false alarm (small-count)",
+            Miss::FalseAlarmOther => "false alarm (other rule)",
+        }
+    }
+
+    fn is_false_pass(self) -> bool {
+        matches!(self, Miss::FalsePassBackCalc | Miss::FalsePassSmall)
+    }
+}
+
+fn misses(j: &Judgement, tool: &ToolOutcome) -> Vec<Miss> {
+    let mut m = Vec::new();
+    match (j.backcalc_error(), tool.error(BC)) {
+        (true, false) => m.push(Miss::FalsePassBackCalc),
+        (false, true) => m.push(Miss::FalseAlarmBackCalc),
+        _ => {}
+    }
+    match (j.small_count(), tool.error(SC)) {
+        (true, false) => m.push(Miss::FalsePassSmall),
+        (false, true) => m.push(Miss::FalseAlarmSmall),
+        _ => {}
+    }
+    if !tool.other_errors().is_empty() {
+        m.push(Miss::FalseAlarmOther);
+    }
+    m
+}
+
+/// The presentation features of a case, for the figures.
+fn features(c: &Case) -> Vec<(&'static str, String)> {
+    let s = &c.style;
+    let mut f = vec![
+        ("kind", c.kind.name().to_string()),
+        ("profile", c.profile.name().to_string()),
+        ("language", s.lang.name().to_string()),
+        ("separator", s.sep.name().to_string()),
+        ("thousands", s.thousands.name().to_string()),
+        (
+            "markers",
+            if s.primary_bounded {
+                "<t + bare".to_string()
+            } else {
+                "bare".to_string()
+            },
+        ),
+        ("secondary", c.secondary.name().to_string()),
+        (
+            "title",
+            if s.title.is_some() { "yes" } else { "no" }.to_string(),
+        ),
+        (
+            "share column",
+            if s.share.is_some() { "yes" } else { "no" }.to_string(),
+        ),
+        (
+            "total row/category",
+            if s.total_row_first { "first" } else { "last" }.to_string(),
+        ),
+    ];
+    match c.kind {
+        Kind::Wide => {
+            f.push(("column header", s.col_kind.name().to_string()));
+            f.push(("row stub", s.row_kind.name().to_string()));
+            f.push((
+                "total column",
+                if s.total_col_first { "first" } else { "last" }.to_string(),
+            ));
+        }
+        Kind::Hierarchy => {
+            let h = s.hier.as_ref().expect("hierarchy labels");
+            f.push(("hierarchy", h.style.name().to_string()));
+            f.push((
+                "sub-total row",
+                if h.parent_first { "first" } else { "last" }.to_string(),
+            ));
+            if s.col_labels.len() > 1 {
+                f.push(("column header", s.col_kind.name().to_string()));
+            }
+        }
+        Kind::Long => {
+            let l = s.long.as_ref().expect("long labels");
+            f.push(("long dims", l.cats.len().to_string()));
+        }
+    }
+    f
+}
+
+/// Counterfactual presentations: one feature changed toward what the tool is known to read.
+fn variants(c: &Case) -> Vec<(&'static str, Style)> {
+    let s = &c.style;
+    let mut v: Vec<(&'static str, Style)> = Vec::new();
+    let mut push = |name: &'static str, f: &dyn Fn(&mut Style)| {
+        let mut t = s.clone();
+        f(&mut t);
+        if format!("{t:?}") != format!("{s:?}") {
+            v.push((name, t));
+        }
+    };
+    push("word headers (Gruppe A …)", &|t| t.group_word_columns());
+    push("region row labels", &|t| t.region_rows());
+    push("totals last", &|t| {
+        t.total_row_first = false;
+        t.total_col_first = false;
+    });
+    push("sub-total rows first", &|t| {
+        if let Some(h) = t.hier.as_mut() {
+            h.parent_first = true;
+        }
+    });
+    push("comma CSV without thousands separators", &|t| {
+        t.sep = Sep::Comma;
+        t.thousands = Thousands::None;
+        t.decimal_comma = false;
+    });
+    push("no thousands separators", &|t| {
+        t.thousands = Thousands::None
+    });
+    push("no title or note", &|t| {
+        t.title = None;
+        t.note = None;
+    });
+    push("no share column", &|t| t.share = None);
+    push("total label 'Total'", &|t| {
+        t.total_label = "Total".to_string();
+        if let Some(l) = t.long.as_mut() {
+            for x in &mut l.totals {
+                *x = "Total".to_string();
+            }
+        }
+    });
+    push("bare marker x everywhere", &|t| {
+        t.primary_marker = "x".to_string();
+        t.secondary_marker = "x".to_string();
+        t.primary_bounded = false;
+    });
+    push("named stub header", &|t| {
+        if t.stub_header.is_empty() {
+            t.stub_header = "Region".to_string();
+        }
+    });
+    push("LF line ends, no BOM", &|t| {
+        t.crlf = false;
+        t.bom = false;
+    });
+    push("indented children", &|t| {
+        if let Some(h) = t.hier.as_mut() {
+            for g in &mut h.children {
+                for x in g.iter_mut() {
+                    if !x.starts_with(' ') {
+                        *x = format!("  {x}");
+                    }
+                }
+            }
+        }
+    });
+    v
+}
+
+/// Everything normalised at once toward the presentation the tool reads best.
+fn normalised(c: &Case) -> Style {
+    let mut t = c.style.clone();
+    t.group_word_columns();
+    t.region_rows();
+    t.total_row_first = false;
+    t.total_col_first = false;
+    t.sep = Sep::Comma;
+    t.thousands = Thousands::None;
+    t.decimal_comma = false;
+    t.title = None;
+    t.note = None;
+    t.share = None;
+    t.total_label = "Total".to_string();
+    if let Some(l) = t.long.as_mut() {
+        for x in &mut l.totals {
+            *x = "Total".to_string();
+        }
+    }
+    t.crlf = false;
+    t.bom = false;
+    if let Some(h) = t.hier.as_mut() {
+        h.parent_first = true;
+    }
+    if t.stub_header.is_empty() {
+        t.stub_header = "Region".to_string();
+    }
+    t
+}
+
+/// The result of one table.
+struct Outcome {
+    case: Case,
+    rendered: Rendered,
+    judgement: Judgement,
+    tool: ToolOutcome,
+    misses: Vec<Miss>,
+    /// Single changes that remove every miss, and whether normalising everything does.
+    fixes: Vec<&'static str>,
+    normalised_fixes: bool,
+}
+
+impl Outcome {
+    /// A one-line class of a mismatch.
+    fn class(&self) -> String {
+        let cause = match self.fixes.len() {
+            0 if self.normalised_fixes => "fixed only by normalising several features".to_string(),
+            0 => "not fixed by presentation".to_string(),
+            1 => format!("fixed by: {}", self.fixes[0]),
+            _ => format!("fixed by any of: {}", self.fixes.join(" | ")),
+        };
+        format!("{cause} [{}]", self.tool.hint())
+    }
+}
+
+fn judge_style(case: &Case, style: &Style, profiles: &Profiles) -> Judgement {
+    reference::judge(
+        &case.truth,
+        style.primary_bounded,
+        profiles.params(case.profile),
+    )
+}
+
+fn run_case(case: Case, profiles: &Profiles, dir: &Path, attribute: bool) -> Outcome {
+    let rules = profiles.rules(case.profile);
+    let judgement = judge_style(&case, &case.style, profiles);
+    let rendered = render::render(&case.truth, &case.style);
+    let tool = run_tool(dir, &rendered, rules);
+    let m = misses(&judgement, &tool);
+    let mut fixes = Vec::new();
+    let mut normalised_fixes = false;
+    if attribute && !m.is_empty() {
+        for (name, style) in variants(&case) {
+            let j = if style.primary_bounded == case.style.primary_bounded {
+                None
+            } else {
+                Some(judge_style(&case, &style, profiles))
+            };
+            // A change that alters what the reader can calculate is no fix of the tool.
+            if j.as_ref()
+                .is_some_and(|j| j.backcalc_error() != judgement.backcalc_error())
+            {
+                continue;
+            }
+            let r = render::render(&case.truth, &style);
+            let t = run_tool(dir, &r, rules);
+            if misses(j.as_ref().unwrap_or(&judgement), &t).is_empty() {
+                fixes.push(name);
+            }
+        }
+        if fixes.is_empty() {
+            let style = normalised(&case);
+            let r = render::render(&case.truth, &style);
+            let t = run_tool(dir, &r, rules);
+            normalised_fixes = misses(&judgement, &t).is_empty();
+        }
+    }
+    Outcome {
+        case,
+        rendered,
+        judgement,
+        tool,
+        misses: m,
+        fixes,
+        normalised_fixes,
+    }
+}
+
+/// Full report of one mismatching table: seed, features, text, the reference's reasoning and
+/// the tool's findings.
+fn describe(o: &Outcome) -> String {
+    let c = &o.case;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "=== seed {} ({}, profile {}, t = {}): {}",
+        c.seed,
+        c.kind.name(),
+        c.profile.name(),
+        c.truth.t,
+        o.misses
+            .iter()
+            .map(|m| m.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let _ = writeln!(s, "class: {}", o.class());
+    let feats: Vec<String> = features(c)
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    let _ = writeln!(s, "features: {}", feats.join("; "));
+    let _ = writeln!(s, "--- table ({}):", o.rendered.ext);
+    for line in o.rendered.text.trim_start_matches('\u{feff}').lines() {
+        let _ = writeln!(s, "  {}", line.replace('\t', "⇥"));
+    }
+    let _ = writeln!(
+        s,
+        "--- reference ({} unknowns, {} relations with unknowns):",
+        o.judgement.unknowns.len(),
+        o.judgement.relations.len()
+    );
+    for (i, u) in o.judgement.unknowns.iter().enumerate() {
+        let (lo, hi) = o.judgement.intervals[i];
+        let _ = writeln!(
+            s,
+            "  {} {}: box [{}, {}], exact interval [{}, {}], true {}",
+            o.rendered.cell_ref[u.cell],
+            o.rendered.cell_desc[u.cell],
+            u.lo,
+            u.hi.map_or("∞".to_string(), |h| h.to_string()),
+            lo,
+            hi.map_or("∞".to_string(), |h| h.to_string()),
+            c.truth.values[u.cell]
+        );
+    }
+    for f in &o.judgement.findings {
+        let cells: Vec<&str> = f
+            .cells
+            .iter()
+            .map(|&x| o.rendered.cell_ref[x].as_str())
+            .collect();
+        let _ = writeln!(
+            s,
+            "  {} {} at {}: {}",
+            if f.code.is_error() { "ERROR" } else { "warn " },
+            f.code.name(),
+            cells.join(" "),
+            f.detail
+        );
+    }
+    if o.judgement.findings.is_empty() {
+        let _ = writeln!(s, "  (nothing to report: the table is safe)");
+    }
+    let _ = writeln!(s, "--- export-check:");
+    for f in &o.tool.findings {
+        let _ = writeln!(
+            s,
+            "  {}[{}] {}: {}",
+            f.severity.as_str(),
+            f.rule,
+            f.cell,
+            f.message
+        );
+    }
+    if o.tool.findings.is_empty() {
+        let _ = writeln!(s, "  (no finding)");
+    }
+    s
+}
+
+/// Figures of a run.
+#[derive(Default)]
+struct Figures {
+    tables: usize,
+    by_kind: BTreeMap<&'static str, usize>,
+    disclosive: usize,
+    by_code: BTreeMap<&'static str, usize>,
+    warnings_only: usize,
+    leaked: usize,
+    unknowns: usize,
+    lp_solves: usize,
+    milp_solves: usize,
+    misses: BTreeMap<Miss, usize>,
+    misses_by_kind: BTreeMap<(Miss, &'static str), usize>,
+    /// feature → value → (tables, disclosive, false passes, false alarms)
+    by_feature: BTreeMap<&'static str, BTreeMap<String, [usize; 4]>>,
+    classes: BTreeMap<(bool, String), Vec<u64>>,
+    other_rules: BTreeMap<&'static str, usize>,
+}
+
+impl Figures {
+    fn add(&mut self, o: &Outcome) {
+        let c = &o.case;
+        self.tables += 1;
+        *self.by_kind.entry(c.kind.name()).or_default() += 1;
+        let j = &o.judgement;
+        self.unknowns += j.unknowns.len();
+        self.lp_solves += j.lp_solves;
+        self.milp_solves += j.milp_solves;
+        if let Some(code) = j.main_code() {
+            self.disclosive += 1;
+            *self.by_code.entry(code.name()).or_default() += 1;
+        } else if !j.findings.is_empty() && !j.small_count() {
+            self.warnings_only += 1;
+        }
+        if j.small_count() {
+            self.leaked += 1;
+        }
+        let fp = o.misses.iter().any(|m| m.is_false_pass());
+        let fa = o.misses.iter().any(|m| !m.is_false_pass());
+        for &m in &o.misses {
+            *self.misses.entry(m).or_default() += 1;
+            *self.misses_by_kind.entry((m, c.kind.name())).or_default() += 1;
+        }
+        for r in o.tool.other_errors() {
+            *self.other_rules.entry(r).or_default() += 1;
+        }
+        for (k, v) in features(c) {
+            let e = self.by_feature.entry(k).or_default().entry(v).or_default();
+            e[0] += 1;
+            e[1] += usize::from(j.backcalc_error());
+            e[2] += usize::from(fp);
+            e[3] += usize::from(fa);
+        }
+        if !o.misses.is_empty() {
+            self.classes
+                .entry((fp, format!("{} — {}", c.kind.name(), o.class())))
+                .or_default()
+                .push(c.seed);
+        }
+    }
+
+    fn report(&self, seed: u64) -> String {
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "differential: {} tables from seed {seed} ({})",
+            self.tables,
+            self.by_kind
+                .iter()
+                .map(|(k, n)| format!("{k} {n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let _ = writeln!(
+            s,
+            "reference: {} disclosive ({}), {} with warnings only, {} with a small count shown; {} unknowns, {} LPs, {} integer programs",
+            self.disclosive,
+            self.by_code
+                .iter()
+                .map(|(k, n)| format!("{k} {n}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            self.warnings_only,
+            self.leaked,
+            self.unknowns,
+            self.lp_solves,
+            self.milp_solves
+        );
+        let total_misses: usize = self.misses.values().sum();
+        let _ = writeln!(s, "mismatches: {total_misses}");
+        for (m, n) in &self.misses {
+            let kinds: Vec<String> = self
+                .misses_by_kind
+                .iter()
+                .filter(|((mm, _), _)| mm == m)
+                .map(|((_, k), n)| format!("{k} {n}"))
+                .collect();
+            let _ = writeln!(s, "  {}: {n} ({})", m.name(), kinds.join(", "));
+        }
+        for (r, n) in &self.other_rules {
+            let _ = writeln!(s, "  other rule with errors: {r}: {n}");
+        }
+        let _ = writeln!(
+            s,
+            "by feature (tables / disclosive / false passes / false alarms):"
+        );
+        for (k, vals) in &self.by_feature {
+            let parts: Vec<String> = vals
+                .iter()
+                .map(|(v, [n, d, fp, fa])| format!("{v} {n}/{d}/{fp}/{fa}"))
+                .collect();
+            let _ = writeln!(s, "  {k}: {}", parts.join(", "));
+        }
+        let _ = writeln!(s, "classes (seeds):");
+        for ((fp, class), seeds) in &self.classes {
+            let shown: Vec<String> = seeds.iter().take(8).map(|x| x.to_string()).collect();
+            let _ = writeln!(
+                s,
+                "  {} {:>4}  {class}  seeds {}{}",
+                if *fp { "FP" } else { "FA" },
+                seeds.len(),
+                shown.join(" "),
+                if seeds.len() > 8 { " …" } else { "" }
+            );
+        }
+        s
+    }
+}
+
+fn env_num(name: &str, default: u64) -> u64 {
+    match std::env::var(name) {
+        Ok(v) => v
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("{name} must be a whole number, not {v:?}")),
+        Err(_) => default,
+    }
+}
+
+/// Runs `n` tables from `seed` of a mix, on a few threads; returns the figures and the
+/// descriptions of the mismatches.
+fn run(mix: &Mix, seed: u64, n: u64, attribute: bool) -> (Figures, Vec<String>, Vec<String>) {
+    let profiles = Profiles::load();
+    let threads = std::thread::available_parallelism()
+        .map_or(2, |x| x.get())
+        .clamp(1, 8) as u64;
+    let mut outcomes: Vec<(u64, Outcome)> = Vec::new();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|w| {
+                let profiles = &profiles;
+                scope.spawn(move || {
+                    let dir = tempfile::tempdir().expect("temporary folder");
+                    let mut out = Vec::new();
+                    let mut i = w;
+                    while i < n {
+                        let case = gen::generate(seed + i, mix);
+                        out.push((i, run_case(case, profiles, dir.path(), attribute)));
+                        i += threads;
+                    }
+                    out
+                })
+            })
+            .collect();
+        for h in handles {
+            outcomes.extend(h.join().expect("worker finished"));
+        }
+    });
+    outcomes.sort_by_key(|(i, _)| *i);
+    let mut figures = Figures::default();
+    let mut details = Vec::new();
+    let mut lines = Vec::new();
+    for (_, o) in &outcomes {
+        figures.add(o);
+        if !o.misses.is_empty() {
+            details.push(describe(o));
+            lines.push(format!(
+                "seed {} {}: {}",
+                o.case.seed,
+                o.case.kind.name(),
+                o.class()
+            ));
+        }
+    }
+    (figures, details, lines)
+}
+
+/// Prints the figures and up to `EXPORT_CHECK_DIFF_SHOW` mismatches in full; fails on any.
+fn run_and_assert(mix: &Mix, default_tables: u64) {
+    let n = env_num("EXPORT_CHECK_DIFF_TABLES", default_tables);
+    let seed = env_num("EXPORT_CHECK_DIFF_SEED", 1);
+    let show = env_num("EXPORT_CHECK_DIFF_SHOW", 5) as usize;
+    let (figures, details, lines) = run(mix, seed, n, true);
+    println!("{}", figures.report(seed));
+    for d in details.iter().take(show) {
+        println!("{d}");
+    }
+    if details.len() > show {
+        println!("… and {} more mismatches:", details.len() - show);
+        for l in lines.iter().skip(show) {
+            println!("  {l}");
+        }
+    }
+    assert!(
+        details.is_empty(),
+        "{} of {n} tables disagree with the exact reference (seeds from {seed}); rerun one with \
+         EXPORT_CHECK_DIFF_SEED=<seed> EXPORT_CHECK_DIFF_TABLES=1",
+        details.len()
+    );
+}
+
+/// The presentations the tool reads today: word headers over the columns, regions or words in
+/// the stub, totals last, no thousands separators; every separator, profile, marker and
+/// suppression strategy, 2-D tables and indented hierarchies.
+fn readable_mix() -> Mix {
+    let mut m = Mix::full();
+    m.kinds = vec![(Kind::Wide, 70), (Kind::Hierarchy, 30)];
+    m.col_kinds = vec![(LabelKind::GroupWords, 1)];
+    m.row_kinds = vec![(LabelKind::Regions, 1)];
+    m.hier_styles = vec![(HierStyle::Indent, 1)];
+    m.parent_first = Some(true);
+    m.p_thousands = 0.0;
+    m.p_total_first = 0.0;
+    m
+}
+
+#[test]
+#[ignore = "export-check has known false passes and false alarms on this mix (letter, code and year headers, totals first, long format …; see /work/notes/differential.md); run with --ignored"]
+fn random_tables_agree_with_the_exact_reference() {
+    run_and_assert(&Mix::full(), 300);
+}
+
+#[test]
+fn tables_the_tool_reads_agree_with_the_exact_reference() {
+    run_and_assert(&readable_mix(), 300);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Self-checks of the harness.
+
+#[test]
+fn generation_is_deterministic() {
+    let mix = Mix::full();
+    for seed in [1u64, 7, 12345] {
+        let a = render::render(
+            &gen::generate(seed, &mix).truth,
+            &gen::generate(seed, &mix).style,
+        );
+        let b = render::render(
+            &gen::generate(seed, &mix).truth,
+            &gen::generate(seed, &mix).style,
+        );
+        assert_eq!(a.text, b.text, "seed {seed}");
+    }
+}
+
+#[test]
+fn generated_relations_hold_and_only_inner_cells_are_small() {
+    let mix = Mix::full();
+    for seed in 0..300u64 {
+        let c = gen::generate(seed, &mix);
+        let t = &c.truth;
+        for r in &t.relations {
+            let s: i64 = r.parts.iter().map(|&p| t.values[p]).sum();
+            assert_eq!(s, t.values[r.total], "seed {seed}");
+        }
+        for (i, &v) in t.values.iter().enumerate() {
+            if !t.inner[i] {
+                assert!(v == 0 || v >= t.t, "seed {seed}: margin {i} is {v}");
+            }
+            if t.hidden[i] {
+                assert!(t.inner[i], "seed {seed}: only inner cells are hidden");
+            }
+        }
+    }
+}
+
+/// Exhaustive integer intervals of a small system, for checking the LP reference.
+fn enumerate(
+    unknowns: &[reference::RefUnknown],
+    relations: &[reference::RefRelation],
+    limit: u64,
+) -> Option<Vec<(i64, i64)>> {
+    let n = unknowns.len();
+    let mut hi: Vec<i64> = unknowns.iter().map(|u| u.hi.unwrap_or(i64::MAX)).collect();
+    for r in relations {
+        if r.terms.iter().all(|&(_, a)| a == 1) {
+            for &(v, _) in &r.terms {
+                hi[v] = hi[v].min(r.rhs);
+            }
+        }
+    }
+    let space: f64 = hi.iter().map(|&h| (h + 1) as f64).product();
+    if hi.contains(&i64::MAX) || space > limit as f64 {
+        return None;
+    }
+    let mut best = vec![(i64::MAX, i64::MIN); n];
+    let mut x = vec![0i64; n];
+    fn rec(
+        i: usize,
+        x: &mut Vec<i64>,
+        hi: &[i64],
+        rels: &[reference::RefRelation],
+        best: &mut [(i64, i64)],
+    ) {
+        if i == x.len() {
+            if rels
+                .iter()
+                .all(|r| r.terms.iter().map(|&(v, a)| a * x[v]).sum::<i64>() == r.rhs)
+            {
+                for (b, &v) in best.iter_mut().zip(x.iter()) {
+                    b.0 = b.0.min(v);
+                    b.1 = b.1.max(v);
+                }
+            }
+            return;
+        }
+        for v in 0..=hi[i] {
+            x[i] = v;
+            rec(i + 1, x, hi, rels, best);
+        }
+    }
+    rec(0, &mut x, &hi, relations, &mut best);
+    Some(best)
+}
+
+#[test]
+fn reference_intervals_match_enumeration() {
+    let profiles = Profiles::load();
+    let mix = Mix::full();
+    let mut checked = 0;
+    let mut seed = 0u64;
+    while checked < 40 && seed < 20_000 {
+        let c = gen::generate(seed, &mix);
+        seed += 1;
+        let (u, r) = reference::system(&c.truth, c.style.primary_bounded);
+        if u.len() < 2 {
+            continue;
+        }
+        let Some(brute) = enumerate(&u, &r, 200_000) else {
+            continue;
+        };
+        let j = reference::judge(
+            &c.truth,
+            c.style.primary_bounded,
+            profiles.params(c.profile),
+        );
+        for (i, &(lo, hi)) in brute.iter().enumerate() {
+            assert_eq!(
+                j.intervals[i],
+                (lo, Some(hi)),
+                "seed {}: unknown {i} of {}",
+                c.seed,
+                u.len()
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 20, "only {checked} small systems found");
+}
+
+/// The Danish table of issue part C.1: nine `x`, one of which (B2, true value 3) comes back by
+/// combining rows `Aarhus` and `Odense` with columns `B` and `C`.
+const C1_LETTERS: &str = "\
+Kommune;A;B;C;D;E;I alt
+Aarhus;x;x;x;20;15;59
+Odense;10;x;x;14;16;58
+Aalborg;x;13;17;x;21;65
+Esbjerg;x;19;10;x;12;53
+Randers;14;9;18;22;11;74
+I alt;41;60;65;68;75;309
+";
+
+fn check_text(text: &str, ext: &str, profile: &str) -> ToolOutcome {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let rules = Rules::load(profile, None, None).expect("profile loads");
+    let r = Rendered {
+        text: text.to_string(),
+        ext: if ext == "tsv" { "tsv" } else { "csv" },
+        cell_ref: Vec::new(),
+        cell_desc: Vec::new(),
+    };
+    run_tool(dir.path(), &r, &rules)
+}
+
+#[test]
+fn c1_word_headers_fail_with_b1() {
+    let text = C1_LETTERS.replace(
+        ";A;B;C;D;E;",
+        ";Gruppe A;Gruppe B;Gruppe C;Gruppe D;Gruppe E;",
+    );
+    let out = check_text(&text, "csv", "dk");
+    assert!(
+        out.findings.iter().any(|f| f.rule == BC
+            && f.severity == Severity::Error
+            && f.cell == "B2"
+            && f.message.contains("[B1]")),
+        "{:?}",
+        out.findings
+    );
+}
+
+#[test]
+#[ignore = "known false pass (issue C.1): letter headers are not read as a column variable"]
+fn c1_letter_headers_fail_with_b1() {
+    let out = check_text(C1_LETTERS, "csv", "dk");
+    assert!(out.error(BC), "{:?}", out.findings);
+}
+
+#[test]
+fn c1_reference_pins_the_cell_to_3() {
+    let x = true;
+    let o = false;
+    let inner = vec![
+        vec![3, 12, 9, 20, 15],
+        vec![10, 7, 11, 14, 16],
+        vec![6, 13, 17, 8, 21],
+        vec![8, 19, 10, 4, 12],
+        vec![14, 9, 18, 22, 11],
+    ];
+    let hidden = vec![
+        vec![x, x, x, o, o],
+        vec![o, x, x, o, o],
+        vec![x, o, o, x, o],
+        vec![x, o, o, x, o],
+        vec![o, o, o, o, o],
+    ];
+    let truth = gen::wide_truth(&inner, &hidden, 5);
+    let profiles = Profiles::load();
+    let j = reference::judge(&truth, false, profiles.params(Profile::Dk));
+    let b1: Vec<(i64, Option<i64>)> = j
+        .findings
+        .iter()
+        .filter(|f| f.code == reference::Code::B1)
+        .flat_map(|f| f.cells.iter())
+        .map(|&c| (truth.values[c], Some(truth.values[c])))
+        .collect();
+    assert_eq!(b1, vec![(3, Some(3))], "{:?}", j.findings);
+    assert!(j.backcalc_error());
+    // The same table as the generator renders it is the C.1 text.
+    let Some(first) = j.unknowns.first() else {
+        panic!("nine unknowns")
+    };
+    assert_eq!(j.unknowns.len(), 9);
+    assert_eq!(j.intervals[0], (3, Some(3)), "{first:?}");
+}
