@@ -1030,3 +1030,198 @@ fn c1_reference_pins_the_cell_to_3() {
     assert_eq!(j.unknowns.len(), 9);
     assert_eq!(j.intervals[0], (3, Some(3)), "{first:?}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// One minimal table per class of mismatch found by the differential run (see
+// /work/notes/differential.md). Each known false pass or false alarm is an ignored test that
+// states the correct behaviour; its control, which differs in one presentation feature only,
+// runs always.
+
+/// A single-letter estimate word (`B`, beta) as a column header: the column is not a count
+/// column, so `North / B` (3 = 15 − 12) is not audited.
+const ESTIMATE_LETTER: &str = "\
+Region,A,B,Total
+North,12,x,15
+South,10,7,17
+Total,22,10,32
+";
+
+#[test]
+#[ignore = "known false pass: a one-letter header that is an estimate word (B, F, P, T, Z) makes its column an estimate column (classify.rs, Lexicon::word_counts and column_kind)"]
+fn estimate_letter_header_hides_a_recoverable_cell() {
+    let out = check_text(ESTIMATE_LETTER, "csv", "default");
+    assert!(out.error(BC), "{:?}", out.findings);
+}
+
+#[test]
+fn estimate_letter_control_with_word_headers_fails_with_b1() {
+    let text = ESTIMATE_LETTER.replace(",A,B,", ",Group A,Group B,");
+    let out = check_text(&text, "csv", "default");
+    assert!(
+        out.findings
+            .iter()
+            .any(|f| f.severity == Severity::Error && f.cell == "C2" && f.message.contains("[B1]")),
+        "{:?}",
+        out.findings
+    );
+}
+
+/// A small count shown under a one-letter estimate header.
+const SMALL_UNDER_F: &str = "\
+Region,E,F,Total
+North,20,2,22
+South,14,15,29
+Total,34,17,51
+";
+
+#[test]
+#[ignore = "known false pass: a count below the threshold under header F is not a count (classify.rs, column_kind)"]
+fn small_count_under_an_estimate_letter_header_fails() {
+    let out = check_text(SMALL_UNDER_F, "csv", "default");
+    assert!(out.error(SC), "{:?}", out.findings);
+}
+
+#[test]
+fn small_count_control_with_word_headers_fails() {
+    let text = SMALL_UNDER_F.replace(",E,F,", ",Group E,Group F,");
+    let out = check_text(&text, "csv", "default");
+    assert!(out.error(SC), "{:?}", out.findings);
+}
+
+/// A header `C` is a bare marker of `rules/default.toml` (`c`, `s`, `x`): the header line is
+/// read as a body row and `C` as a suppressed cell, which the `uk` profile then finds
+/// "recovered exactly" (as 0) from the column totals.
+const MARKER_LETTER: &str = "\
+Region,C,D,Total
+North,21,0,21
+South,14,15,29
+Total,35,15,50
+";
+
+#[test]
+#[ignore = "known false alarm: a header cell C (a bare marker of the default list) makes the header line a body row (grid.rs, is_body_row) and a phantom suppressed cell"]
+fn marker_letter_header_is_not_a_suppressed_cell() {
+    let out = check_text(MARKER_LETTER, "csv", "uk");
+    assert!(!out.error(BC), "{:?}", out.findings);
+    assert!(
+        out.findings.iter().all(|f| f.cell != "B1"),
+        "{:?}",
+        out.findings
+    );
+}
+
+#[test]
+fn marker_letter_control_with_word_headers_passes() {
+    let text = MARKER_LETTER.replace(",C,D,", ",Group C,Group D,");
+    let out = check_text(&text, "csv", "uk");
+    assert!(!out.error(BC), "{:?}", out.findings);
+}
+
+/// Indented children above their sub-total row: `Leeds` is 17 − 13 = 4.
+const SUBTOTAL_AFTER_CHILDREN: &str = "\
+Region,Patients
+  Leeds,x
+  York,13
+North,17
+  Hull,20
+  Bath,11
+South,31
+Total,48
+";
+
+#[test]
+#[ignore = "known false pass: indented rows are taken as children of the row above them, never of a sub-total row below (structure.rs, trees)"]
+fn subtotal_after_indented_children_fails_with_b1() {
+    let out = check_text(SUBTOTAL_AFTER_CHILDREN, "csv", "default");
+    assert!(out.error(BC), "{:?}", out.findings);
+}
+
+#[test]
+fn subtotal_control_above_its_children_fails_with_b1() {
+    let text = "\
+Region,Patients
+North,17
+  Leeds,x
+  York,13
+South,31
+  Hull,20
+  Bath,11
+Total,48
+";
+    let out = check_text(text, "csv", "default");
+    assert!(out.error(BC), "{:?}", out.findings);
+}
+
+/// Sub-totals marked by nothing but their numbers, in a single count column.
+const UNMARKED_SUBTOTALS: &str = "\
+Region,Patients
+Leeds,x
+York,13
+North,17
+Hull,20
+Bath,11
+South,31
+Total,48
+";
+
+#[test]
+#[ignore = "known false pass: unmarked sub-totals in one count column are never confirmed (label-free discovery needs two exact lines; structure.rs, discover_rows and settle_total)"]
+fn unmarked_subtotals_fail_with_b1() {
+    let out = check_text(UNMARKED_SUBTOTALS, "csv", "default");
+    assert!(out.error(BC), "{:?}", out.findings);
+}
+
+/// Danish thousands separators (`1.208`) in a file with no decimal comma to tell the style.
+const DOT_THOUSANDS: &str = "\
+Kommune\tGruppe A\tGruppe B\tI alt
+Aarhus\t1.208\tx\t1.211
+Odense\t205\t1.401\t1.606
+I alt\t1.413\t1.404\t2.817
+";
+
+#[test]
+#[ignore = "known false pass: 1.208 is read as a decimal number when nothing shows a decimal comma (cell.rs, infer_style defaults to a decimal point)"]
+fn dot_thousands_without_decimal_commas_fail_with_b1() {
+    let out = check_text(DOT_THOUSANDS, "tsv", "dk");
+    assert!(out.error(BC), "{:?}", out.findings);
+}
+
+#[test]
+fn dot_thousands_control_without_separators_fails_with_b1() {
+    let text = DOT_THOUSANDS
+        .replace("1.2", "12")
+        .replace("1.4", "14")
+        .replace("1.6", "16")
+        .replace("2.8", "28");
+    let out = check_text(&text, "tsv", "dk");
+    assert!(out.error(BC), "{:?}", out.findings);
+}
+
+/// Hierarchical codes of two widths (`01` over `011`) under an empty stub header.
+const UNNAMED_CODE_STUB: &str = "\
+,N
+01,34
+011,20
+012,14
+02,24
+021,13
+022,11
+";
+
+#[test]
+#[ignore = "known false alarm: codes of mixed width under an empty stub header are read as counts (classify.rs, Evidence::whole_are_labels wants one width)"]
+fn unnamed_code_stub_is_not_a_count_column() {
+    let out = check_text(UNNAMED_CODE_STUB, "csv", "default");
+    assert!(!out.error(SC), "{:?}", out.findings);
+}
+
+#[test]
+fn code_stub_control_with_a_code_header_passes() {
+    let text = UNNAMED_CODE_STUB.replace(",N\n", "Kode,N\n");
+    let out = check_text(&text, "csv", "default");
+    assert!(
+        out.findings.iter().all(|f| f.severity != Severity::Error),
+        "{:?}",
+        out.findings
+    );
+}
