@@ -179,51 +179,51 @@ fn run_tool(dir: &Path, r: &Rendered, rules: &Rules) -> ToolOutcome {
     ToolOutcome { findings }
 }
 
-/// Kinds of disagreement.
+/// Kinds of disagreement: false passes (`Pass…`) and false alarms (`Alarm…`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Miss {
     /// The reference finds an error-level back-calculation; the tool has no such error.
-    FalsePassBackCalc,
+    PassBackCalc,
     /// A small count is shown; the tool has no `small-count` error.
-    FalsePassSmall,
+    PassSmall,
     /// A `back-calculation` error on a table the reference finds safe.
-    FalseAlarmBackCalc,
+    AlarmBackCalc,
     /// A `small-count` error where no small count is shown.
-    FalseAlarmSmall,
+    AlarmSmall,
     /// An error of another rule.
-    FalseAlarmOther,
+    AlarmOther,
 }
 
 impl Miss {
     fn name(self) -> &'static str {
         match self {
-            Miss::FalsePassBackCalc => "false pass (back-calculation)",
-            Miss::FalsePassSmall => "false pass (small-count)",
-            Miss::FalseAlarmBackCalc => "false alarm (back-calculation)",
-            Miss::FalseAlarmSmall => "false alarm (small-count)",
-            Miss::FalseAlarmOther => "false alarm (other rule)",
+            Miss::PassBackCalc => "false pass (back-calculation)",
+            Miss::PassSmall => "false pass (small-count)",
+            Miss::AlarmBackCalc => "false alarm (back-calculation)",
+            Miss::AlarmSmall => "false alarm (small-count)",
+            Miss::AlarmOther => "false alarm (other rule)",
         }
     }
 
     fn is_false_pass(self) -> bool {
-        matches!(self, Miss::FalsePassBackCalc | Miss::FalsePassSmall)
+        matches!(self, Miss::PassBackCalc | Miss::PassSmall)
     }
 }
 
 fn misses(j: &Judgement, tool: &ToolOutcome) -> Vec<Miss> {
     let mut m = Vec::new();
     match (j.backcalc_error(), tool.error(BC)) {
-        (true, false) => m.push(Miss::FalsePassBackCalc),
-        (false, true) => m.push(Miss::FalseAlarmBackCalc),
+        (true, false) => m.push(Miss::PassBackCalc),
+        (false, true) => m.push(Miss::AlarmBackCalc),
         _ => {}
     }
     match (j.small_count(), tool.error(SC)) {
-        (true, false) => m.push(Miss::FalsePassSmall),
-        (false, true) => m.push(Miss::FalseAlarmSmall),
+        (true, false) => m.push(Miss::PassSmall),
+        (false, true) => m.push(Miss::AlarmSmall),
         _ => {}
     }
     if !tool.other_errors().is_empty() {
-        m.push(Miss::FalseAlarmOther);
+        m.push(Miss::AlarmOther);
     }
     m
 }

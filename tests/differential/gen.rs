@@ -754,9 +754,7 @@ fn draw_values(rng: &mut Rng, inner: &[bool], leaves: &[Vec<usize>], t: i64) -> 
     let mut v: Vec<i64> = inner
         .iter()
         .map(|&i| {
-            if !i {
-                0
-            } else if rng.chance(p_zero) {
+            if !i || rng.chance(p_zero) {
                 0
             } else if rng.chance(p_small) {
                 rng.range(1, t - 1)

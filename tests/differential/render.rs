@@ -30,7 +30,7 @@ pub fn fmt_count(v: i64, th: Thousands) -> String {
     let digits: Vec<char> = s.chars().collect();
     let mut out = String::new();
     for (i, c) in digits.iter().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(sep);
         }
         out.push(*c);
