@@ -311,6 +311,12 @@ fn letter_hazard(c: &Case) -> &'static str {
     }
 }
 
+const V_WORDS: &str = "word headers (Gruppe A …)";
+const V_SUBTOTAL_FIRST: &str = "sub-total rows first";
+const V_NO_THOUSANDS: &str = "no thousands separators";
+const V_NAMED_STUB: &str = "named stub header";
+const V_NO_SHARE: &str = "no share column";
+
 /// Counterfactual presentations: one feature changed toward what the tool is known to read.
 fn variants(c: &Case) -> Vec<(&'static str, Style)> {
     let s = &c.style;
@@ -322,13 +328,13 @@ fn variants(c: &Case) -> Vec<(&'static str, Style)> {
             v.push((name, t));
         }
     };
-    push("word headers (Gruppe A …)", &|t| t.group_word_columns());
+    push(V_WORDS, &|t| t.group_word_columns());
     push("region row labels", &|t| t.region_rows());
     push("totals last", &|t| {
         t.total_row_first = false;
         t.total_col_first = false;
     });
-    push("sub-total rows first", &|t| {
+    push(V_SUBTOTAL_FIRST, &|t| {
         if let Some(h) = t.hier.as_mut() {
             h.parent_first = true;
         }
@@ -345,7 +351,7 @@ fn variants(c: &Case) -> Vec<(&'static str, Style)> {
         t.title = None;
         t.note = None;
     });
-    push("no share column", &|t| t.share = None);
+    push(V_NO_SHARE, &|t| t.share = None);
     push("total label 'Total'", &|t| {
         t.total_label = "Total".to_string();
         if let Some(l) = t.long.as_mut() {
@@ -359,7 +365,7 @@ fn variants(c: &Case) -> Vec<(&'static str, Style)> {
         t.secondary_marker = "x".to_string();
         t.primary_bounded = false;
     });
-    push("named stub header", &|t| {
+    push(V_NAMED_STUB, &|t| {
         if t.stub_header.is_empty() {
             t.stub_header = "Region".to_string();
         }
@@ -380,6 +386,52 @@ fn variants(c: &Case) -> Vec<(&'static str, Style)> {
         }
     });
     v
+}
+
+/// The known classes of mismatch (diagnosed in /work/notes/differential.md), from a case's
+/// features and the counterfactual that removes the mismatch; a new kind of mismatch is
+/// `unclassified`.
+fn known_class(o: &Outcome) -> &'static str {
+    let c = &o.case;
+    let s = &c.style;
+    let fixed = |v: &str| o.fixes.contains(&v);
+    let hier = s.hier.as_ref().map(|h| (h.style, h.parent_first));
+    if s.col_kind == LabelKind::Letters && s.col_labels.len() > 1 {
+        match letter_hazard(c) {
+            "an estimate letter (B F P T Z)" => return "L1 letter headers: an estimate letter",
+            "a marker letter (C S X)" => return "L2 letter headers: a marker letter",
+            "estimate and marker letters" => {
+                return "L1+L2 letter headers: estimate and marker letters"
+            }
+            _ => {}
+        }
+    }
+    let numeric_codes = s.col_kind == LabelKind::Codes
+        && s.col_labels.len() > 1
+        && s.col_labels
+            .iter()
+            .all(|l| l.bytes().all(|b| b.is_ascii_digit()));
+    if numeric_codes && fixed(V_WORDS) {
+        return "N numeric code headers";
+    }
+    match hier {
+        Some((HierStyle::Indent, false)) => return "H1 sub-total row after its indented children",
+        Some((HierStyle::Unmarked, _)) => return "H2 unmarked sub-totals",
+        Some((HierStyle::LabelledSubtotal, true)) => {
+            return "H3 labelled sub-total row above its children"
+        }
+        Some((HierStyle::CodePrefix, _)) if s.stub_header.is_empty() && fixed(V_NAMED_STUB) => {
+            return "S codes of mixed width under an empty stub header"
+        }
+        _ => {}
+    }
+    if s.thousands != Thousands::None && fixed(V_NO_THOUSANDS) {
+        return "T thousands separators without decimal evidence";
+    }
+    if s.share.is_some() && fixed(V_NO_SHARE) {
+        return "P share column read as the share of a hidden cell";
+    }
+    "unclassified"
 }
 
 /// Everything normalised at once toward the presentation the tool reads best.
@@ -516,7 +568,7 @@ fn describe(o: &Outcome) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let _ = writeln!(s, "class: {}", o.class());
+    let _ = writeln!(s, "class: {}; {}", known_class(o), o.class());
     let feats: Vec<String> = features(c)
         .iter()
         .map(|(k, v)| format!("{k}={v}"))
@@ -598,6 +650,8 @@ struct Figures {
     /// feature → value → (tables, disclosive, false passes, false alarms)
     by_feature: BTreeMap<&'static str, BTreeMap<String, [usize; 4]>>,
     classes: BTreeMap<(String, String), Vec<u64>>,
+    /// known class → miss → seeds
+    known: BTreeMap<&'static str, BTreeMap<Miss, Vec<u64>>>,
     other_rules: BTreeMap<&'static str, usize>,
 }
 
@@ -634,6 +688,14 @@ impl Figures {
             e[1] += usize::from(j.backcalc_error());
             e[2] += usize::from(fp);
             e[3] += usize::from(fa);
+        }
+        for &m in &o.misses {
+            self.known
+                .entry(known_class(o))
+                .or_default()
+                .entry(m)
+                .or_default()
+                .push(c.seed);
         }
         if !o.misses.is_empty() {
             self.classes
@@ -695,7 +757,21 @@ impl Figures {
                 .collect();
             let _ = writeln!(s, "  {k}: {}", parts.join(", "));
         }
-        let _ = writeln!(s, "classes (seeds):");
+        let _ = writeln!(s, "known classes (mismatches, first seeds):");
+        for (class, by_miss) in &self.known {
+            for (m, seeds) in by_miss {
+                let shown: Vec<String> = seeds.iter().take(6).map(|x| x.to_string()).collect();
+                let _ = writeln!(
+                    s,
+                    "  {:>4}  {class}: {}  seeds {}{}",
+                    seeds.len(),
+                    m.name(),
+                    shown.join(" "),
+                    if seeds.len() > 6 { " …" } else { "" }
+                );
+            }
+        }
+        let _ = writeln!(s, "counterfactual classes (seeds):");
         for ((miss, class), seeds) in &self.classes {
             let shown: Vec<String> = seeds.iter().take(8).map(|x| x.to_string()).collect();
             let _ = writeln!(
@@ -1218,6 +1294,110 @@ fn unnamed_code_stub_is_not_a_count_column() {
 #[test]
 fn code_stub_control_with_a_code_header_passes() {
     let text = UNNAMED_CODE_STUB.replace(",N\n", "Kode,N\n");
+    let out = check_text(&text, "csv", "default");
+    assert!(
+        out.findings.iter().all(|f| f.severity != Severity::Error),
+        "{:?}",
+        out.findings
+    );
+}
+
+/// Municipality numbers as column headers: the header line is all whole numbers outside
+/// 1900–2100, so it is read as a body row.
+const NUMERIC_CODE_HEADERS: &str = "\
+Region,101,147,Total
+North,12,x,15
+South,10,7,17
+Total,22,10,32
+";
+
+#[test]
+#[ignore = "known false pass: a header line of numeric codes (101, 147) is read as a body row (grid.rs, is_body_row)"]
+fn numeric_code_headers_fail_with_b1() {
+    let out = check_text(NUMERIC_CODE_HEADERS, "csv", "default");
+    assert!(out.error(BC), "{:?}", out.findings);
+}
+
+#[test]
+fn numeric_code_control_with_letter_prefixed_codes_fails_with_b1() {
+    let text = NUMERIC_CODE_HEADERS.replace(",101,147,", ",K01,K02,");
+    let out = check_text(&text, "csv", "default");
+    assert!(out.error(BC), "{:?}", out.findings);
+}
+
+/// Labelled sub-total rows above their children, two hidden cells in each group: `Leeds` and
+/// `Hull` sum to 3.
+const LABELLED_SUBTOTALS_FIRST: &str = "\
+Region,Patients
+North total,18
+Leeds,x
+York,15
+Hull,x
+South total,60
+Bath,31
+Bristol,x
+Exeter,x
+Total,78
+";
+
+#[test]
+#[ignore = "known false pass: each labelled sub-total picks the block above or below by consistency alone, and with hidden cells a wrong block is consistent (structure.rs, labelled_rows, settle_total and verify); the relations then cannot all hold (S3)"]
+fn labelled_subtotals_above_their_children_fail_with_b2() {
+    let out = check_text(LABELLED_SUBTOTALS_FIRST, "csv", "default");
+    assert!(out.error(BC), "{:?}", out.findings);
+}
+
+#[test]
+fn labelled_subtotals_control_below_their_children_fail_with_b2() {
+    let text = "\
+Region,Patients
+Leeds,x
+York,15
+Hull,x
+North total,18
+Bath,31
+Bristol,x
+Exeter,x
+South total,60
+Total,78
+";
+    let out = check_text(text, "csv", "default");
+    assert!(
+        out.findings
+            .iter()
+            .any(|f| f.severity == Severity::Error && f.message.contains("[B2]")),
+        "{:?}",
+        out.findings
+    );
+}
+
+/// A share column after the total column (each row's share of the grand total).
+const SHARE_AFTER_TOTAL: &str = "\
+Group;Men;Women;Total;Share (%)
+A;x;x;19;26.4
+B;x;x;9;12.5
+C;13;x;28;38.9
+D;10;x;16;22.2
+Total;40;32;72;100.0
+";
+
+#[test]
+#[ignore = "known false alarm: a share column is paired with the nearest count column that is not a total (Women), not with the total column it describes (percent_back_calculation.rs, find_pairs), and a column with no published pair to check against is trusted"]
+fn share_of_the_row_total_is_not_a_share_of_a_hidden_cell() {
+    let out = check_text(SHARE_AFTER_TOTAL, "csv", "default");
+    assert!(
+        out.findings.iter().all(|f| f.severity != Severity::Error),
+        "{:?}",
+        out.findings
+    );
+}
+
+#[test]
+fn share_control_without_the_share_column_passes_with_warnings() {
+    let text: String = SHARE_AFTER_TOTAL
+        .lines()
+        .map(|l| format!("{}\n", l.rsplit_once(';').map_or(l, |x| x.0)))
+        .collect();
     let out = check_text(&text, "csv", "default");
     assert!(
         out.findings.iter().all(|f| f.severity != Severity::Error),
