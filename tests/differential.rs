@@ -477,6 +477,25 @@ struct Outcome {
 }
 
 impl Outcome {
+    /// For a table both call disclosive: whether some back-calculation error of the tool is at
+    /// a place the reference flags (a hidden cell of an error, or the total of a B2 relation).
+    fn same_place(&self) -> Option<bool> {
+        if !self.judgement.backcalc_error() || !self.tool.error(BC) {
+            return None;
+        }
+        let places: Vec<&str> = self
+            .judgement
+            .findings
+            .iter()
+            .filter(|f| f.code.is_error() && f.code != reference::Code::Small)
+            .flat_map(|f| f.cells.iter().chain(f.total.iter()))
+            .map(|&c| self.rendered.cell_ref[c].as_str())
+            .collect();
+        Some(self.tool.findings.iter().any(|f| {
+            f.rule == BC && f.severity == Severity::Error && places.contains(&f.cell.as_str())
+        }))
+    }
+
     fn miss_names(&self) -> String {
         self.misses
             .iter()
@@ -646,6 +665,10 @@ struct Figures {
     lp_solves: usize,
     milp_solves: usize,
     misses: BTreeMap<Miss, usize>,
+    /// Tables both call disclosive, and those where the tool's error is at a reference place.
+    both_disclosive: usize,
+    same_place: usize,
+    other_place_seeds: Vec<u64>,
     misses_by_kind: BTreeMap<(Miss, &'static str), usize>,
     /// feature → value → (tables, disclosive, false passes, false alarms)
     by_feature: BTreeMap<&'static str, BTreeMap<String, [usize; 4]>>,
@@ -672,6 +695,13 @@ impl Figures {
         }
         if j.small_count() {
             self.leaked += 1;
+        }
+        if let Some(same) = o.same_place() {
+            self.both_disclosive += 1;
+            self.same_place += usize::from(same);
+            if !same {
+                self.other_place_seeds.push(c.seed);
+            }
         }
         let fp = o.misses.iter().any(|m| m.is_false_pass());
         let fa = o.misses.iter().any(|m| !m.is_false_pass());
@@ -731,6 +761,18 @@ impl Figures {
             self.unknowns,
             self.lp_solves,
             self.milp_solves
+        );
+        let _ = writeln!(
+            s,
+            "agreement on disclosive tables: {} flagged by both, {} of them with a tool error at a cell the reference flags (others: seeds {})",
+            self.both_disclosive,
+            self.same_place,
+            self.other_place_seeds
+                .iter()
+                .take(10)
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join(" ")
         );
         let total_misses: usize = self.misses.values().sum();
         let _ = writeln!(s, "mismatches: {total_misses}");
@@ -829,8 +871,12 @@ fn run(mix: &Mix, seed: u64, n: u64, attribute: bool) -> (Figures, Vec<String>, 
     let mut figures = Figures::default();
     let mut details = Vec::new();
     let mut lines = Vec::new();
+    let print_all = env_num("EXPORT_CHECK_DIFF_ALL", 0) != 0;
     for (_, o) in &outcomes {
         figures.add(o);
+        if print_all {
+            println!("{}", describe(o));
+        }
         if !o.misses.is_empty() {
             details.push(describe(o));
             lines.push(format!(

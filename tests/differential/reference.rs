@@ -92,6 +92,8 @@ pub struct RefFinding {
     pub cells: Vec<usize>,
     /// The interval or sum, for the report.
     pub detail: String,
+    /// The total cell of the relation of a B2 (where a report places a group sum).
+    pub total: Option<usize>,
 }
 
 /// An unknown of the reader's system.
@@ -316,6 +318,7 @@ pub fn judge(truth: &Truth, primary_bounded: bool, p: Params) -> Judgement {
                     code,
                     cells: vec![u.cell],
                     detail: format!("pinned to {x}"),
+                    total: None,
                 });
             }
             continue;
@@ -338,6 +341,7 @@ pub fn judge(truth: &Truth, primary_bounded: bool, p: Params) -> Judgement {
                 code,
                 cells: vec![u.cell],
                 detail: format!("narrowed to [{lo}, {h}] ({count} values)"),
+                total: None,
             });
         }
     }
@@ -361,6 +365,7 @@ pub fn judge(truth: &Truth, primary_bounded: bool, p: Params) -> Judgement {
                     cells.len(),
                     r.source
                 ),
+                total: Some(truth.relations[r.source].total),
             });
         }
         if all_pos {
@@ -385,6 +390,7 @@ pub fn judge(truth: &Truth, primary_bounded: bool, p: Params) -> Judgement {
                         r.source
                     ),
                     cells: open,
+                    total: Some(truth.relations[r.source].total),
                 });
             }
         }
@@ -394,6 +400,7 @@ pub fn judge(truth: &Truth, primary_bounded: bool, p: Params) -> Judgement {
             code: Code::Small,
             cells: vec![c],
             detail: format!("shown small count {}", truth.values[c]),
+            total: None,
         });
     }
     findings.sort_by_key(|f| f.code);
