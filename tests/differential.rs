@@ -59,7 +59,7 @@ impl Profiles {
             .map(|&p| {
                 let r = Rules::load(p.name(), None, None).expect("embedded profile loads");
                 assert_eq!(
-                    i64::from(r.min_count),
+                    i64::from(r.thresholds.min_count),
                     p.threshold(),
                     "threshold of profile {}",
                     p.name()
@@ -82,10 +82,10 @@ impl Profiles {
     fn params(&self, p: Profile) -> Params {
         let r = self.rules(p);
         Params {
-            t: i64::from(r.min_count),
-            narrow_max_values: i64::from(r.narrow_max_values),
-            zero_is_unsafe: r.zero_is_unsafe,
-            recovered_zero_fails: r.recovered_zero_fails,
+            t: i64::from(r.thresholds.min_count),
+            narrow_max_values: i64::from(r.back_calculation.narrow_max_values),
+            zero_is_unsafe: r.thresholds.zero_is_unsafe,
+            recovered_zero_fails: r.back_calculation.recovered_zero_fails,
         }
     }
 }
