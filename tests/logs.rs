@@ -27,6 +27,21 @@ fn findings(rel: &str) -> (Verdict, Vec<(String, Severity, u32)>) {
     (r.verdict, f)
 }
 
+/// A listing of records with a `pid` column of person numbers: the listing at its line, and the
+/// column of person numbers with the records it keys (whole-table findings, line 0).
+fn listing_with_keys(rel: &str, line: u32, micro_data: bool) {
+    let (verdict, f) = findings(rel);
+    let mut want = vec![("log-listing".to_string(), Severity::Error, line)];
+    if micro_data {
+        want.push(("micro-data".to_string(), Severity::Error, 0));
+        want.push(("person-id".to_string(), Severity::Error, 0));
+    } else {
+        want.push(("person-id".to_string(), Severity::Error, line));
+    }
+    assert_eq!(f, want, "{rel}");
+    assert_eq!(verdict, Verdict::Fail, "{rel}");
+}
+
 fn only(rel: &str, rule: &str, severity: Severity, lines: &[u32]) {
     let (verdict, f) = findings(rel);
     let want: Vec<(String, Severity, u32)> = lines
@@ -59,8 +74,8 @@ fn clean_logs_pass() {
 
 #[test]
 fn sas_listings_and_dumps_fail() {
-    only("sas_pdv_dump.log", "log-listing", Severity::Error, &[7]);
-    only("sas_print.lst", "log-listing", Severity::Error, &[5]);
+    listing_with_keys("sas_pdv_dump.log", 7, false);
+    listing_with_keys("sas_print.lst", 5, true);
     only("sas_univariate.lst", "log-listing", Severity::Warning, &[8]);
 }
 
@@ -90,8 +105,8 @@ fn sas_frequency_tables_go_through_the_table_rules() {
 
 #[test]
 fn stata_output() {
-    only("stata_list.log", "log-listing", Severity::Error, &[15]);
-    only("stata_list.smcl", "log-listing", Severity::Error, &[13]);
+    listing_with_keys("stata_list.log", 15, true);
+    listing_with_keys("stata_list.smcl", 13, true);
     only(
         "stata_tabulate_small.log",
         "small-count",
@@ -109,7 +124,7 @@ fn stata_output() {
 
 #[test]
 fn r_output() {
-    only("r_head.Rout", "log-listing", Severity::Error, &[8]);
+    listing_with_keys("r_head.Rout", 8, true);
     only("r_tibble.Rout", "log-listing", Severity::Error, &[5]);
     only("r_str.Rout", "log-listing", Severity::Error, &[2]);
     // The residuals' Min and Max are extremes of single observations: a warning each.
@@ -147,7 +162,7 @@ fn residual_degrees_of_freedom_in_tables_and_residual_listings() {
 
 #[test]
 fn spss_and_pandas_output() {
-    only("spss_list.lst", "log-listing", Severity::Error, &[13]);
+    listing_with_keys("spss_list.lst", 13, true);
     let (verdict, f) = findings("pandas_print.out");
     assert_eq!(verdict, Verdict::Fail);
     assert_eq!(f[0], ("log-listing".to_string(), Severity::Error, 3));

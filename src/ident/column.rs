@@ -50,120 +50,20 @@ impl ColumnIdFinding {
     }
 }
 
-/// Person-key column names (spec §3.1), compared after [`normalise_name`].
-const KEY_NAMES: &[&str] = &[
-    // DK
-    "pnr",
-    "cpr",
-    "cprnr",
-    "cpr_nr",
-    "personnummer",
-    "patient_cpr",
-    "person_id",
-    "lbnr",
-    "loebenr",
-    "lobenr",
-    "mor_id",
-    "far_id",
-    "familie_id",
-    "efalle",
-    "aegte_id",
-    "recnum",
-    "dw_ek_kontakt",
-    "ydernr",
-    "ydernummer",
-    "cvrnr",
-    "arbgnr", // FI
-    "hetu",
-    "henkilotunnus",
-    "sotu",
-    "shnro",
-    "tnro",
-    "finregistryid",
-    "id_mother",
-    "id_father",
-    "relative_id",
-    "parent_tnro",
-    "asiakasnro",
-    "potilasnro", // SE
-    "persnr",
-    "personnr",
-    "samordningsnummer",
-    "reservnummer",
-    "reservnr",
-    "lopnr",
-    "lopnr_personnr",
-    "lopnr_peorgnr",
-    "fodelsenummer", // NO
-    "fnr",
-    "fodselsnummer",
-    "foedselsnummer",
-    "dnr",
-    "d_nummer",
-    "lopenr",
-    "lopenr_person",
-    "snr",
-    "personid", // IS
-    "kennitala",
-    "kt", // NL
-    "bsn",
-    "burgerservicenummer",
-    "sofinummer",
-    "prsburgerservicenummer",
-    "anr",
-    "anummer",
-    "rinpersoon",
-    "rinpersoons",
-    "rinobjectnummer",
-    "beid", // BE
-    "niss",
-    "inss",
-    "insz",
-    "rrn",
-    "rijksregisternummer",
-    "numero_national",
-    "ssin",
-    "c_ssin",
-    // FR
-    "nir",
-    "num_secu",
-    "numero_securite_sociale",
-    "ben_nir_psa",
-    "ben_nir_ano",
-    "ben_idt_ano",
-    "nir_ano_17",
-    "ass_nir_ano",
-    "num_enq",
-    "ben_rng_gem", // DE
-    "versichertennummer",
-    "kvnr",
-    "rvnr",
-    "svnr",
-    "steuerid",
-    "idnr",
-    "patientennummer",
-    "fallnummer", // EN / generic
-    "patient_id",
-    "subject_id",
-    "participant_id",
-    "case_id",
-    "record_id",
-    "mrn",
-    "nhs_number",
-    "nhs_no",
-    "nhsnumber",
-    "chi",
-    "ssn",
-    "national_id",
-    "study_id",
-    "studienummer",
-    "encounter_id",
-    "visit_id",
-    "pid",
-    "patid",
-    "patientid",
-    "personid",
-];
+/// The person-key column names of the rules in force (`[vocabulary] person_key` and
+/// `provider_key`), compared after [`normalise_name`] (`docs/identifiers.md` §5.2).
+#[derive(Debug, Clone, Default)]
+pub struct KeyNames(HashSet<String>);
+
+impl KeyNames {
+    pub fn new<'a>(names: impl IntoIterator<Item = &'a str>) -> KeyNames {
+        KeyNames(names.into_iter().map(normalise_name).collect())
+    }
+
+    fn contains(&self, norm: &str) -> bool {
+        self.0.contains(norm)
+    }
+}
 
 /// Lowercase, fold Nordic and accented letters to ASCII, turn `-`, space and `.` into `_`.
 pub(crate) fn normalise_name(name: &str) -> String {
@@ -185,13 +85,13 @@ pub(crate) fn normalise_name(name: &str) -> String {
 /// Is the (normalised) name a person-key name? Whole-name match, a structured register name
 /// (`w19_0634_lopenr_person`, `p1105_lopnr_personnr`), a known name as the last `_` token, or a
 /// generic `id` / `*_id` name (the caller still needs key-like values for those).
-fn key_name(norm: &str) -> (bool, bool) {
+fn key_name(norm: &str, keys: &KeyNames) -> (bool, bool) {
     // Folded forms: "loebenr" ← "løbenr"; "fodselsnummer" also written "foedselsnummer".
     let alt = norm
         .replace("oe", "o")
         .replace("ae", "a")
         .replace("aa", "a");
-    let known = |s: &str| KEY_NAMES.contains(&s);
+    let known = |s: &str| keys.contains(s);
     if known(norm) || known(&alt) {
         return (true, false);
     }
@@ -212,7 +112,7 @@ fn key_name(norm: &str) -> (bool, bool) {
 
 /// Decide what a column holds from its name and non-empty values (empty strings are ignored).
 /// `None` when it is neither a national-ID column nor a person-key column.
-pub fn classify_column(name: &str, values: &[&str]) -> Option<ColumnIdFinding> {
+pub fn classify_column(name: &str, values: &[&str], keys: &KeyNames) -> Option<ColumnIdFinding> {
     let vals: Vec<&str> = values
         .iter()
         .map(|v| v.trim())
@@ -224,7 +124,7 @@ pub fn classify_column(name: &str, values: &[&str]) -> Option<ColumnIdFinding> {
     }
     let n_distinct = vals.iter().collect::<HashSet<_>>().len();
     let norm = normalise_name(name);
-    let (name_known, name_generic_id) = key_name(&norm);
+    let (name_known, name_generic_id) = key_name(&norm, keys);
 
     // National identifiers: count per family, report the most common kind in the best family.
     let mut per_kind = [0usize; 16];

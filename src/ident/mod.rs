@@ -25,7 +25,7 @@ mod scan;
 #[cfg(test)]
 mod tests;
 
-pub use column::{classify_column, ColumnIdClass, ColumnIdFinding};
+pub use column::{classify_column, ColumnIdClass, ColumnIdFinding, KeyNames};
 pub use scan::Scanner;
 
 /// The identifier scanner of the run, compiled once per process (it holds only constant

@@ -659,7 +659,7 @@ fn scanner_is_send_and_sync() {
 fn classify_columns() {
     let cprs: Vec<String> = (0..30).map(generate::cpr).collect();
     let refs: Vec<&str> = cprs.iter().map(String::as_str).collect();
-    let f = classify_column("x", &refs).expect("cpr column");
+    let f = classify_column("x", &refs, &keys()).expect("cpr column");
     assert_eq!(f.class, ColumnIdClass::National(IdKind::DanishCpr));
     assert_eq!(f.confidence, Confidence::High);
 
@@ -667,7 +667,7 @@ fn classify_columns() {
     let mut se: Vec<String> = (0..20).map(generate::personnummer).collect();
     se.extend((0..3).map(generate::samordningsnummer));
     let refs: Vec<&str> = se.iter().map(String::as_str).collect();
-    let f = classify_column("id", &refs).unwrap();
+    let f = classify_column("id", &refs, &keys()).unwrap();
     assert_eq!(
         f.class,
         ColumnIdClass::National(IdKind::SwedishPersonnummer)
@@ -677,14 +677,14 @@ fn classify_columns() {
     let mut half: Vec<String> = (0..10).map(generate::cpr).collect();
     half.extend((0..10).map(|i| format!("99{i:02}99-1234")));
     let refs: Vec<&str> = half.iter().map(String::as_str).collect();
-    assert!(classify_column("x", &refs).is_none());
+    assert!(classify_column("x", &refs, &keys()).is_none());
 
     // Pseudonymised key by name: DST pnr as 12 zero-padded digits.
     let pnr: Vec<String> = (0..50)
         .map(|i| format!("{:012}", 100_000 + i * 7919))
         .collect();
     let refs: Vec<&str> = pnr.iter().map(String::as_str).collect();
-    let f = classify_column("PNR", &refs).unwrap();
+    let f = classify_column("PNR", &refs, &keys()).unwrap();
     assert_eq!(f.class, ColumnIdClass::PseudonymisedKey);
     assert_eq!(f.confidence, Confidence::High);
     for name in [
@@ -696,32 +696,32 @@ fn classify_columns() {
         "patient_id",
         "løbenr",
     ] {
-        assert!(classify_column(name, &refs).is_some(), "{name}");
+        assert!(classify_column(name, &refs, &keys()).is_some(), "{name}");
     }
 
     // Key-like without a known name: distinct fixed-width hex.
     let hx: Vec<String> = (0..20).map(|i| generate::hex_hash(i, 32)).collect();
     let refs: Vec<&str> = hx.iter().map(String::as_str).collect();
-    let f = classify_column("token", &refs).unwrap();
+    let f = classify_column("token", &refs, &keys()).unwrap();
     assert_eq!(f.class, ColumnIdClass::KeyLike);
 
     // Counts and measurements are nothing.
     let counts = ["12", "5", "7", "12", "30"];
-    assert!(classify_column("n", &counts).is_none());
+    assert!(classify_column("n", &counts, &keys()).is_none());
     let vals = ["1.25", "3.5", "2.75", "1.5", "9.0"];
-    assert!(classify_column("pnr", &vals).is_none());
+    assert!(classify_column("pnr", &vals, &keys()).is_none());
     let years = ["2019", "2020", "2021", "2022", "2023"];
-    assert!(classify_column("year", &years).is_none());
-    assert!(classify_column("pnr", &[]).is_none());
+    assert!(classify_column("year", &years, &keys()).is_none());
+    assert!(classify_column("pnr", &[], &keys()).is_none());
 
     // Weak kinds need 5 values without a telling name.
     let bsns: Vec<String> = (0..4).map(generate::bsn).collect();
     let refs: Vec<&str> = bsns.iter().map(String::as_str).collect();
     assert!(!matches!(
-        classify_column("x", &refs).map(|f| f.class),
+        classify_column("x", &refs, &keys()).map(|f| f.class),
         Some(ColumnIdClass::National(_))
     ));
-    let f = classify_column("bsn", &refs).unwrap();
+    let f = classify_column("bsn", &refs, &keys()).unwrap();
     assert_eq!(f.class, ColumnIdClass::National(IdKind::DutchBsn));
 }
 
@@ -797,4 +797,16 @@ fn other_written_forms_are_found_with_context() {
             "{hyph}"
         );
     }
+}
+
+/// The person-key names of the default rules.
+fn keys() -> KeyNames {
+    let rules = crate::config::Rules::default_rules();
+    let v = &rules.vocabulary;
+    KeyNames::new(
+        v.person_key
+            .iter()
+            .chain(&v.provider_key)
+            .map(String::as_str),
+    )
 }

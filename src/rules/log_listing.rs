@@ -96,58 +96,14 @@ static LEVELSOF: LazyLock<Regex> =
 static PANDAS_DIMS: LazyLock<Regex> =
     LazyLock::new(|| regex(r"^\s*\[\d+ rows x \d+ columns\]\s*$"));
 
-/// Column and variable names that hold person identifiers (a short generic list; the
-/// `person-id` rule recognises the identifiers themselves).
-pub fn id_like(name: &str) -> bool {
-    const NAMES: &[&str] = &[
-        "id",
-        "pid",
-        "pnr",
-        "cpr",
-        "cprnr",
-        "personid",
-        "person_id",
-        "patid",
-        "patient_id",
-        "patientid",
-        "subjid",
-        "subject_id",
-        "subjectid",
-        "usubjid",
-        "participant_id",
-        "case_id",
-        "record_id",
-        "mrn",
-        "nhs_number",
-        "nhsno",
-        "ssn",
-        "hetu",
-        "lopnr",
-        "lpnr",
-        "rinpersoon",
-        "bsn",
-        "fnr",
-        "personnummer",
-        "study_id",
-        "studyid_subj",
-        "encpatwid",
-        "lbnr",
-    ];
-    let n = name
-        .trim()
-        .trim_matches(['"', '\'', '`'])
-        .to_ascii_lowercase();
-    NAMES.contains(&n.as_str()) || n.ends_with("_id") || n.ends_with("pnr") || n.ends_with("subjid")
-}
-
 /// Check a text (a log, a listing, console output).
 pub fn check_text(text: &Text, cx: &Context<'_>, out: &mut Vec<Finding>) {
-    let mut found: Vec<(Severity, u32, u32, String)> = Vec::new();
+    let mut found: Vec<Found> = Vec::new();
     let lines = &text.lines;
     for block in text.blocks() {
         block_findings(block, cx, &mut found);
     }
-    line_findings(lines, text.roles(), &mut found);
+    line_findings(lines, text.roles(), cx, &mut found);
     found.sort_by_key(|f| (f.1, f.2));
     // Overlapping findings, and records of one kind a few lines apart (each dump after its
     // WARNING line), become one finding.
@@ -206,7 +162,7 @@ pub fn check_text(text: &Text, cx: &Context<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn block_findings(block: &Block, cx: &Context<'_>, found: &mut Vec<(Severity, u32, u32, String)>) {
+fn block_findings(block: &Block, cx: &Context<'_>, found: &mut Vec<Found>) {
     let first = block.first_body_line();
     let last = block.last_line();
     let head_tokens: Vec<String> = block
@@ -282,7 +238,9 @@ fn listing_like(block: &Block, numbering: Numbering, cx: &Context<'_>) -> bool {
             .filter_map(|c| c.replace(',', "").parse::<f64>().ok())
             .collect();
         match kind {
-            Some(Kind::Count) if values.iter().any(|v| *v > 1.0) && !id_like(&name) => {
+            Some(Kind::Count)
+                if values.iter().any(|v| *v > 1.0) && !cx.people.listed_key(&name) =>
+            {
                 return false
             }
             Some(Kind::Estimate | Kind::Percent | Kind::Rate | Kind::Extreme) => statistics += 1,
@@ -297,7 +255,9 @@ fn listing_like(block: &Block, numbering: Numbering, cx: &Context<'_>) -> bool {
         Numbering::SasObs | Numbering::StataList => true,
         // R and pandas print many things with numbered rows; a listing has more than one
         // column of values or an identifier column.
-        Numbering::RowNames => width >= 4 || block.header_cells().iter().any(|h| id_like(h)),
+        Numbering::RowNames => {
+            width >= 4 || block.header_cells().iter().any(|h| cx.people.listed_key(h))
+        }
     }
 }
 
@@ -325,129 +285,154 @@ fn frequency_of_identifier(block: &Block, cx: &Context<'_>) -> Option<&'static s
     }
 }
 
+/// A listing found on lines of a text: severity, first and last line, what it is.
+type Found = (Severity, u32, u32, String);
+
+/// Listings written line by line rather than as a printed table: SAS record dumps and PUT
+/// output, R `str()`, Stata codebook examples and `levelsof`, SPSS case lists, pandas frames.
 fn line_findings(
     lines: &[(u32, String)],
     roles: &[Role],
-    found: &mut Vec<(Severity, u32, u32, String)>,
+    cx: &Context<'_>,
+    found: &mut Vec<Found>,
 ) {
     let mut i = 0;
     while i < lines.len() {
+        // A listing that runs over several lines is reported once, and the scan goes on after it.
+        if let Some((f, next)) = record_dump(lines, roles, i).or_else(|| str_output(lines, i, cx)) {
+            found.push(f);
+            i = next;
+            continue;
+        }
+        found.extend(codebook_examples(lines, i, cx));
+        found.extend(levelsof(lines, roles, i, cx));
         let (no, line) = &lines[i];
-        // SAS record dumps (`a=1 b=2 _ERROR_=1 _N_=7`, wrapped over several lines) and PUT
-        // output: output lines in a row with two or more name=value pairs.
-        let pairs = |l: &str| PAIR.find_iter(l).count();
-        if roles[i] == Role::Output && (pairs(line) >= 2 || PDV.is_match(line)) {
-            let mut j = i;
-            let mut dump = false;
-            while j < lines.len()
-                && roles[j] == Role::Output
-                && (pairs(&lines[j].1) >= 2 || PDV.is_match(&lines[j].1))
-            {
-                dump |= PDV.is_match(&lines[j].1);
-                j += 1;
-            }
-            if dump || j - i >= 3 {
-                let what = if dump {
-                    "SAS data-step record dump (variable=value pairs of observations)"
-                } else {
-                    "variable=value pairs written per observation (PUT output)"
-                };
-                found.push((Severity::Error, *no, lines[j - 1].0, what.into()));
-                i = j;
-                continue;
-            }
-        }
-        // R str(): the first values of every column.
-        if STR_HEAD.is_match(line) {
-            let mut j = i + 1;
-            let mut id = false;
-            while j < lines.len() && j < i + 2000 && STR_VAR.is_match(&lines[j].1) {
-                if let Some(c) = STR_VAR.captures(&lines[j].1) {
-                    id |= c.get(1).is_some_and(|m| id_like(m.as_str()));
-                }
-                j += 1;
-            }
-            if j > i + 1 {
-                let (sev, what) = if id {
-                    (
-                        Severity::Error,
-                        "str() output showing values of an identifier column",
-                    )
-                } else {
-                    (
-                        Severity::Warning,
-                        "str() output showing the first values of every column",
-                    )
-                };
-                found.push((sev, *no, lines[j - 1].0, what.into()));
-                i = j;
-                continue;
-            }
-        }
-        // Stata codebook examples.
-        if line.trim_start().starts_with("examples:") {
-            let var = codebook_variable(lines, i);
-            let quoted = line.contains('"');
-            if var.as_deref().is_some_and(id_like) {
-                found.push((
-                    Severity::Error,
-                    *no,
-                    *no,
-                    "codebook examples of an identifier variable".into(),
-                ));
-            } else if quoted {
-                found.push((
-                    Severity::Warning,
-                    *no,
-                    *no,
-                    "codebook examples: values of individual observations".into(),
-                ));
-            }
-        }
-        // Stata levelsof of an identifier.
-        if let Some(c) = LEVELSOF.captures(line) {
-            if c.get(1).is_some_and(|m| id_like(m.as_str())) {
-                let mut j = i + 1;
-                while j < lines.len() && roles[j] == Role::Output {
-                    j += 1;
-                }
-                if j > i + 1 {
-                    found.push((
-                        Severity::Error,
-                        lines[i + 1].0,
-                        lines[j - 1].0,
-                        "levelsof output listing every value of an identifier".into(),
-                    ));
-                }
-            }
-        }
-        // SPSS LIST and SUMMARIZE /CASES.
+        let single = |severity, what: &str| (severity, *no, *no, what.to_string());
         if line.contains("Number of cases listed") {
-            found.push((
-                Severity::Error,
-                *no,
-                *no,
-                "SPSS LIST output of cases".into(),
-            ));
+            found.push(single(Severity::Error, "SPSS LIST output of cases"));
         }
         if line.trim() == "Case Summaries" || line.trim().starts_with("Case Summaries ") {
-            found.push((
+            found.push(single(
                 Severity::Error,
-                *no,
-                *no,
-                "SPSS case summaries (one row per case)".into(),
+                "SPSS case summaries (one row per case)",
             ));
         }
         if PANDAS_DIMS.is_match(line) {
-            found.push((
+            found.push(single(
                 Severity::Warning,
-                *no,
-                *no,
-                "printed pandas data frame (rows of a data set)".into(),
+                "printed pandas data frame (rows of a data set)",
             ));
         }
         i += 1;
     }
+}
+
+/// SAS record dumps (`a=1 b=2 _ERROR_=1 _N_=7`, wrapped over several lines) and PUT output:
+/// output lines in a row with two or more name=value pairs, from line `i`. Returns the finding
+/// and the line after it.
+fn record_dump(lines: &[(u32, String)], roles: &[Role], i: usize) -> Option<(Found, usize)> {
+    let pairs = |l: &str| PAIR.find_iter(l).count();
+    let dumped = |k: usize| {
+        roles[k] == Role::Output && (pairs(&lines[k].1) >= 2 || PDV.is_match(&lines[k].1))
+    };
+    if !dumped(i) {
+        return None;
+    }
+    let mut j = i;
+    let mut dump = false;
+    while j < lines.len() && dumped(j) {
+        dump |= PDV.is_match(&lines[j].1);
+        j += 1;
+    }
+    if !dump && j - i < 3 {
+        return None;
+    }
+    let what = if dump {
+        "SAS data-step record dump (variable=value pairs of observations)"
+    } else {
+        "variable=value pairs written per observation (PUT output)"
+    };
+    Some((
+        (Severity::Error, lines[i].0, lines[j - 1].0, what.into()),
+        j,
+    ))
+}
+
+/// R `str()` from line `i`: the first values of every column. Returns the finding and the line
+/// after it.
+fn str_output(lines: &[(u32, String)], i: usize, cx: &Context<'_>) -> Option<(Found, usize)> {
+    if !STR_HEAD.is_match(&lines[i].1) {
+        return None;
+    }
+    let mut j = i + 1;
+    let mut id = false;
+    while j < lines.len() && j < i + 2000 && STR_VAR.is_match(&lines[j].1) {
+        if let Some(c) = STR_VAR.captures(&lines[j].1) {
+            id |= c.get(1).is_some_and(|m| cx.people.listed_key(m.as_str()));
+        }
+        j += 1;
+    }
+    if j == i + 1 {
+        return None;
+    }
+    let (sev, what) = if id {
+        (
+            Severity::Error,
+            "str() output showing values of an identifier column",
+        )
+    } else {
+        (
+            Severity::Warning,
+            "str() output showing the first values of every column",
+        )
+    };
+    Some(((sev, lines[i].0, lines[j - 1].0, what.into()), j))
+}
+
+/// Stata `codebook` examples at line `i`.
+fn codebook_examples(lines: &[(u32, String)], i: usize, cx: &Context<'_>) -> Option<Found> {
+    let (no, line) = &lines[i];
+    if !line.trim_start().starts_with("examples:") {
+        return None;
+    }
+    let var = codebook_variable(lines, i);
+    if var.as_deref().is_some_and(|v| cx.people.listed_key(v)) {
+        Some((
+            Severity::Error,
+            *no,
+            *no,
+            "codebook examples of an identifier variable".into(),
+        ))
+    } else if line.contains('"') {
+        Some((
+            Severity::Warning,
+            *no,
+            *no,
+            "codebook examples: values of individual observations".into(),
+        ))
+    } else {
+        None
+    }
+}
+
+/// Stata `levelsof` of an identifier at line `i`: the output lines under it.
+fn levelsof(lines: &[(u32, String)], roles: &[Role], i: usize, cx: &Context<'_>) -> Option<Found> {
+    let c = LEVELSOF.captures(&lines[i].1)?;
+    if !c.get(1).is_some_and(|m| cx.people.listed_key(m.as_str())) {
+        return None;
+    }
+    let mut j = i + 1;
+    while j < lines.len() && roles[j] == Role::Output {
+        j += 1;
+    }
+    (j > i + 1).then(|| {
+        (
+            Severity::Error,
+            lines[i + 1].0,
+            lines[j - 1].0,
+            "levelsof output listing every value of an identifier".into(),
+        )
+    })
 }
 
 /// The variable a codebook entry describes: the first word of the line under the dashed rule

@@ -161,7 +161,7 @@ fn shape(table: &Table, ids: &[(u32, &'static str)], cx: &Context<'_>) -> Shape 
         }
         other_columns += 1;
         if header.is_none() {
-            if let Some(found) = classify_column(&column.name, &values) {
+            if let Some(found) = classify_column(&column.name, &values, &cx.people.keys) {
                 if found.class == ColumnIdClass::KeyLike && values.len() >= MIN_ROWS as usize {
                     s.key_like.push(label);
                 }

@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::config::Vocabulary;
-use crate::ident::{classify_column, ColumnIdClass, Confidence};
+use crate::ident::{classify_column, ColumnIdClass, Confidence, KeyNames};
 use crate::model::{Cell, Kind, Row, Table, Value};
 use crate::rules::Context;
 use crate::table::classify::tokens;
@@ -58,6 +58,9 @@ const GENERIC: &[&str] = &["person", "patient", "participant", "subject"];
 /// The compiled vocabularies (build once per run; `Send + Sync`).
 #[derive(Debug, Clone, Default)]
 pub struct People {
+    /// The person-key and provider names as the identifier scanner's column decision matches
+    /// them.
+    pub keys: KeyNames,
     person_key: HashSet<String>,
     provider_key: HashSet<String>,
     quasi: Vec<(HashSet<String>, QiKind)>,
@@ -78,6 +81,13 @@ fn set(list: &[String]) -> HashSet<String> {
 impl People {
     pub fn new(vocab: &Vocabulary) -> Self {
         People {
+            keys: KeyNames::new(
+                vocab
+                    .person_key
+                    .iter()
+                    .chain(&vocab.provider_key)
+                    .map(String::as_str),
+            ),
             person_key: set(&vocab.person_key),
             provider_key: set(&vocab.provider_key),
             quasi: vec![
@@ -90,6 +100,21 @@ impl People {
                 (set(&vocab.geography), QiKind::Geography),
             ],
         }
+    }
+
+    /// Is a variable name printed in a log (a `list` or `levelsof` variable, a column of a
+    /// printed table) a person key: a name of the person-key list, a bare `id`, or a name ending
+    /// in `_id`, `pnr` or `subjid`?
+    pub fn listed_key(&self, name: &str) -> bool {
+        let n = name
+            .trim()
+            .trim_matches(['"', '\'', '`'])
+            .to_ascii_lowercase();
+        n == "id"
+            || self.person_key.contains(&normalise(&n).join("_"))
+            || n.ends_with("_id")
+            || n.ends_with("pnr")
+            || n.ends_with("subjid")
     }
 
     /// Is the (whole) name a person key? `strict` allows only the whole name; otherwise a known
@@ -280,7 +305,7 @@ pub fn column_class(
 ) -> Option<&'static str> {
     let by_name = cx.people.key_name(name, false);
     let bare_id = normalise(name).join("_") == "id";
-    if let Some(found) = classify_column(name, values) {
+    if let Some(found) = classify_column(name, values, &cx.people.keys) {
         let generic = !found.name_matched && by_name.is_none();
         if found.class == ColumnIdClass::PseudonymisedKey && generic && (!bare_id || counted) {
             return None;
@@ -309,7 +334,17 @@ pub fn column_class(
     if vals.len() < 3 {
         return None;
     }
-    let shaped = vals.iter().filter(|v| id_token(v)).count();
+    // A decimal number (`3.84`, a chi-square beside its test) is a statistic, not a key.
+    let decimal = |v: &str| {
+        let v = v.strip_prefix('-').unwrap_or(v);
+        v.split_once(['.', ',']).is_some_and(|(a, b)| {
+            !a.is_empty()
+                && !b.is_empty()
+                && a.bytes().all(|c| c.is_ascii_digit())
+                && b.bytes().all(|c| c.is_ascii_digit())
+        })
+    };
+    let shaped = vals.iter().filter(|v| id_token(v) && !decimal(v)).count();
     let distinct = vals.iter().collect::<HashSet<_>>().len();
     if shaped * 10 >= vals.len() * 9 && distinct * 2 >= vals.len() {
         Some(match class {
@@ -392,6 +427,25 @@ mod tests {
 
     fn people() -> People {
         People::new(&Rules::default_rules().vocabulary)
+    }
+
+    #[test]
+    fn a_short_key_name_needs_key_values() {
+        // `chi` is the Scottish CHI number, and also a chi-square column: its statistics are
+        // not person numbers.
+        let rules = Rules::default_rules();
+        let compiled = crate::rules::Compiled::new(&rules);
+        let cx = Context::new(&rules, &compiled);
+        let stats = ["3.84", "12.10", "0.52", "7.33", "1.09"];
+        assert_eq!(column_class("chi", &stats, &cx, false), None);
+        let keys = [
+            "0101901234",
+            "0202912345",
+            "0303923456",
+            "0404934567",
+            "0505945678",
+        ];
+        assert!(column_class("chi", &keys, &cx, false).is_some());
     }
 
     #[test]
