@@ -19,6 +19,9 @@ section! {
         pub total: Vec<String> [merge add_words],
         /// Column names of person keys: national IDs and pseudonymised person numbers.
         pub person_key: Vec<String> [merge add_words],
+        /// Person-key words that name a key only as the whole column name, never as its last
+        /// part (`n_patient` is a count).
+        pub person_key_whole_name_only: Vec<String> [merge add_words],
         /// Column names of provider numbers (GPs, practices), which identify a person too.
         pub provider_key: Vec<String> [merge add_words],
         /// Quasi-identifier column names, by the kind a `micro-data` finding reports.

@@ -51,7 +51,7 @@ use crate::finding::{basis, Finding, Severity};
 use crate::ident::scanner;
 use crate::ident::Confidence;
 use crate::model::{Location, Text};
-use crate::rules::{people::NameClass, Checks, Context, Rule, TextRule, MAX_LISTED_PER_TABLE};
+use crate::rules::{people::NameClass, Checks, Context, Listing, Rule, TextRule};
 
 pub const RULE: Rule = Rule {
     id: "code-literal",
@@ -113,8 +113,7 @@ static INLINE_DATA: LazyLock<Regex> = LazyLock::new(|| {
 /// Findings of one code text, capped.
 struct Out<'a> {
     text: &'a Text,
-    listed: usize,
-    unlisted: u64,
+    listing: Listing,
     out: &'a mut Vec<Finding>,
     seen: std::collections::HashSet<(u32, &'static str)>,
 }
@@ -124,12 +123,7 @@ impl Out<'_> {
         if !self.seen.insert((line, what)) {
             return;
         }
-        if self.listed >= MAX_LISTED_PER_TABLE {
-            self.unlisted += 1;
-            return;
-        }
-        self.listed += 1;
-        self.out.push(Finding::new(
+        let f = Finding::new(
             ID,
             Severity::Error,
             message,
@@ -138,7 +132,8 @@ impl Out<'_> {
                 ..Location::line(line)
             },
             basis(&[b"code-literal", what.as_bytes(), content.as_bytes()]),
-        ));
+        );
+        self.listing.push(f, self.out);
     }
 }
 
@@ -146,8 +141,7 @@ impl Out<'_> {
 pub fn check_code(text: &Text, cx: &Context<'_>, out: &mut Vec<Finding>) {
     let mut o = Out {
         text,
-        listed: 0,
-        unlisted: 0,
+        listing: Listing::new(ID, Severity::Error, "hard-coded values"),
         out,
         seen: Default::default(),
     };
@@ -180,21 +174,12 @@ pub fn check_code(text: &Text, cx: &Context<'_>, out: &mut Vec<Finding>) {
         }
     }
     lists(text, cx, &mut o);
-    if o.unlisted > 0 {
-        let n = o.unlisted;
-        o.out.push(Finding::new(
-            ID,
-            Severity::Error,
-            format!(
-                "{n} more hard-coded values are not listed (the first {MAX_LISTED_PER_TABLE} are)"
-            ),
-            Location {
-                member: text.member.clone(),
-                ..Location::default()
-            },
-            basis(&[b"code-literal more"]),
-        ));
-    }
+    let location = Location {
+        member: text.member.clone(),
+        ..Location::default()
+    };
+    o.listing
+        .finish_in("", location, basis(&[b"code-literal more"]), o.out);
 }
 
 fn identifiers(line_no: u32, line: &str, cx: &Context<'_>, o: &mut Out<'_>) {

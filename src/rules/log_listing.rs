@@ -51,7 +51,7 @@ use regex::Regex;
 
 use crate::finding::{basis, Finding, Severity};
 use crate::model::{Kind, Location, Text};
-use crate::rules::{Checks, Context, Rule, TextRule};
+use crate::rules::{Checks, Context, Listing, Rule, TextRule};
 use crate::table::classify::{every_frequency_one, tokens};
 use crate::text::{shape, Block, Numbering, Role, Shape};
 
@@ -117,8 +117,8 @@ pub fn check_text(text: &Text, cx: &Context<'_>, out: &mut Vec<Finding>) {
             false
         }
     });
-    let total = found.len();
-    for (sev, first, last, what) in found.into_iter().take(MAX_PER_TEXT) {
+    let mut listing = Listing::new(ID, Severity::Error, "listings").limit(MAX_PER_TEXT);
+    for (sev, first, last, what) in found {
         // The location names the first line; the message names no number, so that it can never
         // be read as a count.
         let span = if last > first {
@@ -134,32 +134,31 @@ pub fn check_text(text: &Text, cx: &Context<'_>, out: &mut Vec<Finding>) {
             .collect();
         let mut parts: Vec<&[u8]> = vec![ID.as_bytes(), what.as_bytes()];
         parts.extend(content);
-        out.push(Finding::new(
-            ID,
-            sev,
-            format!("{what}, in {span}"),
-            Location {
-                member: text.member.clone(),
-                ..Location::line(first)
-            },
-            basis(&parts),
-        ));
-    }
-    if total > MAX_PER_TEXT {
-        out.push(Finding::new(
-            ID,
-            Severity::Error,
-            format!(
-                "{} more listings in this text are not listed (the first {MAX_PER_TEXT} are)",
-                total - MAX_PER_TEXT
+        let location = Location {
+            member: text.member.clone(),
+            ..Location::line(first)
+        };
+        listing.push(
+            Finding::new(
+                ID,
+                sev,
+                format!("{what}, in {span}"),
+                location,
+                basis(&parts),
             ),
-            Location {
-                member: text.member.clone(),
-                ..Location::default()
-            },
-            basis(&[ID.as_bytes(), b"more"]),
-        ));
+            out,
+        );
     }
+    let location = Location {
+        member: text.member.clone(),
+        ..Location::default()
+    };
+    listing.finish_in(
+        " in this text",
+        location,
+        basis(&[ID.as_bytes(), b"more"]),
+        out,
+    );
 }
 
 fn block_findings(block: &Block, cx: &Context<'_>, found: &mut Vec<Found>) {

@@ -52,9 +52,6 @@ pub enum NameClass {
     Quasi(QiKind),
 }
 
-/// Person-key words that name a key only as the whole column name (`n_patient` is a count).
-const GENERIC: &[&str] = &["person", "patient", "participant", "subject"];
-
 /// The compiled vocabularies (build once per run; `Send + Sync`).
 #[derive(Debug, Clone, Default)]
 pub struct People {
@@ -62,6 +59,9 @@ pub struct People {
     /// them.
     pub keys: KeyNames,
     person_key: HashSet<String>,
+    /// Person-key words that name a key only as the whole column name (`n_patient` is a
+    /// count).
+    whole_name_only: HashSet<String>,
     provider_key: HashSet<String>,
     quasi: Vec<(HashSet<String>, QiKind)>,
 }
@@ -89,6 +89,7 @@ impl People {
                     .map(String::as_str),
             ),
             person_key: set(&vocab.person_key),
+            whole_name_only: set(&vocab.person_key_whole_name_only),
             provider_key: set(&vocab.provider_key),
             quasi: vec![
                 (set(&vocab.birth_date), QiKind::BirthDate),
@@ -133,7 +134,7 @@ impl People {
             // A single short or generic last word (`id`, `nr`, `patient`) is not enough.
             if start > 0
                 && (toks.len() - start == 1)
-                && (tail.len() < 3 || GENERIC.contains(&tail.as_str()))
+                && (tail.len() < 3 || self.whole_name_only.contains(&tail))
             {
                 continue;
             }
@@ -154,7 +155,7 @@ impl People {
         toks.len() <= 8
             && toks.iter().any(|t| {
                 t.len() >= 3
-                    && !GENERIC.contains(&t.as_str())
+                    && !self.whole_name_only.contains(t)
                     && (self.person_key.contains(t) || self.provider_key.contains(t))
             })
     }

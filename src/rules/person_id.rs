@@ -54,7 +54,6 @@ use crate::model::{Cell, Kind, Location, Row, Table, Text, Value};
 use crate::rules::{
     people::{id_columns, id_token},
     Checks, Context, Listing, RowRule, RowState, Rule, TableInput, TableRule, TextRule,
-    MAX_LISTED_PER_TABLE,
 };
 
 pub const RULE: Rule = Rule {
@@ -329,8 +328,7 @@ fn keyed_value(line: &str, cx: &Context<'_>) -> Option<String> {
 
 /// Check every line of a text (a note, a log). One finding per line.
 pub fn check_text(text: &Text, cx: &Context<'_>, out: &mut Vec<Finding>) {
-    let mut listed = 0usize;
-    let mut unlisted = 0u64;
+    let mut listing = Listing::new(ID, Severity::Error, "lines with person identifiers");
     for (line_no, line) in &text.lines {
         let found = findings_in(line, None, cx);
         let message = if !found.is_empty() {
@@ -343,34 +341,22 @@ pub fn check_text(text: &Text, cx: &Context<'_>, out: &mut Vec<Finding>) {
         } else {
             continue;
         };
-        if listed >= MAX_LISTED_PER_TABLE {
-            unlisted += 1;
-            continue;
-        }
-        listed += 1;
-        out.push(Finding::new(
+        let location = Location {
+            member: text.member.clone(),
+            ..Location::line(*line_no)
+        };
+        let f = Finding::new(
             ID,
             Severity::Error,
             message,
-            Location {
-                member: text.member.clone(),
-                ..Location::line(*line_no)
-            },
+            location,
             basis(&[b"person-id", line.as_bytes()]),
-        ));
+        );
+        listing.push(f, out);
     }
-    if unlisted > 0 {
-        out.push(Finding::new(
-            ID,
-            Severity::Error,
-            format!(
-                "{unlisted} more lines with person identifiers are not listed (the first {MAX_LISTED_PER_TABLE} are)"
-            ),
-            Location {
-                member: text.member.clone(),
-                ..Location::default()
-            },
-            basis(&[b"person-id more lines"]),
-        ));
-    }
+    let location = Location {
+        member: text.member.clone(),
+        ..Location::default()
+    };
+    listing.finish_in("", location, basis(&[b"person-id more lines"]), out);
 }
