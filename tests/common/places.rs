@@ -5,7 +5,8 @@
 pub mod by_cell {
     use export_check::report::Report;
 
-    /// `(rule, place)` of every finding of a single-file report, place as `B4` or the location text.
+    /// `(rule, place)` of every finding of a single-file report, place as `B4` or the location
+    /// text.
     pub fn findings(r: &Report) -> Vec<(String, String)> {
         assert_eq!(r.files.len(), 1);
         r.files[0]

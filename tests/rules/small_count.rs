@@ -1,6 +1,7 @@
 //! `small-count`: the exact places of its findings on the cases under
-//! `fixtures/cases/small-count/` (and the medians and extremes of small groups under
-//! `fixtures/cases/extreme-values/`, and SAS and Stata frequency tables under `fixtures/cases/logs/`).
+//! `fixtures/cases/small-count/`, the medians and extremes of small groups under
+//! `fixtures/cases/extreme-values/`, and SAS and Stata frequency tables under
+//! `fixtures/cases/logs/`.
 
 use crate::common::logs::only;
 use crate::common::places::by_cell::{findings, places};
