@@ -1,6 +1,6 @@
 //! `differencing` on the cases under `fixtures/cases/differencing/`: the pairwise comparisons
 //! of tables in one folder (sub-populations, overlapping bands, near-duplicate group sizes), and
-//! the merged atom audit (`docs/tables.md` §3.9.2–3.9.5): what pairwise differences cannot catch
+//! the merged atom audit (`docs/tables.md §8`): what pairwise differences cannot catch
 //! (suppressed cells recovered from another banding, three-term differences, tables within one
 //! file), declared links (TC-6, TC-7), the must-not-flag cases, and the validation of `[[link]]`
 //! entries.
