@@ -1,61 +1,13 @@
-//! Statistical-software output under `fixtures/cases/logs/`: SAS logs and listings, Stata text
-//! and SMCL logs, R transcripts, SPSS and pandas output. Each file's verdict and the exact rule
-//! and line of its findings, and a snapshot of the folder's text report.
+//! Statistical-software output under `fixtures/cases/logs/` through the whole pipeline: SAS logs
+//! and listings, Stata text and SMCL logs, R transcripts. Clean logs pass, each file's findings
+//! are exactly the rules and lines asserted (several rules on one program's output), and no
+//! message repeats a value. A rule's own cases are in `tests/rules/<rule>.rs`, and each rule's
+//! findings on this folder in its snapshot `tests/rules/snapshots/rules__<rule>@logs.snap`.
 
 mod common;
-
-/// The report of a case under `fixtures/cases/logs/`.
-fn report(rel: &str) -> Report {
-    common::report(&format!("logs/{rel}"))
-}
+use common::logs::{findings, listing_with_keys, only, report};
 
 use export_check::finding::{Severity, Verdict};
-use export_check::report::text::{render, Colour};
-use export_check::report::Report;
-
-/// `(rule, severity, line)` of every finding of a single-file report.
-/// Findings other than info ones (back-calculation's "no totals detected" on printed tables).
-fn findings(rel: &str) -> (Verdict, Vec<(String, Severity, u32)>) {
-    let r = report(rel);
-    assert_eq!(r.files.len(), 1);
-    let f = r.files[0]
-        .findings
-        .iter()
-        .filter(|f| f.severity != Severity::Info)
-        .map(|f| (f.rule.to_string(), f.severity, f.location.line.unwrap_or(0)))
-        .collect();
-    (r.verdict, f)
-}
-
-/// A listing of records with a `pid` column of person numbers: the listing at its line, and the
-/// column of person numbers with the records it keys (whole-table findings, line 0).
-fn listing_with_keys(rel: &str, line: u32, micro_data: bool) {
-    let (verdict, f) = findings(rel);
-    let mut want = vec![("log-listing".to_string(), Severity::Error, line)];
-    if micro_data {
-        want.push(("micro-data".to_string(), Severity::Error, 0));
-        want.push(("person-id".to_string(), Severity::Error, 0));
-    } else {
-        want.push(("person-id".to_string(), Severity::Error, line));
-    }
-    assert_eq!(f, want, "{rel}");
-    assert_eq!(verdict, Verdict::Fail, "{rel}");
-}
-
-fn only(rel: &str, rule: &str, severity: Severity, lines: &[u32]) {
-    let (verdict, f) = findings(rel);
-    let want: Vec<(String, Severity, u32)> = lines
-        .iter()
-        .map(|l| (rule.to_string(), severity, *l))
-        .collect();
-    assert_eq!(f, want, "{rel}");
-    let expected = match severity {
-        Severity::Error => Verdict::Fail,
-        Severity::Warning => Verdict::Review,
-        Severity::Info => Verdict::Pass,
-    };
-    assert_eq!(verdict, expected, "{rel}");
-}
 
 #[test]
 fn clean_logs_pass() {
@@ -70,13 +22,6 @@ fn clean_logs_pass() {
         assert_eq!(verdict, Verdict::Pass, "{f}: {found:?}");
         assert!(found.is_empty(), "{f}: {found:?}");
     }
-}
-
-#[test]
-fn sas_listings_and_dumps_fail() {
-    listing_with_keys("sas_pdv_dump.log", 7, false);
-    listing_with_keys("sas_print.lst", 5, true);
-    only("sas_univariate.lst", "log-listing", Severity::Warning, &[8]);
 }
 
 #[test]
@@ -141,34 +86,6 @@ fn r_output() {
 }
 
 #[test]
-fn residual_degrees_of_freedom_in_tables_and_residual_listings() {
-    // The `Error` row of a SAS ANOVA table, its DF column (the label `Corrected Total` stays one
-    // cell although its words stand over a gutter).
-    let (verdict, f) = findings("sas_reg_small.lst");
-    assert_eq!(verdict, Verdict::Fail);
-    assert_eq!(f, vec![("low-dof".to_string(), Severity::Error, 11)]);
-    let r = report("sas_reg_small.lst");
-    assert_eq!(r.files[0].findings[0].location.cell.as_deref(), Some("B11"));
-    // A `Df Residuals` row of a CSV model summary.
-    let r = report("model_summary.csv");
-    let f = &r.files[0].findings;
-    assert_eq!(f.len(), 1, "{f:?}");
-    assert_eq!(
-        (f[0].rule, f[0].location.cell.as_deref()),
-        ("low-dof", Some("B4"))
-    );
-    only("r_residuals.Rout", "low-dof", Severity::Warning, &[2]);
-}
-
-#[test]
-fn spss_and_pandas_output() {
-    listing_with_keys("spss_list.lst", 13, true);
-    let (verdict, f) = findings("pandas_print.out");
-    assert_eq!(verdict, Verdict::Fail);
-    assert_eq!(f[0], ("log-listing".to_string(), Severity::Error, 3));
-}
-
-#[test]
 fn messages_say_what_and_where_never_the_values() {
     let r = report("");
     for file in &r.files {
@@ -183,34 +100,4 @@ fn messages_say_what_and_where_never_the_values() {
             }
         }
     }
-}
-
-#[test]
-fn folder_snapshot() {
-    let r = report("");
-    insta::assert_snapshot!("logs", render(&r, Colour::Never));
-}
-
-/// Stata `tab a b, row col`: the key box is a legend and the row and column percentage lines
-/// under each row are not rows of counts; the small count is found at its line.
-#[test]
-fn stata_crosstabs_with_percentages_are_read_by_their_frequencies() {
-    only(
-        "stata_tab_row_col_small.log",
-        "small-count",
-        Severity::Error,
-        &[22],
-    );
-}
-
-/// `Frequency Missing = 3` under a SAS frequency table is a count of missing values, a cell
-/// like the others.
-#[test]
-fn sas_frequency_missing_is_a_count() {
-    only(
-        "sas_freq_missing_small.lst",
-        "small-count",
-        Severity::Error,
-        &[10],
-    );
 }

@@ -2,6 +2,9 @@
 //! their reports. Not every test file uses every helper.
 #![allow(dead_code)]
 
+pub mod logs;
+pub mod places;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,302 @@
+//! `percent-back-calculation`: the exact places of its findings on the cases under
+//! `fixtures/cases/percent/`: percentages, rates, shares and means beside suppressed counts.
+
+use crate::common::places::with_severity::{errors, places, BC, PC};
+use crate::common::{self, report};
+
+use export_check::finding::{Severity, Verdict};
+
+#[test]
+fn tc11_percentage_beside_a_suppressed_count() {
+    let r = report("percent/tc11_n_header.csv");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(errors(&r, PC), vec!["B5"]);
+}
+
+#[test]
+fn tc13_rate_with_person_years() {
+    let r = report("percent/tc13_rate.csv");
+    assert_eq!(errors(&r, PC), vec!["D2"]);
+}
+
+#[test]
+fn percent_only_column_under_an_n_header() {
+    let r = report("percent/percent_only_n_header.csv");
+    assert_eq!(errors(&r, PC), vec!["B2"]);
+}
+
+#[test]
+fn row_percentages_with_an_n_column() {
+    let r = report("percent/row_percent_n_column.csv");
+    assert_eq!(errors(&r, PC), vec!["C2"]);
+}
+
+#[test]
+fn suppressed_x_beside_its_percentage() {
+    let r = report("percent/x_beside_percent.csv");
+    assert_eq!(errors(&r, PC), vec!["C3"]);
+    assert_eq!(errors(&r, BC), vec!["B3"]);
+}
+
+#[test]
+fn denominator_from_the_pairs_gives_suppressed_cells_back() {
+    // No N anywhere: 88 (55.0%) and the other pairs of 'South' pin its total, so the one
+    // redacted cell of the first section, and the two of the second together, come back.
+    let r = report("percent/derived_denominator.tsv");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(errors(&r, PC), vec!["D8", "D14", "E21"]);
+    let f: Vec<_> = r.files[0]
+        .findings
+        .iter()
+        .filter(|f| f.rule == PC)
+        .collect();
+    assert!(f[0].message.contains("[B1]") && f[0].message.contains("the percentages"));
+    assert!(f[1].message.contains("[B2]") && f[1].message.contains("add up to"));
+    assert_eq!(f[1].location.table, Some(2));
+    // A redacted count beside its own percentage: the derived total gives it back.
+    assert!(f[2]
+        .message
+        .contains("percentage beside a suppressed count"));
+}
+
+#[test]
+fn tc18_residual_from_a_derived_denominator() {
+    // TC-18 without `N = 208`: the percentages give the column total.
+    let r = report("percent/tc18_derived_residual.csv");
+    assert_eq!(errors(&r, PC), vec!["B4"]);
+    assert!(r.files[0].findings.iter().any(|f| f.rule == PC
+        && f.message.contains("implied residual")
+        && f.message.contains("[B2]")));
+}
+
+#[test]
+fn tc12_percentage_of_true_values_beside_midpoint6_counts() {
+    // 22.2% is not 3 of 9: it was computed from the true counts, and only 2 of 9 fits the
+    // boxes [1,6] and [7,12].
+    let r = report("percent/tc12_midpoint6_true_pct.csv");
+    assert_eq!(errors(&r, PC), vec!["C2"]);
+    assert!(r.files[0].findings.iter().any(|f| f.rule == PC
+        && f.message.contains("rounded count")
+        && f.message.contains("[B1]")));
+}
+
+#[test]
+fn percentages_of_rounded_counts_say_nothing() {
+    // Every percentage is the ratio of the shown midpoint-6 counts: read as true-value
+    // percentages, 20.0% of [13,18] would pin the first count.
+    let r = report("percent/midpoint6_pct_from_rounded.csv");
+    assert!(places(&r, PC).is_empty(), "{:?}", places(&r, PC));
+}
+
+#[test]
+fn tc22_percent_vector_under_a_bounded_n() {
+    let r = report("percent/tc22_bounded_vector.csv");
+    assert_eq!(errors(&r, PC), vec!["C2", "C4", "C5"]);
+    let r = report("percent/tc22_unbounded_vector.csv");
+    assert!(places(&r, PC).is_empty());
+}
+
+#[test]
+fn the_n_behind_a_mean_with_its_total() {
+    // Total bed-days and their mean give the suppressed number of stays; a shown n below the
+    // threshold beside a mean stays small-count's finding.
+    let r = report("percent/mean_with_total.csv");
+    assert_eq!(errors(&r, PC), vec!["D3"]);
+    assert_eq!(errors(&r, "small-count"), vec!["B5"]);
+    // Where the shown n of other rows disagree with sum/mean, the columns are not sum and mean.
+    let r = report("percent/mean_not_its_sum.csv");
+    assert!(places(&r, PC).is_empty());
+    // Means of continuous variables without their sum, and coarse means, give nothing.
+    let r = report("percent/mean_continuous_safe.csv");
+    assert_eq!(r.verdict, Verdict::Pass, "{:?}", r.files[0].findings);
+}
+
+#[test]
+fn a_share_is_a_percentage_on_the_scale_of_one() {
+    let r = report("percent/proportion_n_header.csv");
+    assert_eq!(errors(&r, PC), vec!["B2"]);
+}
+
+/// A group name printed over its count and % columns (`Total`, `Total`): the count beside the
+/// percentage is its numerator, never its denominator, even when the group is named `Total`.
+#[test]
+fn a_count_and_its_percentage_under_one_name_are_a_pair() {
+    let r = report("percent/count_pct_twins_pass.tsv");
+    assert_eq!(r.verdict, Verdict::Pass, "{:?}", places(&r, PC));
+    assert!(places(&r, PC).is_empty());
+}
+
+/// A Table 1 column listing two variables (sex, smoking) with counts and percentages and no
+/// N anywhere: the visible pairs fix the group size, so the percentage beside `<5` gives the
+/// count back, even though the column's counts add up to twice the group.
+#[test]
+fn the_group_size_from_count_percentage_pairs_serves_every_variable_of_a_column() {
+    let r = report("percent/two_variables_no_n.csv");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(errors(&r, PC), vec!["C4"]);
+}
+
+/// `N = …` in the title (or a note) of a table with one percentage column is its group size;
+/// two different N in the title leave the denominator unknown.
+#[test]
+fn the_group_size_in_a_title_is_the_denominator() {
+    let r = report("percent/n_in_title.csv");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(errors(&r, PC), vec!["B3"]);
+    assert!(r.files[0]
+        .findings
+        .iter()
+        .any(|f| f.message.contains("title or note")));
+    let r = report("percent/two_n_in_title_pass.csv");
+    assert!(places(&r, PC).is_empty(), "{:?}", places(&r, PC));
+}
+
+/// Group means with their overall mean: `Σ n_i·m_i = N·m` gives back a suppressed group size
+/// when the n column has no visible total (men 120 at 45.20, women `x` at 51.30, all `x` at
+/// 45.40: only 4 women fit the rounding of the three means).
+#[test]
+fn group_means_give_back_a_suppressed_n() {
+    let r = report("percent/group_means_suppressed_total.csv");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(errors(&r, PC), vec!["B3"]);
+    let m = &r.files[0].findings[0].message;
+    assert!(m.contains("'Mean age'") && m.contains("[B1]"), "{m}");
+    assert!(places(&r, BC).iter().all(|(s, _)| *s == Severity::Info));
+}
+
+/// No n column at all, `Mean (SD)` cells, and `N = 124` in the title: the two means and the
+/// overall mean split the 124 into groups, and the women's share is one small value, flagged
+/// at the women's mean.
+#[test]
+fn group_means_with_n_in_the_title() {
+    let r = report("percent/group_means_n_in_title.csv");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(errors(&r, PC), vec!["B4"]);
+    assert!(r.files[0].findings[0].message.contains("title"));
+}
+
+/// A "Table 1" with groups in columns, an n row with `<5` and a suppressed overall n, and two
+/// rows of `mean (SD)`: the same equation, column by column.
+#[test]
+fn group_means_in_columns() {
+    let r = report("percent/group_means_columns.csv");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(errors(&r, PC), vec!["C2"]);
+}
+
+/// The n column's total shown, two groups suppressed: subtraction gives only their sum (6, not
+/// small under the default threshold), the means split it.
+#[test]
+fn group_means_split_a_suppressed_pair() {
+    let r = report("percent/group_means_two_hidden.csv");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(errors(&r, PC), vec!["B3", "B4"]);
+    assert!(places(&r, BC).iter().all(|(s, _)| *s == Severity::Info));
+}
+
+/// Means shown to one decimal leave 2 to 6 women: not all below 5 (pass), all below 10 under
+/// the UK profile but more than `narrow_max_values` values (a warning, B3w).
+#[test]
+fn group_means_with_one_decimal_narrow_without_pinning() {
+    let r = report("percent/group_means_one_decimal.csv");
+    assert_eq!(r.verdict, Verdict::Pass, "{:?}", r.files[0].findings);
+    let uk = export_check::config::Rules::load("uk", None, None).expect("uk profile");
+    let r = common::report_with("percent/group_means_one_decimal.csv", &uk);
+    assert_eq!(r.verdict, Verdict::Review);
+    assert_eq!(places(&r, PC), vec![(Severity::Warning, "B3".to_string())]);
+    assert!(r.files[0].findings[0].message.contains("[B3w]"));
+}
+
+/// Must not flag: means close to the overall mean (the interval of the hidden n is unbounded),
+/// means of continuous variables with every n visible (small-count's finding, not this rule's),
+/// a visible n total (back-calculation's subtraction, not repeated here), and counts rounded
+/// to 5 (each shown n is a box of true values, and the boxes leave the hidden n wide).
+#[test]
+fn group_means_that_must_not_flag() {
+    let uk = export_check::config::Rules::load("uk", None, None).expect("uk profile");
+    let r = common::report_with("percent/group_means_close_pass.csv", &uk);
+    assert_eq!(r.verdict, Verdict::Pass, "{:?}", r.files[0].findings);
+    // Taken as exact, the rounded n would pin the hidden one; their boxes leave it open to
+    // values up to 9, so nothing fails (under the UK threshold of 10 it is a B3w warning).
+    let r = report("percent/group_means_rounded_pass.csv");
+    assert_eq!(r.verdict, Verdict::Pass, "{:?}", r.files[0].findings);
+    let r = common::report_with("percent/group_means_rounded_pass.csv", &uk);
+    assert!(errors(&r, PC).is_empty(), "{:?}", places(&r, PC));
+    let r = report("percent/group_means_visible_n.csv");
+    assert!(places(&r, PC).is_empty(), "{:?}", places(&r, PC));
+    assert_eq!(errors(&r, "small-count"), vec!["B3"]);
+    let r = report("percent/group_means_total_shown.csv");
+    assert!(places(&r, PC).is_empty(), "{:?}", places(&r, PC));
+    assert_eq!(errors(&r, BC), vec!["B3"]);
+}
+
+/// A proportion right after an n column is a share of that n when the values say so: no one
+/// total fits `n/D ≈ p` on every row (0.025 of 120 and 0.050 of 80 are 3 and 4 deaths), or the
+/// header names the mean of an indicator. The n column is then the denominator.
+#[test]
+fn a_proportion_after_an_n_column_is_a_share_of_that_n() {
+    let r = report("percent/proportion_of_n.csv");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(errors(&r, PC), vec!["C2", "C3"]);
+    assert!(r.files[0].findings[0].message.contains("N column"));
+    let r = report("percent/indicator_mean_of_n.csv");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(errors(&r, PC), vec!["C2"]);
+}
+
+/// The other way round, kept: `n, proportion` pairs whose proportions share one total (500,
+/// 625) are numerator and share. The suppressed death count comes back from the total row's n,
+/// and `25, 0.040` (25 of 625) is not read as one death out of 25.
+#[test]
+fn an_n_column_with_proportions_of_one_total_stays_the_numerator() {
+    let r = report("percent/proportion_numerator.csv");
+    assert_eq!(errors(&r, PC), vec!["C2"]);
+    let pc = r.files[0]
+        .findings
+        .iter()
+        .find(|f| f.rule == PC)
+        .expect("a finding");
+    assert!(pc.message.contains("total row"), "{}", pc.message);
+    let r = report("percent/proportion_numerator_pass.csv");
+    assert_eq!(r.verdict, Verdict::Pass, "{:?}", r.files[0].findings);
+}
+
+/// Row percentages beside a count column named in another language (`Aantal`, `Effectif`):
+/// the count is the row's N. A row whose N is `<5` and whose percentages fit one size only gives
+/// back the size and the counts (TC-22 along a row).
+#[test]
+fn row_percentages_use_the_row_count_in_any_language() {
+    let r = report("percent/row_pct_aantal.csv");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(errors(&r, PC), vec!["D3"]);
+    let r = report("percent/row_vector_suppressed_n.csv");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(errors(&r, PC), vec!["B2", "C2", "D2"]);
+}
+
+/// A published percentage whose count, though not pinned, is below the threshold whatever it is
+/// (0.4 % of 2,000 is 7 to 9, all below the UK threshold of 10) is a small count: an error,
+/// not a warning about narrowing.
+#[test]
+fn a_percentage_whose_every_possible_count_is_small_fails() {
+    let uk = export_check::config::Rules::load("uk", None, None).expect("uk profile");
+    let r = common::report_with("percent/uk_share_all_below_threshold.csv", &uk);
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(errors(&r, PC), vec!["B6"]);
+    let r = report("percent/uk_share_all_below_threshold.csv");
+    assert_eq!(
+        r.verdict,
+        Verdict::Pass,
+        "at 5 the count may be 7: {:?}",
+        places(&r, PC)
+    );
+}
+
+/// A Danish rate table: `Personår` (folded like every header, `å` → `aa`) is the person-time
+/// of the rate per 100,000, so the rate beside `<5` events gives them back.
+#[test]
+fn person_time_words_are_matched_after_folding() {
+    let r = report("percent/danish_rate_personaar.csv");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(errors(&r, PC), vec!["D4"]);
+}

@@ -1,0 +1,202 @@
+//! `small-count`: the exact places of its findings on the cases under
+//! `fixtures/cases/small-count/`, the medians and extremes of small groups under
+//! `fixtures/cases/extreme-values/`, and SAS and Stata frequency tables under
+//! `fixtures/cases/logs/`.
+
+use crate::common::logs::only;
+use crate::common::places::by_cell::{findings, places};
+use crate::common::places::in_folder;
+use crate::common::{report, report_with};
+
+use export_check::config::Rules;
+use export_check::finding::{Severity, Verdict};
+
+#[test]
+fn nordic_semicolon_table_flags_only_the_small_cell() {
+    let r = report("small-count/nordic_semicolon_small.csv");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(places(&r, "small-count"), vec!["B4"]);
+    let msg = &r.files[0].findings[0].message;
+    assert_eq!(msg, "count below 5 in column 'Antal', row 'Samsø'");
+}
+
+#[test]
+fn n_percent_cells_are_checked_by_their_n() {
+    let r = report("small-count/n_pct_small.csv");
+    assert_eq!(places(&r, "small-count"), vec!["B4", "C4"]);
+    let sc: Vec<_> = r.files[0]
+        .findings
+        .iter()
+        .filter(|f| f.rule == "small-count")
+        .collect();
+    assert!(sc[0].message.contains("n (%)"));
+}
+
+#[test]
+fn no_false_alarms_on_models_years_summaries_rounding_and_markers() {
+    for f in [
+        "small-count/model_coefficients.csv",
+        "small-count/counts_by_year.csv",
+        "small-count/wide_summary.csv",
+        "small-count/rounded_base5.csv",
+        "small-count/suppressed_markers.csv",
+        "small-count/index_column.csv",
+        "small-count/finnish_decimal_comma.csv",
+        "small-count/zero_cells.csv",
+        "small-count/regression_summary.csv",
+        "encodings/utf8_bom_safe.csv",
+        "encodings/utf16be_safe.tsv",
+    ] {
+        let r = report(f);
+        assert_eq!(r.verdict, Verdict::Pass, "{f}: {:?}", findings(&r));
+    }
+}
+
+#[test]
+fn the_n_beside_a_mean_counts() {
+    let r = report("small-count/mean_over_three.csv");
+    assert_eq!(places(&r, "small-count"), vec!["B3"]);
+    let r = report("small-count/mean_n_in_header.csv");
+    assert_eq!(places(&r, "small-count"), vec!["B1"]);
+    assert!(r.files[0].findings[0].message.contains("header"));
+}
+
+#[test]
+fn zeros_fail_only_when_the_profile_says_so() {
+    let mut rules = Rules::default_rules();
+    rules.thresholds.zero_is_unsafe = true;
+    let r = report_with("small-count/zero_cells.csv", &rules);
+    assert_eq!(places(&r, "small-count"), vec!["B2", "C4"]);
+}
+
+#[test]
+fn several_tables_in_one_file_are_numbered() {
+    let r = report("small-count/two_tables.txt");
+    let f: Vec<_> = r.files[0]
+        .findings
+        .iter()
+        .filter(|f| f.severity != export_check::finding::Severity::Info)
+        .collect();
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].location.table, Some(2));
+    assert_eq!(f[0].location.cell.as_deref(), Some("B9"));
+}
+
+/// A `.txt` of descriptive tables: a column header printed once over count and % pairs, blocks
+/// per variable under section headings, tables of different widths. It is read as tables (not
+/// as prose), category codes in the stub are labels, and only the small count is flagged.
+#[test]
+fn descriptive_sections_in_a_text_file_are_tables() {
+    let r = report("small-count/descriptive_sections.txt");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(places(&r, "small-count"), vec!["F11"]);
+    let f = &r.files[0].findings[0];
+    assert_eq!(f.location.line, Some(11));
+    assert_eq!(f.message, "count below 5 in column 'South'");
+    assert!(
+        places(&r, "back-calculation")
+            .iter()
+            .all(|p| p.starts_with("table ")),
+        "no structure mismatch on totals over a partial breakdown: {:?}",
+        findings(&r)
+    );
+    assert!(r.files[0]
+        .findings
+        .iter()
+        .all(|f| f.severity != export_check::finding::Severity::Warning));
+}
+
+#[test]
+fn counts_written_as_floats_are_counts() {
+    let r = report("small-count/float_counts_small.csv");
+    assert_eq!(places(&r, "small-count"), vec!["D4"]);
+    // The group size in the row label is hidden in the message.
+    let sc: Vec<_> = r.files[0]
+        .findings
+        .iter()
+        .filter(|f| f.rule == "small-count")
+        .collect();
+    assert!(sc[0].message.contains("n = …"), "{}", sc[0].message);
+    let r = report("small-count/float_count_share.csv");
+    assert_eq!(places(&r, "small-count"), vec!["D3"]);
+    let sc: Vec<_> = r.files[0]
+        .findings
+        .iter()
+        .filter(|f| f.rule == "small-count")
+        .collect();
+    assert!(
+        sc[0].message.contains("row 'age_band / 0-19'"),
+        "{}",
+        sc[0].message
+    );
+}
+
+#[test]
+fn fractions_are_checked() {
+    let r = report("small-count/fraction_small.csv");
+    assert_eq!(places(&r, "small-count"), vec!["B2"]);
+}
+
+/// A `Code` column of whole numbers beside a year column holds category codes, not counts.
+#[test]
+fn code_columns_are_labels() {
+    let r = report("small-count/year_code_columns.csv");
+    assert_eq!(r.verdict, Verdict::Pass, "{:?}", findings(&r));
+    assert!(places(&r, "small-count").is_empty());
+}
+
+/// Markdown is read: its pipe tables are tables (a small count in a README's table fails), and
+/// a codebook of variable names and value codes passes.
+#[test]
+fn markdown_pipe_tables_are_checked() {
+    let r = report("small-count/readme_pipe_table.md");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(places(&r, "small-count"), vec!["B8"]);
+    let r = report("small-count/codebook_pass.md");
+    assert_eq!(r.verdict, Verdict::Pass, "{:?}", findings(&r));
+}
+
+#[test]
+fn medians_and_extremes_of_small_groups_are_small_counts() {
+    let r = report("extreme-values");
+    let s = "small-count";
+    // The N cell itself, the median and the maximum of the group of three.
+    assert_eq!(
+        in_folder::places(&r, "median_small_group.csv", s),
+        vec!["B3", "C3", "D3"]
+    );
+    // The N row's small cell, then the median, min and max of that column.
+    assert_eq!(
+        in_folder::places(&r, "wide_summary_extremes.csv", s),
+        vec!["C2", "C4", "C5", "C6"]
+    );
+    // `n=` in the header: the header and the median; the mean is left to the header finding.
+    assert_eq!(
+        in_folder::places(&r, "median_n_in_header.csv", s),
+        vec!["C1", "C2"]
+    );
+}
+
+/// Stata `tab a b, row col`: the key box is a legend and the row and column percentage lines
+/// under each row are not rows of counts; the small count is found at its line.
+#[test]
+fn stata_crosstabs_with_percentages_are_read_by_their_frequencies() {
+    only(
+        "stata_tab_row_col_small.log",
+        "small-count",
+        Severity::Error,
+        &[22],
+    );
+}
+
+/// `Frequency Missing = 3` under a SAS frequency table is a count of missing values, a cell
+/// like the others.
+#[test]
+fn sas_frequency_missing_is_a_count() {
+    only(
+        "sas_freq_missing_small.lst",
+        "small-count",
+        Severity::Error,
+        &[10],
+    );
+}
