@@ -28,6 +28,8 @@ section! {
         pub birth_date: Vec<String> [merge add_words],
         pub event_date: Vec<String> [merge add_words],
         pub sex: Vec<String> [merge add_words],
+        /// Values that name a sex: a column of them is a sex column whatever its name.
+        pub sex_values: Vec<String> [merge add_words],
         pub age: Vec<String> [merge add_words],
         pub geography: Vec<String> [merge add_words],
         pub origin: Vec<String> [merge add_words],

@@ -143,7 +143,7 @@ fn shape(table: &Table, ids: &[(u32, &'static str)], cx: &Context<'_>) -> Shape 
         let qi = cx
             .people
             .quasi_name(&column.name)
-            .or_else(|| quasi_by_values(values.iter().copied()));
+            .or_else(|| quasi_by_values(values.iter().copied(), cx.people));
         if let Some(kind) = qi {
             let nonempty: Vec<&str> = values
                 .iter()

@@ -63,6 +63,8 @@ pub struct People {
     /// count).
     whole_name_only: HashSet<String>,
     provider_key: HashSet<String>,
+    /// Values that name a sex, lower-cased.
+    sex_values: HashSet<String>,
     quasi: Vec<(HashSet<String>, QiKind)>,
 }
 
@@ -91,6 +93,7 @@ impl People {
             person_key: set(&vocab.person_key),
             whole_name_only: set(&vocab.person_key_whole_name_only),
             provider_key: set(&vocab.provider_key),
+            sex_values: vocab.sex_values.iter().map(|v| v.to_lowercase()).collect(),
             quasi: vec![
                 (set(&vocab.birth_date), QiKind::BirthDate),
                 (set(&vocab.event_date), QiKind::EventDate),
@@ -116,6 +119,11 @@ impl People {
             || n.ends_with("_id")
             || n.ends_with("pnr")
             || n.ends_with("subjid")
+    }
+
+    /// A value that names a sex (`F`, `male`, `kvinde`).
+    pub fn is_sex_value(&self, v: &str) -> bool {
+        self.sex_values.contains(&v.trim().to_lowercase())
     }
 
     /// Is the (whole) name a person key? `strict` allows only the whole name; otherwise a known
@@ -233,36 +241,12 @@ pub fn is_diagnosis_code(v: &str) -> bool {
     v.len() >= 3 && v.len() <= 8 && DIAGNOSIS_CODE.is_match(v)
 }
 
-/// A value that names a sex.
-pub fn is_sex_value(v: &str) -> bool {
-    matches!(
-        v.trim().to_lowercase().as_str(),
-        "m" | "f"
-            | "k"
-            | "male"
-            | "female"
-            | "man"
-            | "woman"
-            | "men"
-            | "women"
-            | "mand"
-            | "kvinde"
-            | "kvinna"
-            | "kvinne"
-            | "mann"
-            | "mies"
-            | "nainen"
-            | "boy"
-            | "girl"
-            | "homme"
-            | "femme"
-            | "vrouw"
-    )
-}
-
 /// The quasi-identifier a column's values show on their own, if nearly all (≥ 90 %, at least
 /// 5) of its non-empty values have one shape.
-pub fn quasi_by_values<'a>(values: impl Iterator<Item = &'a str>) -> Option<QiKind> {
+pub fn quasi_by_values<'a>(
+    values: impl Iterator<Item = &'a str>,
+    people: &People,
+) -> Option<QiKind> {
     let mut n = 0usize;
     let (mut day, mut diag, mut sex) = (0usize, 0usize, 0usize);
     for v in values {
@@ -275,7 +259,7 @@ pub fn quasi_by_values<'a>(values: impl Iterator<Item = &'a str>) -> Option<QiKi
             day += 1;
         } else if is_diagnosis_code(v) {
             diag += 1;
-        } else if is_sex_value(v) {
+        } else if people.is_sex_value(v) {
             sex += 1;
         }
     }
@@ -514,7 +498,10 @@ mod tests {
         assert!(!is_diagnosis_code("Total"));
         assert!(!is_diagnosis_code("2015"));
         let sexes = ["M", "F", "F", "M", "M"];
-        assert_eq!(quasi_by_values(sexes.into_iter()), Some(QiKind::Sex));
+        assert_eq!(
+            quasi_by_values(sexes.into_iter(), &people()),
+            Some(QiKind::Sex)
+        );
         let dates = [
             "2001-02-03",
             "1999-12-31",
@@ -522,8 +509,11 @@ mod tests {
             "2010-01-02",
             "1980-03-04",
         ];
-        assert_eq!(quasi_by_values(dates.into_iter()), Some(QiKind::EventDate));
+        assert_eq!(
+            quasi_by_values(dates.into_iter(), &people()),
+            Some(QiKind::EventDate)
+        );
         let nums = ["1", "2", "3", "4", "5"];
-        assert_eq!(quasi_by_values(nums.into_iter()), None);
+        assert_eq!(quasi_by_values(nums.into_iter(), &people()), None);
     }
 }

@@ -40,9 +40,39 @@ pub(crate) fn merge_label_words(cells: &mut [Vec<String>], header: usize) {
 /// and the body lines share. Words of upper header lines go to the column they overlap most.
 pub fn split_columns(lines: &[&str], header: usize, piped: bool) -> Vec<Vec<String>> {
     let chars: Vec<Vec<char>> = lines.iter().map(|l| l.chars().collect()).collect();
-    let width = chars.iter().map(Vec::len).max().unwrap_or(0);
-    let decide_from = header.saturating_sub(1).min(chars.len());
-    let decide = &chars[decide_from..];
+    let decide = &chars[header.saturating_sub(1).min(chars.len())..];
+    let (mut runs, bar) = column_runs(decide);
+    if piped {
+        merge_piped_stub(&mut runs, &bar);
+    }
+    merge_header_words(&mut runs, &chars, header);
+    if runs.is_empty() {
+        return Vec::new();
+    }
+    // A stub aligned to the right (Stata's `      Married |`) has no hierarchy in its spaces.
+    let stub_ends: Vec<usize> = chars
+        .iter()
+        .skip(header)
+        .filter_map(|l| {
+            words(l)
+                .into_iter()
+                .filter(|w| w.0 < runs[0].1)
+                .map(|w| w.1)
+                .next_back()
+        })
+        .collect();
+    let right_aligned =
+        piped || (stub_ends.len() >= 2 && stub_ends.iter().all(|e| *e == stub_ends[0]));
+    chars
+        .iter()
+        .map(|line| line_cells(line, &runs, right_aligned))
+        .collect()
+}
+
+/// The column runs of the lines that decide the columns: character spans that are not a gutter
+/// (a position where every line has a space or a `|`), and the positions of `|` bars.
+fn column_runs(decide: &[Vec<char>]) -> (Vec<(usize, usize)>, Vec<bool>) {
+    let width = decide.iter().map(Vec::len).max().unwrap_or(0);
     let mut gutter = vec![true; width];
     let mut bar = vec![false; width];
     for line in decide {
@@ -67,20 +97,24 @@ pub fn split_columns(lines: &[&str], header: usize, piped: bool) -> Vec<Vec<Stri
         }
         runs.push((s, p));
     }
-    if piped {
-        // The stub left of the first bar is one cell (`Never married |`).
-        if let Some(first_bar) = bar.iter().position(|b| *b) {
-            let left: Vec<(usize, usize)> =
-                runs.iter().copied().filter(|r| r.1 <= first_bar).collect();
-            if left.len() > 1 {
-                let merged = (left[0].0, left[left.len() - 1].1);
-                runs.retain(|r| r.1 > first_bar);
-                runs.insert(0, merged);
-            }
+    (runs, bar)
+}
+
+/// The stub left of the first bar is one cell (`Never married |`).
+fn merge_piped_stub(runs: &mut Vec<(usize, usize)>, bar: &[bool]) {
+    if let Some(first_bar) = bar.iter().position(|b| *b) {
+        let left: Vec<(usize, usize)> = runs.iter().copied().filter(|r| r.1 <= first_bar).collect();
+        if left.len() > 1 {
+            let merged = (left[0].0, left[left.len() - 1].1);
+            runs.retain(|r| r.1 > first_bar);
+            runs.insert(0, merged);
         }
     }
-    // A header of several words over one column (`I alt` over right-aligned numbers under
-    // `alt`): a run that only the header fills, one space before the next run, is part of it.
+}
+
+/// A header of several words over one column (`I alt` over right-aligned numbers under `alt`):
+/// a run that only the header fills, one space before the next run, is part of it.
+fn merge_header_words(runs: &mut Vec<(usize, usize)>, chars: &[Vec<char>], header: usize) {
     let body_fills = |r: (usize, usize)| {
         chars
             .iter()
@@ -96,58 +130,40 @@ pub fn split_columns(lines: &[&str], header: usize, piped: bool) -> Vec<Vec<Stri
             k += 1;
         }
     }
-    if runs.is_empty() {
-        return Vec::new();
+}
+
+/// The cells of one line: each word goes to the run it overlaps most (the nearest on a tie).
+fn line_cells(line: &[char], runs: &[(usize, usize)], right_aligned: bool) -> Vec<String> {
+    let mut cells = vec![String::new(); runs.len()];
+    for (ws, we) in words(line) {
+        let best = runs
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let overlap = we.min(r.1).saturating_sub(ws.max(r.0));
+                let dist = if we <= r.0 {
+                    r.0 - we
+                } else {
+                    ws.saturating_sub(r.1)
+                };
+                (i, overlap, dist)
+            })
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)))
+            .map(|(i, _, _)| i)
+            .unwrap_or(0);
+        let w: String = line[ws..we].iter().collect();
+        let cell = &mut cells[best];
+        if !cell.is_empty() {
+            cell.push(' ');
+        } else if best == 0 && !right_aligned {
+            // Indentation of the stub (`    Aalborg` under `Region Nordjylland`) is kept: it is
+            // how a printed table shows its hierarchy.
+            let indent = ws.saturating_sub(runs[0].0);
+            cell.extend(std::iter::repeat_n(' ', indent));
+        }
+        cell.push_str(&w);
     }
-    // A stub aligned to the right (Stata's `      Married |`) has no hierarchy in its spaces.
-    let stub_ends: Vec<usize> = chars
-        .iter()
-        .skip(header)
-        .filter_map(|l| {
-            words(l)
-                .into_iter()
-                .filter(|w| w.0 < runs[0].1)
-                .map(|w| w.1)
-                .next_back()
-        })
-        .collect();
-    let right_aligned =
-        piped || (stub_ends.len() >= 2 && stub_ends.iter().all(|e| *e == stub_ends[0]));
-    chars
-        .iter()
-        .map(|line| {
-            let mut cells = vec![String::new(); runs.len()];
-            for (ws, we) in words(line) {
-                let best = runs
-                    .iter()
-                    .enumerate()
-                    .map(|(i, r)| {
-                        let overlap = we.min(r.1).saturating_sub(ws.max(r.0));
-                        let dist = if we <= r.0 {
-                            r.0 - we
-                        } else {
-                            ws.saturating_sub(r.1)
-                        };
-                        (i, overlap, dist)
-                    })
-                    .max_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)))
-                    .map(|(i, _, _)| i)
-                    .unwrap_or(0);
-                let w: String = line[ws..we].iter().collect();
-                let cell = &mut cells[best];
-                if !cell.is_empty() {
-                    cell.push(' ');
-                } else if best == 0 && !right_aligned {
-                    // Indentation of the stub (`    Aalborg` under `Region Nordjylland`) is
-                    // kept: it is how a printed table shows its hierarchy.
-                    let indent = ws.saturating_sub(runs[0].0);
-                    cell.extend(std::iter::repeat_n(' ', indent));
-                }
-                cell.push_str(&w);
-            }
-            cells
-        })
-        .collect()
+    cells
 }
 
 /// Word spans of a line: runs of characters other than space and `|`.
