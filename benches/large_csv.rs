@@ -7,7 +7,7 @@ use std::io::{BufWriter, Write};
 use std::time::Instant;
 
 use export_check::config::Rules;
-use export_check::engine::{check, Options};
+use export_check::{check, Options};
 
 fn peak_rss_mib() -> Option<f64> {
     let status = fs::read_to_string("/proc/self/status").ok()?;

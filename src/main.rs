@@ -8,11 +8,13 @@ use std::process::ExitCode;
 use anyhow::{bail, Context as _, Result};
 use clap::Parser;
 
-use export_check::cli::{Cli, Format};
-use export_check::config::Rules;
-use export_check::engine::{check, Options};
+mod cli;
+
+use cli::{Cli, Format};
 use export_check::report::{json, text};
-use export_check::rules::{lookup, REGISTRY};
+use export_check::Rules;
+use export_check::{check, Options};
+use export_check::{lookup, REGISTRY};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

@@ -7,9 +7,9 @@ use common::places::by_cell::{findings, places};
 use common::{case, report};
 
 use export_check::config::Rules;
-use export_check::engine::{check, Options};
 use export_check::finding::Verdict;
 use export_check::report::text::{render, Colour};
+use export_check::{check, Options};
 
 #[test]
 fn utf16_tables_are_read() {

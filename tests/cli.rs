@@ -224,7 +224,7 @@ fn list_rules_and_explain() {
     let o = run(&["--explain", "small-count"]);
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);
-    for section in export_check::rules::DOC_SECTIONS {
+    for section in export_check::DOC_SECTIONS {
         assert!(out.contains(section), "{out}");
     }
 }

@@ -8,7 +8,7 @@
 //! the non-negative reals with good_lp, integers where the LP point is not integral), then
 //! applies the project's verdict rules. Each table is rendered (`differential/render.rs`),
 //! written to a temporary file and checked through the public API
-//! (`export_check::engine::check`) under its profile.
+//! (`export_check::check`) under its profile.
 //!
 //! A **false pass** is a table the reference says must fail (an error-level B1, B2 or B3, or
 //! a recovered 0 under the `uk` profile) whose report has no `back-calculation` error; or a
@@ -37,8 +37,8 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use export_check::config::Rules;
-use export_check::engine::{check, Options};
 use export_check::finding::Severity;
+use export_check::{check, Options};
 
 use gen::{Case, HierStyle, Kind, LabelKind, Mix, Profile, Sep, Style, Thousands};
 use reference::{Judgement, Params};

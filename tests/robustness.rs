@@ -5,9 +5,9 @@ use std::fs;
 use std::path::Path;
 
 use export_check::config::Rules;
-use export_check::engine::{check, Options};
 use export_check::finding::{Severity, Verdict};
 use export_check::report::Report;
+use export_check::{check, Options};
 
 fn run(dir: &Path, options: &Options) -> Report {
     check(dir, &Rules::default_rules(), options).expect("check runs")

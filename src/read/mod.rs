@@ -20,8 +20,6 @@ pub mod log;
 #[derive(Debug, Error)]
 pub enum ReadError {
     #[error("{0}")]
-    Parse(String),
-    #[error("{0}")]
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Decode(#[from] DecodeError),

@@ -213,11 +213,6 @@ static DAY_DATE: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap_or_else(|e| panic!("static regex: {e}"))
 });
 
-static MONTH_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:18|19|20)\d{2}-(?:0[1-9]|1[0-2])$")
-        .unwrap_or_else(|e| panic!("static regex: {e}"))
-});
-
 static DIAGNOSIS_CODE: LazyLock<Regex> = LazyLock::new(|| {
     // ICD-10 (`E11`, `E11.9`, `I21.0A`), Danish SKS (`DE11`, `DF200`), ATC (`A10BA02`, `N06A`).
     Regex::new(r"^(?:D?[A-TV-Z]\d{2}(?:\.?\d{1,2}[A-Z]?)?|[A-Z]\d{2}[A-Z]{1,2}(?:\d{2})?)$")
@@ -228,11 +223,6 @@ static DIAGNOSIS_CODE: LazyLock<Regex> = LazyLock::new(|| {
 pub fn is_day_date(v: &str) -> bool {
     let v = v.trim();
     v.len() >= 7 && v.len() <= 32 && DAY_DATE.is_match(v)
-}
-
-/// A year-month (`1962-10`): a birth month is a quasi-identifier too.
-pub fn is_month_date(v: &str) -> bool {
-    MONTH_DATE.is_match(v.trim())
 }
 
 /// A diagnosis (ICD-10, SKS) or drug (ATC) code.
@@ -490,7 +480,6 @@ mod tests {
         assert!(is_day_date("21OCT1962"));
         assert!(!is_day_date("2015"));
         assert!(!is_day_date("2015-2019"));
-        assert!(is_month_date("1962-10"));
         assert!(is_diagnosis_code("E11"));
         assert!(is_diagnosis_code("DE11"));
         assert!(is_diagnosis_code("I21.9"));

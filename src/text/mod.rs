@@ -29,9 +29,8 @@ mod columns;
 mod roles;
 mod shape;
 
-pub use blocks::{is_number, scan, Block, MAX_BLOCK_LINES};
-pub use clean::{clean, strip_smcl, Cleaned, MAX_LINES, MAX_LINE_CHARS, MAX_TEXT_BYTES};
-pub use columns::split_columns;
+pub use blocks::{is_number, scan, Block};
+pub use clean::{clean, Cleaned};
 pub use roles::{mode, roles, Mode, Role};
 pub use shape::{shape, Numbering, Shape};
 

@@ -9,8 +9,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use export_check::config::Rules;
-use export_check::engine::{check, Options};
 use export_check::report::Report;
+use export_check::{check, Options};
 
 /// A path under `fixtures/cases/`.
 pub fn case(rel: &str) -> PathBuf {

@@ -11,9 +11,9 @@ use crate::common::{case, report, report_with};
 use std::io::Write;
 
 use export_check::config::Rules;
-use export_check::engine::{check, Options};
 use export_check::finding::{Severity, Verdict};
 use export_check::report::Report;
+use export_check::{check, Options};
 
 /// `(file, rule, place, related)` of every finding of a folder report, info findings (such as
 /// back-calculation's "no totals detected") left out.

@@ -5,8 +5,8 @@ use crate::common::places::in_folder::{m_places, messages, places, verdict};
 use crate::common::{case, report};
 
 use export_check::config::Rules;
-use export_check::engine::{check, Options};
 use export_check::finding::Verdict;
+use export_check::{check, Options};
 
 #[test]
 fn extremes_are_one_warning_per_column_or_row() {

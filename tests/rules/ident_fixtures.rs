@@ -13,11 +13,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use export_check::config::Rules;
-use export_check::engine::{check, Options};
 use export_check::ident::generate::{self, compact, Rng};
 use export_check::ident::IdKind;
 use export_check::report::text::{render, Colour};
 use export_check::report::{json, Report};
+use export_check::{check, Options};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cases")

@@ -40,10 +40,10 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use export_check::config::Rules;
-use export_check::engine::{check, Options};
 use export_check::finding::Severity;
 use export_check::report::Report;
-use export_check::rules::REGISTRY;
+use export_check::REGISTRY;
+use export_check::{check, Options};
 
 /// Rules whose folder is not named after them, `(rule, folder under fixtures/cases/)`.
 const FOLDER_OF: &[(&str, &str)] = &[("percent-back-calculation", "percent")];
