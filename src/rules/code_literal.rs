@@ -340,7 +340,7 @@ fn lists(text: &Text, cx: &Context<'_>, o: &mut Out<'_>) {
                     match line[i + 1..].find(c as char) {
                         Some(end) => {
                             let lit = &line[i + 1..i + 1 + end];
-                            note_literal(&mut stack, lit, cx);
+                            note_literal(&mut stack, lit, Token::Quoted, cx);
                             i += end + 2;
                         }
                         None => i += 1,
@@ -354,7 +354,16 @@ fn lists(text: &Text, cx: &Context<'_>, o: &mut Out<'_>) {
                         })
                         .count();
                     let tok = &line[i..end];
-                    note_literal(&mut stack, tok, cx);
+                    // `where=(pnr=12345678)` compares the key: only another name's value is an
+                    // option of the call.
+                    let kind = if keyword_value(&line[..i])
+                        .is_some_and(|name| cx.people.key_name(name, false).is_none())
+                    {
+                        Token::KeywordValue
+                    } else {
+                        Token::Bare
+                    };
+                    note_literal(&mut stack, tok, kind, cx);
                     i = end.max(i + 1);
                 }
                 _ => i += 1,
@@ -371,8 +380,34 @@ fn lists(text: &Text, cx: &Context<'_>, o: &mut Out<'_>) {
     }
 }
 
+/// How a token inside a group is written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Token {
+    /// A bare name or number.
+    Bare,
+    /// A quoted string: `"patient_id"` in `df.drop("patient_id", axis=1)` names a column; it is
+    /// never the subject of the group.
+    Quoted,
+    /// The value of a keyword argument (`axis=1`, `n = 5`): an option of the call, not a value
+    /// compared with the key.
+    KeywordValue,
+}
+
+/// The name of a keyword argument (`axis` in `drop("x", axis=1)`) when the text before a token
+/// ends in `, name =` or `( name =` (one `=`, not `==`, `<=`, `>=`, `!=`, `:=`).
+fn keyword_value(before: &str) -> Option<&str> {
+    let rest = before.trim_end().strip_suffix('=')?;
+    if rest.ends_with(['=', '<', '>', '!', ':']) {
+        return None;
+    }
+    let rest = rest.trim_end();
+    let name = IDENT.find_iter(rest).last()?;
+    let opens_argument = rest[..name.start()].trim_end().ends_with([',', '(']);
+    (name.end() == rest.len() && opens_argument).then_some(name.as_str())
+}
+
 /// Count a token or string directly inside the innermost open group.
-fn note_literal(stack: &mut [Frame], tok: &str, cx: &Context<'_>) {
+fn note_literal(stack: &mut [Frame], tok: &str, kind: Token, cx: &Context<'_>) {
     let Some(f) = stack.last_mut() else {
         return;
     };
@@ -385,9 +420,16 @@ fn note_literal(stack: &mut [Frame], tok: &str, cx: &Context<'_>) {
         && !tok.bytes().any(|b| b.is_ascii_digit());
     if is_name {
         // `inlist(pnr, …)`: the first name inside is the subject.
-        if first && f.subject.is_none() && cx.people.key_name(tok, false).is_some() {
+        if first
+            && kind == Token::Bare
+            && f.subject.is_none()
+            && cx.people.key_name(tok, false).is_some()
+        {
             f.subject = Some(tok.to_string());
         }
+        return;
+    }
+    if kind == Token::KeywordValue {
         return;
     }
     if tok.bytes().any(|b| b.is_ascii_digit()) {
@@ -546,6 +588,19 @@ mod tests {
         out.into_iter()
             .map(|f| (f.location.line.unwrap_or(0), f.message))
             .collect()
+    }
+
+    #[test]
+    fn keyword_arguments_are_told_from_comparisons() {
+        assert_eq!(
+            keyword_value(r#"df.drop("patient_id", axis="#),
+            Some("axis")
+        );
+        assert_eq!(keyword_value("head(n = "), Some("n"));
+        assert_eq!(keyword_value("data x(where=(pnr="), Some("pnr"));
+        assert_eq!(keyword_value("if (pnr == "), None);
+        assert_eq!(keyword_value("x <= "), None);
+        assert_eq!(keyword_value("total = "), None);
     }
 
     #[test]

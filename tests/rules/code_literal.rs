@@ -41,6 +41,7 @@ fn programs_that_name_variables_and_use_small_constants_pass() {
         "code-literal/analysis.R",
         "code-literal/tables.do",
         "code-literal/summarise.py",
+        "code-literal/key_names.py",
     ] {
         let r = report(f);
         assert_eq!(r.verdict, Verdict::Pass, "{f}: {:?}", findings(&r));
