@@ -34,5 +34,9 @@ section! {
         pub geography: Vec<String> [merge add_words],
         pub origin: Vec<String> [merge add_words],
         pub diagnosis: Vec<String> [merge add_words],
+        // differencing
+        /// Title words that restrict a table to part of a population (`restricted to age 65+`,
+        /// `only women`, `kun …`): such a table inside another, cell by cell, is a sub-population.
+        pub population_restriction: Vec<String> [merge add_words],
     }
 }
