@@ -64,5 +64,8 @@ section! {
         /// Header tokens of a share column that say it is a share, not what it is a share of
         /// (`group-disclosure` compares the rest with the count column's words).
         pub share_words: Vec<String> [merge add_words],
+        /// Header tokens that make a column after a count column its percentages
+        /// (`percent-back-calculation`, derived denominators).
+        pub pair_percent: Vec<String> [merge add_words],
     }
 }

@@ -25,6 +25,7 @@ pub struct Words {
     df_column: Vec<Vec<String>>,
     residual_column: Vec<Vec<String>>,
     share_words: HashSet<String>,
+    pair_percent: HashSet<String>,
 }
 
 fn set(list: &[String]) -> HashSet<String> {
@@ -64,6 +65,7 @@ impl Words {
             df_column: phrases(&v.df_column),
             residual_column: phrases(&v.residual_column),
             share_words: set(&v.share_words),
+            pair_percent: set(&v.pair_percent),
         }
     }
 
@@ -133,5 +135,11 @@ impl Words {
     /// Whether a header token of a share column says it is a share (`percent`, `andel`).
     pub(crate) fn is_share_word(&self, token: &str) -> bool {
         self.share_words.contains(token)
+    }
+
+    /// Whether the header of the second column of a count/percentage pair says it holds
+    /// percentages: a `%`, or a token of `pair_percent`.
+    pub(crate) fn names_percent(&self, name: &str) -> bool {
+        name.contains('%') || tokens(name).iter().any(|t| self.pair_percent.contains(t))
     }
 }

@@ -17,8 +17,8 @@ use super::{judge, judge_with, Emit};
 use crate::audit::percent::{denominator_from_shares, ratio_implied_count};
 use crate::audit::{Int, Shown as Ratio};
 use crate::model::{Column, Kind, Table, Value};
+use crate::rules::words::Words;
 use crate::rules::Context;
-use crate::table::classify::tokens;
 use crate::table::structure::{CellPos, Structure};
 
 /// A count column and the percentage column of its pairs (the same column for `n (%)` cells).
@@ -98,31 +98,23 @@ fn pair_at(table: &Table, pc: PairCol, r: usize) -> Option<(Cnt, Pct)> {
     ))
 }
 
-fn names_percent(name: &str) -> bool {
-    name.contains('%')
-        || tokens(name).iter().any(|t| {
-            [
-                "pct",
-                "percent",
-                "percentage",
-                "procent",
-                "prosent",
-                "prosentti",
-            ]
-            .contains(&t.as_str())
-        })
+/// [`pair_columns_with`] under the default vocabulary (the unit tests' entry).
+#[cfg(test)]
+fn pair_columns(table: &Table) -> Vec<PairCol> {
+    let rules = crate::config::Rules::default_rules();
+    pair_columns_with(table, &Words::new(&rules.vocabulary))
 }
 
 /// Columns of count/percentage pairs, found by their values and confirmed by their header or by
 /// three visible pairs that agree on one denominator.
-fn pair_columns(table: &Table) -> Vec<PairCol> {
+fn pair_columns_with(table: &Table, words: &Words) -> Vec<PairCol> {
     let mut out: Vec<(PairCol, bool)> = Vec::new();
     let mut taken: Vec<u32> = Vec::new();
     for c in &table.columns {
         if taken.contains(&c.col) {
             continue;
         }
-        let Some((candidate, strong)) = pair_column_at(table, c) else {
+        let Some((candidate, strong)) = pair_column_at(table, c, words) else {
             continue;
         };
         taken.push(candidate.count);
@@ -138,7 +130,7 @@ fn pair_columns(table: &Table) -> Vec<PairCol> {
 
 /// The pair column that starts at column `c` (its `n (%)` cells, or it and the column after
 /// it), and whether it is confirmed (`true`: by its header or by three agreeing pairs).
-fn pair_column_at(table: &Table, c: &Column) -> Option<(PairCol, bool)> {
+fn pair_column_at(table: &Table, c: &Column, words: &Words) -> Option<(PairCol, bool)> {
     let n = table.rows.len();
     let shares = (0..n)
         .filter(|&r| matches!(table.value_at(r, c.col), Some(Value::CountShare { .. })))
@@ -178,9 +170,10 @@ fn pair_column_at(table: &Table, c: &Column) -> Option<(PairCol, bool)> {
     let sign = (0..n)
         .any(|r| matches!(table.value_at(r, candidate.pct), Some(Value::Number(x)) if x.percent));
     let header = candidate.count == candidate.pct
-        || names_percent(&pcol.name)
+        || words.names_percent(&pcol.name)
         || (!c.name.trim().is_empty() && c.name == pcol.name);
-    let looks_like_pct = sign || decimals_or_sign * 2 >= pairs.len() || names_percent(&pcol.name);
+    let looks_like_pct =
+        sign || decimals_or_sign * 2 >= pairs.len() || words.names_percent(&pcol.name);
     if !looks_like_pct {
         return None;
     }
@@ -298,7 +291,7 @@ pub(super) fn check(table: &Table, s: &Structure, cx: &Context<'_>, emit: &mut E
     if s.rounding.is_some_and(|r| !r.sum_of_rounded) {
         return; // rounded counts: D − Σ visible is not exact
     }
-    let pcs = pair_columns(table);
+    let pcs = pair_columns_with(table, cx.words);
     if pcs.is_empty() {
         return;
     }
