@@ -1,4 +1,4 @@
-//! The back-calculation audit (spec §2.6, §3.5–3.8): given the unknowns of a table (suppressed
+//! The back-calculation audit (`docs/tables.md` §5–7): given the unknowns of a table (suppressed
 //! cells, true values behind rounded cells, implied residuals, hidden atoms) and the relations
 //! among them, find every unknown's feasible integer interval and the verdicts B1–B6 and S3.
 //!
@@ -17,16 +17,16 @@
 //! Soundness notes:
 //! - The exact tiers use checked `i128`; a relation whose arithmetic would overflow is skipped by
 //!   that tier, never trusted. Intervals they prove are marked by [`Tier::is_exact_arithmetic`].
-//! - LP bounds are rounded inward with the §3.6.6 tolerance. A B1/B3 resting only on LP is
+//! - LP bounds are rounded inward with the tolerance of `docs/tables.md` §6.5. A B1/B3 resting only on LP is
 //!   certified by integer programs whose optimal points are re-checked exactly in `i128`; if that
 //!   is impossible (time cap, component above `milp_max_vars`) the verdict becomes REVIEW.
 //! - Unbounded unknowns stay unbounded (`hi = None`) in the LP; only the integer programs cap
 //!   them, at four times the largest number in the component (microlp needs finite `i32` bounds).
 //!
-//! Not implemented yet: the 2-D network fast path (§3.6.3; the LP path is fast enough on the
+//! Not implemented yet: the 2-D network fast path (the LP path is fast enough on the
 //! benchmark), B4 protection levels from raw values, the deep singleton probe and coalitions
-//! (§3.6.8 beyond two-cell lines), and retrying an infeasible system under other rounding
-//! hypotheses (§3.8 step 3; the caller can rebuild and re-run).
+//! (beyond two-cell lines), and retrying an infeasible system under other rounding
+//! hypotheses (`docs/tables.md` §6.9; the caller can rebuild and re-run).
 //!
 //! ```
 //! use export_check::audit::{audit, AuditConfig, System, Unknown, VerdictCode};
@@ -49,6 +49,7 @@ pub mod presolve;
 pub mod rounding;
 pub mod state;
 pub mod system;
+mod verdicts;
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -66,6 +67,7 @@ pub use system::{
 
 use lp::{LocalModel, LpOutcome};
 use state::{Infeasible, State};
+use verdicts::verdicts;
 
 /// Audit parameters.
 #[derive(Clone, Debug, PartialEq)]
@@ -104,7 +106,7 @@ impl Default for AuditConfig {
     }
 }
 
-/// Verdict codes of §3.6.9.
+/// Verdict codes (`docs/tables.md` §6.7).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum VerdictCode {
     /// B1: an unknown is recovered exactly as a small value.
@@ -717,219 +719,4 @@ fn inconsistent_verdict(sys: &System, inf: &Infeasible, vars: &[usize]) -> Verdi
         derivation,
         true,
     )
-}
-
-/// Applies the verdict rules of §3.6.9 to the final boxes.
-fn verdicts(
-    sys: &System,
-    cfg: &AuditConfig,
-    st: &State,
-    bad_var: &[bool],
-    bad_rel: &[bool],
-    out: &mut Vec<Verdict>,
-) {
-    let t = cfg.min_count;
-    for (v, u) in sys.unknowns.iter().enumerate() {
-        if bad_var[v] {
-            continue;
-        }
-        let certified = st.tier[v].is_exact_arithmetic() || st.certified[v];
-        let sev = |s: Severity| {
-            if s == Severity::Fail && !certified && cfg.milp {
-                Severity::Review
-            } else {
-                s
-            }
-        };
-        let (lo, hi) = (st.lo[v], st.hi[v]);
-        let how = method_text(sys, st, v);
-        if let Some(x) = st.fixed(v) {
-            if st.tier[v] == Tier::Nominal {
-                continue; // the label itself says so; a primary check's business
-            }
-            let small = (x > 0 && x < t) || (x == 0 && cfg.zero_is_unsafe);
-            if small {
-                let (code, text) = match u.origin {
-                    Origin::Residual => (
-                        VerdictCode::GroupSumSmall,
-                        format!("implied residual '{}' is known exactly {how}", u.name),
-                    ),
-                    Origin::Cumulative => (
-                        VerdictCode::GroupSumSmall,
-                        format!("cumulative-difference '{}' is known exactly {how}", u.name),
-                    ),
-                    _ => (
-                        VerdictCode::ExactSmall,
-                        format!("'{}' is recovered exactly {how}", u.name),
-                    ),
-                };
-                out.push(make(
-                    sys,
-                    code,
-                    sev(Severity::Fail),
-                    vec![v],
-                    &st.why[v],
-                    text,
-                    certified,
-                ));
-            } else if x >= t && u.origin == Origin::Suppressed {
-                out.push(make(
-                    sys,
-                    VerdictCode::IneffectiveSuppression,
-                    Severity::Warn,
-                    vec![v],
-                    &st.why[v],
-                    format!(
-                        "suppressed '{}' is recovered exactly {how}; the suppression hides nothing",
-                        u.name
-                    ),
-                    certified,
-                ));
-            }
-            continue;
-        }
-        let Some(h) = hi else { continue };
-        // Where zeros are allowed, a `<t` marker stands for 1 to t−1 in practice (a zero would
-        // be shown): learning that it is not 0 is no narrowing.
-        let floor = if !cfg.zero_is_unsafe && u.high.is_some_and(|nh| nh < t) {
-            u.low.max(1)
-        } else {
-            u.low
-        };
-        let narrowed = lo > floor || u.high.is_none_or(|nh| h < nh);
-        if h < t && narrowed {
-            let count = h.saturating_sub(lo).saturating_add(1);
-            let (code, severity) = if count <= cfg.narrow_max_values {
-                (VerdictCode::NarrowedSmall, sev(Severity::Fail))
-            } else {
-                (VerdictCode::NarrowedWarn, Severity::Warn)
-            };
-            out.push(make(
-                sys,
-                code,
-                severity,
-                vec![v],
-                &st.why[v],
-                format!(
-                    "'{}' is narrowed to {count} possible values, all below {t}, {how}",
-                    u.name
-                ),
-                certified,
-            ));
-        }
-    }
-
-    // B2 group sums and B6 two-cell lines.
-    let mut seen_groups: BTreeSet<Vec<usize>> = BTreeSet::new();
-    for (ri, r) in sys.relations.iter().enumerate() {
-        if bad_rel[ri] || r.sense != Sense::Eq || r.terms.len() < 2 {
-            continue;
-        }
-        let all_pos = r.terms.iter().all(|&(_, a)| a == 1);
-        let all_neg = r.terms.iter().all(|&(_, a)| a == -1);
-        if !(all_pos || all_neg) {
-            continue;
-        }
-        let g = if all_pos {
-            r.rhs
-        } else {
-            r.rhs.saturating_neg()
-        };
-        let mut vars: Vec<usize> = r.terms.iter().map(|&(v, _)| v.0).collect();
-        vars.sort_unstable();
-        let vis = if r.visible > 0 {
-            format!(" and its {}", cells(r.visible, "visible"))
-        } else {
-            String::new()
-        };
-        if g > 0 && g < t && seen_groups.insert(vars.clone()) {
-            out.push(make(
-                sys,
-                VerdictCode::GroupSumSmall,
-                Severity::Fail,
-                vars.clone(),
-                &[ri],
-                format!(
-                    "the {} of {} have a small sum known exactly from that relation{vis}",
-                    cells(vars.len(), "unknown"),
-                    r.label
-                ),
-                true,
-            ));
-        }
-        // Two-cell lines among the still-undetermined unknowns.
-        let open: Vec<usize> = vars
-            .iter()
-            .copied()
-            .filter(|&v| st.fixed(v).is_none())
-            .collect();
-        // The unknowns left open once the others are known: their sum is known exactly too
-        // (all − men, with men given by another relation, is women plus anyone else).
-        if all_pos && open.len() >= 2 && open.len() < vars.len() {
-            let fixed_sum = vars
-                .iter()
-                .filter_map(|&v| st.fixed(v))
-                .try_fold(0 as Int, |a, x| a.checked_add(x));
-            if let Some(g2) = fixed_sum.and_then(|f| r.rhs.checked_sub(f)) {
-                if g2 > 0 && g2 < t && seen_groups.insert(open.clone()) {
-                    let why = st.why_union(open.iter().copied().filter(|_| false), &[ri]);
-                    let mut rels: Vec<usize> = vars
-                        .iter()
-                        .filter(|&&v| st.fixed(v).is_some())
-                        .flat_map(|&v| st.why[v].iter().copied())
-                        .chain(why)
-                        .collect();
-                    rels.sort_unstable();
-                    rels.dedup();
-                    out.push(make(
-                        sys,
-                        VerdictCode::GroupSumSmall,
-                        Severity::Fail,
-                        open.clone(),
-                        &rels,
-                        format!(
-                            "the {} of {} left open once the others are known have a small sum known exactly",
-                            cells(open.len(), "unknown"),
-                            r.label
-                        ),
-                        true,
-                    ));
-                }
-            }
-        }
-        if open.len() != 2 || !all_pos {
-            continue;
-        }
-        let mut rest = Some(r.rhs);
-        for &v in &vars {
-            if let Some(x) = st.fixed(v) {
-                rest = rest.and_then(|s| s.checked_sub(x));
-            }
-        }
-        let Some(rest) = rest else { continue };
-        if rest < t {
-            continue;
-        }
-        let (u, w) = (open[0], open[1]);
-        let pu = &sys.unknowns[u];
-        let pw = &sys.unknowns[w];
-        if !(pu.primary_style && pw.primary_style) {
-            continue;
-        }
-        let holds_one = |x: usize| st.lo[x] <= 1 && st.hi[x].is_none_or(|h| h >= 1);
-        if holds_one(u) || holds_one(w) {
-            out.push(make(
-                sys,
-                VerdictCode::SingletonRisk,
-                Severity::Warn,
-                vec![u, w],
-                &[ri],
-                format!(
-                    "{} has only two suppressed cells, '{}' and '{}'; a contributor to one can recover the other; suppress a third cell",
-                    r.label, pu.name, pw.name
-                ),
-                true,
-            ));
-        }
-    }
 }

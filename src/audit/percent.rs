@@ -1,4 +1,4 @@
-//! Closed forms for percentage and rate back-calculation (§3.7).
+//! Closed forms for percentage and rate back-calculation (`docs/tables.md` §4.1).
 //!
 //! All arithmetic is exact: a shown value `p` with `d` decimals is the integer mantissa
 //! `M = p·10^d`, and round-half rounding means the true ratio lies in `[(2M−1), (2M+1)]/(2·10^d)`.
@@ -247,65 +247,109 @@ pub fn group_sizes_from_means(
     total: Option<SizeBox>,
     cfg: &super::AuditConfig,
 ) -> Option<GroupMeansSizes> {
-    use super::system::{System, Unknown, VarId};
     if sizes.is_empty() || columns.iter().any(|(m, _)| m.len() != sizes.len()) {
         return None;
     }
-    let fixed = |b: SizeBox| (b.1 == Some(b.0)).then_some(b.0);
-    let mut sys = System::new();
-    // An unknown per group whose size is not shown, then one for N unless it is shown.
-    let vars: Vec<Option<VarId>> = sizes
-        .iter()
-        .enumerate()
-        .map(|(i, &b)| match fixed(b) {
-            Some(_) => None,
-            None => Some(sys.add_unknown(
-                Unknown::suppressed(&format!("group {}", i + 1)).with_box(b.0.max(0), b.1),
-            )),
-        })
-        .collect();
-    let total_fixed = total.and_then(fixed);
-    let total_var = match (total, total_fixed) {
-        (_, Some(_)) => None,
-        (Some(b), None) => {
-            Some(sys.add_unknown(Unknown::suppressed("N").with_box(b.0.max(0), b.1)))
-        }
-        (None, None) => Some(sys.add_unknown(Unknown::suppressed("N"))),
-    };
-    // Σ_i c_i·n_i − c_N·N (≤ | =) 0, with shown sizes moved to the right-hand side.
-    let row =
-        |coef: &dyn Fn(usize) -> Option<Int>, c_total: Int| -> Option<(Vec<(VarId, Int)>, Int)> {
-            let mut terms = Vec::new();
-            let mut rhs: Int = 0;
-            for (i, &b) in sizes.iter().enumerate() {
-                let c = coef(i)?;
-                match vars[i] {
-                    Some(v) => {
-                        if c != 0 {
-                            terms.push((v, c));
-                        }
-                    }
-                    None => rhs = rhs.checked_sub(c.checked_mul(b.0)?)?,
-                }
-            }
-            match (total_var, total_fixed) {
-                (Some(v), _) => {
-                    if c_total != 0 {
-                        terms.push((v, c_total.checked_neg()?));
-                    }
-                }
-                (None, Some(n)) => rhs = rhs.checked_add(c_total.checked_mul(n)?)?,
-                (None, None) => return None,
-            }
-            Some((terms, rhs))
-        };
-    let (terms, rhs) = row(&|_| Some(1), 1)?;
-    if !terms.is_empty() {
-        sys.add_eq(terms, rhs, "sum of the group sizes").ok()?;
-    } else if rhs != 0 {
-        return None;
-    }
+    let mut m = MeansSystem::new(sizes, total);
+    m.add_sum()?;
     for (k, (means, overall)) in columns.iter().enumerate() {
+        m.add_means(k, means, *overall)?;
+    }
+    m.solve(cfg)
+}
+
+/// The system of [`group_sizes_from_means`]: an unknown per group whose size is not shown, then
+/// one for N unless it is shown.
+struct MeansSystem<'a> {
+    sizes: &'a [SizeBox],
+    sys: super::system::System,
+    vars: Vec<Option<super::system::VarId>>,
+    total_var: Option<super::system::VarId>,
+    total_fixed: Option<Int>,
+}
+
+/// The value of a box that holds one value.
+fn fixed_size(b: SizeBox) -> Option<Int> {
+    (b.1 == Some(b.0)).then_some(b.0)
+}
+
+impl<'a> MeansSystem<'a> {
+    fn new(sizes: &'a [SizeBox], total: Option<SizeBox>) -> MeansSystem<'a> {
+        use super::system::{System, Unknown, VarId};
+        let mut sys = System::new();
+        let vars: Vec<Option<VarId>> = sizes
+            .iter()
+            .enumerate()
+            .map(|(i, &b)| match fixed_size(b) {
+                Some(_) => None,
+                None => Some(sys.add_unknown(
+                    Unknown::suppressed(&format!("group {}", i + 1)).with_box(b.0.max(0), b.1),
+                )),
+            })
+            .collect();
+        let total_fixed = total.and_then(fixed_size);
+        let total_var = match (total, total_fixed) {
+            (_, Some(_)) => None,
+            (Some(b), None) => {
+                Some(sys.add_unknown(Unknown::suppressed("N").with_box(b.0.max(0), b.1)))
+            }
+            (None, None) => Some(sys.add_unknown(Unknown::suppressed("N"))),
+        };
+        MeansSystem {
+            sizes,
+            sys,
+            vars,
+            total_var,
+            total_fixed,
+        }
+    }
+
+    /// `Σ_i c_i·n_i − c_N·N` as terms and right-hand side, with shown sizes moved to the
+    /// right-hand side; `None` on overflow or a missing coefficient.
+    fn row(
+        &self,
+        coef: &dyn Fn(usize) -> Option<Int>,
+        c_total: Int,
+    ) -> Option<(Vec<(super::system::VarId, Int)>, Int)> {
+        let mut terms = Vec::new();
+        let mut rhs: Int = 0;
+        for (i, &b) in self.sizes.iter().enumerate() {
+            let c = coef(i)?;
+            match self.vars[i] {
+                Some(v) => {
+                    if c != 0 {
+                        terms.push((v, c));
+                    }
+                }
+                None => rhs = rhs.checked_sub(c.checked_mul(b.0)?)?,
+            }
+        }
+        match (self.total_var, self.total_fixed) {
+            (Some(v), _) => {
+                if c_total != 0 {
+                    terms.push((v, c_total.checked_neg()?));
+                }
+            }
+            (None, Some(n)) => rhs = rhs.checked_add(c_total.checked_mul(n)?)?,
+            (None, None) => return None,
+        }
+        Some((terms, rhs))
+    }
+
+    /// `Σ n_i = N`; `None` when the shown sizes contradict it.
+    fn add_sum(&mut self) -> Option<()> {
+        let (terms, rhs) = self.row(&|_| Some(1), 1)?;
+        if !terms.is_empty() {
+            self.sys.add_eq(terms, rhs, "sum of the group sizes").ok()?;
+        } else if rhs != 0 {
+            return None;
+        }
+        Some(())
+    }
+
+    /// Variable `k`'s means: `Σ n_i·a_i − N·B ≤ 0` and `N·A − Σ n_i·b_i ≤ 0`, all in the units
+    /// of the most precise mean; `None` when they cannot hold or overflow.
+    fn add_means(&mut self, k: usize, means: &[Shown], overall: Shown) -> Option<()> {
         let d = means
             .iter()
             .map(|m| m.decimals)
@@ -317,11 +361,10 @@ pub fn group_sizes_from_means(
             Some((a.checked_mul(f)?, b.checked_mul(f)?))
         };
         let boxes: Vec<(Int, Int)> = means.iter().map(|&m| lift(m)).collect::<Option<_>>()?;
-        let (big_a, big_b) = lift(*overall)?;
+        let (big_a, big_b) = lift(overall)?;
         let label = format!("weighted mean {}", k + 1);
-        // Σ n_i·a_i − N·B ≤ 0 and N·A − Σ n_i·b_i ≤ 0.
-        let (t1, r1) = row(&|i| Some(boxes[i].0), big_b)?;
-        let (t2, r2) = row(&|i| boxes[i].1.checked_neg(), big_a.checked_neg()?)?;
+        let (t1, r1) = self.row(&|i| Some(boxes[i].0), big_b)?;
+        let (t2, r2) = self.row(&|i| boxes[i].1.checked_neg(), big_a.checked_neg()?)?;
         for (terms, rhs) in [(t1, r1), (t2, r2)] {
             if terms.is_empty() {
                 if rhs < 0 {
@@ -329,28 +372,34 @@ pub fn group_sizes_from_means(
                 }
                 continue;
             }
-            sys.add_le(terms, rhs, &label).ok()?;
+            self.sys.add_le(terms, rhs, &label).ok()?;
         }
+        Some(())
     }
-    let res = super::audit(&sys, cfg);
-    if res.inconsistent {
-        return None;
+
+    /// Audit the system: the interval of each group's size and of N.
+    fn solve(self, cfg: &super::AuditConfig) -> Option<GroupMeansSizes> {
+        let res = super::audit(&self.sys, cfg);
+        if res.inconsistent {
+            return None;
+        }
+        let at = |v: super::system::VarId| res.interval(v);
+        let groups = self
+            .sizes
+            .iter()
+            .zip(&self.vars)
+            .map(|(&b, v)| match v {
+                Some(v) => at(*v),
+                None => Some(b),
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let total = match (self.total_var, self.total_fixed) {
+            (Some(v), _) => at(v)?,
+            (None, Some(n)) => (n, Some(n)),
+            (None, None) => return None,
+        };
+        Some(GroupMeansSizes { groups, total })
     }
-    let at = |v: VarId| res.interval(v);
-    let groups = sizes
-        .iter()
-        .zip(&vars)
-        .map(|(&b, v)| match v {
-            Some(v) => at(*v),
-            None => Some(b),
-        })
-        .collect::<Option<Vec<_>>>()?;
-    let total = match (total_var, total_fixed) {
-        (Some(v), _) => at(v)?,
-        (None, Some(n)) => (n, Some(n)),
-        (None, None) => return None,
-    };
-    Some(GroupMeansSizes { groups, total })
 }
 
 /// A finding of the percent-vector check.

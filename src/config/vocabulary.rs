@@ -38,5 +38,38 @@ section! {
         /// Title words that restrict a table to part of a population (`restricted to age 65+`,
         /// `only women`, `kun …`): such a table inside another, cell by cell, is a sub-population.
         pub population_restriction: Vec<String> [merge add_words],
+        // --- Header and label words of the table rules (`back-calculation`, `group-disclosure`,
+        // `percent-back-calculation`, `low-dof`); compiled once per run in `rules::words`. ---
+        /// Header words of a cumulative series of derived counts (number at risk, cumulative
+        /// counts): matched as a substring of the lower-cased label.
+        pub at_risk: Vec<String> [merge add_words],
+        /// The header of an n column beside percentages: the whole header is one of these tokens.
+        pub denominator: Vec<String> [merge add_words],
+        /// Headers of person-time or population columns: a rate's denominator, never a count.
+        pub person_time: Vec<String> [merge add_words],
+        /// Header tokens of a mean of a 0/1 indicator: one of `indicator_mean` and one of
+        /// `indicator`.
+        pub indicator_mean: Vec<String> [merge add_words],
+        pub indicator: Vec<String> [merge add_words],
+        /// Header tokens that name a mean (`Mean age`), a sum (`Total costs`), neither the
+        /// variable nor the statistic (`of`, `the`), and a comparison of means (`Mean
+        /// difference`) that is no group mean.
+        pub mean_statistic: Vec<String> [merge add_words],
+        pub sum_statistic: Vec<String> [merge add_words],
+        pub mean_filler: Vec<String> [merge add_words],
+        pub mean_comparison: Vec<String> [merge add_words],
+        /// Phrases (tokens split on spaces) that make up a whole row label of a residual degrees
+        /// of freedom, a whole row label of the error line of an ANOVA table, a whole column
+        /// header of degrees of freedom, and a whole column header of residuals (`low-dof`).
+        pub residual_df_row: Vec<String> [merge add_words],
+        pub error_row: Vec<String> [merge add_words],
+        pub df_column: Vec<String> [merge add_words],
+        pub residual_column: Vec<String> [merge add_words],
+        /// Header tokens of a share column that say it is a share, not what it is a share of
+        /// (`group-disclosure` compares the rest with the count column's words).
+        pub share_words: Vec<String> [merge add_words],
+        /// Header tokens that make a column after a count column its percentages
+        /// (`percent-back-calculation`, derived denominators).
+        pub pair_percent: Vec<String> [merge add_words],
     }
 }

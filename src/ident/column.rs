@@ -1,4 +1,4 @@
-//! Column-level decision (identifiers spec §0 item 1, §1.5 and §3.1).
+//! Column-level decision (`docs/identifiers.md` §5).
 //!
 //! A column is a **national ID column** when at least 90 % of its non-empty values validate as
 //! one kind (at least 3 values; at least 5 for the weak BSN and NHS checks, which 1 in 11 random
@@ -118,18 +118,22 @@ pub fn classify_column(name: &str, values: &[&str], keys: &KeyNames) -> Option<C
         .map(|v| v.trim())
         .filter(|v| !v.is_empty())
         .collect();
-    let n = vals.len();
-    if n == 0 {
+    if vals.is_empty() {
         return None;
     }
-    let n_distinct = vals.iter().collect::<HashSet<_>>().len();
     let norm = normalise_name(name);
     let (name_known, name_generic_id) = key_name(&norm, keys);
+    let n_distinct = vals.iter().collect::<HashSet<_>>().len();
+    national_column(&vals, n_distinct, name_known)
+        .or_else(|| key_column(&vals, n_distinct, name_known, name_generic_id))
+}
 
-    // National identifiers: count per family, report the most common kind in the best family.
+/// National identifiers: count per family, report the most common kind in the best family.
+fn national_column(vals: &[&str], n_distinct: usize, name_known: bool) -> Option<ColumnIdFinding> {
+    let n = vals.len();
     let mut per_kind = [0usize; 16];
     let mut per_family = [0usize; 32];
-    for v in &vals {
+    for v in vals {
         let kinds = checks::kinds_of_value(v);
         let mut fams = 0u32;
         for k in kinds.iter() {
@@ -160,70 +164,69 @@ pub fn classify_column(name: &str, values: &[&str], keys: &KeyNames) -> Option<C
             best = Some((k, fam_count));
         }
     }
-    if let Some((k, count)) = best {
-        // Within the family pick the most common kind.
-        let kind = IdKind::NATIONAL
-            .into_iter()
-            .filter(|o| o.family() == k.family())
-            .max_by_key(|o| (per_kind[*o as usize], std::cmp::Reverse(*o as u8)))
-            .unwrap_or(k);
-        let weak = matches!(kind, IdKind::DutchBsn | IdKind::UkNhsNumber);
-        return Some(ColumnIdFinding {
-            class: ColumnIdClass::National(kind),
-            confidence: if weak && !name_known {
-                Confidence::Medium
-            } else {
-                Confidence::High
-            },
-            n_nonempty: n,
-            n_matching: count,
-            n_distinct,
-            name_matched: name_known,
-        });
-    }
+    let (k, count) = best?;
+    // Within the family pick the most common kind.
+    let kind = IdKind::NATIONAL
+        .into_iter()
+        .filter(|o| o.family() == k.family())
+        .max_by_key(|o| (per_kind[*o as usize], std::cmp::Reverse(*o as u8)))
+        .unwrap_or(k);
+    let weak = matches!(kind, IdKind::DutchBsn | IdKind::UkNhsNumber);
+    Some(ColumnIdFinding {
+        class: ColumnIdClass::National(kind),
+        confidence: if weak && !name_known {
+            Confidence::Medium
+        } else {
+            Confidence::High
+        },
+        n_nonempty: n,
+        n_matching: count,
+        n_distinct,
+        name_matched: name_known,
+    })
+}
 
-    // Key statistics: every value a plain token of digits or hex (UUIDs allowed), one width.
+/// Person keys by their statistics: every value a plain token of digits or hex (UUIDs
+/// allowed), one width, nearly all distinct; a known key name needs less.
+fn key_column(
+    vals: &[&str],
+    n_distinct: usize,
+    name_known: bool,
+    name_generic_id: bool,
+) -> Option<ColumnIdFinding> {
+    let n = vals.len();
     let key_shaped = vals.iter().filter(|v| key_token(v)).count();
     let first_len = vals[0].len();
     let fixed_width = vals.iter().all(|v| v.len() == first_len);
     let distinct_share = n_distinct as f64 / n as f64;
     let all_key_shaped = key_shaped == n;
-
+    let finding = |class, confidence, name_matched| ColumnIdFinding {
+        class,
+        confidence,
+        n_nonempty: n,
+        n_matching: key_shaped,
+        n_distinct,
+        name_matched,
+    };
     if name_known && all_key_shaped {
         let strong_stats = fixed_width || distinct_share >= 0.9;
-        return Some(ColumnIdFinding {
-            class: ColumnIdClass::PseudonymisedKey,
-            confidence: if strong_stats {
-                Confidence::High
-            } else {
-                Confidence::Medium
-            },
-            n_nonempty: n,
-            n_matching: key_shaped,
-            n_distinct,
-            name_matched: true,
-        });
+        let confidence = if strong_stats {
+            Confidence::High
+        } else {
+            Confidence::Medium
+        };
+        return Some(finding(ColumnIdClass::PseudonymisedKey, confidence, true));
     }
     let key_like_stats = n >= 5 && all_key_shaped && fixed_width && distinct_share >= 0.9;
     if name_generic_id && n >= 3 && all_key_shaped && distinct_share >= 0.9 {
-        return Some(ColumnIdFinding {
-            class: ColumnIdClass::PseudonymisedKey,
-            confidence: Confidence::High,
-            n_nonempty: n,
-            n_matching: key_shaped,
-            n_distinct,
-            name_matched: false,
-        });
+        return Some(finding(
+            ColumnIdClass::PseudonymisedKey,
+            Confidence::High,
+            false,
+        ));
     }
     if key_like_stats && first_len >= 8 {
-        return Some(ColumnIdFinding {
-            class: ColumnIdClass::KeyLike,
-            confidence: Confidence::Medium,
-            n_nonempty: n,
-            n_matching: key_shaped,
-            n_distinct,
-            name_matched: false,
-        });
+        return Some(finding(ColumnIdClass::KeyLike, Confidence::Medium, false));
     }
     None
 }

@@ -581,6 +581,7 @@ mod tests {
             rules: &rules,
             lexicon: &lexicon,
             people: &people,
+            words: &crate::rules::words::Words::new(&rules.vocabulary),
         };
         let text = Text::of(crate::model::TextKind::Code, code);
         let mut out = Vec::new();

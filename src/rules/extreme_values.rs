@@ -63,6 +63,7 @@
 //! values are disclosive. Hundepool et al., Handbook on Statistical Disclosure Control (2024)
 //! §4.2 (dominance and p% rules, prior-posterior rule, holdings); τ-ARGUS manual §4.4.4.
 
+use crate::audit::magnitude::{Contributions, Rule as MagnitudeRule};
 use crate::finding::{basis, Finding, Severity};
 use crate::model::{Cell, Kind, Row, Table, Value};
 use crate::redact::{group_sizes, safe_label};
@@ -307,105 +308,23 @@ fn magnitude_value(row: &Row, col: u32) -> Option<(f64, bool)> {
     }
 }
 
-/// The dominance `(n,k)` and p% rules (spec §2.2.2–2.2.3, [`crate::audit::magnitude`]) on the
+/// The dominance `(n,k)` and p% rules ([`crate::audit::magnitude`]) on the
 /// cells of a magnitude column whose row gives its largest contributions: a cell whose
 /// largest contributor dominates is a warning at that cell.
 fn dominance(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
-    use crate::audit::magnitude::{evaluate, Contributions, Rule};
+    use crate::audit::magnitude::evaluate;
     let Some((total_col, contributors)) = contributor_columns(table, cx) else {
         return;
     };
-    let m = &cx.rules.magnitude;
-    let rules = [
-        (
-            Rule::PPercent {
-                p: m.p,
-                q: m.q,
-                n: 1,
-            },
-            if m.q < 100.0 {
-                format!("the (p,q) rule, p = {}, q = {}", m.p, m.q)
-            } else {
-                format!("the p% rule, p = {}", m.p)
-            },
-        ),
-        (
-            Rule::Dominance {
-                n: m.n as usize,
-                k: m.k,
-            },
-            // Words, not digits: a small number standing alone in a message reads as a count.
-            match m.n {
-                1 => format!("the dominance rule on the largest contributor, k = {}", m.k),
-                n => {
-                    let n = match n {
-                        2 => "two".to_string(),
-                        3 => "three".to_string(),
-                        4 => "four".to_string(),
-                        n => n.to_string(),
-                    };
-                    format!(
-                        "the dominance rule on the {n} largest contributors, k = {}",
-                        m.k
-                    )
-                }
-            },
-        ),
-    ];
+    let rules = magnitude_rules(&cx.rules.magnitude);
     let mut listing = Listing::new(
         ID,
         Severity::Warning,
         "cells dominated by their largest contributor",
     );
-    // A column of the largest contributions' values is itself the value of single units.
-    for c in contributors.iter().filter(|c| !c.share) {
-        if table.column(c.col).is_some_and(|x| x.kind == Kind::Extreme) {
-            continue; // already reported as a column of extremes
-        }
-        let first = table.rows.iter().find_map(|row| {
-            row.cells
-                .iter()
-                .find(|x| x.col == c.col && matches!(x.value, Value::Number(_)))
-        });
-        if let Some(cell) = first {
-            listing.push(
-                Finding::new(
-                    ID,
-                    Severity::Warning,
-                    format!(
-                        "column {} holds the values of single contributors",
-                        table.column_label(c.col)
-                    ),
-                    table.locate(cell),
-                    basis(&[&table.digest, b"contributor column", &c.col.to_le_bytes()]),
-                ),
-                out,
-            );
-        }
-    }
+    contributor_values(table, &contributors, &mut listing, out);
     for row in &table.rows {
-        let Some((x, false)) = magnitude_value(row, total_col) else {
-            continue;
-        };
-        let mut x1 = None;
-        let mut x2 = None;
-        let mut top_two = None;
-        for c in &contributors {
-            let Some((v, pct)) = magnitude_value(row, c.col) else {
-                continue;
-            };
-            let v = if c.share || pct { v / 100.0 * x } else { v };
-            match c.role {
-                Role::Largest => x1 = Some(v),
-                Role::Second => x2 = Some(v),
-                Role::TopTwo => top_two = Some(v),
-            }
-        }
-        let Some(x1) = x1 else { continue };
-        let x2 = x2.or(top_two.map(|t| t - x1));
-        let mut top = vec![x1];
-        top.extend(x2);
-        let Some(contrib) = Contributions::new(x, top) else {
+        let Some(contrib) = contributions(row, total_col, &contributors) else {
             continue;
         };
         let broken: Vec<&str> = rules
@@ -435,6 +354,108 @@ fn dominance(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
         );
     }
     listing.finish(table, out);
+}
+
+/// The p% (or `(p,q)`) rule and the dominance rule of `[magnitude]`, each with the name a
+/// message gives it.
+fn magnitude_rules(m: &crate::config::Magnitude) -> [(MagnitudeRule, String); 2] {
+    [
+        (
+            MagnitudeRule::PPercent {
+                p: m.p,
+                q: m.q,
+                n: 1,
+            },
+            if m.q < 100.0 {
+                format!("the (p,q) rule, p = {}, q = {}", m.p, m.q)
+            } else {
+                format!("the p% rule, p = {}", m.p)
+            },
+        ),
+        (
+            MagnitudeRule::Dominance {
+                n: m.n as usize,
+                k: m.k,
+            },
+            // Words, not digits: a small number standing alone in a message reads as a count.
+            match m.n {
+                1 => format!("the dominance rule on the largest contributor, k = {}", m.k),
+                n => {
+                    let n = match n {
+                        2 => "two".to_string(),
+                        3 => "three".to_string(),
+                        4 => "four".to_string(),
+                        n => n.to_string(),
+                    };
+                    format!(
+                        "the dominance rule on the {n} largest contributors, k = {}",
+                        m.k
+                    )
+                }
+            },
+        ),
+    ]
+}
+
+/// A column of the largest contributions' values is itself the value of single units: a
+/// warning at its first number (unless it was reported as a column of extremes).
+fn contributor_values(
+    table: &Table,
+    contributors: &[Contributor],
+    listing: &mut Listing,
+    out: &mut Vec<Finding>,
+) {
+    for c in contributors.iter().filter(|c| !c.share) {
+        if table.column(c.col).is_some_and(|x| x.kind == Kind::Extreme) {
+            continue; // already reported as a column of extremes
+        }
+        let first = table.rows.iter().find_map(|row| {
+            row.cells
+                .iter()
+                .find(|x| x.col == c.col && matches!(x.value, Value::Number(_)))
+        });
+        if let Some(cell) = first {
+            listing.push(
+                Finding::new(
+                    ID,
+                    Severity::Warning,
+                    format!(
+                        "column {} holds the values of single contributors",
+                        table.column_label(c.col)
+                    ),
+                    table.locate(cell),
+                    basis(&[&table.digest, b"contributor column", &c.col.to_le_bytes()]),
+                ),
+                out,
+            );
+        }
+    }
+}
+
+/// A row's total (without a % sign) and its largest contributions, shares turned into values.
+fn contributions(row: &Row, total_col: u32, contributors: &[Contributor]) -> Option<Contributions> {
+    let Some((x, false)) = magnitude_value(row, total_col) else {
+        return None;
+    };
+    let mut x1 = None;
+    let mut x2 = None;
+    let mut top_two = None;
+    for c in contributors {
+        let Some((v, pct)) = magnitude_value(row, c.col) else {
+            continue;
+        };
+        let v = if c.share || pct { v / 100.0 * x } else { v };
+        match c.role {
+            Role::Largest => x1 = Some(v),
+            Role::Second => x2 = Some(v),
+            Role::TopTwo => top_two = Some(v),
+        }
+    }
+    let x1 = x1?;
+    let x2 = x2.or(top_two.map(|t| t - x1));
+    let mut top = vec![x1];
+    top.extend(x2);
+    Contributions::new(x, top)
 }
 
 /// Medians, percentiles and extremes of groups below the threshold: `small-count` errors.

@@ -36,6 +36,7 @@
 use crate::finding::{basis, Finding, Severity};
 use crate::model::{Cell, Kind, Row, Table, Value};
 use crate::redact::safe_label;
+use crate::rules::words::Words;
 use crate::rules::{Checks, Context, Listing, Rule, TableInput, TableRule};
 use crate::table::classify::tokens;
 
@@ -363,6 +364,8 @@ fn share_total_column(table: &Table, col: u32, cx: &Context<'_>) -> bool {
     seen >= 2
 }
 
+/// Rows of counts and shares: a share of 0% or 100% of a group whose size is known says the
+/// whole group falls in one category (one finding per row).
 fn check_shares(table: &Table, cx: &Context<'_>, listing: &mut Listing, out: &mut Vec<Finding>) {
     for row in &table.rows {
         if !matches!(row.kind, Kind::Unknown | Kind::Count | Kind::Percent)
@@ -370,7 +373,40 @@ fn check_shares(table: &Table, cx: &Context<'_>, listing: &mut Listing, out: &mu
         {
             continue;
         }
-        // A count of the row: the group's size or the numerator of its share.
+        let shares = RowShares::new(table, row, cx);
+        for cell in &row.cells {
+            if !shares.exact_all_or_none(cell) || share_total_column(table, cell.col, cx) {
+                continue;
+            }
+            let msg = format!(
+                "a share of 0% or 100% in column {}, {}: the whole group falls in one category",
+                table.column_label(cell.col),
+                row_name(row)
+            );
+            listing.push(finding(table, cell, msg), out);
+            // One share finding per row: the complement says the same.
+            break;
+        }
+    }
+}
+
+/// What one row shows of its group: its counts and its plain shares.
+struct RowShares<'a> {
+    table: &'a Table,
+    row: &'a Row,
+    /// The row's counts: the group's size or the numerator of its share.
+    count_cells: Vec<&'a Cell>,
+    /// The first count of at least 1.
+    row_count: Option<i64>,
+    /// The group's size, when a column named as one (`N`, `Total`, `Denominator`) shows it:
+    /// only then is a 0% share a share of this group and not a rounded share of a total.
+    group_size: Option<i64>,
+    plain_shares: Vec<&'a Cell>,
+    words: &'a Words,
+}
+
+impl<'a> RowShares<'a> {
+    fn new(table: &'a Table, row: &'a Row, cx: &Context<'a>) -> RowShares<'a> {
         let count_cells: Vec<&Cell> = row
             .cells
             .iter()
@@ -381,8 +417,6 @@ fn check_shares(table: &Table, cx: &Context<'_>, listing: &mut Listing, out: &mu
             .iter()
             .find_map(|c| count_value(&c.value))
             .filter(|n| *n >= 1);
-        // The group's size, when a column named as one (`N`, `Total`, `Denominator`) shows it:
-        // only then is a 0% share a share of this group and not a rounded share of a total.
         let group_size: Option<i64> = count_cells
             .iter()
             .filter(|c| {
@@ -395,78 +429,73 @@ fn check_shares(table: &Table, cx: &Context<'_>, listing: &mut Listing, out: &mu
             })
             .find_map(|c| count_value(&c.value))
             .filter(|n| *n >= 1);
-        // Row percentages of another measure (`Patients`, then `Died (%)`): the one count
-        // column of the row is the group the share is of.
-        let share_of_other = |pct_col: u32| -> Option<i64> {
-            if count_cells.len() != 1 {
-                return None;
-            }
-            let words = |col: u32| -> Vec<String> {
-                table
-                    .column(col)
-                    .map(|c| tokens(&c.name))
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter(|t| t.chars().any(char::is_alphabetic))
-                    .filter(|t| {
-                        ![
-                            "percent", "pct", "procent", "prosent", "andel", "share", "osuus", "n",
-                        ]
-                        .contains(&t.as_str())
-                    })
-                    .collect()
-            };
-            let of = words(pct_col);
-            let counted = words(count_cells[0].col);
-            (!of.is_empty() && !counted.is_empty() && of.iter().all(|w| !counted.contains(w)))
-                .then(|| count_value(&count_cells[0].value))
-                .flatten()
-                .filter(|n| *n >= 1)
-        };
         let plain_shares: Vec<&Cell> = row
             .cells
             .iter()
             .filter(|c| table.cell_kind(row, c) == Kind::Percent)
             .filter(|c| matches!(c.value, Value::Number(_)))
             .collect();
-        for cell in &row.cells {
-            let kind = table.cell_kind(row, cell);
-            let hit = match &cell.value {
-                Value::CountShare { count, share }
-                    if matches!(kind, Kind::Count | Kind::Percent | Kind::Unknown)
-                        && share.value == 100.0 =>
-                {
-                    // n (100%): the group is exactly n when no larger group rounds to 100.
-                    count_value(count).is_some_and(|n| exact_full(n, share.decimals))
-                }
-                Value::Number(p)
-                    if kind == Kind::Percent && (p.value == 100.0 || p.value == 0.0) =>
-                {
-                    // A share of a group of `n` shown this precisely is exact.
-                    let others_nonzero = plain_shares.iter().any(|o| {
-                        o.col != cell.col && matches!(&o.value, Value::Number(q) if q.value != 0.0)
-                    });
-                    if p.value == 100.0 {
-                        !others_nonzero && row_count.is_some_and(|n| exact_full(n, p.decimals))
-                    } else {
-                        group_size
-                            .or_else(|| share_of_other(cell.col))
-                            .is_some_and(|n| exact_full(n, p.decimals))
-                    }
-                }
-                _ => false,
-            };
-            if !hit || share_total_column(table, cell.col, cx) {
-                continue;
+        RowShares {
+            table,
+            row,
+            count_cells,
+            row_count,
+            group_size,
+            plain_shares,
+            words: cx.words,
+        }
+    }
+
+    /// Row percentages of another measure (`Patients`, then `Died (%)`): the one count column
+    /// of the row is the group the share in `pct_col` is of.
+    fn share_of_other(&self, pct_col: u32) -> Option<i64> {
+        let count_cells = &self.count_cells;
+        if count_cells.len() != 1 {
+            return None;
+        }
+        let words = |col: u32| -> Vec<String> {
+            self.table
+                .column(col)
+                .map(|c| tokens(&c.name))
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|t| t.chars().any(char::is_alphabetic))
+                .filter(|t| !self.words.is_share_word(t))
+                .collect()
+        };
+        let of = words(pct_col);
+        let counted = words(count_cells[0].col);
+        (!of.is_empty() && !counted.is_empty() && of.iter().all(|w| !counted.contains(w)))
+            .then(|| count_value(&count_cells[0].value))
+            .flatten()
+            .filter(|n| *n >= 1)
+    }
+
+    /// Whether a cell shows a share of 0% or 100% of a group so precisely that it is exact.
+    fn exact_all_or_none(&self, cell: &Cell) -> bool {
+        let kind = self.table.cell_kind(self.row, cell);
+        match &cell.value {
+            Value::CountShare { count, share }
+                if matches!(kind, Kind::Count | Kind::Percent | Kind::Unknown)
+                    && share.value == 100.0 =>
+            {
+                // n (100%): the group is exactly n when no larger group rounds to 100.
+                count_value(count).is_some_and(|n| exact_full(n, share.decimals))
             }
-            let msg = format!(
-                "a share of 0% or 100% in column {}, {}: the whole group falls in one category",
-                table.column_label(cell.col),
-                row_name(row)
-            );
-            listing.push(finding(table, cell, msg), out);
-            // One share finding per row: the complement says the same.
-            break;
+            Value::Number(p) if kind == Kind::Percent && (p.value == 100.0 || p.value == 0.0) => {
+                // A share of a group of `n` shown this precisely is exact.
+                let others_nonzero = self.plain_shares.iter().any(|o| {
+                    o.col != cell.col && matches!(&o.value, Value::Number(q) if q.value != 0.0)
+                });
+                if p.value == 100.0 {
+                    !others_nonzero && self.row_count.is_some_and(|n| exact_full(n, p.decimals))
+                } else {
+                    self.group_size
+                        .or_else(|| self.share_of_other(cell.col))
+                        .is_some_and(|n| exact_full(n, p.decimals))
+                }
+            }
+            _ => false,
         }
     }
 }

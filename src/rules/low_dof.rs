@@ -42,6 +42,7 @@ use regex::Regex;
 
 use crate::finding::{basis, Finding, Severity};
 use crate::model::{Location, Table, Text, Value};
+use crate::rules::words::Words;
 use crate::rules::{Checks, Context, Rule, TableInput, TableRule, TextRule};
 use crate::table::classify::tokens;
 use crate::text::Role;
@@ -170,53 +171,6 @@ pub fn check_text(text: &Text, cx: &Context<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-/// Row labels that name a residual degrees of freedom.
-fn names_residual_df(label: &str) -> bool {
-    let t = tokens(label);
-    let t: Vec<&str> = t.iter().map(String::as_str).collect();
-    matches!(
-        t.as_slice(),
-        ["df", "residuals"]
-            | ["df", "residual"]
-            | ["df", "resid"]
-            | ["residual", "df"]
-            | ["residuals", "df"]
-            | ["residual", "dof"]
-            | ["df", "residual", "degrees", "of", "freedom"]
-            | ["residual", "degrees", "of", "freedom"]
-    )
-}
-
-fn names_error_row(label: &str) -> bool {
-    let t = tokens(label);
-    matches!(
-        t.iter().map(String::as_str).collect::<Vec<_>>().as_slice(),
-        ["error"] | ["residual"] | ["residuals"] | ["within"] | ["within", "groups"]
-    )
-}
-
-fn names_df(header: &str) -> bool {
-    let t = tokens(header);
-    matches!(
-        t.iter().map(String::as_str).collect::<Vec<_>>().as_slice(),
-        ["df"] | ["dof"] | ["d", "f"] | ["degrees", "of", "freedom"]
-    )
-}
-
-fn names_residual_column(header: &str) -> bool {
-    let t = tokens(header);
-    matches!(
-        t.iter().map(String::as_str).collect::<Vec<_>>().as_slice(),
-        ["resid"]
-            | ["residual"]
-            | ["residuals"]
-            | ["std", "resid"]
-            | ["rstudent"]
-            | ["rstandard"]
-            | ["studentized", "residual"]
-    )
-}
-
 fn whole(value: &Value) -> Option<i64> {
     match value {
         Value::Number(n) => n.as_integer(),
@@ -230,7 +184,7 @@ pub fn check_table(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
     let df_cols: Vec<u32> = table
         .columns
         .iter()
-        .filter(|c| names_df(&c.name))
+        .filter(|c| cx.words.names_df(&tokens(&c.name)))
         .map(|c| c.col)
         .collect();
     for row in &table.rows {
@@ -247,10 +201,14 @@ pub fn check_table(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
         } else {
             row.label.as_str()
         };
-        let cell = if names_residual_df(label) || names_residual_df(&label_text) {
+        let words = cx.words;
+        let names = |test: fn(&Words, &[String]) -> bool| {
+            test(words, &tokens(label)) || test(words, &tokens(&label_text))
+        };
+        let cell = if names(Words::names_residual_df) {
             // The first whole number after the label.
             row.cells.iter().find(|c| whole(&c.value).is_some())
-        } else if names_error_row(label) || names_error_row(&label_text) {
+        } else if names(Words::names_error_row) {
             row.cells
                 .iter()
                 .find(|c| df_cols.contains(&c.col) && whole(&c.value).is_some())
@@ -272,7 +230,7 @@ pub fn check_table(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
     for column in table
         .columns
         .iter()
-        .filter(|c| names_residual_column(&c.name))
+        .filter(|c| cx.words.names_residual_column(&tokens(&c.name)))
     {
         let numeric = table
             .rows

@@ -37,6 +37,7 @@ pub mod percent_back_calculation;
 pub mod person_id;
 pub mod small_count;
 pub mod unreadable;
+mod words;
 
 pub use listing::{Listing, MAX_LISTED_PER_TABLE};
 
@@ -185,12 +186,15 @@ pub struct Context<'a> {
     pub lexicon: &'a Lexicon,
     /// Person-key and quasi-identifier vocabularies.
     pub people: &'a people::People,
+    /// Header and label words of the table rules that read them.
+    pub words: &'a words::Words,
 }
 
 /// The vocabularies of the rules in force, compiled once per run.
 pub struct Compiled {
     pub lexicon: Lexicon,
     pub people: people::People,
+    pub words: words::Words,
 }
 
 impl Compiled {
@@ -198,6 +202,7 @@ impl Compiled {
         Compiled {
             lexicon: Lexicon::new(&rules.vocabulary),
             people: people::People::new(&rules.vocabulary),
+            words: words::Words::new(&rules.vocabulary),
         }
     }
 }
@@ -208,6 +213,7 @@ impl<'a> Context<'a> {
             rules,
             lexicon: &compiled.lexicon,
             people: &compiled.people,
+            words: &compiled.words,
         }
     }
 

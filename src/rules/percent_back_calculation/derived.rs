@@ -1,5 +1,5 @@
 //! Denominators derived from the count/percentage pairs of a column when no `N` is shown
-//! (spec §3.3.8, §3.7): each visible pair `(n, p)` bounds the column's denominator to
+//! (`docs/tables.md` §4.5): each visible pair `(n, p)` bounds the column's denominator to
 //! `[100·n/(p+h), 100·n/(p−h)]`; the intersection over a section's pairs often pins it to one
 //! integer. The suppressed cells of the section then add up to `D − Σ visible`, and a suppressed
 //! count whose own percentage is shown comes back from `D` directly.
@@ -16,9 +16,9 @@ use std::collections::BTreeMap;
 use super::{judge, judge_with, Emit};
 use crate::audit::percent::{denominator_from_shares, ratio_implied_count};
 use crate::audit::{Int, Shown as Ratio};
-use crate::model::{Table, Value};
+use crate::model::{Column, Kind, Table, Value};
+use crate::rules::words::Words;
 use crate::rules::Context;
-use crate::table::classify::tokens;
 use crate::table::structure::{CellPos, Structure};
 
 /// A count column and the percentage column of its pairs (the same column for `n (%)` cells).
@@ -98,101 +98,93 @@ fn pair_at(table: &Table, pc: PairCol, r: usize) -> Option<(Cnt, Pct)> {
     ))
 }
 
-fn names_percent(name: &str) -> bool {
-    name.contains('%')
-        || tokens(name).iter().any(|t| {
-            [
-                "pct",
-                "percent",
-                "percentage",
-                "procent",
-                "prosent",
-                "prosentti",
-            ]
-            .contains(&t.as_str())
-        })
+/// [`pair_columns_with`] under the default vocabulary (the unit tests' entry).
+#[cfg(test)]
+fn pair_columns(table: &Table) -> Vec<PairCol> {
+    let rules = crate::config::Rules::default_rules();
+    pair_columns_with(table, &Words::new(&rules.vocabulary))
 }
 
 /// Columns of count/percentage pairs, found by their values and confirmed by their header or by
 /// three visible pairs that agree on one denominator.
-fn pair_columns(table: &Table) -> Vec<PairCol> {
+fn pair_columns_with(table: &Table, words: &Words) -> Vec<PairCol> {
     let mut out: Vec<(PairCol, bool)> = Vec::new();
-    let n = table.rows.len();
     let mut taken: Vec<u32> = Vec::new();
     for c in &table.columns {
         if taken.contains(&c.col) {
             continue;
         }
-        let shares = (0..n)
-            .filter(|&r| matches!(table.value_at(r, c.col), Some(Value::CountShare { .. })))
-            .count();
-        let candidate = if shares > 0 {
-            PairCol {
-                count: c.col,
-                pct: c.col,
-            }
-        } else {
-            PairCol {
-                count: c.col,
-                pct: c.col + 1,
-            }
-        };
-        let Some(pcol) = table.column(candidate.pct) else {
+        let Some((candidate, strong)) = pair_column_at(table, c, words) else {
             continue;
         };
-        if matches!(c.kind, crate::model::Kind::Label)
-            || matches!(
-                pcol.kind,
-                crate::model::Kind::Rate | crate::model::Kind::Extreme | crate::model::Kind::Label
-            )
-        {
-            continue;
-        }
-        let mut pairs: Vec<(Int, Ratio)> = Vec::new();
-        let mut ok = true;
-        let mut decimals_or_sign = 0usize;
-        for r in 0..n {
-            match pair_at(table, candidate, r) {
-                Some((Cnt::Exact(x), Pct::Shown(p))) => {
-                    if x > 0 && p.mantissa > 0 {
-                        pairs.push((x, p));
-                    }
-                    if p.decimals > 0 {
-                        decimals_or_sign += 1;
-                    }
-                }
-                Some(_) => {}
-                None => {
-                    ok = false;
-                    break;
-                }
-            }
-        }
-        if !ok || pairs.len() < 2 {
-            continue;
-        }
-        let sign = (0..n).any(
-            |r| matches!(table.value_at(r, candidate.pct), Some(Value::Number(x)) if x.percent),
-        );
-        let header = candidate.count == candidate.pct
-            || names_percent(&pcol.name)
-            || (!c.name.trim().is_empty() && c.name == pcol.name);
-        let looks_like_pct =
-            sign || decimals_or_sign * 2 >= pairs.len() || names_percent(&pcol.name);
-        if !looks_like_pct {
-            continue;
-        }
-        let agree = denominator_from_shares(&pairs, 100, 0).is_some();
-        if !agree {
-            continue;
-        }
-        let strong = header || pairs.len() >= 3;
         taken.push(candidate.count);
         taken.push(candidate.pct);
         out.push((candidate, strong));
     }
-    // A weaker column (two agreeing pairs, no header) counts when it continues a run of pairs
-    // that has a confirmed one: `n % n % n %` with one group mostly suppressed.
+    let keep = continued_runs(&out);
+    out.into_iter()
+        .zip(keep)
+        .filter_map(|((pc, _), k)| k.then_some(pc))
+        .collect()
+}
+
+/// The pair column that starts at column `c` (its `n (%)` cells, or it and the column after
+/// it), and whether it is confirmed (`true`: by its header or by three agreeing pairs).
+fn pair_column_at(table: &Table, c: &Column, words: &Words) -> Option<(PairCol, bool)> {
+    let n = table.rows.len();
+    let shares = (0..n)
+        .filter(|&r| matches!(table.value_at(r, c.col), Some(Value::CountShare { .. })))
+        .count();
+    let candidate = if shares > 0 {
+        PairCol {
+            count: c.col,
+            pct: c.col,
+        }
+    } else {
+        PairCol {
+            count: c.col,
+            pct: c.col + 1,
+        }
+    };
+    let pcol = table.column(candidate.pct)?;
+    if matches!(c.kind, Kind::Label)
+        || matches!(pcol.kind, Kind::Rate | Kind::Extreme | Kind::Label)
+    {
+        return None;
+    }
+    let mut pairs: Vec<(Int, Ratio)> = Vec::new();
+    let mut decimals_or_sign = 0usize;
+    for r in 0..n {
+        if let (Cnt::Exact(x), Pct::Shown(p)) = pair_at(table, candidate, r)? {
+            if x > 0 && p.mantissa > 0 {
+                pairs.push((x, p));
+            }
+            if p.decimals > 0 {
+                decimals_or_sign += 1;
+            }
+        }
+    }
+    if pairs.len() < 2 {
+        return None;
+    }
+    let sign = (0..n)
+        .any(|r| matches!(table.value_at(r, candidate.pct), Some(Value::Number(x)) if x.percent));
+    let header = candidate.count == candidate.pct
+        || words.names_percent(&pcol.name)
+        || (!c.name.trim().is_empty() && c.name == pcol.name);
+    let looks_like_pct =
+        sign || decimals_or_sign * 2 >= pairs.len() || words.names_percent(&pcol.name);
+    if !looks_like_pct {
+        return None;
+    }
+    denominator_from_shares(&pairs, 100, 0)?;
+    Some((candidate, header || pairs.len() >= 3))
+}
+
+/// Which pair columns to keep: the confirmed ones, and a weaker column (two agreeing pairs, no
+/// header) when it continues a run of pairs that has a confirmed one (`n % n % n %` with one
+/// group mostly suppressed).
+fn continued_runs(out: &[(PairCol, bool)]) -> Vec<bool> {
     let mut keep: Vec<bool> = out.iter().map(|x| x.1).collect();
     loop {
         let mut changed = false;
@@ -214,10 +206,7 @@ fn pair_columns(table: &Table) -> Vec<PairCol> {
             break;
         }
     }
-    out.into_iter()
-        .zip(keep)
-        .filter_map(|((pc, _), k)| k.then_some(pc))
-        .collect()
+    keep
 }
 
 /// What one section of one pair column shows.
@@ -244,6 +233,47 @@ impl Part {
                 .den
                 .is_some_and(|(lo, hi)| lo <= self.visible_sum && self.visible_sum <= hi)
     }
+
+    /// The part of pair column `pc` over a section's rows; `None` when a row holds no pair or a
+    /// percentage has more than three decimals.
+    fn of(table: &Table, pc: PairCol, rows: &[usize]) -> Option<Part> {
+        let mut part = Part {
+            rows: rows.to_vec(),
+            ..Part::default()
+        };
+        let mut usable = true;
+        for &r in rows {
+            let (cnt, pct) = pair_at(table, pc, r)?;
+            if let Pct::Shown(p) = pct {
+                match milli(p) {
+                    Some((v, h)) => {
+                        part.pct_sum_milli += v;
+                        part.pct_slack_milli += h;
+                    }
+                    None => usable = false,
+                }
+            }
+            match cnt {
+                Cnt::Exact(x) => {
+                    part.visible_sum = part.visible_sum.saturating_add(x);
+                    if let Pct::Shown(p) = pct {
+                        part.visible.push((x, p));
+                    }
+                }
+                Cnt::Hidden { lo, hi } => part.hidden.push((r, lo, hi, pct)),
+                Cnt::Blank => part.hidden.push((r, 0, None, pct)),
+            }
+        }
+        if !usable {
+            return None;
+        }
+        // Each count is at most the total; the visible counts add up to at most the total
+        // only when the rows partition the group, which is judged below, so the shares
+        // alone decide here (a Table 1 column lists several variables, each adding to N).
+        let largest = part.visible.iter().map(|v| v.0).max().unwrap_or(0);
+        part.den = denominator_from_shares(&part.visible, 100, largest);
+        Some(part)
+    }
 }
 
 fn milli(p: Ratio) -> Option<(Int, Int)> {
@@ -261,11 +291,63 @@ pub(super) fn check(table: &Table, s: &Structure, cx: &Context<'_>, emit: &mut E
     if s.rounding.is_some_and(|r| !r.sum_of_rounded) {
         return; // rounded counts: D − Σ visible is not exact
     }
-    let pcs = pair_columns(table);
+    let pcs = pair_columns_with(table, cx.words);
     if pcs.is_empty() {
         return;
     }
-    // Sections: runs of rows between rows with nothing in any pair.
+    let (sections, has_total) = sections(table, s, cx, &pcs);
+    // One part per (section, pair column).
+    let mut parts: BTreeMap<(usize, usize), Part> = BTreeMap::new();
+    for (si, rows) in sections.iter().enumerate() {
+        for (pi, &pc) in pcs.iter().enumerate() {
+            if let Some(part) = Part::of(table, pc, rows) {
+                parts.insert((si, pi), part);
+            }
+        }
+    }
+    let d = Derived {
+        table,
+        cx,
+        t: Int::from(cx.rules.thresholds.min_count),
+        narrow: Int::from(cx.rules.back_calculation.narrow_max_values),
+    };
+    for (&(si, pi), part) in &parts {
+        if has_total[si] || s.column_n.contains_key(&pcs[pi].count) {
+            continue; // a shown denominator: the other checks use it
+        }
+        let Some(den) = part.den else { continue };
+        if part.visible.is_empty() {
+            continue;
+        }
+        let pc = pcs[pi];
+        // The rows partition the group: a fully visible column of the section, or a fully
+        // visible section of the column, adds up to its denominator.
+        let partition = parts
+            .iter()
+            .any(|(&(s2, p2), other)| (s2 == si) != (p2 == pi) && other.adds_up());
+        d.hidden_with_percent(pc, part, den, emit);
+        if !partition {
+            continue;
+        }
+        if den.1 < part.visible_sum {
+            continue; // the rows hold more than the total: not one group
+        }
+        if part.hidden.is_empty() {
+            d.residual(pc, part, den, emit);
+        } else {
+            d.hidden_sum(pc, part, den, emit);
+        }
+    }
+}
+
+/// Sections: runs of rows between rows with nothing in any pair, and whether each holds a
+/// total row.
+fn sections(
+    table: &Table,
+    s: &Structure,
+    cx: &Context<'_>,
+    pcs: &[PairCol],
+) -> (Vec<Vec<usize>>, Vec<bool>) {
     let mut sections: Vec<Vec<usize>> = Vec::new();
     let mut cur: Vec<usize> = Vec::new();
     let mut has_total: Vec<bool> = Vec::new();
@@ -291,68 +373,22 @@ pub(super) fn check(table: &Table, s: &Structure, cx: &Context<'_>, emit: &mut E
         sections.push(cur);
         has_total.push(total);
     }
-    // One part per (section, pair column).
-    let mut parts: BTreeMap<(usize, usize), Part> = BTreeMap::new();
-    for (si, rows) in sections.iter().enumerate() {
-        for (pi, &pc) in pcs.iter().enumerate() {
-            let mut part = Part {
-                rows: rows.clone(),
-                ..Part::default()
-            };
-            let mut usable = true;
-            for &r in rows {
-                let Some((cnt, pct)) = pair_at(table, pc, r) else {
-                    usable = false;
-                    break;
-                };
-                if let Pct::Shown(p) = pct {
-                    match milli(p) {
-                        Some((v, h)) => {
-                            part.pct_sum_milli += v;
-                            part.pct_slack_milli += h;
-                        }
-                        None => usable = false,
-                    }
-                }
-                match cnt {
-                    Cnt::Exact(x) => {
-                        part.visible_sum = part.visible_sum.saturating_add(x);
-                        if let Pct::Shown(p) = pct {
-                            part.visible.push((x, p));
-                        }
-                    }
-                    Cnt::Hidden { lo, hi } => part.hidden.push((r, lo, hi, pct)),
-                    Cnt::Blank => part.hidden.push((r, 0, None, pct)),
-                }
-            }
-            if !usable {
-                continue;
-            }
-            // Each count is at most the total; the visible counts add up to at most the total
-            // only when the rows partition the group, which is judged below, so the shares
-            // alone decide here (a Table 1 column lists several variables, each adding to N).
-            let largest = part.visible.iter().map(|v| v.0).max().unwrap_or(0);
-            part.den = denominator_from_shares(&part.visible, 100, largest);
-            parts.insert((si, pi), part);
-        }
-    }
-    let t = Int::from(cx.rules.thresholds.min_count);
-    let narrow = Int::from(cx.rules.back_calculation.narrow_max_values);
-    for (&(si, pi), part) in &parts {
-        if has_total[si] || s.column_n.contains_key(&pcs[pi].count) {
-            continue; // a shown denominator: the other checks use it
-        }
-        let Some((dlo, dhi)) = part.den else { continue };
-        if part.visible.is_empty() {
-            continue;
-        }
-        let pc = pcs[pi];
-        // The rows partition the group: a fully visible column of the section, or a fully
-        // visible section of the column, adds up to its denominator.
-        let partition = parts
-            .iter()
-            .any(|(&(s2, p2), other)| (s2 == si) != (p2 == pi) && other.adds_up());
-        // Each hidden count whose own percentage is shown.
+    (sections, has_total)
+}
+
+/// What the checks of one table's parts share.
+struct Derived<'a> {
+    table: &'a Table,
+    cx: &'a Context<'a>,
+    t: Int,
+    narrow: Int,
+}
+
+impl Derived<'_> {
+    /// Each hidden count whose own percentage is shown comes back from the derived
+    /// denominator `den`.
+    fn hidden_with_percent(&self, pc: PairCol, part: &Part, den: (Int, Int), emit: &mut Emit<'_>) {
+        let (dlo, dhi) = den;
         for &(r, lo, hi, pct) in &part.hidden {
             let Pct::Shown(p) = pct else { continue };
             let (Some(a), Some(b)) = (
@@ -364,19 +400,19 @@ pub(super) fn check(table: &Table, s: &Structure, cx: &Context<'_>, emit: &mut E
             if let Some(v) = judge_with(
                 (a, b),
                 (lo, hi),
-                t,
-                narrow,
-                cx.rules.thresholds.zero_is_unsafe,
+                self.t,
+                self.narrow,
+                self.cx.rules.thresholds.zero_is_unsafe,
                 true,
             ) {
                 let message = format!(
                     "the percentage beside a suppressed count in {} {} [{}]: it can be calculated back with the column's total, which the percentages and the column's other cells give",
-                    table.column_label(pc.pct),
+                    self.table.column_label(pc.pct),
                     v.what,
                     v.code
                 );
                 emit.push(
-                    table,
+                    self.table,
                     CellPos {
                         row: r,
                         col: pc.pct,
@@ -387,59 +423,64 @@ pub(super) fn check(table: &Table, s: &Structure, cx: &Context<'_>, emit: &mut E
                 );
             }
         }
-        if !partition {
-            continue;
+    }
+
+    /// The interval of what the hidden rows of a partition hold: `D − Σ visible`.
+    fn implied(part: &Part, (dlo, dhi): (Int, Int)) -> (Int, Int) {
+        ((dlo - part.visible_sum).max(0), dhi - part.visible_sum)
+    }
+
+    /// A fully visible part whose percentages add up to clearly less than 100: an implied
+    /// residual of the persons in none of its categories.
+    fn residual(&self, pc: PairCol, part: &Part, den: (Int, Int), emit: &mut Emit<'_>) {
+        let (t, narrow) = (self.t, self.narrow);
+        let gap = 100_000 - part.pct_sum_milli;
+        if gap <= part.pct_slack_milli {
+            return;
         }
-        if dhi < part.visible_sum {
-            continue; // the rows hold more than the total: not one group
-        }
-        let (ilo, ihi) = ((dlo - part.visible_sum).max(0), dhi - part.visible_sum);
-        if part.hidden.is_empty() {
-            // An implied residual: the percentages add up to clearly less than 100.
-            let gap = 100_000 - part.pct_sum_milli;
-            if gap <= part.pct_slack_milli {
-                continue;
-            }
-            let Some(v) = judge(
-                (ilo, ihi),
-                (0, None),
-                t,
-                narrow,
-                cx.rules.thresholds.zero_is_unsafe,
-            ) else {
-                continue;
-            };
-            let Some(&last) = part.rows.last() else {
-                continue;
-            };
-            let message = format!(
-                "the persons of {} in none of the categories of this section (an implied residual) are {} [{}]: the percentages and the column's other cells give them back",
-                table.column_label(pc.count),
-                how(v.code, t, narrow),
-                if v.code == "B1" { "B2" } else { v.code }
-            );
-            emit.push(
-                table,
-                CellPos {
-                    row: last,
-                    col: pc.count,
-                },
-                v.severity,
-                message,
-                b"derived-residual",
-            );
-            continue;
-        }
+        let Some(v) = judge(
+            Self::implied(part, den),
+            (0, None),
+            t,
+            narrow,
+            self.cx.rules.thresholds.zero_is_unsafe,
+        ) else {
+            return;
+        };
+        let Some(&last) = part.rows.last() else {
+            return;
+        };
+        let message = format!(
+            "the persons of {} in none of the categories of this section (an implied residual) are {} [{}]: the percentages and the column's other cells give them back",
+            self.table.column_label(pc.count),
+            how(v.code, t, narrow),
+            if v.code == "B1" { "B2" } else { v.code }
+        );
+        emit.push(
+            self.table,
+            CellPos {
+                row: last,
+                col: pc.count,
+            },
+            v.severity,
+            message,
+            b"derived-residual",
+        );
+    }
+
+    /// The suppressed counts of a partition add up to `D − Σ visible`.
+    fn hidden_sum(&self, pc: PairCol, part: &Part, den: (Int, Int), emit: &mut Emit<'_>) {
+        let (t, narrow) = (self.t, self.narrow);
         let lo: Int = part.hidden.iter().map(|h| h.1).sum();
         let hi: Option<Int> = part.hidden.iter().map(|h| h.2).sum();
         let Some(v) = judge(
-            (ilo, ihi),
+            Self::implied(part, den),
             (lo, hi),
             t,
             narrow,
-            cx.rules.thresholds.zero_is_unsafe,
+            self.cx.rules.thresholds.zero_is_unsafe,
         ) else {
-            continue;
+            return;
         };
         let first = part.hidden[0].0;
         if part.hidden.len() == 1
@@ -448,7 +489,7 @@ pub(super) fn check(table: &Table, s: &Structure, cx: &Context<'_>, emit: &mut E
                 col: pc.pct,
             })
         {
-            continue; // its own percentage already gave it back
+            return; // its own percentage already gave it back
         }
         let (subject, verb, code) = if part.hidden.len() == 1 {
             ("the suppressed count", "is", v.code)
@@ -461,11 +502,11 @@ pub(super) fn check(table: &Table, s: &Structure, cx: &Context<'_>, emit: &mut E
         };
         let message = format!(
             "{subject} in {} {verb} {} [{code}]: the column's total can be calculated back from the percentages, and with the column's other cells it gives the suppressed cells back",
-            table.column_label(pc.count),
+            self.table.column_label(pc.count),
             how(v.code, t, narrow),
         );
         emit.push(
-            table,
+            self.table,
             CellPos {
                 row: first,
                 col: pc.count,

@@ -1,4 +1,4 @@
-//! The n behind a mean shown with its sum (spec §3.7 by analogy: a mean is a ratio of a sum to
+//! The n behind a mean shown with its sum (`docs/tables.md` §4.7: a mean is a ratio of a sum to
 //! a count): `total bed-days 1,210` beside `mean 403.3` can only be three stays. Per row, a column
 //! whose header names a total or sum of something and a column whose header names the mean of the
 //! same thing give `n ∈ [⌈(S−s)/(m+h)⌉, ⌊(S+s)/(m−h)⌋]`. Where an n column shows the count on
@@ -11,56 +11,30 @@
 //! row, the title, a note or a label, solved over the rounding intervals of the means by
 //! [`group_sizes_from_means`].
 
-use super::{is_n_column, judge, Emit};
-use crate::audit::percent::{group_sizes_from_means, mean_implied_count, SizeBox};
+use std::collections::HashSet;
+
+use super::{judge, Emit};
+use crate::audit::percent::{group_sizes_from_means, mean_implied_count, GroupMeansSizes, SizeBox};
 use crate::audit::{AuditConfig, Int, Shown as Ratio};
 use crate::finding::Severity;
 use crate::model::{Table, Value};
 use crate::redact::{group_sizes, safe_label};
+use crate::rules::words::Words;
 use crate::rules::Context;
 use crate::table::classify::tokens;
 use crate::table::structure::{self, CellPos, Shown, Structure};
 
-const MEAN_WORDS: &[&str] = &[
-    "mean",
-    "average",
-    "avg",
-    "gennemsnit",
-    "gennemsnitlig",
-    "gjennomsnitt",
-    "medel",
-    "medelvärde",
-    "keskiarvo",
-    "moyenne",
-    "gemiddelde",
-    "mittelwert",
-];
-const SUM_WORDS: &[&str] = &[
-    "total",
-    "sum",
-    "summa",
-    "totalt",
-    "yhteensä",
-    "yhteensa",
-    "samlet",
-    "totaal",
-    "summe",
-];
-/// Words that name neither the variable nor the statistic.
-const FILLER: &[&str] = &["of", "the", "per", "af", "i", "alt", "n", "in", "and"];
-
-/// The words of a header that name the variable, if the header names the statistic `words`.
-fn subject(header: &str, words: &[&str]) -> Option<Vec<String>> {
+/// The words of a header that name the variable, if the header names the statistic `words`
+/// (`mean_statistic` or `sum_statistic`).
+fn subject(header: &str, words: &HashSet<String>, all: &Words) -> Option<Vec<String>> {
     let toks = tokens(header);
-    if !toks.iter().any(|t| words.contains(&t.as_str())) {
+    if !toks.iter().any(|t| words.contains(t)) {
         return None;
     }
     Some(
         toks.into_iter()
             .filter(|t| {
-                !words.contains(&t.as_str())
-                    && !FILLER.contains(&t.as_str())
-                    && !t.chars().all(|c| c.is_ascii_digit())
+                !words.contains(t) && !all.is_filler(t) && !t.chars().all(|c| c.is_ascii_digit())
             })
             .collect(),
     )
@@ -85,17 +59,17 @@ pub(super) fn check(table: &Table, _s: &Structure, cx: &Context<'_>, emit: &mut 
     let n_col = table
         .columns
         .iter()
-        .find(|c| is_n_column(&c.name))
+        .find(|c| cx.words.is_n_column(&c.name))
         .map(|c| c.col);
     for m in &table.columns {
-        let Some(m_subject) = subject(&m.name, MEAN_WORDS) else {
+        let Some(m_subject) = subject(&m.name, &cx.words.mean_statistic, cx.words) else {
             continue;
         };
         for sc in &table.columns {
             if sc.col == m.col || Some(sc.col) == n_col {
                 continue;
             }
-            let Some(s_subject) = subject(&sc.name, SUM_WORDS) else {
+            let Some(s_subject) = subject(&sc.name, &cx.words.sum_statistic, cx.words) else {
                 continue;
             };
             // The same variable: a shared word (`bed-days`), or both name nothing else.
@@ -187,11 +161,9 @@ fn mean_of(v: Option<&Value>) -> Option<Ratio> {
 
 /// A header or label of means that average over the members of each group (`Mean age`,
 /// `Age, mean (SD)`), not a comparison of groups (`Mean difference`, `Ratio of means`).
-fn is_group_mean(text: &str) -> bool {
-    subject(text, MEAN_WORDS).is_some()
-        && !tokens(text)
-            .iter()
-            .any(|t| ["difference", "diff", "ratio", "md", "smd"].contains(&t.as_str()))
+fn is_group_mean(text: &str, words: &Words) -> bool {
+    subject(text, &words.mean_statistic, words).is_some()
+        && !tokens(text).iter().any(|t| words.is_comparison(t))
 }
 
 /// Where an overall N comes from.
@@ -244,12 +216,12 @@ fn row_partitions(table: &Table, cx: &Context<'_>) -> Vec<Partition> {
     let n_col = table
         .columns
         .iter()
-        .find(|c| is_n_column(&c.name))
+        .find(|c| cx.words.is_n_column(&c.name))
         .map(|c| c.col);
     let mean_cols: Vec<(u32, String)> = table
         .columns
         .iter()
-        .filter(|c| Some(c.col) != n_col && is_group_mean(&c.name))
+        .filter(|c| Some(c.col) != n_col && is_group_mean(&c.name, cx.words))
         .map(|c| (c.col, table.column_label(c.col)))
         .collect();
     let mut out = Vec::new();
@@ -334,9 +306,12 @@ fn column_partitions(table: &Table, s: &Structure, cx: &Context<'_>) -> Vec<Part
     let [total_col] = totals.as_slice() else {
         return Vec::new();
     };
-    let n_row = table.rows.iter().position(|r| is_n_column(&r.label));
+    let n_row = table
+        .rows
+        .iter()
+        .position(|r| cx.words.is_n_column(&r.label));
     let mean_rows: Vec<usize> = (0..table.rows.len())
-        .filter(|&r| Some(r) != n_row && is_group_mean(&table.rows[r].label))
+        .filter(|&r| Some(r) != n_row && is_group_mean(&table.rows[r].label, cx.words))
         .collect();
     if mean_rows.is_empty() {
         return Vec::new();
@@ -414,7 +389,7 @@ fn rounded_box(s: &Structure, v: Int) -> Option<(Int, Int)> {
 
 /// Group means with the overall mean of the same groups: `Σ n_i·m_i = N·m` and `Σ n_i = N`
 /// give back a suppressed or unshown group size, solved over the rounding intervals of the
-/// shown means (spec §3.7 by analogy: a mean is a ratio). Only a size pinned to one value, or
+/// shown means (a mean is a ratio, `docs/tables.md` §4.7). Only a size pinned to one value, or
 /// narrowed to values all below the threshold, is reported; close means leave the size open.
 pub(super) fn check_groups(table: &Table, s: &Structure, cx: &Context<'_>, emit: &mut Emit<'_>) {
     let t = Int::from(cx.rules.thresholds.min_count);
@@ -425,20 +400,87 @@ pub(super) fn check_groups(table: &Table, s: &Structure, cx: &Context<'_>, emit:
         narrow_max_values: narrow,
         ..AuditConfig::default()
     };
+    let g = GroupMeans {
+        table,
+        s,
+        cfg: &cfg,
+    };
     let mut parts = row_partitions(table, cx);
     parts.extend(column_partitions(table, s, cx));
     for p in parts {
+        g.partition(&p, emit);
+    }
+}
+
+/// The group-means check of one table.
+struct GroupMeans<'a> {
+    table: &'a Table,
+    s: &'a Structure,
+    cfg: &'a AuditConfig,
+}
+
+/// What a partition's sizes were solved from, for its messages.
+struct Solved<'a> {
+    /// Where its means are.
+    mean_places: String,
+    /// What besides the means gave the sizes.
+    basis: &'static str,
+    kind: &'static str,
+    from: TotalFrom,
+    res: &'a GroupMeansSizes,
+}
+
+impl GroupMeans<'_> {
+    /// Solve one partition for its group sizes and report those it gives back.
+    fn partition(&self, p: &Partition, emit: &mut Emit<'_>) {
         if p.means.is_empty() {
-            continue;
+            return;
         }
-        // Each group's box as the table shows it, and the box the display itself implies.
+        let (sizes, nominal) = self.boxes(p);
+        let open = sizes.iter().filter(|b| b.1 != Some(b.0)).count();
+        if open == 0 {
+            return;
+        }
+        let (total, from) = self.total_box(p);
+        // One hidden size beside a shown N is plain subtraction: back-calculation's finding.
+        if from == TotalFrom::Cell && open == 1 {
+            return;
+        }
+        let columns: Vec<(Vec<Ratio>, Ratio)> =
+            p.means.iter().map(|(g, o, _)| (g.clone(), *o)).collect();
+        let Some(res) = group_sizes_from_means(&sizes, &columns, total, self.cfg) else {
+            return;
+        };
+        let solved = Solved {
+            mean_places: p
+                .means
+                .iter()
+                .map(|m| m.2.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            basis: match from {
+                TotalFrom::Text => " and the group size N in the title, a note or a label",
+                TotalFrom::Cell => " and the overall n",
+                TotalFrom::Hidden | TotalFrom::Nowhere => "",
+            },
+            kind: if p.rows { "rows" } else { "columns" },
+            from,
+            res: &res,
+        };
+        self.report_groups(p, &nominal, &solved, emit);
+        self.report_total(p, &solved, emit);
+    }
+
+    /// Each group's box as the table shows it, and the box the display itself implies.
+    fn boxes(&self, p: &Partition) -> (Vec<SizeBox>, Vec<(Int, Option<Int>)>) {
         let mut sizes: Vec<SizeBox> = Vec::new();
         let mut nominal: Vec<(Int, Option<Int>)> = Vec::new();
         for g in &p.groups {
             let (b, nom) = match (g.shown, g.size) {
-                // A rounded n is a box of true values (§3.8), not a constant, even where the
-                // totals are sums of the rounded cells: the means are of the true groups.
-                (Some(Shown::Exact(v)), _) => match rounded_box(s, v) {
+                // A rounded n is a box of true values (`docs/tables.md` §7.1), not a constant, even
+                // where the totals are sums of the rounded cells: the means are of the true
+                // groups.
+                (Some(Shown::Exact(v)), _) => match rounded_box(self.s, v) {
                     Some((lo, hi)) => ((lo.max(1), Some(hi)), (v, Some(v))),
                     None => ((v, Some(v)), (v, Some(v))),
                 },
@@ -449,52 +491,43 @@ pub(super) fn check_groups(table: &Table, s: &Structure, cx: &Context<'_>, emit:
             sizes.push(b);
             nominal.push(nom);
         }
-        let open = sizes.iter().filter(|b| b.1 != Some(b.0)).count();
-        if open == 0 {
-            continue;
-        }
-        let (total, from) = match (p.total, p.total_text) {
-            (Some(Shown::Exact(v)), _) => match rounded_box(s, v) {
+        (sizes, nominal)
+    }
+
+    /// The overall N's box and where it comes from.
+    fn total_box(&self, p: &Partition) -> (Option<SizeBox>, TotalFrom) {
+        match (p.total, p.total_text) {
+            (Some(Shown::Exact(v)), _) => match rounded_box(self.s, v) {
                 Some((lo, hi)) => (Some((lo, Some(hi))), TotalFrom::Cell),
                 None => (Some((v, Some(v))), TotalFrom::Cell),
             },
             (_, Some(v)) => (Some((v, Some(v))), TotalFrom::Text),
             (Some(Shown::Hidden { lo, hi }), None) => (Some((lo, hi)), TotalFrom::Hidden),
             _ => (None, TotalFrom::Nowhere),
-        };
-        // One hidden size beside a shown N is plain subtraction: back-calculation's finding.
-        if from == TotalFrom::Cell && open == 1 {
-            continue;
         }
-        let columns: Vec<(Vec<Ratio>, Ratio)> =
-            p.means.iter().map(|(g, o, _)| (g.clone(), *o)).collect();
-        let Some(res) = group_sizes_from_means(&sizes, &columns, total, &cfg) else {
-            continue;
-        };
-        let mean_places = p
-            .means
-            .iter()
-            .map(|m| m.2.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
-        let basis = match from {
-            TotalFrom::Text => " and the group size N in the title, a note or a label",
-            TotalFrom::Cell => " and the overall n",
-            TotalFrom::Hidden | TotalFrom::Nowhere => "",
-        };
-        let kind = if p.rows { "rows" } else { "columns" };
+    }
+
+    /// The group sizes the means give back.
+    fn report_groups(
+        &self,
+        p: &Partition,
+        nominal: &[(Int, Option<Int>)],
+        solved: &Solved<'_>,
+        emit: &mut Emit<'_>,
+    ) {
+        let cfg = self.cfg;
         for (i, g) in p.groups.iter().enumerate() {
             // Shown sizes (rounded ones included) are small-count's business.
             if nominal[i].1 == Some(nominal[i].0) {
                 continue;
             }
-            let (lo, hi) = res.groups[i];
+            let (lo, hi) = solved.res.groups[i];
             let Some(v) = judge(
                 (lo, hi.unwrap_or(Int::MAX / 4)),
                 nominal[i],
-                t,
-                narrow,
-                cx.rules.thresholds.zero_is_unsafe,
+                cfg.min_count,
+                cfg.narrow_max_values,
+                cfg.zero_is_unsafe,
             ) else {
                 continue;
             };
@@ -503,32 +536,36 @@ pub(super) fn check_groups(table: &Table, s: &Structure, cx: &Context<'_>, emit:
                 _ => "the n, not shown,",
             };
             let message = format!(
-                "{what} of {}: the overall mean in {mean_places}, weighted from the means of the \
-                 {kind} beside it{basis}, {} [{}]",
-                g.name, v.what, v.code
+                "{what} of {}: the overall mean in {}, weighted from the means of the \
+                 {} beside it{}, {} [{}]",
+                g.name, solved.mean_places, solved.kind, solved.basis, v.what, v.code
             );
-            emit.push(table, g.pos, v.severity, message, b"group-means");
+            emit.push(self.table, g.pos, v.severity, message, b"group-means");
         }
-        // A hidden overall n narrowed below the threshold: the whole population is small.
-        if let (Some(pos), TotalFrom::Hidden) = (p.total_pos, from) {
+    }
+
+    /// A hidden overall n narrowed below the threshold: the whole population is small.
+    fn report_total(&self, p: &Partition, solved: &Solved<'_>, emit: &mut Emit<'_>) {
+        let cfg = self.cfg;
+        if let (Some(pos), TotalFrom::Hidden) = (p.total_pos, solved.from) {
             let nom = match p.total {
                 Some(Shown::Hidden { lo, hi }) => (lo, hi),
                 _ => (0, None),
             };
-            let (lo, hi) = res.total;
+            let (lo, hi) = solved.res.total;
             if let Some(v) = judge(
                 (lo, hi.unwrap_or(Int::MAX / 4)),
                 nom,
-                t,
-                narrow,
-                cx.rules.thresholds.zero_is_unsafe,
+                cfg.min_count,
+                cfg.narrow_max_values,
+                cfg.zero_is_unsafe,
             ) {
                 let message = format!(
-                    "the suppressed overall n: the overall mean in {mean_places}, weighted from \
-                     the means of the {kind}, {} [{}]",
-                    v.what, v.code
+                    "the suppressed overall n: the overall mean in {}, weighted from \
+                     the means of the {}, {} [{}]",
+                    solved.mean_places, solved.kind, v.what, v.code
                 );
-                emit.push(table, pos, v.severity, message, b"group-means-total");
+                emit.push(self.table, pos, v.severity, message, b"group-means-total");
             }
         }
     }

@@ -1,10 +1,10 @@
-//! Percent vectors of a group whose size is only bounded (spec §3.7, TC-22): a column of
+//! Percent vectors of a group whose size is only bounded (`docs/tables.md` §4.6): a column of
 //! percentages that add up to 100 (a complete partition) under an `N` row that shows `<5`. For
 //! each group size `N` within the bound, integer counts must fit every percentage and add up to
 //! `N`; when only one `N` fits, the suppressed size and the counts behind the percentages come
 //! back. Without a bound the feasible sizes are endless (`3, 6, 9, …`) and nothing is flagged.
 
-use super::{is_n_column, Emit};
+use super::Emit;
 use crate::audit::percent::{percent_vector, PercentVectorVerdict};
 use crate::audit::Int;
 use crate::finding::Severity;
@@ -52,7 +52,7 @@ fn check_rows(table: &Table, cx: &Context<'_>, emit: &mut Emit<'_>) {
     let n_cols: Vec<u32> = table
         .columns
         .iter()
-        .filter(|c| is_n_column(&c.name))
+        .filter(|c| cx.words.is_n_column(&c.name))
         .map(|c| c.col)
         .collect();
     let pct_cols: Vec<u32> = table
@@ -131,7 +131,7 @@ pub(super) fn check(table: &Table, _s: &Structure, cx: &Context<'_>, emit: &mut 
     for c in &table.columns {
         // The group size: a suppressed cell with an upper bound in an `N` row.
         let Some((nrow, bound)) = table.rows.iter().enumerate().find_map(|(r, row)| {
-            if !is_n_column(&row.label) {
+            if !cx.words.is_n_column(&row.label) {
                 return None;
             }
             match table.value_at(r, c.col) {

@@ -1,0 +1,145 @@
+//! The header and label words of `back-calculation`, `percent-back-calculation`, `low-dof` and
+//! `group-disclosure` (`[vocabulary]` in the rules files), compiled once per run.
+
+use std::collections::HashSet;
+
+use crate::config::Vocabulary;
+use crate::table::classify::tokens;
+
+/// The compiled word sets (build once per run; `Send + Sync`).
+#[derive(Debug, Clone, Default)]
+pub struct Words {
+    /// Substrings of a lower-cased label of a cumulative series (`at_risk`).
+    at_risk: Vec<String>,
+    denominator: HashSet<String>,
+    /// Person-time phrases, folded like a header's tokens and joined by spaces.
+    person_time: Vec<String>,
+    indicator_mean: HashSet<String>,
+    indicator: HashSet<String>,
+    pub(crate) mean_statistic: HashSet<String>,
+    pub(crate) sum_statistic: HashSet<String>,
+    mean_filler: HashSet<String>,
+    mean_comparison: HashSet<String>,
+    residual_df_row: Vec<Vec<String>>,
+    error_row: Vec<Vec<String>>,
+    df_column: Vec<Vec<String>>,
+    residual_column: Vec<Vec<String>>,
+    share_words: HashSet<String>,
+    pair_percent: HashSet<String>,
+}
+
+fn set(list: &[String]) -> HashSet<String> {
+    list.iter().cloned().collect()
+}
+
+fn phrases(list: &[String]) -> Vec<Vec<String>> {
+    list.iter()
+        .map(|p| {
+            p.split(' ')
+                .filter(|w| !w.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .collect()
+}
+
+/// Whether the tokens are, in full, one of the phrases.
+fn is_phrase(toks: &[String], phrases: &[Vec<String>]) -> bool {
+    phrases.iter().any(|p| p.as_slice() == toks)
+}
+
+impl Words {
+    pub fn new(v: &Vocabulary) -> Words {
+        Words {
+            at_risk: v.at_risk.iter().map(|w| w.to_lowercase()).collect(),
+            denominator: set(&v.denominator),
+            person_time: v.person_time.iter().map(|w| tokens(w).join(" ")).collect(),
+            indicator_mean: set(&v.indicator_mean),
+            indicator: set(&v.indicator),
+            mean_statistic: set(&v.mean_statistic),
+            sum_statistic: set(&v.sum_statistic),
+            mean_filler: set(&v.mean_filler),
+            mean_comparison: set(&v.mean_comparison),
+            residual_df_row: phrases(&v.residual_df_row),
+            error_row: phrases(&v.error_row),
+            df_column: phrases(&v.df_column),
+            residual_column: phrases(&v.residual_column),
+            share_words: set(&v.share_words),
+            pair_percent: set(&v.pair_percent),
+        }
+    }
+
+    /// Whether a label names a cumulative series whose steps are derived counts (the number at
+    /// risk of a survival table, cumulative counts).
+    pub(crate) fn is_at_risk(&self, label: &str) -> bool {
+        let l = label.to_lowercase();
+        self.at_risk.iter().any(|w| l.contains(w.as_str()))
+    }
+
+    /// Whether a header is, as a whole, an n column's (`N`, `Total`, `Antal`).
+    pub(crate) fn is_n_column(&self, header: &str) -> bool {
+        let toks = tokens(header);
+        matches!(toks.as_slice(), [t] if self.denominator.contains(t))
+    }
+
+    /// Whether a header names person-time or a population: the whole header, a run of its tokens
+    /// at its start or end or within, or one of its tokens.
+    pub(crate) fn is_person_time(&self, header: &str) -> bool {
+        let toks = tokens(header);
+        let joined = toks.join(" ");
+        self.person_time.iter().any(|w| {
+            joined == *w
+                || joined.contains(&format!("{w} "))
+                || joined.ends_with(&format!(" {w}"))
+                || toks.contains(w)
+        })
+    }
+
+    /// Whether the header names the mean of a 0/1 indicator: a proportion under another name.
+    pub(crate) fn is_indicator_mean(&self, header: &str) -> bool {
+        let toks = tokens(header);
+        let has = |w: &HashSet<String>| toks.iter().any(|t| w.contains(t));
+        has(&self.indicator_mean) && has(&self.indicator)
+    }
+
+    /// Whether a token names neither the variable nor the statistic of a mean or sum header.
+    pub(crate) fn is_filler(&self, token: &str) -> bool {
+        self.mean_filler.contains(token)
+    }
+
+    /// Whether a token makes a mean header a comparison of groups (`Mean difference`).
+    pub(crate) fn is_comparison(&self, token: &str) -> bool {
+        self.mean_comparison.contains(token)
+    }
+
+    /// Whether a row label (as tokens) names a residual degrees of freedom.
+    pub(crate) fn names_residual_df(&self, toks: &[String]) -> bool {
+        is_phrase(toks, &self.residual_df_row)
+    }
+
+    /// Whether a row label (as tokens) names the error line of an ANOVA table.
+    pub(crate) fn names_error_row(&self, toks: &[String]) -> bool {
+        is_phrase(toks, &self.error_row)
+    }
+
+    /// Whether a column header (as tokens) names degrees of freedom.
+    pub(crate) fn names_df(&self, toks: &[String]) -> bool {
+        is_phrase(toks, &self.df_column)
+    }
+
+    /// Whether a column header (as tokens) names residuals.
+    pub(crate) fn names_residual_column(&self, toks: &[String]) -> bool {
+        is_phrase(toks, &self.residual_column)
+    }
+
+    /// Whether a header token of a share column says it is a share (`percent`, `andel`).
+    pub(crate) fn is_share_word(&self, token: &str) -> bool {
+        self.share_words.contains(token)
+    }
+
+    /// Whether the header of the second column of a count/percentage pair says it holds
+    /// percentages: a `%`, or a token of `pair_percent`.
+    pub(crate) fn names_percent(&self, name: &str) -> bool {
+        name.contains('%') || tokens(name).iter().any(|t| self.pair_percent.contains(t))
+    }
+}
