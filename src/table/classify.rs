@@ -12,9 +12,11 @@
 //!    counts stay counts.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use crate::config::Vocabulary;
 use crate::model::{Cell, Column, Kind, Table, Value};
+use crate::table::interval::IntervalWords;
 
 /// Lower-case, fold diacritics for matching (æ→ae, ø→oe, å→aa, ä→a, ö→o, ü→u, é→e …), and split
 /// into tokens on everything that is not a letter or a digit (spaces, `_`, `-`, `.`, `/`, `(`,
@@ -96,39 +98,6 @@ fn slot(kind: Kind) -> usize {
         .unwrap_or(PRIORITY.len() - 1)
 }
 
-/// Single-word total labels that are totals only as the whole label (`All`, but not
-/// `All other`); every other total word or phrase may also begin or end a label (`Total (excl.
-/// x)`, `Region Nord, i alt`).
-const WEAK_TOTALS: &[&str] = &[
-    "all", "alle", "alla", "kaikki", "sum", "summa", "samlet", "samtliga", "riket", "alls",
-    "ensemble", "overall",
-];
-
-/// Two-letter words that are too often codes (`SE`, `NO`, `LV`) to name a row's kind.
-const ROW_SHORT_EXCLUDED: &[&str] = &["se", "no", "nb", "lv", "ki"];
-
-/// Words that name a measure in a header but are common in category labels (`Lower secondary`,
-/// `Low birth weight`, `Highest education`, `Part-time`, `Extreme obesity`): they do not name
-/// a row's kind, so such a row's counts stay counts.
-const ROW_WORDS_EXCLUDED: &[&str] = &[
-    "lower",
-    "upper",
-    "weight",
-    "highest",
-    "lowest",
-    "largest",
-    "smallest",
-    "part",
-    "extreme",
-    "share",
-    "conf",
-    "confidence",
-    "sig",
-    "var",
-    "level",
-    "range",
-];
-
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
     Header,
@@ -144,6 +113,45 @@ pub struct Lexicon {
     phrases: Vec<(Vec<String>, Kind)>,
     /// Total words and phrases, with whether they may begin or end a longer label.
     totals: Vec<(Vec<String>, bool)>,
+    /// Two-letter words that name no row's kind (`[vocabulary] row_kind_codes`).
+    row_short_excluded: Vec<String>,
+    /// Words that name no row's kind (`[vocabulary] row_kind_excluded`).
+    row_words_excluded: Vec<String>,
+    /// Whole column names of code columns, lower-cased (`[vocabulary] code_column`).
+    pub(crate) code_columns: Vec<String>,
+    /// "Of which" words, as tokens (`[vocabulary] of_which`).
+    pub(crate) of_which: Vec<Vec<String>>,
+    /// Rounding words, lower-cased (`[vocabulary] rounding`, `rounding_random`,
+    /// `rounding_midpoint_6`).
+    pub(crate) rounding: RoundingWords,
+    /// The words of interval and band labels.
+    pub(crate) intervals: IntervalWords,
+}
+
+/// The words of declared rounding, lower-cased, matched inside lower-cased text.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RoundingWords {
+    pub(crate) rounding: Vec<String>,
+    pub(crate) random: Vec<String>,
+    pub(crate) midpoint_6: Vec<String>,
+}
+
+/// The single tokens of a word list (an entry of several tokens can never equal one token).
+fn single_tokens(list: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for entry in list {
+        if let [t] = tokens(entry).as_slice() {
+            if !out.contains(t) {
+                out.push(t.clone());
+            }
+        }
+    }
+    out
+}
+
+/// A word list lower-cased, for matching inside lower-cased text.
+fn lower(list: &[String]) -> Vec<String> {
+    list.iter().map(|w| w.to_lowercase()).collect()
 }
 
 impl Lexicon {
@@ -176,17 +184,40 @@ impl Lexicon {
                 }
             }
         }
+        let weak_totals = single_tokens(&vocab.total_whole_label_only);
         for entry in &vocab.total {
             let toks = tokens(entry);
             if toks.is_empty() {
                 continue;
             }
-            let strong = !(toks.len() == 1 && WEAK_TOTALS.contains(&toks[0].as_str()));
+            let strong = !(toks.len() == 1 && weak_totals.contains(&toks[0]));
             if !lex.totals.iter().any(|(p, _)| *p == toks) {
                 lex.totals.push((toks, strong));
             }
         }
+        lex.row_short_excluded = single_tokens(&vocab.row_kind_codes);
+        lex.row_words_excluded = single_tokens(&vocab.row_kind_excluded);
+        lex.code_columns = lower(&vocab.code_column);
+        lex.of_which = vocab
+            .of_which
+            .iter()
+            .map(|w| tokens(w))
+            .filter(|t| !t.is_empty())
+            .collect();
+        lex.rounding = RoundingWords {
+            rounding: lower(&vocab.rounding),
+            random: lower(&vocab.rounding_random),
+            midpoint_6: lower(&vocab.rounding_midpoint_6),
+        };
+        lex.intervals = IntervalWords::new(vocab);
         lex
+    }
+
+    /// The lexicon of `rules/default.toml` alone, for callers that have no rules at hand.
+    pub(crate) fn defaults() -> &'static Lexicon {
+        static DEFAULT: LazyLock<Lexicon> =
+            LazyLock::new(|| Lexicon::new(&crate::config::Rules::default_rules().vocabulary));
+        &DEFAULT
     }
 
     /// Kind a header or row label names, if any. Phrases (`odds ratio`, `i alt`, `per 1000`)
@@ -262,7 +293,7 @@ impl Lexicon {
     /// Whether the single word at `i` may name a kind (see [`Lexicon::header_kind`]).
     fn word_counts(&self, toks: &[String], i: usize, mode: Mode) -> bool {
         let t = toks[i].as_str();
-        if mode == Mode::Row && ROW_WORDS_EXCLUDED.contains(&t) {
+        if mode == Mode::Row && self.row_words_excluded.iter().any(|w| w == t) {
             return false;
         }
         let letters = t.chars().count();
@@ -270,7 +301,7 @@ impl Lexicon {
             return true;
         }
         match mode {
-            Mode::Row => letters == 2 && !ROW_SHORT_EXCLUDED.contains(&t),
+            Mode::Row => letters == 2 && !self.row_short_excluded.iter().any(|w| w == t),
             Mode::Header => {
                 if letters == 2 || i == 0 {
                     return true;
@@ -580,7 +611,7 @@ pub fn classify(table: &mut Table, lexicon: &Lexicon) {
         };
     }
     pair_counts_with_shares(table);
-    code_columns(table);
+    code_columns(table, lexicon);
     percent_signed_headers(table, lexicon);
 }
 
@@ -615,19 +646,10 @@ fn percent_signed_headers(table: &mut Table, lexicon: &Lexicon) {
 
 /// A column headed by a code word alone (`Code`, `Kode`, `Koodi`, `Kod`) over whole numbers
 /// holds category codes, wherever it stands (`År;Kode;Beskrivelse;Antal`).
-fn code_columns(table: &mut Table) {
-    const CODE_WORDS: &[&str] = &[
-        "code",
-        "kode",
-        "koodi",
-        "kod",
-        "koder",
-        "codes",
-        "category code",
-    ];
+fn code_columns(table: &mut Table, lexicon: &Lexicon) {
     for i in 0..table.columns.len() {
         let name = table.columns[i].name.trim().to_lowercase();
-        if !CODE_WORDS.contains(&name.as_str()) || table.columns[i].kind == Kind::Label {
+        if !lexicon.code_columns.contains(&name) || table.columns[i].kind == Kind::Label {
             continue;
         }
         let col = table.columns[i].col;
