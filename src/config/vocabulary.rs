@@ -42,6 +42,8 @@ section! {
         pub row_kind_codes: Vec<String> [merge add_words],
         /// Header words common in category labels (`Lower secondary`): they name no row's kind.
         pub row_kind_excluded: Vec<String> [merge add_words],
+        /// Header words of the frequency column of a frequency table (`Freq.`).
+        pub frequency_header: Vec<String> [merge add_words],
         /// Whole column names of category-code columns (`Code`, `Kode`).
         pub code_column: Vec<String> [merge add_words],
         /// Words that begin an "of which" row: part of the row above, not a sibling.
