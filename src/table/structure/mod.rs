@@ -206,6 +206,7 @@ pub struct Relation {
     pub residual: bool,
 }
 
+/// A labelled total that no interpretation satisfies (S1).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Mismatch {
     pub label: String,
@@ -480,8 +481,8 @@ mod test_support {
 
     use crate::config::Rules;
     use crate::model::Table;
-    use crate::table::classify::Lexicon;
     use crate::table::cell::CellParser;
+    use crate::table::classify::Lexicon;
     use crate::table::grid::{Builder as GridBuilder, GridRow};
 
     /// The first table of `csv` as the grid builder reads it, and the default lexicon.

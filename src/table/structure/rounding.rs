@@ -8,6 +8,7 @@ use crate::audit::{rounding_box, RoundingScheme};
 use crate::model::Table;
 use crate::table::classify::{Lexicon, RoundingWords};
 
+/// The rounding found in a table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Rounding {
     pub scheme: RoundingScheme,
@@ -44,8 +45,6 @@ impl Rounding {
         }
     }
 }
-
-/// A labelled total that no interpretation satisfies (S1).
 
 /// The rounding a table declares in its title, notes or headers: `midpoint 6`, or a base after
 /// (else before) a rounding word (`Table 3. Counts rounded to the nearest 10`, `5-afrundet`),
