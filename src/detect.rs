@@ -712,11 +712,18 @@ fn text_view(head: &[u8]) -> Option<String> {
     Some(text.into_owned())
 }
 
+/// How an RTF file starts.
+const RTF_START: &str = "{\\rtf";
+/// How a JSON object (a notebook) starts.
+const JSON_OBJECT_START: char = '{';
+
+/// The format of a text file, from how it starts and its name: RTF, HTML, SVG, a script, XML, a
+/// notebook, delimited text under a binary name, else plain text.
 fn text_kind(name: &Name, text: &str) -> Format {
     let start = text.trim_start_matches('\u{FEFF}').trim_start();
     let lower: String = start.chars().take(2048).collect::<String>().to_lowercase();
 
-    if start.starts_with("{\\rtf") {
+    if start.starts_with(RTF_START) {
         return Format::Rtf;
     }
     if let Some(f @ (Format::Html | Format::Svg | Format::Notebook)) = text_by_name(name) {
@@ -737,7 +744,7 @@ fn text_kind(name: &Name, text: &str) -> Format {
     if lower.starts_with("<?xml") {
         return Format::Xml;
     }
-    if let Some(rest) = lower.strip_prefix('{') {
+    if let Some(rest) = lower.strip_prefix(JSON_OBJECT_START) {
         if rest.trim_start().starts_with("\"cells\"") {
             return Format::Notebook;
         }

@@ -71,5 +71,37 @@ section! {
         /// Header tokens that make a column after a count column its percentages
         /// (`percent-back-calculation`, derived denominators).
         pub pair_percent: Vec<String> [merge add_words],
+        // Table structure (table/classify, table/structure, table/interval): the words that
+        // read a table's rows and columns.
+        /// Total words that name a total only as the whole label (`All`, not `All other`).
+        pub total_whole_label_only: Vec<String> [merge add_words],
+        /// Two-letter words too often codes (`SE`, `NO`) to name what a row holds.
+        pub row_kind_codes: Vec<String> [merge add_words],
+        /// Header words common in category labels (`Lower secondary`): they name no row's kind.
+        pub row_kind_excluded: Vec<String> [merge add_words],
+        /// Header words of the frequency column of a frequency table (`Freq.`).
+        pub frequency_header: Vec<String> [merge add_words],
+        /// Whole column names of category-code columns (`Code`, `Kode`).
+        pub code_column: Vec<String> [merge add_words],
+        /// Words that begin an "of which" row: part of the row above, not a sibling.
+        pub of_which: Vec<String> [merge add_words],
+        /// Words after which (else before) a table's rounding base is written.
+        pub rounding: Vec<String> [merge add_words],
+        /// Words of random or controlled rounding (up to a whole base, not half of one).
+        pub rounding_random: Vec<String> [merge add_words],
+        /// Spellings of midpoint-6 rounding.
+        pub rounding_midpoint_6: Vec<String> [merge add_words],
+        /// Units a row interval label may end in (`0-4 years`), matched as written.
+        pub interval_unit_suffix: Vec<String> [merge add_words],
+        /// Words ending a row interval label open at the top (`85 and over`), matched as written.
+        pub interval_open_top_suffix: Vec<String> [merge add_words],
+        /// Units and connectors a band label may carry besides its numbers (`0 to 39 år`).
+        pub band_fillers: Vec<String> [merge add_words],
+        /// Words after a band's number that open its top (`65 og derover`).
+        pub band_open_top: Vec<String> [merge add_words],
+        /// Words before a band's number that mean strictly above it (`over 64`).
+        pub band_above: Vec<String> [merge add_words],
+        /// Words that mean strictly below a band's number (`under 18`).
+        pub band_below: Vec<String> [merge add_words],
     }
 }

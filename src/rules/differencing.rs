@@ -120,7 +120,6 @@
 mod atoms;
 mod bands;
 mod folder;
-mod interval;
 mod links;
 mod nested;
 mod pairs;

@@ -16,14 +16,10 @@ use regex::Regex;
 
 use crate::config::Rules;
 use crate::model::{Number, Suppressed, Value};
-
-/// How an ambiguous `1,234` / `1.234` is read: as a decimal point number (`1,234` = 1234) or a
-/// decimal comma number (`1.234` = 1234, `1,234` = 1.234).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NumberStyle {
-    DecimalPoint,
-    DecimalComma,
-}
+use crate::table::interval::{is_band, split_interval};
+pub(crate) use crate::table::number::parse_number;
+pub use crate::table::number::{infer_style, NumberStyle};
+use crate::table::number::{DATE, MAX_NUMERIC_LEN};
 
 /// Parses cell texts with the suppression markers of the rules in force. Build once per run.
 #[derive(Debug, Clone)]
@@ -35,42 +31,8 @@ pub struct CellParser {
     dash_means_zero: bool,
 }
 
-/// Cell texts longer than this are words, never numbers (and are not scanned further).
-const MAX_NUMERIC_LEN: usize = 80;
-
 static BOUNDED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?i)(n\s*)?(<=|=<|≤|⩽|<)\s*(\S.*)$").expect("regex"));
-static LOWER_BOUND: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?i)(n\s*)?(>=|=>|≥|⩾|>)\s*(\S.*?)(\s*\p{L}+\.?)?$").expect("regex")
-});
-static PLUS_BAND: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(\d+)\s*(\p{L}+\.?\s*)?\+(\s*\p{L}+\.?)?$").expect("regex"));
-static WORD_BAND: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?ix)^\d+\s*(år|aar|years?|yrs?|y|vuotta|v|jaar|ans|jahre)?\s+(
-            and\s+over|and\s+older|and\s+above|and\s+more|or\s+more|or\s+older|or\s+over|
-            og\s+derover|og\s+over|og\s+ældre|og\s+eldre|og\s+mere|
-            ja\s+yli|ja\s+vanhemmat|tai\s+yli|tai\s+enemmän|
-            och\s+äldre|och\s+över|och\s+mer|eller\s+äldre|eller\s+mer|
-            en\s+ouder|en\s+meer|en\s+hoger|
-            et\s+plus|ou\s+plus|
-            und\s+älter|und\s+mehr|und\s+darüber|
-            \+)$",
-    )
-    .expect("regex")
-});
-static PREFIX_BAND: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?ix)^(under|below|less\s+than|over|above|more\s+than|older\s+than|younger\s+than|
-            alle|yngre\s+end|ældre\s+end|over|yngre\s+enn|eldre\s+enn|äldre\s+än|yngre\s+än|
-            alle|yli|unter|über|moins\s+de|plus\s+de|onder|boven|jonger\s+dan|ouder\s+dan)
-            \s+\d+(\s*\p{L}+\.?)?$",
-    )
-    .expect("regex")
-});
-static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})$").expect("regex")
-});
 static PERIOD_SPAN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(\d{4})\s*[-–—/]\s*(\d{4}|\d{2})$").expect("regex"));
 static PERIOD_SUB: LazyLock<Regex> = LazyLock::new(|| {
@@ -79,8 +41,6 @@ static PERIOD_SUB: LazyLock<Regex> = LazyLock::new(|| {
 });
 static PERIOD_SUB_FIRST: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?i)(q|k|kv|h|t)\s*(\d)\s*[-/ ]?\s*(\d{4})$").expect("regex"));
-static INTERVAL_WORD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\s+(to|til|till|bis|tot|à|a)\s+").expect("regex"));
 
 static WORD_BELOW: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -332,18 +292,6 @@ fn normalize_marker(s: &str) -> String {
         .replace("=<", "≤")
 }
 
-/// `65+`, `85 år+`, `90+ years`, `85 and over`, `18 ja yli`, `≥18`, `>=18`, `>5`, `under 18`.
-fn is_band(t: &str, style: NumberStyle) -> bool {
-    if let Some(c) = LOWER_BOUND.captures(t) {
-        if c.get(3)
-            .is_some_and(|m| parse_number(m.as_str(), style).is_some())
-        {
-            return true;
-        }
-    }
-    PLUS_BAND.is_match(t) || WORD_BAND.is_match(t) || PREFIX_BAND.is_match(t)
-}
-
 /// `2015-2019`, `2015/16`, `2019-03`, `2019Q1`, `2019M03`, `Q1 2019`.
 fn is_period(t: &str) -> bool {
     let year = |s: &str| s.parse::<u32>().is_ok_and(|y| (1900..=2100).contains(&y));
@@ -392,289 +340,6 @@ fn fraction(t: &str, style: NumberStyle) -> Option<Value> {
         numerator,
         denominator,
     })
-}
-
-/// Split `a-b`, `a – b`, `a to b` into two numbers (either may be negative); inside brackets
-/// (`bracketed`) also `a; b` and `a, b`.
-fn split_interval(t: &str, style: NumberStyle, bracketed: bool) -> Option<(Number, Number)> {
-    let both = |a: &str, b: &str| Some((parse_number(a, style)?, parse_number(b, style)?));
-    if let Some(m) = INTERVAL_WORD.find(t) {
-        if let Some(p) = both(&t[..m.start()], &t[m.end()..]) {
-            return Some(p);
-        }
-    }
-    for (i, c) in t.char_indices() {
-        if i == 0
-            || !matches!(c, '-' | '–' | '—' | ';' | ',')
-            || (!bracketed && matches!(c, ';' | ','))
-        {
-            continue;
-        }
-        let left = &t[..i];
-        if c == '-'
-            && !left
-                .trim_end()
-                .ends_with(|p: char| p.is_ascii_digit() || p == '%')
-        {
-            continue;
-        }
-        if let Some(p) = both(left, &t[i + c.len_utf8()..]) {
-            return Some(p);
-        }
-    }
-    None
-}
-
-fn is_group_space(c: char) -> bool {
-    matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}' | '\'' | '’')
-}
-
-/// Parse a plain number: sign, thousands separators, decimal point or comma, exponent, `%`.
-/// Returns `None` for anything else (currency, units, words, two numbers).
-pub(crate) fn parse_number(s: &str, style: NumberStyle) -> Option<Number> {
-    let s = s.trim();
-    let (s, percent) = match s.strip_suffix('%') {
-        Some(rest) => (rest.trim_end(), true),
-        None => (s, false),
-    };
-    let (negative, s) = if let Some(r) = s.strip_prefix('-') {
-        (true, r)
-    } else if let Some(r) = s.strip_prefix('−') {
-        (true, r)
-    } else if let Some(r) = s.strip_prefix('+') {
-        (false, r)
-    } else {
-        (false, s)
-    };
-    if s.is_empty() || s.len() > MAX_NUMERIC_LEN {
-        return None;
-    }
-    // Scientific notation: `1e-5`, `2.3E+04`.
-    if let Some(pos) = s.find(['e', 'E']) {
-        let mantissa = &s[..pos];
-        let exp = &s[pos + 1..];
-        let exp_digits = exp.strip_prefix(['+', '-']).unwrap_or(exp);
-        if exp_digits.is_empty()
-            || exp_digits.len() > 3
-            || !exp_digits.bytes().all(|b| b.is_ascii_digit())
-        {
-            return None;
-        }
-        let exp_val: i32 = exp.parse().ok()?;
-        let (int, frac) = mantissa.split_once(['.', ',']).unwrap_or((mantissa, ""));
-        if int.is_empty()
-            || !int.bytes().all(|b| b.is_ascii_digit())
-            || !frac.bytes().all(|b| b.is_ascii_digit())
-        {
-            return None;
-        }
-        let m: f64 = format!("{int}.{}", if frac.is_empty() { "0" } else { frac })
-            .parse()
-            .ok()?;
-        let value = m * 10f64.powi(exp_val);
-        if !value.is_finite() {
-            return None;
-        }
-        let decimals = (frac.len() as i32 - exp_val).clamp(0, 255) as u8;
-        return Some(Number {
-            value: if negative { -value } else { value },
-            decimals,
-            percent,
-        });
-    }
-    if !s
-        .chars()
-        .all(|c| c.is_ascii_digit() || c == '.' || c == ',' || is_group_space(c))
-    {
-        return None;
-    }
-    if !s.ends_with(|c: char| c.is_ascii_digit()) {
-        return None;
-    }
-    let first = s.chars().next()?;
-    if !(first.is_ascii_digit() || first == '.' || first == ',') {
-        return None;
-    }
-    let spaced = s.chars().any(is_group_space);
-    let dots = s.matches('.').count();
-    let commas = s.matches(',').count();
-    // The decimal separator, if any.
-    let decimal: Option<char> = if dots > 0 && commas > 0 {
-        let last = if s.rfind('.') > s.rfind(',') {
-            '.'
-        } else {
-            ','
-        };
-        if s.matches(last).count() > 1 {
-            return None;
-        }
-        Some(last)
-    } else if dots + commas == 0 {
-        None
-    } else {
-        let sep = if dots > 0 { '.' } else { ',' };
-        if dots + commas > 1 {
-            // Several of one separator: thousands (`1,234,567`, `1.234.567`).
-            None
-        } else {
-            let (a, b) = s.split_once(sep)?;
-            let ambiguous = !spaced
-                && b.len() == 3
-                && (1..=3).contains(&a.len())
-                && !a.starts_with('0')
-                && b.bytes().all(|c| c.is_ascii_digit());
-            if ambiguous {
-                match (style, sep) {
-                    (NumberStyle::DecimalPoint, ',') | (NumberStyle::DecimalComma, '.') => None,
-                    _ => Some(sep),
-                }
-            } else {
-                Some(sep)
-            }
-        }
-    };
-    let (int_part, frac_part) = match decimal {
-        Some(d) => s.split_once(d)?,
-        None => (s, ""),
-    };
-    if !frac_part.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    if decimal.is_some() && frac_part.is_empty() {
-        return None;
-    }
-    // Integer part: digits, possibly grouped by one kind of thousands separator.
-    let mut sep_kind: Option<char> = None;
-    let mut digits = String::with_capacity(int_part.len());
-    let mut groups: Vec<usize> = vec![0];
-    for c in int_part.chars() {
-        if c.is_ascii_digit() {
-            digits.push(c);
-            if let Some(g) = groups.last_mut() {
-                *g += 1;
-            }
-        } else {
-            let kind = match c {
-                ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}' => ' ',
-                '\'' | '’' => '\'',
-                other => other,
-            };
-            if sep_kind.is_some_and(|k| k != kind) {
-                return None;
-            }
-            sep_kind = Some(kind);
-            groups.push(0);
-        }
-    }
-    if groups.len() > 1 {
-        let first_ok = (1..=3).contains(&groups[0]);
-        if !first_ok || groups[1..].iter().any(|&g| g != 3) {
-            return None;
-        }
-    }
-    if digits.is_empty() {
-        if frac_part.is_empty() {
-            return None;
-        }
-        digits.push('0');
-    }
-    let literal = if frac_part.is_empty() {
-        digits
-    } else {
-        format!("{digits}.{frac_part}")
-    };
-    let value: f64 = literal.parse().ok()?;
-    if !value.is_finite() {
-        return None;
-    }
-    Some(Number {
-        value: if negative { -value } else { value },
-        decimals: frac_part.len().min(255) as u8,
-        percent,
-    })
-}
-
-/// Infer a column's (or file's) number style from its cell texts by majority of unambiguous
-/// evidence (`12,5` / `1.234,5` / `0,25` → comma; `12.5` / `1,234.5` → point); default
-/// [`NumberStyle::DecimalPoint`]. Texts that are dates or ambiguous (`1,234`) give no evidence.
-pub fn infer_style<'a>(texts: impl IntoIterator<Item = &'a str>) -> NumberStyle {
-    let mut comma = 0usize;
-    let mut point = 0usize;
-    for text in texts {
-        let t = text.trim();
-        if t.len() > MAX_NUMERIC_LEN || DATE.is_match(t) {
-            continue;
-        }
-        let mut run = String::new();
-        for c in t.chars().chain(std::iter::once(' ')) {
-            if c.is_ascii_digit() || c == '.' || c == ',' {
-                run.push(c);
-                continue;
-            }
-            match run_evidence(&run) {
-                Some(NumberStyle::DecimalComma) => comma += 1,
-                Some(NumberStyle::DecimalPoint) => point += 1,
-                None => {}
-            }
-            run.clear();
-        }
-    }
-    if comma > point {
-        NumberStyle::DecimalComma
-    } else {
-        NumberStyle::DecimalPoint
-    }
-}
-
-/// The style a run of digits, dots and commas shows unambiguously, if any.
-fn run_evidence(run: &str) -> Option<NumberStyle> {
-    let run = run.trim_matches(['.', ',']);
-    if !run.starts_with(|c: char| c.is_ascii_digit()) {
-        return None;
-    }
-    let dots = run.matches('.').count();
-    let commas = run.matches(',').count();
-    let of = |sep: char| {
-        if sep == ',' {
-            NumberStyle::DecimalComma
-        } else {
-            NumberStyle::DecimalPoint
-        }
-    };
-    let other = |sep: char| {
-        if sep == ',' {
-            NumberStyle::DecimalPoint
-        } else {
-            NumberStyle::DecimalComma
-        }
-    };
-    match (dots, commas) {
-        (0, 0) => None,
-        (d, c) if d > 0 && c > 0 => {
-            let last = if run.rfind('.') > run.rfind(',') {
-                '.'
-            } else {
-                ','
-            };
-            (run.matches(last).count() == 1).then(|| of(last))
-        }
-        (d, c) => {
-            let sep = if d > 0 { '.' } else { ',' };
-            let parts: Vec<&str> = run.split(sep).collect();
-            if d + c > 1 {
-                // `1.234.567` is grouping; `12.03.2021` is a date and says nothing.
-                let grouped =
-                    (1..=3).contains(&parts[0].len()) && parts[1..].iter().all(|p| p.len() == 3);
-                return grouped.then(|| other(sep));
-            }
-            let (a, b) = (parts[0], parts[1]);
-            if b.len() != 3 || a.starts_with('0') || a.len() > 3 {
-                Some(of(sep))
-            } else {
-                None
-            }
-        }
-    }
 }
 
 #[cfg(test)]
@@ -1020,19 +685,6 @@ mod tests {
         ] {
             check(t, P, Value::Band);
         }
-    }
-
-    #[test]
-    fn style_inference() {
-        assert_eq!(infer_style(["12,5", "3,25", "1.234,5"]), C);
-        assert_eq!(infer_style(["12.5", "1,234.5"]), P);
-        assert_eq!(infer_style(["0,25"]), C);
-        assert_eq!(infer_style(["1,234", "1.234"]), P);
-        assert_eq!(infer_style(Vec::<&str>::new()), P);
-        assert_eq!(infer_style(["1.234.567", "7"]), C);
-        assert_eq!(infer_style(["12.03.2021", "1,5"]), C);
-        assert_eq!(infer_style(["1,21 (0,98–1,50)"]), C);
-        assert_eq!(infer_style(["12,5", "1.5", "2.5"]), P);
     }
 
     #[test]

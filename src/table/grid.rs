@@ -37,6 +37,113 @@ pub struct Builder<'a> {
     pub style: Option<NumberStyle>,
 }
 
+/// The state of splitting a grid into tables, block by block.
+#[derive(Default)]
+struct Split {
+    tables: Vec<Table>,
+    /// Title lines waiting for the next table.
+    pending_title: Vec<String>,
+    /// A header separated from its body by an empty row.
+    pending_header: Option<Vec<GridRow>>,
+    /// A header printed once, above blocks separated by empty rows and section headings.
+    shared_header: Option<Vec<GridRow>>,
+}
+
+impl Split {
+    /// Take a block without a body: single texts are a title of what follows or notes of what
+    /// came before, a few text rows a header separated from its body. Whether it was taken.
+    fn text_block(&mut self, block: &[GridRow], parsed: &[Vec<Value>]) -> bool {
+        let has_body = parsed.iter().any(|p| is_body_row(p));
+        let widest = block.iter().map(|r| r.filled()).max().unwrap_or(0);
+        if widest <= 1 && !has_body {
+            // A block of single texts: a title of what follows, or notes of what came before.
+            let texts: Vec<String> = block.iter().filter_map(first_text).collect();
+            if let Some(last) = self
+                .tables
+                .last_mut()
+                .filter(|_| self.pending_title.is_empty())
+            {
+                if looks_like_note(&texts) {
+                    last.notes.extend(texts);
+                    return true;
+                }
+            }
+            self.pending_title.extend(texts);
+            return true;
+        }
+        if !has_body {
+            // Text rows only: a header separated from its body by an empty row, or a table
+            // of labels.
+            if self.pending_header.is_none() && block.len() <= MAX_HEADER_ROWS {
+                self.pending_header = Some(block.to_vec());
+                return true;
+            }
+        }
+        false
+    }
+
+    /// The rows of a table's block: its section headings moved to the title, and the pending
+    /// or shared header put above it when it has none of its own.
+    fn with_header(
+        &mut self,
+        builder: &Builder<'_>,
+        block: &[GridRow],
+        parsed: &[Vec<Value>],
+    ) -> Vec<GridRow> {
+        // Section headings: single texts right above the body, as in descriptive tables
+        // that print one block per variable ("Age group", then its categories) under one
+        // column header. They title the block; they are not a header of its first column.
+        let mut block = block.to_vec();
+        let mut headings = 0;
+        while headings + 1 < block.len()
+            && block[headings].filled() == 1
+            && !is_body_row(&parsed[headings])
+            && is_body_row(&parsed[headings + 1])
+            && block[headings + 1].filled() > 1
+        {
+            headings += 1;
+        }
+        if headings > 0 && (self.pending_header.is_some() || self.shared_header.is_some()) {
+            self.pending_title
+                .extend(block.drain(..headings).filter_map(|r| first_text(&r)));
+        }
+        let body = |r: &GridRow| is_body_row(&builder.parse_row(r));
+        let starts_with_body = block.first().is_some_and(body);
+        if let Some(h) = self.pending_header.take() {
+            // Kept for later blocks without the title lines above it.
+            let rows = h
+                .iter()
+                .skip_while(|r| r.filled() <= 1)
+                .cloned()
+                .collect::<Vec<_>>();
+            self.shared_header = (!rows.is_empty()).then_some(rows);
+            let mut joined = h;
+            joined.append(&mut block);
+            block = joined;
+        } else if let Some(h) = self
+            .shared_header
+            .as_ref()
+            .filter(|h| starts_with_body && fits_header(h, &block))
+        {
+            // A later block of the same layout, printed without repeating the column
+            // header that the first block had.
+            let mut joined = h.clone();
+            joined.append(&mut block);
+            block = joined;
+        } else {
+            // A block with its own column header: later blocks may share it.
+            let own: Vec<GridRow> = block
+                .iter()
+                .skip_while(|r| r.filled() <= 1 && !body(r))
+                .take_while(|r| r.filled() > 1 && !body(r))
+                .cloned()
+                .collect();
+            self.shared_header = (!own.is_empty() && !starts_with_body).then_some(own);
+        }
+        block
+    }
+}
+
 /// Most header rows above a table body.
 const MAX_HEADER_ROWS: usize = 4;
 
@@ -48,100 +155,33 @@ impl Builder<'_> {
         member: Option<&str>,
         sheet: Option<&str>,
     ) -> Vec<Table> {
-        let blocks = split_blocks(rows);
-        let mut tables: Vec<Table> = Vec::new();
-        let mut pending_title: Vec<String> = Vec::new();
-        let mut pending_header: Option<Vec<GridRow>> = None;
-        // A header printed once, above blocks separated by empty rows and section headings.
-        let mut shared_header: Option<Vec<GridRow>> = None;
-        for block in blocks {
+        let mut split = Split::default();
+        for block in split_blocks(rows) {
             let parsed: Vec<Vec<Value>> = block.iter().map(|r| self.parse_row(r)).collect();
-            let has_body = parsed.iter().any(|p| is_body_row(p));
-            let widest = block.iter().map(|r| r.filled()).max().unwrap_or(0);
-            if widest <= 1 && !has_body {
-                // A block of single texts: a title of what follows, or notes of what came before.
-                let texts: Vec<String> = block.iter().filter_map(first_text).collect();
-                if let Some(last) = tables.last_mut().filter(|_| pending_title.is_empty()) {
-                    if looks_like_note(&texts) {
-                        last.notes.extend(texts);
-                        continue;
-                    }
-                }
-                pending_title.extend(texts);
+            if split.text_block(block, &parsed) {
                 continue;
             }
-            if !has_body {
-                // Text rows only: a header separated from its body by an empty row, or a table
-                // of labels.
-                if pending_header.is_none() && block.len() <= MAX_HEADER_ROWS {
-                    pending_header = Some(block.to_vec());
-                    continue;
-                }
-            }
-            // Section headings: single texts right above the body, as in descriptive tables
-            // that print one block per variable ("Age group", then its categories) under one
-            // column header. They title the block; they are not a header of its first column.
-            let mut block = block.to_vec();
-            let mut headings = 0;
-            while headings + 1 < block.len()
-                && block[headings].filled() == 1
-                && !is_body_row(&parsed[headings])
-                && is_body_row(&parsed[headings + 1])
-                && block[headings + 1].filled() > 1
-            {
-                headings += 1;
-            }
-            if headings > 0 && (pending_header.is_some() || shared_header.is_some()) {
-                pending_title.extend(block.drain(..headings).filter_map(|r| first_text(&r)));
-            }
-            let starts_with_body = block
-                .first()
-                .is_some_and(|r| is_body_row(&self.parse_row(r)));
-            if let Some(h) = pending_header.take() {
-                // Kept for later blocks without the title lines above it.
-                let rows = h
-                    .iter()
-                    .skip_while(|r| r.filled() <= 1)
-                    .cloned()
-                    .collect::<Vec<_>>();
-                shared_header = (!rows.is_empty()).then_some(rows);
-                let mut joined = h;
-                joined.append(&mut block);
-                block = joined;
-            } else if let Some(h) = shared_header
-                .as_ref()
-                .filter(|h| starts_with_body && fits_header(h, &block))
-            {
-                // A later block of the same layout, printed without repeating the column
-                // header that the first block had.
-                let mut joined = h.clone();
-                joined.append(&mut block);
-                block = joined;
-            } else {
-                // A block with its own column header: later blocks may share it.
-                let own: Vec<GridRow> = block
-                    .iter()
-                    .skip_while(|r| r.filled() <= 1 && !is_body_row(&self.parse_row(r)))
-                    .take_while(|r| r.filled() > 1 && !is_body_row(&self.parse_row(r)))
-                    .cloned()
-                    .collect();
-                shared_header = (!own.is_empty() && !starts_with_body).then_some(own);
-            }
-            let mut table = self.build(&block, std::mem::take(&mut pending_title), member, sheet);
-            table.index = tables.len() as u32 + 1;
-            tables.push(table);
+            let block = split.with_header(self, block, &parsed);
+            let mut table = self.build(
+                &block,
+                std::mem::take(&mut split.pending_title),
+                member,
+                sheet,
+            );
+            table.index = split.tables.len() as u32 + 1;
+            split.tables.push(table);
         }
-        if let Some(h) = pending_header {
-            let mut table = self.build(&h, std::mem::take(&mut pending_title), member, sheet);
-            table.index = tables.len() as u32 + 1;
-            tables.push(table);
+        if let Some(h) = split.pending_header.take() {
+            let mut table = self.build(&h, std::mem::take(&mut split.pending_title), member, sheet);
+            table.index = split.tables.len() as u32 + 1;
+            split.tables.push(table);
         }
-        if !pending_title.is_empty() {
-            if let Some(last) = tables.last_mut() {
-                last.notes.append(&mut pending_title);
+        if !split.pending_title.is_empty() {
+            if let Some(last) = split.tables.last_mut() {
+                last.notes.append(&mut split.pending_title);
             }
         }
-        tables
+        split.tables
     }
 
     fn parse_row(&self, r: &GridRow) -> Vec<Value> {
@@ -161,116 +201,15 @@ impl Builder<'_> {
         sheet: Option<&str>,
     ) -> Table {
         let mut title = title;
-        let mut start = 0;
         let width = block.iter().map(|r| r.cells.len()).max().unwrap_or(0);
         let parsed: Vec<Vec<Value>> = block.iter().map(|r| self.parse_row(r)).collect();
-        // Title lines: leading rows with one text cell, in a table wider than one column.
-        while start < block.len()
-            && width > 1
-            && block[start].filled() == 1
-            && !is_body_row(&parsed[start])
-        {
-            // ... unless the next row is the body: then it is a one-label header.
-            if start + 1 < block.len()
-                && is_body_row(&parsed[start + 1])
-                && block[start + 1].filled() == 1
-            {
-                break;
-            }
-            if let Some(t) = first_text(&block[start]) {
-                title.push(t);
-            }
-            start += 1;
+        let mut start = title_rows(block, &parsed, width, &mut title);
+        if start == 0 && comma_title(block, &parsed, width, &mut title) {
+            start = 1;
         }
-        // A title with an unquoted comma (`Deaths by region, all ages` above `Region,Deaths`):
-        // a first row of words only, whose first cell is a phrase, with fewer cells than the
-        // header row under it, is the title split at its comma.
-        if start == 0 && block.len() >= 3 && width > 1 {
-            let first = &block[0];
-            let next = &block[1];
-            let phrase = first
-                .cells
-                .first()
-                .is_some_and(|c| c.split_whitespace().count() >= 4);
-            let words_only = parsed[0].iter().all(|v| {
-                matches!(
-                    v,
-                    Value::Label | Value::Empty | Value::Band | Value::Year | Value::Range { .. }
-                )
-            });
-            // The rest of the first row reads as the title's continuation: fewer cells than
-            // the header under it, or phrases of words (`all ages`, `restricted to age 65+`).
-            let continues = next.filled() > first.filled()
-                || first
-                    .cells
-                    .iter()
-                    .skip(1)
-                    .filter(|c| !c.trim().is_empty())
-                    .all(|c| c.split_whitespace().count() >= 2);
-            let header_below = !is_body_row(&parsed[1])
-                && continues
-                && parsed.get(2).is_some_and(|p| is_body_row(p));
-            if phrase && words_only && header_below {
-                let joined = first
-                    .cells
-                    .iter()
-                    .map(|c| c.trim())
-                    .filter(|c| !c.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                title.push(joined);
-                start = 1;
-            }
-        }
-        // Notes: trailing rows with one text cell.
-        let mut end = block.len();
-        let mut notes = Vec::new();
-        while end > start + 1
-            && width > 1
-            && block[end - 1].filled() == 1
-            && !is_body_row(&parsed[end - 1])
-        {
-            if let Some(t) = first_text(&block[end - 1]) {
-                notes.push(t);
-            }
-            end -= 1;
-        }
-        notes.reverse();
-        // Header rows: leading rows without body values.
-        let mut header_end = start;
-        while header_end < end
-            && header_end - start < MAX_HEADER_ROWS
-            && (!is_body_row(&parsed[header_end])
-                || (header_end + 1 < end
-                    && is_body_row(&parsed[header_end + 1])
-                    && self.is_band_header(&block[header_end], &parsed[header_end])))
-        {
-            header_end += 1;
-        }
-        if header_end == end {
-            // No body at all: the first row is the header, the rest are label rows.
-            header_end = (start + 1).min(end);
-        }
-        // A section heading printed between the column header and the body (a lone text in
-        // the first column under an empty corner) titles the block, as in per-variable
-        // descriptive tables; it is not a second header row of the first column.
-        let mut heading_rows: Vec<usize> = Vec::new();
-        if header_end > start + 1 && header_end < end {
-            let corner_empty = block[start]
-                .cells
-                .first()
-                .is_none_or(|c| c.trim().is_empty())
-                && block[start].filled() > 1;
-            if corner_empty {
-                for (i, r) in block.iter().enumerate().take(header_end).skip(start + 1) {
-                    let lone_first =
-                        r.filled() == 1 && r.cells.first().is_some_and(|c| !c.trim().is_empty());
-                    if lone_first {
-                        heading_rows.push(i);
-                    }
-                }
-            }
-        }
+        let (end, notes) = note_rows(block, &parsed, width, start);
+        let header_end = self.header_end(block, &parsed, start, end);
+        let heading_rows = heading_rows(block, start, header_end, end);
         let header_owned: Vec<GridRow>;
         let header_rows: &[GridRow] = if heading_rows.is_empty() {
             &block[start..header_end]
@@ -287,55 +226,7 @@ impl Builder<'_> {
             &header_owned
         };
         let body_rows = &block[header_end..end];
-
-        // Column number styles from the body's own evidence.
-        let styles: Vec<NumberStyle> = (0..width)
-            .map(|c| {
-                let texts = body_rows
-                    .iter()
-                    .filter_map(|r| r.cells.get(c))
-                    .map(|s| s.trim());
-                match (self.style, infer_style(texts.clone())) {
-                    (Some(NumberStyle::DecimalComma), NumberStyle::DecimalPoint)
-                        if !has_point_evidence(texts) =>
-                    {
-                        NumberStyle::DecimalComma
-                    }
-                    (_, s) => s,
-                }
-            })
-            .collect();
-
-        let mut hasher = Sha256::new();
-        hasher.update(b"export-check table\0");
-        for r in &block[start..end] {
-            for c in &r.cells {
-                hasher.update(c.as_bytes());
-                hasher.update([0x1f]);
-            }
-            hasher.update([0x1e]);
-        }
-
-        let header: Vec<Vec<Cell>> = header_rows
-            .iter()
-            .map(|r| {
-                r.cells
-                    .iter()
-                    .enumerate()
-                    .map(|(i, t)| Cell {
-                        row: r.row,
-                        col: i as u32 + 1,
-                        line: r.line,
-                        text: t.trim().to_string(),
-                        value: if t.trim().is_empty() {
-                            Value::Empty
-                        } else {
-                            Value::Label
-                        },
-                    })
-                    .collect()
-            })
-            .collect();
+        let styles = self.column_styles(body_rows, width);
         let names = column_names(header_rows, width);
         let columns: Vec<Column> = names
             .into_iter()
@@ -357,16 +248,63 @@ impl Builder<'_> {
             sheet: sheet.map(str::to_string),
             title,
             notes,
-            header,
+            header: header_cells(header_rows),
             columns,
             rows,
             streamed_rows: 0,
-            digest: hasher.finalize().into(),
+            digest: digest(&block[start..end]),
         };
         classify(&mut table, self.lexicon);
         words_as_markers(&mut table);
         relabel(&mut table);
         table
+    }
+
+    /// Where the body starts: after the header rows, the leading rows without body values (a
+    /// band header right above the body counts as one); with no body at all, the first row is
+    /// the header and the rest are label rows.
+    fn header_end(
+        &self,
+        block: &[GridRow],
+        parsed: &[Vec<Value>],
+        start: usize,
+        end: usize,
+    ) -> usize {
+        let mut header_end = start;
+        while header_end < end
+            && header_end - start < MAX_HEADER_ROWS
+            && (!is_body_row(&parsed[header_end])
+                || (header_end + 1 < end
+                    && is_body_row(&parsed[header_end + 1])
+                    && self.is_band_header(&block[header_end], &parsed[header_end])))
+        {
+            header_end += 1;
+        }
+        if header_end == end {
+            // No body at all: the first row is the header, the rest are label rows.
+            header_end = (start + 1).min(end);
+        }
+        header_end
+    }
+
+    /// Column number styles from the body's own evidence.
+    fn column_styles(&self, body_rows: &[GridRow], width: usize) -> Vec<NumberStyle> {
+        (0..width)
+            .map(|c| {
+                let texts = body_rows
+                    .iter()
+                    .filter_map(|r| r.cells.get(c))
+                    .map(|s| s.trim());
+                match (self.style, infer_style(texts.clone())) {
+                    (Some(NumberStyle::DecimalComma), NumberStyle::DecimalPoint)
+                        if !has_point_evidence(texts) =>
+                    {
+                        NumberStyle::DecimalComma
+                    }
+                    (_, s) => s,
+                }
+            })
+            .collect()
     }
 
     /// A header row of age bands or groups whose first band reads like a bounded marker
@@ -458,6 +396,170 @@ impl Builder<'_> {
             })
             .collect()
     }
+}
+
+/// Title lines: leading rows with one text cell, in a table wider than one column (unless the
+/// next row is the body: then it is a one-label header). Adds them to `title`; where the rest
+/// of the block starts.
+fn title_rows(
+    block: &[GridRow],
+    parsed: &[Vec<Value>],
+    width: usize,
+    title: &mut Vec<String>,
+) -> usize {
+    let mut start = 0;
+    while start < block.len()
+        && width > 1
+        && block[start].filled() == 1
+        && !is_body_row(&parsed[start])
+    {
+        // ... unless the next row is the body: then it is a one-label header.
+        if start + 1 < block.len()
+            && is_body_row(&parsed[start + 1])
+            && block[start + 1].filled() == 1
+        {
+            break;
+        }
+        if let Some(t) = first_text(&block[start]) {
+            title.push(t);
+        }
+        start += 1;
+    }
+    start
+}
+
+/// A title with an unquoted comma (`Deaths by region, all ages` above `Region,Deaths`): a first
+/// row of words only, whose first cell is a phrase, with fewer cells than the header row under
+/// it, is the title split at its comma. Adds it to `title`; whether it was one.
+fn comma_title(
+    block: &[GridRow],
+    parsed: &[Vec<Value>],
+    width: usize,
+    title: &mut Vec<String>,
+) -> bool {
+    if block.len() < 3 || width <= 1 {
+        return false;
+    }
+    let first = &block[0];
+    let next = &block[1];
+    let phrase = first
+        .cells
+        .first()
+        .is_some_and(|c| c.split_whitespace().count() >= 4);
+    let words_only = parsed[0].iter().all(|v| {
+        matches!(
+            v,
+            Value::Label | Value::Empty | Value::Band | Value::Year | Value::Range { .. }
+        )
+    });
+    // The rest of the first row reads as the title's continuation: fewer cells than
+    // the header under it, or phrases of words (`all ages`, `restricted to age 65+`).
+    let continues = next.filled() > first.filled()
+        || first
+            .cells
+            .iter()
+            .skip(1)
+            .filter(|c| !c.trim().is_empty())
+            .all(|c| c.split_whitespace().count() >= 2);
+    let header_below =
+        !is_body_row(&parsed[1]) && continues && parsed.get(2).is_some_and(|p| is_body_row(p));
+    if !(phrase && words_only && header_below) {
+        return false;
+    }
+    let joined = first
+        .cells
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+    title.push(joined);
+    true
+}
+
+/// Notes: trailing rows with one text cell. Where the rest of the block ends, and the notes.
+fn note_rows(
+    block: &[GridRow],
+    parsed: &[Vec<Value>],
+    width: usize,
+    start: usize,
+) -> (usize, Vec<String>) {
+    let mut end = block.len();
+    let mut notes = Vec::new();
+    while end > start + 1
+        && width > 1
+        && block[end - 1].filled() == 1
+        && !is_body_row(&parsed[end - 1])
+    {
+        if let Some(t) = first_text(&block[end - 1]) {
+            notes.push(t);
+        }
+        end -= 1;
+    }
+    notes.reverse();
+    (end, notes)
+}
+
+/// A section heading printed between the column header and the body (a lone text in the first
+/// column under an empty corner) titles the block, as in per-variable descriptive tables; it
+/// is not a second header row of the first column. The indices of such rows.
+fn heading_rows(block: &[GridRow], start: usize, header_end: usize, end: usize) -> Vec<usize> {
+    let mut heading_rows: Vec<usize> = Vec::new();
+    if header_end > start + 1 && header_end < end {
+        let corner_empty = block[start]
+            .cells
+            .first()
+            .is_none_or(|c| c.trim().is_empty())
+            && block[start].filled() > 1;
+        if corner_empty {
+            for (i, r) in block.iter().enumerate().take(header_end).skip(start + 1) {
+                let lone_first =
+                    r.filled() == 1 && r.cells.first().is_some_and(|c| !c.trim().is_empty());
+                if lone_first {
+                    heading_rows.push(i);
+                }
+            }
+        }
+    }
+    heading_rows
+}
+
+/// The digest of a table's rows (titles and notes left out): its identity in reports.
+fn digest(rows: &[GridRow]) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    hasher.update(b"export-check table\0");
+    for r in rows {
+        for c in &r.cells {
+            hasher.update(c.as_bytes());
+            hasher.update([0x1f]);
+        }
+        hasher.update([0x1e]);
+    }
+    hasher.finalize().into()
+}
+
+/// The header rows as cells: labels, or empty.
+fn header_cells(header_rows: &[GridRow]) -> Vec<Vec<Cell>> {
+    header_rows
+        .iter()
+        .map(|r| {
+            r.cells
+                .iter()
+                .enumerate()
+                .map(|(i, t)| Cell {
+                    row: r.row,
+                    col: i as u32 + 1,
+                    line: r.line,
+                    text: t.trim().to_string(),
+                    value: if t.trim().is_empty() {
+                        Value::Empty
+                    } else {
+                        Value::Label
+                    },
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// In a column of counts, `alle 5` or `under 5` hides a count below 5; elsewhere it stays a band.

@@ -4,4 +4,6 @@
 pub mod cell;
 pub mod classify;
 pub mod grid;
+pub mod interval;
+pub mod number;
 pub mod structure;

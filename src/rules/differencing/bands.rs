@@ -8,10 +8,10 @@ use crate::finding::{basis, Finding, Severity};
 use crate::model::Cell;
 use crate::rules::{Context, FileTables};
 
-use super::interval::interval;
 use super::prepare::{row_label, Prepared, Shown};
 use super::report::Out;
 use super::ID;
+use crate::table::interval::band_bounds;
 
 /// Most bands of one column compared (their runs grow with the square).
 const MAX_BANDS: usize = 40;
@@ -37,7 +37,7 @@ pub(super) fn runs<'a>(p: &Prepared<'a>, col_key: &str, cx: &Context<'_>) -> Opt
         let Some((shown, cell)) = p.cells.get(&(rk.clone(), col_key.to_string())) else {
             continue;
         };
-        let Some(iv) = interval(row_label(p, rk)) else {
+        let Some(iv) = band_bounds(row_label(p, rk), &cx.lexicon.intervals) else {
             continue;
         };
         // A hidden band breaks the runs through it: leave the column out.

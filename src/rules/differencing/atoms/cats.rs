@@ -8,8 +8,8 @@ use crate::model::Cell;
 use crate::rules::Context;
 use crate::table::structure::{self, Shown};
 
-use super::super::interval::interval;
 use super::super::prepare::{row_label, Prepared};
+use crate::table::interval::band_bounds;
 
 /// A row category of one table.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -26,7 +26,7 @@ pub(super) enum Cat {
 pub(super) fn category(p: &Prepared<'_>, row_key: &str, cx: &Context<'_>) -> Cat {
     if row_key == "n" || cx.lexicon.is_total(row_key) {
         Cat::All
-    } else if let Some((lo, hi)) = interval(row_label(p, row_key)) {
+    } else if let Some((lo, hi)) = band_bounds(row_label(p, row_key), &cx.lexicon.intervals) {
         Cat::Band(lo, hi)
     } else {
         Cat::Label(row_key.to_string())
