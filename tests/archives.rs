@@ -202,7 +202,7 @@ fn nesting_stops_at_the_depth_limit() {
     let limit = errors_of(&r, "unreadable");
     assert_eq!(limit.len(), 1, "{:?}", places(&r));
     assert!(
-        limit[0].message.contains("nested deeper"),
+        limit[0].message.contains("nested past the depth limit"),
         "{}",
         limit[0].message
     );

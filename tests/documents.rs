@@ -392,13 +392,20 @@ fn tracked_deletions_and_hidden_text_need_review() {
 }
 
 #[test]
-fn an_embedded_file_is_checked_as_a_member() {
+fn an_embedded_file_is_checked_as_a_member_and_is_hidden_content() {
     let r = report("documents/embedded.docx");
     assert_eq!(r.verdict, Verdict::Fail, "{:?}", all(&r));
     let sc = of(&r, "small-count");
     assert_eq!(sc.len(), 1, "{:?}", all(&r));
     assert_eq!(
         sc[0].location.member.as_deref(),
+        Some("word/embeddings/chart_data.csv")
+    );
+    let hidden = of(&r, "hidden-content");
+    assert_eq!(hidden.len(), 1, "{:?}", all(&r));
+    assert_eq!(hidden[0].severity, Severity::Error);
+    assert_eq!(
+        hidden[0].location.member.as_deref(),
         Some("word/embeddings/chart_data.csv")
     );
 }

@@ -2,7 +2,7 @@
 //! [`Member`], which the engine checks like a file under its name; links and special members of
 //! a tar are facts, never opened. What an archive holds is bounded (member count, bytes per
 //! member, bytes in all, compression ratio): past a limit the archive is reported as not
-//! checked past it, so it can never pass half read (docs/formats.md, archives).
+//! checked past it, so it can never pass half read. Member names follow docs/report.md (`location.member`).
 
 use std::fs::File;
 use std::io::{self, Read, Seek};

@@ -2,7 +2,7 @@
 //! and RTF. Their tables become tables through the grid builder, so every table rule applies as
 //! to a CSV; their paragraphs become text, numbered by paragraph; what a reader of the document
 //! does not see (comments, tracked deletions, hidden text, hidden slides) is read like the rest
-//! and reported as hidden; embedded files are members (docs/formats.md, documents).
+//! and reported as hidden; embedded files are members.
 
 use std::io::{Cursor, Read, Seek};
 

@@ -3,7 +3,7 @@
 //! (`presentation:notes`), comments (`office:annotation`), tracked deletions
 //! (`text:tracked-changes`) and hidden text (`text:hidden-paragraph`, `text:hidden-text`).
 //! Embedded objects (`Object 1/content.xml`, a chart with its data table) are read the same way
-//! under the object's name; pictures are members (docs/formats.md, documents).
+//! under the object's name; pictures are members.
 
 use std::io::{Read, Seek};
 

@@ -1,5 +1,5 @@
 //! Word (DOCX) and PowerPoint (PPTX) packages: which parts hold what, and under which name
-//! their text and tables are reported (docs/formats.md, documents).
+//! their text and tables are reported.
 //!
 //! A Word document's body is reported without a member, its headers, footers and notes under
 //! their part names; a slide as `slide 3`, its speaker notes as `notes 3`. Comments, tracked
@@ -134,7 +134,11 @@ fn other_part<R: Read + Seek>(pkg: &mut Package<R>, name: &str, out: &mut Out) {
         return;
     }
     // Embedded objects and images (`word/embeddings/`, `ppt/media/` ...) are files in their
-    // own right, and so is any part not known here.
+    // own right, and so is any part not known here. An embedded object (the workbook behind a
+    // chart) is not what the document shows: it is hidden content too.
+    if name.contains("/embeddings/") {
+        pkg.hidden(&format!("embedded object ({name})"), name);
+    }
     pkg.member(name);
 }
 

@@ -2,11 +2,13 @@
 //! paragraph, and its tables (`\cell` ends a cell, `\row` a row) through the grid builder, as
 //! SAS ODS and Word write them. Destinations that hold no text of the document (font and colour
 //! tables, style sheets, pictures, embedded object data, `{\*...}` groups) are skipped; text
-//! hidden by `\v` is hidden content (docs/formats.md, documents).
+//! hidden by `\v` is hidden content.
 
 use encoding_rs::{Encoding, WINDOWS_1252};
 
-use crate::model::{Document, Fact, FactKind, Location};
+use std::io::Read;
+
+use crate::model::{Document, Fact, FactKind, Location, Unreadable};
 use crate::read::document::Out;
 use crate::read::{ReadError, Readers, Source};
 use crate::table::grid::GridRow;
@@ -41,11 +43,28 @@ const SKIPPED: &[&str] = &[
     "bkmkend",
 ];
 
-/// Read an RTF file (held whole; a larger one is read from its first bytes only if small).
+/// Most bytes of an RTF file read; past it the file is not checked in full.
+const MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Read an RTF file (a large one up to [`MAX_BYTES`], and a limit fact says so).
 pub fn read(source: Source<'_>, readers: &Readers<'_>) -> Result<Document, ReadError> {
+    let mut doc = Document::default();
     let bytes = match source {
         Source::Bytes(b) => b.to_vec(),
-        Source::Stream { path, .. } => std::fs::read(path)?,
+        Source::Stream { path, .. } => {
+            let mut bytes = Vec::new();
+            std::fs::File::open(path)?
+                .take(MAX_BYTES + 1)
+                .read_to_end(&mut bytes)?;
+            if bytes.len() as u64 > MAX_BYTES {
+                bytes.truncate(MAX_BYTES as usize);
+                doc.facts
+                    .push(Fact::whole(FactKind::Unreadable(Unreadable::LimitReached(
+                        format!("RTF past {} MiB", MAX_BYTES / (1024 * 1024)),
+                    ))));
+            }
+            bytes
+        }
     };
     let parsed = parse(&bytes);
     let mut out = Out::new(readers);
@@ -53,7 +72,6 @@ pub fn read(source: Source<'_>, readers: &Readers<'_>) -> Result<Document, ReadE
     for rows in &parsed.tables {
         out.table(None, rows);
     }
-    let mut doc = Document::default();
     if !parsed.hidden.is_empty() {
         let location = Location {
             member: Some(HIDDEN.to_string()),

@@ -2,8 +2,8 @@
 //! DrawingML text body (a slide, its notes). Both write paragraphs `p` of runs `r` with text `t`
 //! and tables `tbl` of rows `tr` of cells `tc`, so one walk over local names reads them.
 //!
-//! Merged cells are written as a CSV of the table would show them (docs/formats.md, documents):
-//! the text in the first cell of a span and blanks in the cells it covers, across (`gridSpan`,
+//! Merged cells are written as a CSV of the table would show them (docs/tables.md): the text
+//! in the first cell of a span and blanks in the cells it covers, across (`gridSpan`,
 //! `hMerge`) and down (`vMerge` continuations). Deleted runs of tracked changes (`w:del`,
 //! `w:delText`) and hidden runs (`w:vanish`) are kept apart from what the document shows.
 

@@ -1,6 +1,6 @@
 //! A bounded walk over the elements of an XML part: start and end tags by local name (the
 //! namespace prefix dropped), attributes, and text with the five predefined and the numeric
-//! character references resolved. Other entities are never expanded (docs/formats.md).
+//! character references resolved. Other entities are never expanded.
 
 use quick_xml::escape::resolve_xml_entity;
 use quick_xml::events::Event;
