@@ -283,3 +283,29 @@ fn an_office_lock_file_inside_an_archive_is_hidden_content() {
     );
     assert_ne!(r.verdict, Verdict::Pass);
 }
+
+/// Archives cut short are never passed and never make a reader fail.
+#[test]
+fn cut_archives_are_never_passed_and_never_a_reader_failure() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    for (name, bytes) in generated() {
+        let base = name.rsplit('/').next().unwrap_or(name);
+        for k in 1..8 {
+            let cut = bytes.len() * k / 8;
+            std::fs::write(dir.path().join(format!("{k}_{base}")), &bytes[..cut]).expect("written");
+        }
+    }
+    let rules = export_check::config::Rules::default_rules();
+    let r = export_check::engine::check(dir.path(), &rules, &Default::default()).expect("runs");
+    for f in &r.files {
+        assert_ne!(f.verdict, Verdict::Pass, "{} passed", f.path);
+        for x in &f.findings {
+            assert!(
+                !x.message.contains("reader failed"),
+                "{}: {}",
+                f.path,
+                x.message
+            );
+        }
+    }
+}

@@ -182,11 +182,13 @@ fn pptx() -> Vec<u8> {
     // The presentation shows slide2.xml first.
     let presentation = format!(
         "<?xml version=\"1.0\"?><p:presentation {P}><p:sldIdLst>\
-         <p:sldId id=\"256\" r:id=\"rId3\"/><p:sldId id=\"257\" r:id=\"rId2\"/></p:sldIdLst></p:presentation>"
+         <p:sldId id=\"256\" r:id=\"rId3\"/><p:sldId id=\"257\" r:id=\"rId2\"/><p:sldId id=\"258\" r:id=\"rId4\"/>\
+         </p:sldIdLst></p:presentation>"
     );
     let rels = "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
         <Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/slide\" Target=\"slides/slide1.xml\"/>\
-        <Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/slide\" Target=\"slides/slide2.xml\"/></Relationships>";
+        <Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/slide\" Target=\"slides/slide2.xml\"/>\
+        <Relationship Id=\"rId4\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/slide\" Target=\"slides/slide3.xml\"/></Relationships>";
     let title = slide(&shape(&["Cohort study", "Results of the follow-up"]));
     let table = slide(&format!(
         "{}{}",
@@ -198,6 +200,7 @@ fn pptx() -> Vec<u8> {
             &["Island", "2"]
         ])
     ));
+    let hidden = slide(&shape(&["Backup slide"])).replace("<p:sld ", "<p:sld show=\"0\" ");
     let slide_rels = "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
         <Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/notesSlide\" Target=\"../notesSlides/notesSlide1.xml\"/></Relationships>";
     let notes = format!(
@@ -210,6 +213,7 @@ fn pptx() -> Vec<u8> {
         ("ppt/_rels/presentation.xml.rels", rels.as_bytes()),
         ("ppt/slides/slide1.xml", table.as_bytes()),
         ("ppt/slides/slide2.xml", title.as_bytes()),
+        ("ppt/slides/slide3.xml", hidden.as_bytes()),
         ("ppt/slides/_rels/slide2.xml.rels", slide_rels.as_bytes()),
         ("ppt/notesSlides/notesSlide1.xml", notes.as_bytes()),
     ])
@@ -422,6 +426,10 @@ fn slides_and_their_notes_are_named_in_show_order() {
     let id = of(&r, "person-id");
     assert_eq!(id.len(), 1, "{:?}", all(&r));
     assert_eq!(id[0].location.member.as_deref(), Some("notes 1"));
+    let hidden = of(&r, "hidden-content");
+    assert_eq!(hidden.len(), 1, "{:?}", all(&r));
+    assert_eq!(hidden[0].severity, Severity::Warning);
+    assert_eq!(hidden[0].location.member.as_deref(), Some("slide 3"));
 }
 
 #[test]
@@ -452,4 +460,54 @@ fn an_rtf_table_is_a_table() {
     assert_eq!(sc.len(), 1, "{:?}", all(&r));
     let at = &sc[0].location;
     assert_eq!((at.table, at.row, at.column), (Some(1), Some(4), Some(2)));
+}
+
+/// Broken documents are never passed and never make a reader fail: the document XML cut at
+/// many points, zipped again, and the packages and the RTF themselves cut short.
+#[test]
+fn broken_documents_are_unreadable_or_partial_never_a_reader_failure() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let body = format!(
+        "<w:document {W}><w:body>{}{}</w:body></w:document>",
+        para("Table 1"),
+        word_table(CLEAN_COUNTS)
+    );
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for k in 1..24 {
+        let cut = body.len() * k / 24;
+        let types = "<Types/>";
+        files.push((
+            format!("cut{k}.docx"),
+            zip_of(&[
+                ("[Content_Types].xml", types.as_bytes()),
+                ("word/document.xml", &body.as_bytes()[..cut]),
+            ]),
+        ));
+    }
+    for (name, bytes) in generated() {
+        let base = name.rsplit('/').next().unwrap_or(name);
+        for k in 1..8 {
+            let cut = bytes.len() * k / 8;
+            files.push((format!("{k}_{base}"), bytes[..cut].to_vec()));
+        }
+    }
+    for (name, bytes) in &files {
+        std::fs::write(dir.path().join(name), bytes).expect("written");
+    }
+    let rules = export_check::config::Rules::default_rules();
+    let r = export_check::engine::check(dir.path(), &rules, &Default::default()).expect("runs");
+    for f in &r.files {
+        // Plain RTF cut short is still text (what is left of it may well pass).
+        if !f.path.ends_with(".rtf") {
+            assert_ne!(f.verdict, Verdict::Pass, "{} passed", f.path);
+        }
+        for x in &f.findings {
+            assert!(
+                !x.message.contains("reader failed"),
+                "{}: {}",
+                f.path,
+                x.message
+            );
+        }
+    }
 }

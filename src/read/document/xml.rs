@@ -84,6 +84,8 @@ pub fn walk(xml: &str, mut f: impl FnMut(Ev<'_>)) -> Result<(), XmlError> {
     reader.config_mut().check_end_names = false;
     let mut element = Element::default();
     let mut events = 0usize;
+    // Open elements: a part that ends inside one was cut short.
+    let mut open = 0usize;
     loop {
         events += 1;
         if events > MAX_EVENTS {
@@ -107,9 +109,14 @@ pub fn walk(xml: &str, mut f: impl FnMut(Ev<'_>)) -> Result<(), XmlError> {
                 f(Ev::Start(&element));
                 if matches!(event, Event::Empty(_)) {
                     f(Ev::End(&element.name));
+                } else {
+                    open += 1;
                 }
             }
-            Event::End(ref e) => f(Ev::End(local(e.name().as_ref()))),
+            Event::End(ref e) => {
+                open = open.saturating_sub(1);
+                f(Ev::End(local(e.name().as_ref())))
+            }
             Event::Text(ref t) => f(Ev::Text(&t.xml10_content())),
             Event::CData(ref t) => f(Ev::Text(t.as_ref())),
             Event::GeneralRef(ref r) => {
@@ -119,6 +126,11 @@ pub fn walk(xml: &str, mut f: impl FnMut(Ev<'_>)) -> Result<(), XmlError> {
                 } else if let Some(s) = resolve_xml_entity(r.as_ref()) {
                     f(Ev::Text(s));
                 }
+            }
+            Event::Eof if open > 0 => {
+                return Err(XmlError::Malformed(
+                    "the part ends inside an element".into(),
+                ))
             }
             Event::Eof => return Ok(()),
             _ => {}
@@ -170,7 +182,10 @@ mod tests {
     }
 
     #[test]
-    fn broken_xml_is_an_error_not_a_panic() {
-        assert!(walk("<a><b attr=\"x></a>", |_| {}).is_err() || walk("<a", |_| {}).is_err());
+    fn broken_or_cut_xml_is_an_error_not_a_panic() {
+        assert!(walk("<a><b>text</b>", |_| {}).is_err());
+        assert!(walk("<a><b attr=\"x></a>", |_| {}).is_err());
+        assert!(walk("<a", |_| {}).is_err());
+        assert!(walk("<a><b/></a>", |_| {}).is_ok());
     }
 }
