@@ -76,9 +76,10 @@ pub fn docx<R: Read + Seek>(pkg: &mut Package<R>, out: &mut Out) {
             }
         } else if name.starts_with("word/")
             && name.ends_with(".xml")
-            && ["header", "footer", "footnotes", "endnotes"]
+            && (["header", "footer", "footnotes", "endnotes"]
                 .iter()
                 .any(|k| base.starts_with(k))
+                || name == "word/glossary/document.xml")
         {
             word_part(pkg, &name, Some(&name), out);
         } else {

@@ -127,7 +127,8 @@ impl State {
                 self.run_hidden = false;
             }
             "vanish" if self.run > 0 => self.run_hidden = e.on("val").unwrap_or(true),
-            "del" => self.del += 1,
+            // Moved-away text stays in the file like a deletion until the change is accepted.
+            "del" | "moveFrom" => self.del += 1,
             "t" => self.sink = Some(self.run_sink()),
             "delText" => self.sink = Some(Sink::Deleted),
             "tab" if self.run > 0 => self.push(self.run_sink(), "\t"),
@@ -194,7 +195,7 @@ impl State {
                 self.run = self.run.saturating_sub(1);
                 self.run_hidden = false;
             }
-            "del" => self.del = self.del.saturating_sub(1),
+            "del" | "moveFrom" => self.del = self.del.saturating_sub(1),
             "t" | "delText" => self.sink = None,
             "tc" => self.end_cell(),
             "tr" => {
