@@ -449,3 +449,97 @@ impl<R: Read> Read for Ratio<R> {
         Ok(n)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        for (name, bytes) in members {
+            w.start_file(*name, options).expect("member starts");
+            w.write_all(bytes).expect("member written");
+        }
+        w.finish().expect("zip finishes").into_inner()
+    }
+
+    fn limit_of(doc: &Document) -> Option<&str> {
+        doc.facts.iter().find_map(|f| match &f.kind {
+            FactKind::Unreadable(Unreadable::LimitReached(what)) => Some(what.as_str()),
+            _ => None,
+        })
+    }
+
+    const SMALL: Limits = Limits {
+        members: 3,
+        member_bytes: 100,
+        total_bytes: 250,
+        ratio: 200,
+        ratio_from: 1024 * 1024,
+    };
+
+    fn read_small(bytes: &[u8]) -> Document {
+        read_with(Format::Zip, Source::Bytes(bytes), &SMALL).expect("reads")
+    }
+
+    #[test]
+    fn within_the_limits_every_member_is_taken() {
+        let doc = read_small(&zip_of(&[("a.csv", b"x,y\n1,2\n"), ("d/b.txt", b"hi")]));
+        let names: Vec<&str> = doc.members.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, vec!["a.csv", "d/b.txt"]);
+        assert_eq!(limit_of(&doc), None);
+    }
+
+    #[test]
+    fn too_many_members_is_a_limit() {
+        let four = zip_of(&[("a", b"1"), ("b", b"2"), ("c", b"3"), ("d", b"4")]);
+        let doc = read_small(&four);
+        assert!(doc.members.is_empty());
+        assert_eq!(limit_of(&doc), Some("more than 3 members"));
+    }
+
+    #[test]
+    fn a_large_member_and_too_much_in_all_are_limits() {
+        let big = [b'x'; 101];
+        let doc = read_small(&zip_of(&[("big", &big)]));
+        assert!(limit_of(&doc).is_some_and(|w| w.contains("a member expands")));
+        let ninety = [b'x'; 90];
+        let doc = read_small(&zip_of(&[("a", &ninety), ("b", &ninety), ("c", &ninety)]));
+        assert_eq!(doc.members.len(), 2);
+        assert!(limit_of(&doc).is_some_and(|w| w.contains("in all")));
+    }
+
+    #[test]
+    fn a_tar_past_the_total_stops_there() {
+        let mut b = tar::Builder::new(Vec::new());
+        for name in ["a", "b", "c"] {
+            let mut h = tar::Header::new_ustar();
+            h.set_size(90);
+            h.set_mode(0o644);
+            b.append_data(&mut h, name, &[b'x'; 90][..])
+                .expect("appended");
+        }
+        let tar = b.into_inner().expect("finishes");
+        let doc = read_with(Format::Tar, Source::Bytes(&tar), &SMALL).expect("reads");
+        assert_eq!(doc.members.len(), 2);
+        assert!(limit_of(&doc).is_some());
+    }
+
+    #[test]
+    fn a_gzip_that_expands_too_far_is_a_limit() {
+        let mut w = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        w.write_all(&vec![b'0'; 2 * 1024 * 1024]).expect("written");
+        let gz = w.finish().expect("finishes");
+        let doc = read_with(Format::Gzip, Source::Bytes(&gz), &LIMITS).expect("reads");
+        assert!(doc.members.is_empty());
+        assert!(
+            limit_of(&doc).is_some_and(|w| w.contains("times")),
+            "{:?}",
+            doc.facts
+        );
+    }
+}
