@@ -78,7 +78,13 @@ fn content<R: Read + Seek>(pkg: &mut Package<R>, name: &str, object: Option<&str
             continue;
         }
         let scope = within(&format!("{name} ({what})"));
-        pkg.hidden(&format!("{what} ({name})"), &scope);
+        // The location names the part; a message never carries a bare number (`Object 1`).
+        let of = if object.is_some() {
+            "an embedded object"
+        } else {
+            "the document"
+        };
+        pkg.hidden(&format!("{what} of {of}"), &scope);
         out.lines(Some(&scope), lines);
     }
 }

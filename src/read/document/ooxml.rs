@@ -313,7 +313,8 @@ fn slide_part<R: Read + Seek>(pkg: &mut Package<R>, name: &str, member: &str, ou
     match wordml::parse(&text) {
         Ok(p) => {
             if hidden {
-                pkg.hidden(&format!("hidden {member}"), member);
+                // The slide is named by the location; a message never carries a bare number.
+                pkg.hidden("hidden slide", member);
             }
             out.part(member, p);
         }
