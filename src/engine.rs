@@ -296,7 +296,7 @@ fn check_member(
     let mut tables = FileTables::default();
     let format = if depth > MAX_MEMBER_DEPTH {
         facts.push(Fact::whole(FactKind::Unreadable(Unreadable::LimitReached(
-            format!("containers nested deeper than {MAX_MEMBER_DEPTH}"),
+            "containers nested past the depth limit".to_string(),
         ))));
         None
     } else {

@@ -14,7 +14,9 @@ use crate::table::cell::CellParser;
 use crate::table::classify::Lexicon;
 use crate::table::grid::{Builder, GridRow};
 
+pub mod archive;
 pub mod delimited;
+pub mod document;
 pub mod log;
 
 #[derive(Debug, Error)]
@@ -70,6 +72,10 @@ pub fn read(
         Format::Code => read_code(source),
         Format::Markdown => read_markdown(source, readers),
         Format::Log | Format::Listing => log::read(source, readers),
+        Format::Zip | Format::Tar | Format::Gzip => archive::read(format, source, readers),
+        Format::Docx | Format::Pptx | Format::Odt | Format::Rtf => {
+            document::read(format, source, readers)
+        }
         _ => Ok(not_read_yet()),
     }
 }
