@@ -190,6 +190,10 @@ pub enum FactKind {
     /// A figure that only a person looking at it can judge (a raster image with no data in its
     /// metadata).
     LookAtFigure,
+    /// A metadata part of an image (a PNG text chunk, a JPEG comment, EXIF or XMP) holds data:
+    /// a table or many numbers that the picture does not show. `part` names it (`tEXt
+    /// Comment`).
+    DataInMetadata { part: String },
     /// A member of a container that is a link or special file; it is not opened.
     SpecialMember { name: String, kind: String },
 }

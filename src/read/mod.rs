@@ -15,7 +15,11 @@ use crate::table::classify::Lexicon;
 use crate::table::grid::{Builder, GridRow};
 
 pub mod delimited;
+pub mod figure;
+pub mod image;
 pub mod log;
+pub mod pdf;
+pub mod svg;
 
 #[derive(Debug, Error)]
 pub enum ReadError {
@@ -72,6 +76,11 @@ pub fn read(
         Format::Code => read_code(source),
         Format::Markdown => read_markdown(source, readers),
         Format::Log | Format::Listing => log::read(source, readers),
+        Format::Svg => svg::read(source, readers),
+        Format::Pdf => pdf::read(source, readers),
+        Format::Png | Format::Jpeg | Format::Gif | Format::Tiff | Format::Bmp => {
+            image::read(format, source, readers)
+        }
         _ => Ok(not_read_yet()),
     }
 }

@@ -99,14 +99,25 @@ impl FigureRule for EmbeddedData {
 impl FileRule for EmbeddedData {
     fn check(&self, file: &FileFacts<'_>, _cx: &Context<'_>, out: &mut Vec<Finding>) {
         for fact in file.facts {
-            if fact.kind == FactKind::LookAtFigure {
-                out.push(Finding::new(
+            match &fact.kind {
+                FactKind::LookAtFigure => out.push(Finding::new(
                     ID,
                     Severity::Info,
                     "a raster figure: its pixels are not read by this tool; a person must look at it",
                     fact.location.clone(),
                     file.content_basis_of(b"look at figure"),
-                ));
+                )),
+                FactKind::DataInMetadata { part } => out.push(Finding::new(
+                    ID,
+                    Severity::Error,
+                    format!(
+                        "image metadata '{}' holds data (a table or many numbers) that the picture does not show",
+                        safe_label(part)
+                    ),
+                    fact.location.clone(),
+                    file.content_basis_of(part.as_bytes()),
+                )),
+                _ => {}
             }
         }
     }
