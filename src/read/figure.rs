@@ -125,6 +125,11 @@ fn is_regular(positions: &[(i64, i64)]) -> bool {
     let Some(step) = gaps.iter().copied().min().filter(|s| *s > 0) else {
         return false;
     };
+    // The grid must be mostly filled: scattered positions are all multiples of a tiny step.
+    let span = xs.last().copied().unwrap_or(0) - xs.first().copied().unwrap_or(0);
+    if span / step > 4 * xs.len() as i64 {
+        return false;
+    }
     gaps.iter().all(|g| {
         let k = (*g as f64 / step as f64).round();
         k >= 1.0 && (*g as f64 - k * step as f64).abs() <= (step as f64 * 0.02).max(2.0)
