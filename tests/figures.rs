@@ -271,7 +271,7 @@ fn pdf(pages: &[String], files: &[(&str, &[u8])]) -> Vec<u8> {
     let mut file_k = 0;
     for (i, body) in objects.iter().enumerate() {
         offsets.push(out.len());
-        write!(out, "{} 0 obj\n", i + 1).unwrap();
+        writeln!(out, "{} 0 obj", i + 1).unwrap();
         if body.is_empty() {
             let data = streams[file_k];
             file_k += 1;
@@ -291,7 +291,7 @@ fn pdf(pages: &[String], files: &[(&str, &[u8])]) -> Vec<u8> {
     let xref = out.len();
     write!(out, "xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).unwrap();
     for o in offsets {
-        write!(out, "{o:010} 00000 n \n").unwrap();
+        writeln!(out, "{o:010} 00000 n ").unwrap();
     }
     write!(
         out,

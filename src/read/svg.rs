@@ -120,10 +120,8 @@ fn walk(text: &str, st: &mut State) -> Result<(), Stop> {
         let event = reader.read_event().map_err(|e| Stop::Xml(e.to_string()))?;
         match event {
             Event::Eof => return Ok(()),
-            Event::DocType(d) => {
-                if d.xml10_content().contains("<!ENTITY") {
-                    return Err(Stop::Entities);
-                }
+            Event::DocType(d) if d.xml10_content().contains("<!ENTITY") => {
+                return Err(Stop::Entities);
             }
             Event::Start(e) => {
                 count(st)?;
@@ -486,20 +484,17 @@ pub fn path_vertices(d: &str) -> Vec<Subpath> {
     let mut args: Vec<f64> = Vec::new();
     let mut k = 0;
     while k < tokens.len() {
-        match tokens[k] {
-            Ok(c) => {
-                cmd = c;
-                k += 1;
-                if c == 'z' || c == 'Z' {
-                    if let Some(s) = subs.last_mut() {
-                        s.closed = true;
-                    }
-                    cx = sx;
-                    cy = sy;
+        if let Ok(c) = tokens[k] {
+            cmd = c;
+            k += 1;
+            if c == 'z' || c == 'Z' {
+                if let Some(s) = subs.last_mut() {
+                    s.closed = true;
                 }
-                continue;
+                cx = sx;
+                cy = sy;
             }
-            Err(_) => {}
+            continue;
         }
         let arity = match cmd.to_ascii_uppercase() {
             'M' | 'L' | 'T' => 2,

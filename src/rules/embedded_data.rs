@@ -6,8 +6,11 @@
 //! image's metadata. A series of single markers at scattered positions is an error: each marker
 //! is an individual, whose values anyone can read back from the file. Markers on a regular grid
 //! (one per category or time step) are a warning, since they may be aggregates. Lines and bars
-//! of aggregates (a monthly series, a bar chart) are not flagged. A raster image whose metadata
-//! holds no data cannot be read by this tool: an info finding asks a person to look at it.
+//! of aggregates (a monthly series, a bar chart) are not flagged. An image whose metadata (a
+//! PNG text chunk, a JPEG comment, EXIF or XMP) holds a table or many numbers is an error: the
+//! data leaves with the picture, unseen. A raster image whose metadata holds no data cannot be
+//! read by this tool: an info finding asks a person to look at it. How the readers count marks
+//! is in `docs/figures.md`.
 //!
 //! ## Why is this bad?
 //! A figure is micro-data when its marks are individuals: an SVG keeps the exact coordinates of
