@@ -108,7 +108,8 @@ pub struct Member {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Figure {
     pub location: Location,
-    /// What drew it, for messages: `SVG`, `PDF page 3`, `Plotly chart`, `Vega-Lite chart`.
+    /// What drew it, for messages: `SVG`, `PDF drawing`, `Plotly chart`, `Vega-Lite chart` (the
+    /// page or part is in `location`).
     pub source: String,
     pub series: Vec<Series>,
 }

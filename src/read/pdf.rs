@@ -197,7 +197,7 @@ fn page(pdf: &Pdf, number: u32, id: ObjectId, readers: &Readers<'_>, doc: &mut D
                 member: Some(member),
                 ..Location::default()
             },
-            source: format!("PDF page {number}"),
+            source: "PDF drawing".into(),
             series,
         });
     }

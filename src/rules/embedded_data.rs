@@ -66,10 +66,15 @@ impl FigureRule for EmbeddedData {
             if series.mark != Mark::Point || series.points < MIN_MARKERS {
                 continue;
             }
+            // An unnamed series is not numbered: a number in a message reads as a count.
             let name = if series.name.trim().is_empty() {
-                format!("{}", i + 1)
+                "without a name".to_string()
             } else {
-                format!("'{}'", safe_label(series.name.trim()))
+                // Digits of a name (`PathCollection_1`) are hidden: a number in a message
+                // reads as a count, and the file's text is not repeated.
+                let label =
+                    safe_label(series.name.trim()).replace(|c: char| c.is_ascii_digit(), "#");
+                format!("'{label}'")
             };
             let (severity, kind) = if series.regular {
                 (
