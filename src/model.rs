@@ -108,7 +108,8 @@ pub struct Member {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Figure {
     pub location: Location,
-    /// What drew it, for messages: `SVG`, `PDF page 3`, `Plotly chart`, `Vega-Lite chart`.
+    /// What drew it, for messages: `SVG`, `PDF drawing`, `Plotly chart`, `Vega-Lite chart` (the
+    /// page or part is in `location`).
     pub source: String,
     pub series: Vec<Series>,
 }
@@ -190,6 +191,10 @@ pub enum FactKind {
     /// A figure that only a person looking at it can judge (a raster image with no data in its
     /// metadata).
     LookAtFigure,
+    /// A metadata part of an image (a PNG text chunk, a JPEG comment, EXIF or XMP) holds data:
+    /// a table or many numbers that the picture does not show. `part` names it (`tEXt
+    /// Comment`).
+    DataInMetadata { part: String },
     /// A member of a container that is a link or special file; it is not opened.
     SpecialMember { name: String, kind: String },
 }

@@ -17,10 +17,16 @@ use crate::table::grid::{Builder, GridRow};
 pub mod archive;
 pub mod delimited;
 pub mod document;
+pub mod figure;
+pub mod image;
 pub mod log;
+pub mod pdf;
+pub mod svg;
 
 #[derive(Debug, Error)]
 pub enum ReadError {
+    #[error("{0}")]
+    Parse(String),
     #[error("{0}")]
     Io(#[from] std::io::Error),
     #[error("{0}")]
@@ -75,6 +81,11 @@ pub fn read(
         Format::Zip | Format::Tar | Format::Gzip => archive::read(format, source, readers),
         Format::Docx | Format::Pptx | Format::Odt | Format::Rtf => {
             document::read(format, source, readers)
+        }
+        Format::Svg => svg::read(source, readers),
+        Format::Pdf => pdf::read(source, readers),
+        Format::Png | Format::Jpeg | Format::Gif | Format::Tiff | Format::Bmp => {
+            image::read(format, source, readers)
         }
         _ => Ok(not_read_yet()),
     }

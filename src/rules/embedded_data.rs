@@ -6,8 +6,11 @@
 //! image's metadata. A series of single markers at scattered positions is an error: each marker
 //! is an individual, whose values anyone can read back from the file. Markers on a regular grid
 //! (one per category or time step) are a warning, since they may be aggregates. Lines and bars
-//! of aggregates (a monthly series, a bar chart) are not flagged. A raster image whose metadata
-//! holds no data cannot be read by this tool: an info finding asks a person to look at it.
+//! of aggregates (a monthly series, a bar chart) are not flagged. An image whose metadata (a
+//! PNG text chunk, a JPEG comment, EXIF or XMP) holds a table or many numbers is an error: the
+//! data leaves with the picture, unseen. A raster image whose metadata holds no data cannot be
+//! read by this tool: an info finding asks a person to look at it. How the readers count marks
+//! is in `docs/figures.md`.
 //!
 //! ## Why is this bad?
 //! A figure is micro-data when its marks are individuals: an SVG keeps the exact coordinates of
@@ -63,10 +66,15 @@ impl FigureRule for EmbeddedData {
             if series.mark != Mark::Point || series.points < MIN_MARKERS {
                 continue;
             }
+            // An unnamed series is not numbered: a number in a message reads as a count.
             let name = if series.name.trim().is_empty() {
-                format!("{}", i + 1)
+                "without a name".to_string()
             } else {
-                format!("'{}'", safe_label(series.name.trim()))
+                // Digits of a name (`PathCollection_1`) are hidden: a number in a message
+                // reads as a count, and the file's text is not repeated.
+                let label =
+                    safe_label(series.name.trim()).replace(|c: char| c.is_ascii_digit(), "#");
+                format!("'{label}'")
             };
             let (severity, kind) = if series.regular {
                 (
@@ -99,14 +107,25 @@ impl FigureRule for EmbeddedData {
 impl FileRule for EmbeddedData {
     fn check(&self, file: &FileFacts<'_>, _cx: &Context<'_>, out: &mut Vec<Finding>) {
         for fact in file.facts {
-            if fact.kind == FactKind::LookAtFigure {
-                out.push(Finding::new(
+            match &fact.kind {
+                FactKind::LookAtFigure => out.push(Finding::new(
                     ID,
                     Severity::Info,
                     "a raster figure: its pixels are not read by this tool; a person must look at it",
                     fact.location.clone(),
                     file.content_basis_of(b"look at figure"),
-                ));
+                )),
+                FactKind::DataInMetadata { part } => out.push(Finding::new(
+                    ID,
+                    Severity::Error,
+                    format!(
+                        "image metadata '{}' holds data (a table or many numbers) that the picture does not show",
+                        safe_label(part)
+                    ),
+                    fact.location.clone(),
+                    file.content_basis_of(part.as_bytes()),
+                )),
+                _ => {}
             }
         }
     }

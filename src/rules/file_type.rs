@@ -123,7 +123,8 @@ pub fn check(file: &FileFacts<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
             FactKind::Unreadable(_)
             | FactKind::Unchecked { .. }
             | FactKind::Hidden { .. }
-            | FactKind::LookAtFigure => continue,
+            | FactKind::LookAtFigure
+            | FactKind::DataInMetadata { .. } => continue,
         };
         let basis = if about_content {
             file.content_basis()

@@ -1,0 +1,420 @@
+//! What the vector figure readers (SVG, PDF) share: marks counted into [`Series`], and text
+//! drawn at positions laid out into lines ([`Text`]) and, where the lines line up in columns,
+//! rows for the table builder, so that an at-risk table or a flowchart box drawn as text goes
+//! through the text and table rules like a printed table (see `docs/figures.md`).
+
+use std::collections::{HashMap, HashSet};
+
+use crate::model::{Mark, Series, Table, Text, TextKind};
+use crate::read::Readers;
+use crate::table::grid::{Builder, GridRow};
+
+/// Positions kept per series to count distinct ones; marks past it are counted, not placed.
+const MAX_POSITIONS: usize = 200_000;
+
+/// Largest width and height, in user units (SVG pixels, PDF points), of a shape drawn as one
+/// marker.
+pub const MARKER_SIZE: f64 = 15.0;
+
+/// What kind of mark a drawn shape is, before its series is judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Shape {
+    /// A marker that stands for one datum (a circle, a small closed path, a `use` of a symbol).
+    Marker,
+    /// A short vertical stroke: a censor tick on a survival curve, or an axis tick.
+    Tick,
+    /// A vertex of a line or curve.
+    Vertex,
+    /// A bar or area.
+    Bar,
+}
+
+#[derive(Debug)]
+struct Group {
+    name: String,
+    shape: Shape,
+    marks: u64,
+    positions: Vec<(i64, i64)>,
+}
+
+/// Marks of a figure, grouped into series by a key the reader chooses (parent group, class,
+/// fill, referenced symbol).
+#[derive(Debug, Default)]
+pub struct Marks {
+    order: Vec<Group>,
+    index: HashMap<String, usize>,
+}
+
+/// A coordinate rounded to a hundredth of a unit, so that equal positions compare equal.
+fn q(v: f64) -> i64 {
+    if v.is_finite() {
+        (v * 100.0).round().clamp(-9.0e15, 9.0e15) as i64
+    } else {
+        0
+    }
+}
+
+impl Marks {
+    /// Add one mark at `(x, y)` to the series `key` (named `name` when first seen).
+    pub fn add(&mut self, key: &str, name: &str, shape: Shape, x: f64, y: f64) {
+        let full = format!("{shape:?}|{key}");
+        let i = match self.index.get(&full) {
+            Some(i) => *i,
+            None => {
+                self.order.push(Group {
+                    name: name.to_string(),
+                    shape,
+                    marks: 0,
+                    positions: Vec::new(),
+                });
+                self.index.insert(full, self.order.len() - 1);
+                self.order.len() - 1
+            }
+        };
+        if let Some(g) = self.order.get_mut(i) {
+            g.marks += 1;
+            if g.positions.len() < MAX_POSITIONS {
+                g.positions.push((q(x), q(y)));
+            }
+        }
+    }
+
+    /// The number of marks added so far.
+    pub fn total(&self) -> u64 {
+        self.order.iter().map(|g| g.marks).sum()
+    }
+
+    /// The series, in the order first seen. Ticks on a regular grid are axis ticks (`Other`);
+    /// ticks at scattered positions are censor marks, one per individual (`Point`).
+    pub fn series(&self) -> Vec<Series> {
+        self.order
+            .iter()
+            .map(|g| {
+                let distinct = g.positions.iter().collect::<HashSet<_>>().len() as u64;
+                let regular = is_regular(&g.positions);
+                let mark = match g.shape {
+                    Shape::Marker => Mark::Point,
+                    Shape::Tick if regular => Mark::Other,
+                    Shape::Tick => Mark::Point,
+                    Shape::Vertex => Mark::Line,
+                    Shape::Bar => Mark::Bar,
+                };
+                Series {
+                    name: g.name.clone(),
+                    mark,
+                    points: g.marks,
+                    distinct,
+                    regular,
+                }
+            })
+            .collect()
+    }
+}
+
+/// Whether the horizontal positions lie on a regular grid, one mark per step: measured from the
+/// last position on the grid, each position lies a whole number of steps on (the median gap is
+/// the step; a missing month is a double step) give or take an eighth (calendar months on a
+/// time axis run 28 to 31 days). A few marks off the grid (a tenth, at least one: highlighted
+/// or annotated points) are allowed; the grid must be mostly filled, and no two marks share a
+/// position.
+fn is_regular(positions: &[(i64, i64)]) -> bool {
+    let mut xs: Vec<i64> = positions.iter().map(|p| p.0).collect();
+    xs.sort_unstable();
+    xs.dedup();
+    if xs.len() < 2 || xs.len() < positions.len() {
+        return false;
+    }
+    let mut gaps: Vec<i64> = xs.windows(2).map(|w| w[1] - w[0]).collect();
+    gaps.sort_unstable();
+    let step = gaps.get(gaps.len() / 2).copied().unwrap_or(0) as f64;
+    if step <= 0.0 {
+        return false;
+    }
+    let tolerance = (step * 0.125).max(2.0);
+    let mut last = xs[0];
+    let mut off = 0;
+    for &x in &xs[1..] {
+        let gap = (x - last) as f64;
+        let k = (gap / step).round();
+        if k >= 1.0 && (gap - k * step).abs() <= tolerance {
+            last = x;
+        } else {
+            off += 1;
+        }
+    }
+    let span = (xs[xs.len() - 1] - xs[0]) as f64;
+    off <= (xs.len() / 10).max(1) && span / step <= 4.0 * xs.len() as f64
+}
+
+/// Count the marks a path draws: tiny subpaths are markers (closed) or ticks (a short vertical
+/// stroke); a path through many vertices is a line.
+pub fn drawn_path(subpaths: &[Subpath], key: &str, name: &str, off: (f64, f64), marks: &mut Marks) {
+    let all: Vec<(f64, f64)> = subpaths
+        .iter()
+        .flat_map(|s| s.vertices.iter().copied())
+        .collect();
+    if all.is_empty() {
+        return;
+    }
+    let tiny = |s: &Subpath| bbox(&s.vertices) <= MARKER_SIZE;
+    if bbox(&all) <= MARKER_SIZE {
+        // One marker (a `+` is two strokes).
+        let (x, y) = centre(&all);
+        let shape = if subpaths.len() == 1 && is_vertical_stroke(&subpaths[0]) {
+            Shape::Tick
+        } else {
+            Shape::Marker
+        };
+        marks.add(key, name, shape, x + off.0, y + off.1);
+    } else if subpaths.len() >= 3 && subpaths.iter().all(tiny) {
+        for s in subpaths {
+            let (x, y) = centre(&s.vertices);
+            let shape = if is_vertical_stroke(s) {
+                Shape::Tick
+            } else {
+                Shape::Marker
+            };
+            marks.add(key, name, shape, x + off.0, y + off.1);
+        }
+    } else if all.len() >= 3 {
+        for (x, y) in all {
+            marks.add(key, name, Shape::Vertex, x + off.0, y + off.1);
+        }
+    }
+}
+
+fn is_vertical_stroke(s: &Subpath) -> bool {
+    !s.closed
+        && s.vertices.len() == 2
+        && (s.vertices[0].0 - s.vertices[1].0).abs() < 0.01
+        && (s.vertices[0].1 - s.vertices[1].1).abs() > 0.0
+}
+
+/// The larger of the width and height spanned by the points.
+pub fn bbox(v: &[(f64, f64)]) -> f64 {
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for (x, y) in v {
+        x0 = x0.min(*x);
+        y0 = y0.min(*y);
+        x1 = x1.max(*x);
+        y1 = y1.max(*y);
+    }
+    if v.is_empty() {
+        0.0
+    } else {
+        (x1 - x0).max(y1 - y0)
+    }
+}
+
+fn centre(v: &[(f64, f64)]) -> (f64, f64) {
+    let n = v.len().max(1) as f64;
+    let (sx, sy) = v.iter().fold((0.0, 0.0), |(a, b), (x, y)| (a + x, b + y));
+    (sx / n, sy / n)
+}
+
+/// One subpath: its vertices (segment end points, absolute) and whether it is closed.
+#[derive(Debug, Default, Clone)]
+pub struct Subpath {
+    pub vertices: Vec<(f64, f64)>,
+    pub closed: bool,
+}
+
+/// A piece of text drawn at a position (its baseline start, in the figure's units, `y`
+/// growing downwards).
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub x: f64,
+    pub y: f64,
+    pub text: String,
+}
+
+/// Text items gathered into lines: a line holds the items whose baselines are within
+/// `tolerance` of its first, left to right.
+fn lines(items: &[Item], tolerance: f64) -> Vec<(f64, Vec<Item>)> {
+    let mut sorted: Vec<&Item> = items.iter().filter(|i| !i.text.trim().is_empty()).collect();
+    sorted.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
+    let mut out: Vec<(f64, Vec<Item>)> = Vec::new();
+    for item in sorted {
+        match out.last_mut() {
+            Some((y, line)) if (item.y - *y).abs() <= tolerance => line.push(item.clone()),
+            _ => out.push((item.y, vec![item.clone()])),
+        }
+    }
+    for (_, line) in &mut out {
+        line.sort_by(|a, b| a.x.total_cmp(&b.x));
+    }
+    out
+}
+
+/// The text of a figure and the tables its text lines make. `member` names the part (a PDF
+/// page); line numbers count the figure's text lines top to bottom from 1.
+pub fn text_and_tables(
+    items: &[Item],
+    tolerance: f64,
+    member: Option<&str>,
+    readers: &Readers<'_>,
+) -> (Option<Text>, Vec<Table>) {
+    let lines = lines(items, tolerance);
+    if lines.is_empty() {
+        return (None, Vec::new());
+    }
+    let text_lines: Vec<(u32, String)> = lines
+        .iter()
+        .enumerate()
+        .map(|(k, (_, l))| {
+            let words: Vec<&str> = l.iter().map(|i| i.text.trim()).collect();
+            (k as u32 + 1, words.join("  "))
+        })
+        .collect();
+    let mut text = Text::new(TextKind::Output, text_lines);
+    text.member = member.map(str::to_string);
+    let rows = grid_rows(&lines);
+    let builder = Builder {
+        parser: readers.parser,
+        lexicon: readers.lexicon,
+        style: None,
+    };
+    let mut tables = builder.tables(&rows, member, None);
+    for (k, t) in tables.iter_mut().enumerate() {
+        t.index = k as u32 + 1;
+    }
+    (Some(text), tables)
+}
+
+/// Rows of cells from the lines: items fall into columns by their horizontal position within
+/// each block of lines (blocks are split where the gap between lines is much wider than the
+/// usual one, and an empty row stands between them). A line of one text that gives a group
+/// size (`Excluded (n = 1)`, a flowchart box) is split before it, so that the size is a label
+/// cell that the table rules read.
+fn grid_rows(lines: &[(f64, Vec<Item>)]) -> Vec<GridRow> {
+    let mut gaps: Vec<f64> = lines.windows(2).map(|w| w[1].0 - w[0].0).collect();
+    gaps.sort_by(f64::total_cmp);
+    let usual = gaps.get(gaps.len() / 2).copied().unwrap_or(1.0).max(1.0);
+    let mut blocks: Vec<Vec<(u32, &Vec<Item>)>> = vec![Vec::new()];
+    let mut last_y: Option<f64> = None;
+    for (k, (y, line)) in lines.iter().enumerate() {
+        if last_y.is_some_and(|l| y - l > usual * 2.2) {
+            blocks.push(Vec::new());
+        }
+        last_y = Some(*y);
+        if let Some(b) = blocks.last_mut() {
+            b.push((k as u32 + 1, line));
+        }
+    }
+    let mut rows = Vec::new();
+    for block in blocks {
+        let columns = column_starts(&block);
+        for (no, line) in block {
+            let mut cells = vec![String::new(); columns.len().max(1)];
+            for item in line {
+                let col = columns
+                    .iter()
+                    .rposition(|c| item.x >= *c - 0.5)
+                    .unwrap_or(0);
+                if let Some(cell) = cells.get_mut(col) {
+                    if !cell.is_empty() {
+                        cell.push(' ');
+                    }
+                    cell.push_str(item.text.trim());
+                }
+            }
+            cells.retain(|c| !c.is_empty());
+            if cells.len() == 1 {
+                cells = split_group_size(&cells[0]);
+            }
+            rows.push(GridRow {
+                row: no,
+                line: Some(no),
+                cells,
+            });
+        }
+        rows.push(GridRow::default());
+    }
+    rows
+}
+
+/// Where the columns of a block start: the horizontal positions of its items, clustered
+/// (positions closer than a few units are one column).
+fn column_starts(block: &[(u32, &Vec<Item>)]) -> Vec<f64> {
+    let mut xs: Vec<f64> = block
+        .iter()
+        .flat_map(|(_, l)| l.iter().map(|i| i.x))
+        .collect();
+    xs.sort_by(f64::total_cmp);
+    let mut starts: Vec<f64> = Vec::new();
+    for x in xs {
+        match starts.last() {
+            Some(s) if x - *s <= 3.0 => {}
+            _ => starts.push(x),
+        }
+    }
+    starts
+}
+
+/// `Excluded (n = 1)` → `Excluded`, `(n = 1)`; any other text stays one cell.
+fn split_group_size(text: &str) -> Vec<String> {
+    let lower = text.to_lowercase();
+    let at = ["(n", "n =", "n=", "n:"]
+        .iter()
+        .filter_map(|p| lower.find(p))
+        .min();
+    match at {
+        Some(i)
+            if i > 0
+                && text.is_char_boundary(i)
+                && crate::redact::group_sizes(text).next().is_some() =>
+        {
+            vec![text[..i].trim().to_string(), text[i..].trim().to_string()]
+        }
+        _ => vec![text.to_string()],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn monthly_positions_are_regular_and_scatter_is_not() {
+        let monthly: Vec<(i64, i64)> = (0..36).map(|i| (q(10.0 + 12.5 * i as f64), i)).collect();
+        assert!(is_regular(&monthly));
+        // Calendar months on a time axis: gaps of 28 to 31 days.
+        let days = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+        let mut x = 0.0;
+        let calendar: Vec<(i64, i64)> = (0..36)
+            .map(|i| {
+                x += f64::from(days[i % 12]) * 0.4;
+                (q(x), i as i64)
+            })
+            .collect();
+        assert!(is_regular(&calendar));
+        // A monthly series with a few highlighted points between the months.
+        let mut marked = calendar.clone();
+        marked.push((calendar[3].0 + 40, 99));
+        marked.push((calendar[20].0 + 35, 98));
+        assert!(is_regular(&marked));
+        let mut gappy = monthly.clone();
+        gappy.remove(5);
+        assert!(is_regular(&gappy));
+        let scatter: Vec<(i64, i64)> = (0..50)
+            .map(|i| (q(((i * 37) % 101) as f64 * 1.37 + (i as f64).sqrt()), i))
+            .collect();
+        assert!(!is_regular(&scatter));
+        let scatter: Vec<(i64, i64)> = (0..150)
+            .map(|i| {
+                let h = (i as u64).wrapping_mul(2_654_435_761) % 40_000;
+                (h as i64, i)
+            })
+            .collect();
+        assert!(!is_regular(&scatter));
+    }
+
+    #[test]
+    fn group_sizes_split_into_their_own_cell() {
+        assert_eq!(
+            split_group_size("Excluded (N = 1)"),
+            vec!["Excluded", "(N = 1)"]
+        );
+        assert_eq!(split_group_size("Months"), vec!["Months"]);
+    }
+}

@@ -1,0 +1,417 @@
+//! Raster images (PNG, JPEG, GIF, TIFF, BMP): their pixels are not read, their metadata text
+//! is. PNG text chunks (`tEXt`, `zTXt`, `iTXt`, inflated under a size cap) and `eXIf`, JPEG
+//! comments, EXIF and XMP segments, GIF comment and XMP extensions and TIFF text tags become
+//! texts named by their part (`tEXt Comment`), so the text rules apply, and a part shaped like a
+//! table becomes a table. A part that holds data (a table, many numbers) is said so; an image
+//! whose metadata holds none asks a person to look at it (see `docs/figures.md`).
+
+use std::io::Read;
+
+use crate::decode::decode;
+use crate::detect::Format;
+use crate::model::{Document, Fact, FactKind, Location, Text, TextKind, Unreadable};
+use crate::read::{delimited, log, ReadError, Readers, Source};
+use crate::table::grid::Builder;
+
+/// Most bytes one compressed text chunk may inflate to.
+pub const MAX_TEXT: u64 = 4 * 1024 * 1024;
+
+/// Most metadata parts (chunks, segments, extensions, tags) read from one image.
+pub const MAX_PARTS: usize = 10_000;
+
+/// Numbers in one part that make it data rather than a caption.
+const MANY_NUMBERS: usize = 20;
+
+/// A metadata part: its name (`tEXt Comment`, `JPEG comment`) and its text.
+struct Part {
+    name: String,
+    text: String,
+}
+
+/// What the walk of an image found.
+#[derive(Default)]
+struct Found {
+    parts: Vec<Part>,
+    facts: Vec<Fact>,
+}
+
+impl Found {
+    fn push(&mut self, name: impl Into<String>, text: String) {
+        if !text.trim().is_empty() {
+            self.parts.push(Part {
+                name: name.into(),
+                text,
+            });
+        }
+    }
+
+    fn limit(&mut self, what: String) {
+        self.facts
+            .push(Fact::whole(FactKind::Unreadable(Unreadable::LimitReached(
+                what,
+            ))));
+    }
+}
+
+/// Read a raster image's metadata.
+pub fn read(
+    format: Format,
+    source: Source<'_>,
+    readers: &Readers<'_>,
+) -> Result<Document, ReadError> {
+    let bytes = match source {
+        Source::Bytes(b) => b,
+        // A large image: its metadata sits at the start in every format read here except
+        // PNG chunks after the pixels, so only the head is walked and that is said.
+        Source::Stream { head, .. } => head,
+    };
+    let mut found = Found::default();
+    match format {
+        Format::Png => png(bytes, &mut found),
+        Format::Jpeg => jpeg(bytes, &mut found),
+        Format::Gif => gif(bytes, &mut found),
+        Format::Tiff => tiff(bytes, "TIFF", &mut found),
+        _ => {}
+    }
+    if let Source::Stream { .. } = source {
+        found.limit("image too large to read whole: only its start was read".into());
+    }
+    Ok(document(found, readers))
+}
+
+/// The document of what was found: texts, tables, and a fact for the figure.
+fn document(found: Found, readers: &Readers<'_>) -> Document {
+    let mut doc = Document {
+        facts: found.facts,
+        ..Document::default()
+    };
+    let builder = Builder {
+        parser: readers.parser,
+        lexicon: readers.lexicon,
+        style: None,
+    };
+    let mut holds_data = false;
+    for part in found.parts {
+        let mut text = Text::of(TextKind::Output, &part.text);
+        text.member = Some(part.name.clone());
+        let tables = match delimited::sniff(&part.text) {
+            Some(d) if part.text.lines().count() >= 3 => match delimited::grid(&part.text, d) {
+                Ok(rows) => builder.tables(&rows, Some(&part.name), None),
+                Err(_) => Vec::new(),
+            },
+            _ => log::text_tables(&part.text, readers)
+                .into_iter()
+                .map(|mut t| {
+                    t.member = Some(part.name.clone());
+                    t
+                })
+                .collect(),
+        };
+        let numbers = part
+            .text
+            .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+            .filter(|w| w.chars().any(|c| c.is_ascii_digit()))
+            .count();
+        let rows: usize = tables.iter().map(|t| t.rows.len()).sum();
+        if rows >= 2 || numbers >= MANY_NUMBERS {
+            holds_data = true;
+            doc.facts.push(Fact {
+                location: Location {
+                    member: Some(part.name.clone()),
+                    ..Location::default()
+                },
+                kind: FactKind::DataInMetadata {
+                    part: part.name.clone(),
+                },
+            });
+        }
+        doc.tables.extend(tables);
+        doc.texts.push(text);
+    }
+    for (k, t) in doc.tables.iter_mut().enumerate() {
+        t.index = k as u32 + 1;
+    }
+    if !holds_data {
+        doc.facts.push(Fact::whole(FactKind::LookAtFigure));
+    }
+    doc
+}
+
+fn latin1(b: &[u8]) -> String {
+    b.iter().map(|&c| c as char).collect()
+}
+
+fn be32(b: &[u8], at: usize) -> Option<u32> {
+    let s = b.get(at..at.checked_add(4)?)?;
+    Some(u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
+}
+
+/// Inflate a zlib stream, at most [`MAX_TEXT`] bytes; past it the part is cut and said so.
+fn inflate(data: &[u8], name: &str, found: &mut Found) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut z = flate2::read::ZlibDecoder::new(data).take(MAX_TEXT + 1);
+    if z.read_to_end(&mut out).is_err() {
+        found.facts.push(Fact::whole(FactKind::Unchecked {
+            part: name.to_string(),
+            why: "its compressed text cannot be inflated".into(),
+        }));
+        return None;
+    }
+    if out.len() as u64 > MAX_TEXT {
+        found.limit(format!(
+            "{name} inflates past {} MiB",
+            MAX_TEXT / (1024 * 1024)
+        ));
+        out.truncate(MAX_TEXT as usize);
+    }
+    Some(out)
+}
+
+/// PNG: walk the chunks after the signature (`length, type, data, CRC`), to `IEND`.
+fn png(b: &[u8], found: &mut Found) {
+    let mut at = 8;
+    let mut parts = 0;
+    while let Some(len) = be32(b, at) {
+        let Some(kind) = b.get(at + 4..at + 8) else {
+            break;
+        };
+        let start = at + 8;
+        let Some(data) = start
+            .checked_add(len as usize)
+            .and_then(|end| b.get(start..end))
+        else {
+            found
+                .facts
+                .push(Fact::whole(FactKind::Unreadable(Unreadable::Parsing(
+                    "a PNG chunk runs past the end of the file".into(),
+                ))));
+            return;
+        };
+        parts += 1;
+        if parts > MAX_PARTS {
+            found.limit(format!("more than {MAX_PARTS} PNG chunks"));
+            return;
+        }
+        png_chunk(kind, data, found);
+        if kind == b"IEND" {
+            return;
+        }
+        at = start + len as usize + 4;
+    }
+}
+
+fn png_chunk(kind: &[u8], data: &[u8], found: &mut Found) {
+    let split = |d: &[u8]| -> (String, usize) {
+        let nul = d.iter().position(|&c| c == 0).unwrap_or(d.len());
+        (latin1(&d[..nul.min(79)]), nul + 1)
+    };
+    match kind {
+        b"tEXt" => {
+            let (key, rest) = split(data);
+            let text = latin1(data.get(rest..).unwrap_or(&[]));
+            found.push(format!("tEXt {key}"), text);
+        }
+        b"zTXt" => {
+            let (key, rest) = split(data);
+            let name = format!("zTXt {key}");
+            if let Some(t) = inflate(data.get(rest + 1..).unwrap_or(&[]), &name, found) {
+                found.push(name, latin1(&t));
+            }
+        }
+        b"iTXt" => {
+            let (key, rest) = split(data);
+            let name = format!("iTXt {key}");
+            let compressed = data.get(rest).copied().unwrap_or(0) == 1;
+            let mut p = rest + 2;
+            for _ in 0..2 {
+                // Language tag, translated keyword.
+                let tail = data.get(p..).unwrap_or(&[]);
+                p += tail.iter().position(|&c| c == 0).unwrap_or(tail.len()) + 1;
+            }
+            let body = data.get(p..).unwrap_or(&[]);
+            let text = if compressed {
+                inflate(body, &name, found)
+            } else {
+                Some(body.to_vec())
+            };
+            if let Some(t) = text {
+                found.push(name, String::from_utf8_lossy(&t).into_owned());
+            }
+        }
+        b"eXIf" => tiff(data, "eXIf", found),
+        _ => {}
+    }
+}
+
+/// JPEG: walk the marker segments to the start of the scan: `COM` comments, APP1 EXIF and XMP.
+fn jpeg(b: &[u8], found: &mut Found) {
+    let mut at = 2;
+    let mut parts = 0;
+    while at + 4 <= b.len() {
+        if b[at] != 0xFF {
+            break;
+        }
+        let marker = b[at + 1];
+        if marker == 0xFF {
+            at += 1;
+            continue;
+        }
+        if marker == 0xD8 || marker == 0x01 || (0xD0..=0xD7).contains(&marker) {
+            at += 2;
+            continue;
+        }
+        if marker == 0xDA || marker == 0xD9 {
+            break;
+        }
+        let len = u16::from_be_bytes([b[at + 2], b[at + 3]]) as usize;
+        let Some(data) = b.get(at + 4..at + 2 + len.max(2)) else {
+            break;
+        };
+        parts += 1;
+        if parts > MAX_PARTS {
+            found.limit(format!("more than {MAX_PARTS} JPEG segments"));
+            return;
+        }
+        const XMP: &[u8] = b"http://ns.adobe.com/xap/1.0/\0";
+        match marker {
+            0xFE => found.push("JPEG comment", decode_text(data)),
+            0xE1 if data.starts_with(b"Exif\0\0") => tiff(&data[6..], "EXIF", found),
+            0xE1 if data.starts_with(XMP) => found.push("XMP", decode_text(&data[XMP.len()..])),
+            _ => {}
+        }
+        at += 2 + len;
+    }
+}
+
+fn decode_text(b: &[u8]) -> String {
+    match decode(b) {
+        Ok(d) => d.text,
+        Err(_) => latin1(b),
+    }
+}
+
+/// GIF: walk the blocks: comment extensions and XMP application extensions are text.
+fn gif(b: &[u8], found: &mut Found) {
+    let Some(&flags) = b.get(10) else {
+        return;
+    };
+    let mut at = 13;
+    if flags & 0x80 != 0 {
+        at += 3 << ((flags & 7) + 1);
+    }
+    let mut parts = 0;
+    // The data sub-blocks from `at`: their bytes joined, and where they end.
+    let blocks = |mut p: usize| -> (Vec<u8>, usize) {
+        let mut out = Vec::new();
+        while let Some(&n) = b.get(p) {
+            p += 1;
+            if n == 0 {
+                break;
+            }
+            if (out.len() as u64) < MAX_TEXT {
+                out.extend_from_slice(b.get(p..p + n as usize).unwrap_or(&[]));
+            }
+            p += n as usize;
+        }
+        (out, p)
+    };
+    while let Some(&block) = b.get(at) {
+        parts += 1;
+        if parts > MAX_PARTS {
+            found.limit(format!("more than {MAX_PARTS} GIF blocks"));
+            return;
+        }
+        match block {
+            0x21 => {
+                let label = b.get(at + 1).copied().unwrap_or(0);
+                let (data, end) = blocks(at + 2);
+                if label == 0xFE {
+                    found.push("GIF comment", latin1(&data));
+                } else if label == 0xFF && data.starts_with(b"XMP DataXMP") {
+                    found.push("XMP", String::from_utf8_lossy(&data[11..]).into_owned());
+                }
+                at = end;
+            }
+            0x2C => {
+                let packed = b.get(at + 9).copied().unwrap_or(0);
+                at += 10;
+                if packed & 0x80 != 0 {
+                    at += 3 << ((packed & 7) + 1);
+                }
+                // LZW minimum code size, then the pixel sub-blocks.
+                at = blocks(at + 1).1;
+            }
+            _ => return,
+        }
+    }
+}
+
+/// Text tags of a TIFF structure (a TIFF file, an EXIF block): ASCII tags, the user comment
+/// and Windows' `XP` tags of the first directory and the EXIF directory.
+fn tiff(b: &[u8], what: &str, found: &mut Found) {
+    let little = match b.get(..2) {
+        Some(b"II") => true,
+        Some(b"MM") => false,
+        _ => return,
+    };
+    let u16_at = |p: usize| -> Option<u32> {
+        let s = b.get(p..p + 2)?;
+        Some(if little {
+            u16::from_le_bytes([s[0], s[1]])
+        } else {
+            u16::from_be_bytes([s[0], s[1]])
+        } as u32)
+    };
+    let u32_at = |p: usize| -> Option<u32> {
+        let s = b.get(p..p + 4)?;
+        Some(if little {
+            u32::from_le_bytes([s[0], s[1], s[2], s[3]])
+        } else {
+            u32::from_be_bytes([s[0], s[1], s[2], s[3]])
+        })
+    };
+    let mut dirs = vec![u32_at(4).unwrap_or(0) as usize];
+    let mut seen = 0;
+    while let Some(dir) = dirs.pop() {
+        seen += 1;
+        if dir == 0 || seen > 4 {
+            continue;
+        }
+        let n = u16_at(dir).unwrap_or(0) as usize;
+        for e in 0..n.min(MAX_PARTS) {
+            let p = dir + 2 + 12 * e;
+            let (Some(tag), Some(kind), Some(count)) = (u16_at(p), u16_at(p + 2), u32_at(p + 4))
+            else {
+                break;
+            };
+            if tag == 0x8769 {
+                dirs.push(u32_at(p + 8).unwrap_or(0) as usize);
+                continue;
+            }
+            let text_tag = kind == 2 || tag == 0x9286 || (0x9C9B..=0x9C9F).contains(&tag);
+            if !text_tag || count as u64 > MAX_TEXT {
+                continue;
+            }
+            let data = if count <= 4 {
+                b.get(p + 8..p + 8 + count as usize)
+            } else {
+                let off = u32_at(p + 8).unwrap_or(0) as usize;
+                b.get(off..off + count as usize)
+            };
+            let Some(data) = data else { continue };
+            let text = if (0x9C9B..=0x9C9F).contains(&tag) {
+                let units: Vec<u16> = data
+                    .chunks_exact(2)
+                    .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                    .collect();
+                String::from_utf16_lossy(&units)
+            } else if tag == 0x9286 {
+                decode_text(data.get(8..).unwrap_or(&[]))
+            } else {
+                decode_text(data)
+            };
+            let text = text.trim_end_matches('\0').to_string();
+            found.push(format!("{what} tag {tag:#06x}"), text);
+        }
+    }
+}
