@@ -15,7 +15,9 @@ use crate::table::classify::Lexicon;
 use crate::table::grid::{Builder, GridRow};
 
 pub mod delimited;
+pub mod html;
 pub mod log;
+pub mod notebook;
 
 #[derive(Debug, Error)]
 pub enum ReadError {
@@ -72,6 +74,8 @@ pub fn read(
         Format::Code => read_code(source),
         Format::Markdown => read_markdown(source, readers),
         Format::Log | Format::Listing => log::read(source, readers),
+        Format::Notebook => notebook::read(source, readers),
+        Format::Html => html::read(source, readers),
         _ => Ok(not_read_yet()),
     }
 }
