@@ -147,7 +147,10 @@ fn data_image() -> Vec<u8> {
     )
 }
 
-const FIXTURES: [(&str, fn() -> Vec<u8>); 5] = [
+/// A fixture: its path under `fixtures/` and its generator.
+type Generator = (&'static str, fn() -> Vec<u8>);
+
+const FIXTURES: [Generator; 5] = [
     ("cases/html/small_count.html", small_count),
     ("cases/html/plotly_bdata.html", plotly_bdata),
     ("cases/html/plotly_bar.html", plotly_bar),

@@ -207,7 +207,10 @@ fn traceback_row() -> Vec<u8> {
     ])
 }
 
-const FIXTURES: [(&str, fn() -> Vec<u8>); 4] = [
+/// A fixture: its path under `fixtures/` and its generator.
+type Generator = (&'static str, fn() -> Vec<u8>);
+
+const FIXTURES: [Generator; 4] = [
     ("cases/notebooks/head_person_rows.ipynb", head_person_rows),
     (
         "cases/notebooks/crosstab_aggregate.ipynb",
