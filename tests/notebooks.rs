@@ -301,3 +301,36 @@ fn a_traceback_is_output() {
         .collect();
     assert!(lines.iter().all(|l| *l > 1), "{lines:?}");
 }
+
+#[test]
+fn broken_notebooks_never_pass_and_never_panic() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let cases: [(&str, &[u8]); 5] = [
+        (
+            "truncated.ipynb",
+            b"{\"cells\": [{\"cell_type\": \"code\", \"sour",
+        ),
+        ("not_a_notebook.ipynb", b"[1, 2, 3]"),
+        (
+            "odd_types.ipynb",
+            b"{\"cells\": [7, {\"cell_type\": \"code\", \"source\": 5, \"outputs\": [1, \
+              {\"output_type\": \"display_data\", \"data\": {\"image/png\": \"!!not base64\"}}]}], \
+              \"nbformat\": 4}",
+        ),
+        ("binary.ipynb", &[0xff, 0xfe, 0x00, 0x7b, 0x00, 0x00, 0x9c]),
+        ("deep.ipynb", &[b'['; 5000]),
+    ];
+    for (name, bytes) in cases {
+        std::fs::write(dir.path().join(name), bytes).expect("a fixture is written");
+    }
+    let r = export_check::engine::check(
+        dir.path(),
+        &export_check::config::Rules::default_rules(),
+        &export_check::engine::Options::default(),
+    )
+    .expect("check runs");
+    assert_eq!(r.files.len(), 5);
+    for f in &r.files {
+        assert_ne!(f.verdict, Verdict::Pass, "{}: {:?}", f.path, f.findings);
+    }
+}

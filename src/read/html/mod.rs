@@ -385,5 +385,10 @@ mod tests {
         ] {
             let _ = extract(s);
         }
+        for s in
+            crate::testutil::random_strings("<>/=\"' tabletrdhspnmgcrio:;,[]{}\n0123", 11, 400, 200)
+        {
+            let _ = extract(&s);
+        }
     }
 }
