@@ -182,6 +182,33 @@ fn plotly_scatter() -> Vec<u8> {
     ])
 }
 
+/// Cell 1 shows a Plotly scatter as the notebook renderer writes it: HTML only, its traces
+/// in a `Plotly.newPlot` script.
+fn plotly_html_output() -> Vec<u8> {
+    let mut rng = Lcg(7);
+    let x: Vec<f64> = (0..150)
+        .map(|_| rng.below(100_000) as f64 / 997.0)
+        .collect();
+    let y: Vec<f64> = (0..150)
+        .map(|_| rng.below(100_000) as f64 / 991.0)
+        .collect();
+    let traces = json!([{"type": "scatter", "mode": "markers", "x": x, "y": y}]);
+    let html = format!(
+        "<div id=\"a1\" class=\"plotly-graph-div\"></div>\n<script type=\"text/javascript\">\n\
+         require([\"plotly\"], function(Plotly) {{\n\
+         Plotly.newPlot(\"a1\", {traces}, {{}}, {{\"responsive\": true}})\n}});\n</script>"
+    );
+    notebook(vec![code(
+        "fig.show()",
+        vec![json!({
+            "output_type": "display_data",
+            "metadata": {},
+            "data": {"text/html": lines(&html)},
+        })],
+        1,
+    )])
+}
+
 /// Cell 2 raised an error whose (coloured) traceback printed a person row.
 fn traceback_row() -> Vec<u8> {
     notebook(vec![
@@ -210,7 +237,11 @@ fn traceback_row() -> Vec<u8> {
 /// A fixture: its path under `fixtures/` and its generator.
 type Generator = (&'static str, fn() -> Vec<u8>);
 
-const FIXTURES: [Generator; 4] = [
+const FIXTURES: [Generator; 5] = [
+    (
+        "cases/notebooks/plotly_html_output.ipynb",
+        plotly_html_output,
+    ),
     ("cases/notebooks/head_person_rows.ipynb", head_person_rows),
     (
         "cases/notebooks/crosstab_aggregate.ipynb",
@@ -280,6 +311,19 @@ fn a_scatter_of_individuals_is_embedded_data() {
     );
     let f = &r.files[0].findings[0];
     assert!(f.message.contains("200 markers"), "{}", f.message);
+}
+
+#[test]
+fn a_chart_in_an_html_output_is_embedded_data() {
+    let r = report("plotly_html_output.ipynb");
+    assert_eq!(
+        findings(&r),
+        [(
+            "embedded-data".to_string(),
+            Severity::Error,
+            Some("cell 1".to_string())
+        )]
+    );
 }
 
 #[test]

@@ -119,6 +119,9 @@ struct Outputs {
     /// Indices into `lines` of text whose table is read from the HTML beside it.
     untabled: std::collections::HashSet<usize>,
     tables: Vec<Table>,
+    /// The output being read gives its chart in a chart MIME type (Plotly, Vega), so the
+    /// scripts of its HTML are the same chart.
+    chart_mime: bool,
 }
 
 impl NotebookReader<'_, '_> {
@@ -227,21 +230,12 @@ impl NotebookReader<'_, '_> {
         // under `data` or (nbformat 3) at the top with short names.
         let bundle = output.get("data").unwrap_or(output);
         let field = |names: &[&str]| names.iter().find_map(|n| bundle.get(*n));
+        out.chart_mime = bundle
+            .as_object()
+            .is_some_and(|m| m.keys().any(|k| k.starts_with("application/vnd.")));
+        let has_plain = field(&["text/plain", "text"]).is_some();
         let html_tables = match joined(field(&["text/html", "html"])) {
-            Some(markup) => {
-                let page = html::extract(&markup);
-                let grids = page.tables.len();
-                out.tables.extend(html::build_tables(
-                    &page.tables,
-                    Some(&member),
-                    self.readers,
-                ));
-                self.doc.facts.extend(page.facts.into_iter().map(|mut f| {
-                    f.location.member = Some(member.clone());
-                    f
-                }));
-                grids
-            }
+            Some(markup) => self.html_output(cell, k, &markup, has_plain, out),
             None => 0,
         };
         if let Some(t) = joined(field(&["text/plain", "text"])) {
@@ -278,6 +272,53 @@ impl NotebookReader<'_, '_> {
                 }
             }
         }
+    }
+
+    /// A `text/html` output: its tables, its facts, its charts (unless the bundle gives them in
+    /// a chart MIME type of their own), its `data:` images, and its text when no plain text
+    /// stands beside it. Returns the number of tables.
+    fn html_output(
+        &mut self,
+        cell: u32,
+        k: u32,
+        markup: &str,
+        has_plain: bool,
+        out: &mut Outputs,
+    ) -> usize {
+        let member = member_of(cell);
+        let page = html::extract(markup);
+        let grids = page.tables.len();
+        out.tables.extend(html::build_tables(
+            &page.tables,
+            Some(&member),
+            self.readers,
+        ));
+        let place = |mut l: Location| {
+            l.member = Some(member.clone());
+            l
+        };
+        self.doc.facts.extend(page.facts.into_iter().map(|mut f| {
+            f.location = place(f.location);
+            f
+        }));
+        if !out.chart_mime {
+            self.doc
+                .figures
+                .extend(page.figures.into_iter().map(|mut f| {
+                    f.location = place(f.location);
+                    f
+                }));
+        }
+        for (name, bytes) in page.images {
+            self.doc.members.push(crate::model::Member {
+                name: format!("cell {cell}/output {k} {name}"),
+                bytes,
+            });
+        }
+        if grids == 0 && !has_plain {
+            out.lines.extend(page.lines);
+        }
+        grids
     }
 
     /// An image output becomes a member, checked like a file of its kind.

@@ -196,11 +196,12 @@ fn figure(source: &str, location: &Location, series: Vec<Series>) -> Option<Figu
     })
 }
 
-fn name_of(v: &Value, i: usize) -> String {
+/// A series' name for messages: its own, else its chart type (`scatter`), so that a message
+/// never shows a bare index that reads like a count.
+fn name_of(v: &Value, kind: &str) -> String {
     match v.get("name") {
-        Some(Value::String(s)) => s.chars().take(80).collect(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => format!("{}", i + 1),
+        Some(Value::String(s)) if !s.trim().is_empty() => s.chars().take(80).collect(),
+        _ => kind.to_string(),
     }
 }
 
@@ -227,13 +228,12 @@ pub fn plotly(traces: &[Value], location: &Location) -> Option<Figure> {
     let series = traces
         .iter()
         .take(MAX_SERIES)
-        .enumerate()
-        .filter_map(|(i, t)| plotly_trace(t, i))
+        .filter_map(plotly_trace)
         .collect();
     figure("Plotly chart", location, series)
 }
 
-fn plotly_trace(t: &Value, i: usize) -> Option<Series> {
+fn plotly_trace(t: &Value) -> Option<Series> {
     let kind = t.get("type").and_then(Value::as_str).unwrap_or("scatter");
     let axis = |k: &str| t.get(k).and_then(positions);
     let (xs, ys) = match kind {
@@ -273,7 +273,7 @@ fn plotly_trace(t: &Value, i: usize) -> Option<Series> {
         | "choroplethmap" | "surface" => Mark::Cell,
         _ => Mark::Other,
     };
-    series(&name_of(t, i), mark, xs.as_deref(), ys.as_deref())
+    series(&name_of(t, kind), mark, xs.as_deref(), ys.as_deref())
 }
 
 /// The Vega-Lite layers of a spec (and of its `layer`, `concat`, `facet` parts): each mark over
@@ -593,11 +593,10 @@ pub fn highcharts(opts: &Value, location: &Location) -> Option<Figure> {
     let series = list
         .iter()
         .take(MAX_SERIES)
-        .enumerate()
-        .filter_map(|(i, s)| {
+        .filter_map(|s| {
             let ty = s.get("type").and_then(Value::as_str).unwrap_or(default);
             let mark = chart_mark(ty);
-            pairs_series(&name_of(s, i), mark, s.get("data")?)
+            pairs_series(&name_of(s, ty), mark, s.get("data")?)
         })
         .collect();
     figure("Highcharts chart", location, series)
@@ -613,10 +612,9 @@ pub fn echarts(opts: &Value, location: &Location) -> Option<Figure> {
     let series = list
         .into_iter()
         .take(MAX_SERIES)
-        .enumerate()
-        .filter_map(|(i, s)| {
+        .filter_map(|s| {
             let ty = s.get("type").and_then(Value::as_str).unwrap_or("line");
-            pairs_series(&name_of(s, i), chart_mark(ty), s.get("data")?)
+            pairs_series(&name_of(s, ty), chart_mark(ty), s.get("data")?)
         })
         .collect();
     figure("ECharts chart", location, series)
