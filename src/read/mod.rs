@@ -18,8 +18,10 @@ pub mod archive;
 pub mod delimited;
 pub mod document;
 pub mod figure;
+pub mod html;
 pub mod image;
 pub mod log;
+pub mod notebook;
 pub mod pdf;
 pub mod svg;
 
@@ -87,6 +89,8 @@ pub fn read(
         Format::Png | Format::Jpeg | Format::Gif | Format::Tiff | Format::Bmp => {
             image::read(format, source, readers)
         }
+        Format::Notebook => notebook::read(source, readers),
+        Format::Html => html::read(source, readers),
         _ => Ok(not_read_yet()),
     }
 }

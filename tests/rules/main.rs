@@ -90,9 +90,16 @@ const ROWS: &[(&str, &str, &str)] = &[
 /// `fixtures/cases/<rule-id>/` with them and remove it from this list.
 const WITHOUT_FOLDER: &[&str] = &["embedded-data", "hidden-content"];
 
-/// Folders checked end to end only (`tests/cases.rs`, a reader family's `tests/<family>.rs`), not
-/// by one rule.
-const END_TO_END: &[&str] = &["archives", "documents", "encodings", "figures"];
+/// Folders checked end to end only (`tests/cases.rs`, and each reader's folder by its own test
+/// file, `tests/<family>.rs`), not by one rule.
+const END_TO_END: &[&str] = &[
+    "archives",
+    "documents",
+    "encodings",
+    "figures",
+    "html",
+    "notebooks",
+];
 
 /// `(rule that emits them, rule they are reported under)`: findings a rule reports under
 /// another rule's id. The rows of the second also run the first, so that its snapshot holds
