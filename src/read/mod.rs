@@ -16,6 +16,7 @@ use crate::table::grid::{Builder, GridRow};
 
 pub mod delimited;
 pub mod log;
+pub mod workbook;
 
 #[derive(Debug, Error)]
 pub enum ReadError {
@@ -72,6 +73,7 @@ pub fn read(
         Format::Code => read_code(source),
         Format::Markdown => read_markdown(source, readers),
         Format::Log | Format::Listing => log::read(source, readers),
+        Format::Xlsx | Format::Xls | Format::Ods => workbook::read(source, readers, sink),
         _ => Ok(not_read_yet()),
     }
 }
