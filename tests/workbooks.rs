@@ -493,3 +493,51 @@ fn tables_side_by_side_keep_their_sheet_columns_titles_and_notes() {
     assert_eq!(na.text, "#N/A");
     assert!(!matches!(na.value, export_check::model::Value::Number(_)));
 }
+
+/// Writes a folder of large workbooks for measuring memory (never checked in):
+/// `EXPORT_CHECK_LARGE_WORKBOOKS=/tmp/big cargo test --release --test workbooks -- --ignored`,
+/// then `/usr/bin/time -v target/release/export-check /tmp/big`.
+#[test]
+#[ignore]
+fn large_workbooks_for_measuring_memory() {
+    let Some(dir) = std::env::var_os("EXPORT_CHECK_LARGE_WORKBOOKS") else {
+        return;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, rows) in [
+        ("big.xlsx", 1_800_000u32),
+        ("mid_a.xlsx", 600_000),
+        ("mid_b.xlsx", 600_000),
+    ] {
+        let file = std::fs::File::create(dir.join(name)).unwrap();
+        let mut z = zip::ZipWriter::new(std::io::BufWriter::new(file));
+        let options =
+            SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        let small = xlsx(&[visible("Listing", Vec::new())], false);
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(small)).unwrap();
+        for i in 0..archive.len() {
+            let mut f = archive.by_index(i).unwrap();
+            let part = f.name().unwrap().to_string();
+            z.start_file(part.as_str(), options).unwrap();
+            if part == "xl/worksheets/sheet1.xml" {
+                z.write_all(br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c><c r="B1" t="inlineStr"><is><t>age</t></is></c><c r="C1" t="inlineStr"><is><t>sex</t></is></c><c r="D1" t="inlineStr"><is><t>weight</t></is></c><c r="E1" t="inlineStr"><is><t>visits</t></is></c></row>"#).unwrap();
+                let mut x: u64 = 12345;
+                for r in 2..=rows {
+                    x = x
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    let age = 18 + (x >> 33) % 80;
+                    let sex = if (x >> 20) & 1 == 0 { "F" } else { "M" };
+                    let w = 45.0 + ((x >> 40) % 600) as f64 / 10.0;
+                    let v = 10 + (x >> 50) % 90;
+                    write!(z, r#"<row r="{r}"><c r="A{r}"><v>{}</v></c><c r="B{r}"><v>{age}</v></c><c r="C{r}" t="inlineStr"><is><t>{sex}</t></is></c><c r="D{r}"><v>{w}</v></c><c r="E{r}"><v>{v}</v></c></row>"#, 1_000_000 + r).unwrap();
+                }
+                z.write_all(b"</sheetData></worksheet>").unwrap();
+            } else {
+                std::io::copy(&mut f, &mut z).unwrap();
+            }
+        }
+        z.finish().unwrap();
+    }
+}
