@@ -98,7 +98,12 @@ fn comments_xml(s: &Sheet) -> String {
 
 /// An XLSX (or XLSM, with a macro project) package of the sheets.
 fn xlsx(sheets: &[Sheet], vba: bool) -> Vec<u8> {
-    let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
+    xlsx_with(sheets, vba, Vec::new())
+}
+
+/// An XLSX package of the sheets with more parts.
+fn xlsx_with(sheets: &[Sheet], vba: bool, extra: Vec<(String, Vec<u8>)>) -> Vec<u8> {
+    let mut parts: Vec<(String, Vec<u8>)> = extra;
     let mut types = String::from(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>"#,
@@ -320,6 +325,37 @@ fn two_tables() -> Sheet {
     visible("Tables", cells)
 }
 
+/// A pivot cache whose records are twenty person rows (person key, sex), as a pivot table
+/// showing only counts by sex keeps them.
+fn pivot_parts() -> Vec<(String, Vec<u8>)> {
+    let def = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<pivotCacheDefinition xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rId1" recordCount="20"><cacheFields count="2"><cacheField name="lbnr"><sharedItems containsNumber="1"/></cacheField><cacheField name="sex"><sharedItems><s v="F"/><s v="M"/></sharedItems></cacheField></cacheFields></pivotCacheDefinition>"#,
+    );
+    let mut rec = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<pivotCacheRecords xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="20">"#,
+    );
+    for i in 0..20 {
+        rec.push_str(&format!(
+            r#"<r><n v="{}"/><x v="{}"/></r>"#,
+            4_000_117 + 7 * i,
+            i % 2
+        ));
+    }
+    rec.push_str("</pivotCacheRecords>");
+    vec![
+        ("xl/pivotCache/pivotCacheDefinition1.xml".into(), def.into_bytes()),
+        ("xl/pivotCache/pivotCacheRecords1.xml".into(), rec.into_bytes()),
+        (
+            "xl/pivotCache/_rels/pivotCacheDefinition1.xml.rels".into(),
+            br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/pivotCacheRecords" Target="pivotCacheRecords1.xml"/></Relationships>"#
+                .to_vec(),
+        ),
+    ]
+}
+
 fn fixtures() -> Vec<(&'static str, Vec<u8>)> {
     let mut commented = summary();
     commented.comments = vec![("B4", "Checked the record of CPR 161124-3533 by hand")];
@@ -340,6 +376,10 @@ fn fixtures() -> Vec<(&'static str, Vec<u8>)> {
         ),
         ("cases/workbooks/macros.xlsm", xlsx(&[summary()], true)),
         ("cases/workbooks/truncated.xlsx", truncated),
+        (
+            "cases/workbooks/pivot_cache_person_rows.xlsx",
+            xlsx_with(&[summary()], false, pivot_parts()),
+        ),
         ("cases/workbooks/clean_two_tables.xlsx", clean),
     ]
 }
@@ -440,6 +480,19 @@ fn a_macro_project_is_hidden_and_not_checked() {
         hidden[0].location.member.as_deref(),
         Some("xl/vbaProject.bin")
     );
+}
+
+#[test]
+fn pivot_cache_records_of_persons_fail() {
+    let (verdict, found) = findings("pivot_cache_person_rows.xlsx");
+    assert_eq!(verdict, Verdict::Fail, "{found:#?}");
+    let part = Some("xl/pivotCache/pivotCacheRecords1.xml");
+    let ids = errors(&found, "person-id");
+    assert!(!ids.is_empty(), "{found:#?}");
+    assert!(ids.iter().all(|f| f.location.member.as_deref() == part));
+    let hidden = errors(&found, "hidden-content");
+    assert_eq!(hidden.len(), 1, "{found:#?}");
+    assert_eq!(hidden[0].location.member.as_deref(), part);
 }
 
 #[test]

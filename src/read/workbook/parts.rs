@@ -167,7 +167,7 @@ fn hidden_rows_and_columns<R: Read + Seek>(
         hidden(
             doc,
             location,
-            format!("{rows} hidden rows of sheet '{}'", s.name),
+            format!("hidden rows of sheet '{}'", s.name),
             here.clone(),
         );
     }
@@ -179,7 +179,7 @@ fn hidden_rows_and_columns<R: Read + Seek>(
         hidden(
             doc,
             location,
-            format!("{cols} hidden columns of sheet '{}'", s.name),
+            format!("hidden columns of sheet '{}'", s.name),
             here,
         );
     }
@@ -252,12 +252,7 @@ fn comments<R: Read + Seek>(
     let on = sheet
         .map(|s| format!(" on sheet '{s}'"))
         .unwrap_or_default();
-    hidden(
-        doc,
-        location,
-        format!("{} {kind}{on} ({part})", comments.len()),
-        member(part),
-    );
+    hidden(doc, location, format!("{kind}{on} ({part})"), member(part));
 }
 
 /// Defined names over hidden sheets, and names hidden from the name manager.
@@ -302,7 +297,7 @@ fn defined_names<R: Read + Seek>(pkg: &mut Package<R>, sheets: &[SheetPart], doc
             hidden(
                 doc,
                 here.clone(),
-                format!("{n} defined names over hidden sheet '{}'", s.name),
+                format!("defined names over hidden sheet '{}'", s.name),
                 here,
             );
         }
@@ -314,12 +309,7 @@ fn defined_names<R: Read + Seek>(pkg: &mut Package<R>, sheets: &[SheetPart], doc
     }
     if plain_hidden > 0 {
         let at = member("xl/workbook.xml");
-        hidden(
-            doc,
-            at.clone(),
-            format!("{plain_hidden} hidden defined names"),
-            at,
-        );
+        hidden(doc, at.clone(), "hidden defined names".to_string(), at);
     }
 }
 
@@ -359,56 +349,7 @@ fn pivot_caches<R: Read + Seek>(pkg: &mut Package<R>, builder: &Builder<'_>, doc
             line: None,
             cells: fields,
         }];
-        let mut truncated = false;
-        let mut row: Option<Vec<String>> = None;
-        let read = pkg.walk(&records, &mut |e| match e {
-            Ev::Start {
-                name: "r", empty, ..
-            } => {
-                if grid.len() > MAX_RECORDS {
-                    truncated = true;
-                    return false;
-                }
-                if empty {
-                    grid.push(GridRow {
-                        row: grid.len() as u32 + 1,
-                        line: None,
-                        cells: Vec::new(),
-                    });
-                } else {
-                    row = Some(Vec::new());
-                }
-                true
-            }
-            Ev::Start { name, attrs, .. } => {
-                if let Some(r) = &mut row {
-                    let v = attr(attrs, "v").unwrap_or("");
-                    let text = match name {
-                        "x" => v
-                            .parse::<usize>()
-                            .ok()
-                            .and_then(|i| shared.get(r.len()).and_then(|s| s.get(i)))
-                            .cloned()
-                            .unwrap_or_default(),
-                        "m" => String::new(),
-                        _ => v.to_string(),
-                    };
-                    r.push(text);
-                }
-                true
-            }
-            Ev::End { name: "r" } => {
-                if let Some(cells) = row.take() {
-                    grid.push(GridRow {
-                        row: grid.len() as u32 + 1,
-                        line: None,
-                        cells,
-                    });
-                }
-                true
-            }
-            _ => true,
-        });
+        let (read, truncated) = cache_records(pkg, &records, &shared, &mut grid);
         let at = member(&records);
         if read.is_err() {
             unchecked(
@@ -426,7 +367,6 @@ fn pivot_caches<R: Read + Seek>(pkg: &mut Package<R>, builder: &Builder<'_>, doc
                 "records past the first 100000 are not read",
             );
         }
-        let n = grid.len().saturating_sub(1);
         for mut t in builder.tables(&grid, Some(&records), None) {
             t.member = Some(records.clone());
             doc.tables.push(t);
@@ -434,10 +374,71 @@ fn pivot_caches<R: Read + Seek>(pkg: &mut Package<R>, builder: &Builder<'_>, doc
         hidden(
             doc,
             at.clone(),
-            format!("pivot cache with {n} source records ({records})"),
+            format!("pivot cache with its source records ({records})"),
             at,
         );
     }
+}
+
+/// The records of a pivot cache as rows under the field names in `grid`, shared items looked
+/// up; whether the part was well-formed and whether records past [`MAX_RECORDS`] were left.
+fn cache_records<R: Read + Seek>(
+    pkg: &mut Package<R>,
+    records: &str,
+    shared: &[Vec<String>],
+    grid: &mut Vec<GridRow>,
+) -> (Result<(), super::xml::BadXml>, bool) {
+    let mut truncated = false;
+    let mut row: Option<Vec<String>> = None;
+    let read = pkg.walk(records, &mut |e| match e {
+        Ev::Start {
+            name: "r", empty, ..
+        } => {
+            if grid.len() > MAX_RECORDS {
+                truncated = true;
+                return false;
+            }
+            if empty {
+                grid.push(GridRow {
+                    row: grid.len() as u32 + 1,
+                    line: None,
+                    cells: Vec::new(),
+                });
+            } else {
+                row = Some(Vec::new());
+            }
+            true
+        }
+        Ev::Start { name, attrs, .. } => {
+            if let Some(r) = &mut row {
+                let v = attr(attrs, "v").unwrap_or("");
+                let text = match name {
+                    "x" => v
+                        .parse::<usize>()
+                        .ok()
+                        .and_then(|i| shared.get(r.len()).and_then(|s| s.get(i)))
+                        .cloned()
+                        .unwrap_or_default(),
+                    "m" => String::new(),
+                    _ => v.to_string(),
+                };
+                r.push(text);
+            }
+            true
+        }
+        Ev::End { name: "r" } => {
+            if let Some(cells) = row.take() {
+                grid.push(GridRow {
+                    row: grid.len() as u32 + 1,
+                    line: None,
+                    cells,
+                });
+            }
+            true
+        }
+        _ => true,
+    });
+    (read, truncated)
 }
 
 /// Field names and shared items of a pivot cache definition.

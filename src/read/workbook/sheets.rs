@@ -265,10 +265,7 @@ impl SheetRead<'_, '_> {
                 location: here.clone(),
                 kind: FactKind::Unchecked {
                     part: format!("sheet '{}'", self.name),
-                    why: format!(
-                        "{} cells past the first {} of a second large sheet are not read",
-                        self.dropped, self.limit
-                    ),
+                    why: "its cells past the in-memory limit are not read: only one large sheet of a workbook streams".into(),
                 },
             });
         }
@@ -280,7 +277,7 @@ impl SheetRead<'_, '_> {
                     location: here,
                     kind: FactKind::Unchecked {
                         part: format!("sheet '{}'", self.name),
-                        why: format!("{} cells left of its large table are not read", s.outside),
+                        why: "cells left of its large table are not read".into(),
                     },
                 });
             }
