@@ -90,8 +90,9 @@ const ROWS: &[(&str, &str, &str)] = &[
 /// `fixtures/cases/<rule-id>/` with them and remove it from this list.
 const WITHOUT_FOLDER: &[&str] = &["embedded-data", "hidden-content"];
 
-/// Folders checked end to end only (`tests/cases.rs`), not by one rule.
-const END_TO_END: &[&str] = &["encodings"];
+/// Folders checked end to end only (`tests/cases.rs`, a reader's `tests/<family>.rs`), not by
+/// one rule.
+const END_TO_END: &[&str] = &["encodings", "workbooks"];
 
 /// `(rule that emits them, rule they are reported under)`: findings a rule reports under
 /// another rule's id. The rows of the second also run the first, so that its snapshot holds
