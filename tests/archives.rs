@@ -296,7 +296,7 @@ fn cut_archives_are_never_passed_and_never_a_reader_failure() {
         }
     }
     let rules = export_check::config::Rules::default_rules();
-    let r = export_check::engine::check(dir.path(), &rules, &Default::default()).expect("runs");
+    let r = export_check::check(dir.path(), &rules, &Default::default()).expect("runs");
     for f in &r.files {
         assert_ne!(f.verdict, Verdict::Pass, "{} passed", f.path);
         for x in &f.findings {

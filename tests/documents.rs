@@ -495,7 +495,7 @@ fn broken_documents_are_unreadable_or_partial_never_a_reader_failure() {
         std::fs::write(dir.path().join(name), bytes).expect("written");
     }
     let rules = export_check::config::Rules::default_rules();
-    let r = export_check::engine::check(dir.path(), &rules, &Default::default()).expect("runs");
+    let r = export_check::check(dir.path(), &rules, &Default::default()).expect("runs");
     for f in &r.files {
         // Plain RTF cut short is still text (what is left of it may well pass).
         if !f.path.ends_with(".rtf") {

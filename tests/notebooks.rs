@@ -367,10 +367,10 @@ fn broken_notebooks_never_pass_and_never_panic() {
     for (name, bytes) in cases {
         std::fs::write(dir.path().join(name), bytes).expect("a fixture is written");
     }
-    let r = export_check::engine::check(
+    let r = export_check::check(
         dir.path(),
         &export_check::config::Rules::default_rules(),
-        &export_check::engine::Options::default(),
+        &export_check::Options::default(),
     )
     .expect("check runs");
     assert_eq!(r.files.len(), 5);

@@ -24,6 +24,7 @@ pub mod log;
 pub mod notebook;
 pub mod pdf;
 pub mod svg;
+pub mod workbook;
 
 #[derive(Debug, Error)]
 pub enum ReadError {
@@ -91,6 +92,7 @@ pub fn read(
         }
         Format::Notebook => notebook::read(source, readers),
         Format::Html => html::read(source, readers),
+        Format::Xlsx | Format::Xls | Format::Ods => workbook::read(source, readers, sink),
         _ => Ok(not_read_yet()),
     }
 }

@@ -99,6 +99,7 @@ const END_TO_END: &[&str] = &[
     "figures",
     "html",
     "notebooks",
+    "workbooks",
 ];
 
 /// `(rule that emits them, rule they are reported under)`: findings a rule reports under

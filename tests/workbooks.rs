@@ -1,0 +1,561 @@
+//! Workbooks through the whole pipeline. The fixtures under `fixtures/cases/workbooks/` are built
+//! here as zip packages of hand-written XML, and checked in (`EXPORT_CHECK_REGENERATE=1` rewrites
+//! them): a hidden sheet of person rows, a small count at a known cell of a visible sheet, a
+//! comment holding a person number, a macro project, a workbook cut short, and a clean workbook
+//! of two tables on one sheet, whose formula error values are not counts.
+
+mod common;
+
+use std::io::Write;
+
+use common::{assert_fixtures_current, report};
+use export_check::finding::{Finding, Severity, Verdict};
+use zip::write::SimpleFileOptions;
+
+/// A cell of a generated sheet: its reference and what it holds.
+enum V {
+    S(&'static str),
+    N(f64),
+    /// A formula whose cached value is an error (`#N/A`).
+    E(&'static str),
+}
+
+/// A sheet: name, state (`visible`, `hidden`, `veryHidden`), cells, hidden row numbers.
+struct Sheet {
+    name: &'static str,
+    state: &'static str,
+    cells: Vec<(String, V)>,
+    hidden_rows: Vec<u32>,
+    comments: Vec<(&'static str, &'static str)>,
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Split `B7` into row 7 and the reference.
+fn row_of(r: &str) -> u32 {
+    r.trim_start_matches(|c: char| c.is_ascii_alphabetic())
+        .parse()
+        .unwrap()
+}
+
+fn sheet_xml(s: &Sheet) -> String {
+    let mut rows: std::collections::BTreeMap<u32, Vec<&(String, V)>> = Default::default();
+    for c in &s.cells {
+        rows.entry(row_of(&c.0)).or_default().push(c);
+    }
+    for r in &s.hidden_rows {
+        rows.entry(*r).or_default();
+    }
+    let mut x = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+    );
+    for (r, cells) in rows {
+        let hidden = if s.hidden_rows.contains(&r) {
+            r#" hidden="1""#
+        } else {
+            ""
+        };
+        x.push_str(&format!(r#"<row r="{r}"{hidden}>"#));
+        for (at, v) in cells {
+            match v {
+                V::S(t) => x.push_str(&format!(
+                    r#"<c r="{at}" t="inlineStr"><is><t>{}</t></is></c>"#,
+                    esc(t)
+                )),
+                V::N(n) => x.push_str(&format!(r#"<c r="{at}"><v>{n}</v></c>"#)),
+                V::E(e) => x.push_str(&format!(
+                    r#"<c r="{at}" t="e"><f>NA()</f><v>{}</v></c>"#,
+                    esc(e)
+                )),
+            }
+        }
+        x.push_str("</row>");
+    }
+    x.push_str("</sheetData></worksheet>");
+    x
+}
+
+fn comments_xml(s: &Sheet) -> String {
+    let mut x = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<comments xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><authors><author>A</author></authors><commentList>"#,
+    );
+    for (at, text) in &s.comments {
+        x.push_str(&format!(
+            r#"<comment ref="{at}" authorId="0"><text><r><t>{}</t></r></text></comment>"#,
+            esc(text)
+        ));
+    }
+    x.push_str("</commentList></comments>");
+    x
+}
+
+/// An XLSX (or XLSM, with a macro project) package of the sheets.
+fn xlsx(sheets: &[Sheet], vba: bool) -> Vec<u8> {
+    xlsx_with(sheets, vba, Vec::new())
+}
+
+/// An XLSX package of the sheets with more parts.
+fn xlsx_with(sheets: &[Sheet], vba: bool, extra: Vec<(String, Vec<u8>)>) -> Vec<u8> {
+    let mut parts: Vec<(String, Vec<u8>)> = extra;
+    let mut types = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>"#,
+    );
+    types.push_str(r#"<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>"#);
+    let mut wb = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>"#,
+    );
+    let mut rels = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#,
+    );
+    for (i, s) in sheets.iter().enumerate() {
+        let n = i + 1;
+        let state = if s.state == "visible" {
+            String::new()
+        } else {
+            format!(r#" state="{}""#, s.state)
+        };
+        wb.push_str(&format!(
+            r#"<sheet name="{}" sheetId="{n}"{state} r:id="rId{n}"/>"#,
+            esc(s.name)
+        ));
+        rels.push_str(&format!(r#"<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{n}.xml"/>"#));
+        types.push_str(&format!(r#"<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#));
+        parts.push((
+            format!("xl/worksheets/sheet{n}.xml"),
+            sheet_xml(s).into_bytes(),
+        ));
+        if !s.comments.is_empty() {
+            parts.push((format!("xl/comments{n}.xml"), comments_xml(s).into_bytes()));
+            parts.push((
+                format!("xl/worksheets/_rels/sheet{n}.xml.rels"),
+                format!(r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments" Target="../comments{n}.xml"/></Relationships>"#).into_bytes(),
+            ));
+        }
+    }
+    wb.push_str("</sheets></workbook>");
+    if vba {
+        rels.push_str(r#"<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" Target="vbaProject.bin"/>"#);
+        // Not a real macro project: its presence is what the reader reports.
+        parts.push((
+            "xl/vbaProject.bin".into(),
+            b"synthetic macro project".to_vec(),
+        ));
+    }
+    rels.push_str("</Relationships>");
+    types.push_str("</Types>");
+    let mut head: Vec<(String, Vec<u8>)> = vec![
+        ("[Content_Types].xml".into(), types.into_bytes()),
+        ("_rels/.rels".into(), br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_vec()),
+        ("xl/workbook.xml".into(), wb.into_bytes()),
+        ("xl/_rels/workbook.xml.rels".into(), rels.into_bytes()),
+    ];
+    head.append(&mut parts);
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut out);
+        // A fixed time, so that the bytes do not change from one run to the next.
+        let options = SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .last_modified_time(zip::DateTime::default());
+        for (name, bytes) in head {
+            z.start_file(name, options).unwrap();
+            z.write_all(&bytes).unwrap();
+        }
+        z.finish().unwrap();
+    }
+    out.into_inner()
+}
+
+fn s(at: &str, t: &'static str) -> (String, V) {
+    (at.to_string(), V::S(t))
+}
+
+fn n(at: &str, v: f64) -> (String, V) {
+    (at.to_string(), V::N(v))
+}
+
+fn visible(name: &'static str, cells: Vec<(String, V)>) -> Sheet {
+    Sheet {
+        name,
+        state: "visible",
+        cells,
+        hidden_rows: Vec::new(),
+        comments: Vec::new(),
+    }
+}
+
+/// A clean summary table at A1: regions by sex, every count at least 40.
+fn summary() -> Sheet {
+    let mut cells = vec![
+        s("A1", "Table 1. Patients by region"),
+        s("A3", "Region"),
+        s("B3", "Men"),
+        s("C3", "Women"),
+    ];
+    for (i, (region, men, women)) in [
+        ("North", 120.0, 98.0),
+        ("South", 80.0, 77.0),
+        ("East", 45.0, 51.0),
+        ("West", 60.0, 43.0),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let r = i + 4;
+        cells.push(s(&format!("A{r}"), region));
+        cells.push(n(&format!("B{r}"), men));
+        cells.push(n(&format!("C{r}"), women));
+    }
+    visible("Summary", cells)
+}
+
+/// Twenty rows of person keys, birth dates, sex and municipality.
+fn person_rows() -> Sheet {
+    let mut cells = vec![
+        s("A1", "lbnr"),
+        s("B1", "birth_date"),
+        s("C1", "sex"),
+        s("D1", "municipality"),
+    ];
+    const DATES: [&str; 20] = [
+        "1961-02-11",
+        "1974-06-03",
+        "1983-09-27",
+        "1952-12-30",
+        "1990-01-15",
+        "1948-07-08",
+        "1969-03-19",
+        "1977-11-02",
+        "1985-05-24",
+        "1958-10-13",
+        "1995-08-06",
+        "1963-04-29",
+        "1971-02-17",
+        "1980-12-09",
+        "1956-06-21",
+        "1988-09-01",
+        "1966-01-28",
+        "1993-03-14",
+        "1950-05-05",
+        "1979-07-31",
+    ];
+    for (i, d) in DATES.iter().enumerate() {
+        let r = i + 2;
+        cells.push(n(&format!("A{r}"), 4_000_117.0 + 7.0 * i as f64));
+        cells.push(s(&format!("B{r}"), d));
+        cells.push(s(&format!("C{r}"), if i % 2 == 0 { "F" } else { "M" }));
+        cells.push(n(&format!("D{r}"), 101.0 + (i % 5) as f64 * 46.0));
+    }
+    Sheet {
+        name: "Data",
+        state: "hidden",
+        cells,
+        hidden_rows: Vec::new(),
+        comments: Vec::new(),
+    }
+}
+
+/// A table at B3 whose cell D8 holds a count of 3.
+fn small_count() -> Sheet {
+    let mut cells = vec![
+        s("B2", "Deaths by region and sex"),
+        s("B4", "Region"),
+        s("C4", "Men"),
+        s("D4", "Women"),
+    ];
+    for (i, (region, men, women)) in [
+        ("North", 120.0, 98.0),
+        ("South", 80.0, 77.0),
+        ("East", 45.0, 51.0),
+        ("West", 33.0, 3.0),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let r = i + 5;
+        cells.push(s(&format!("B{r}"), region));
+        cells.push(n(&format!("C{r}"), men));
+        cells.push(n(&format!("D{r}"), women));
+    }
+    visible("Deaths", cells)
+}
+
+/// Two clean tables on one sheet, side by side, a note under the first, and a column whose
+/// formulas give `#N/A`.
+fn two_tables() -> Sheet {
+    let mut cells = vec![
+        s("A1", "Table 1. Admissions by age"),
+        s("A3", "Age"),
+        s("B3", "Admissions"),
+        s("C3", "Readmissions"),
+        s("F1", "Table 2. Admissions by year"),
+        s("F3", "Year"),
+        s("G3", "Admissions"),
+    ];
+    for (i, (age, a)) in [("0-17", 140.0), ("18-64", 410.0), ("65+", 385.0)]
+        .into_iter()
+        .enumerate()
+    {
+        let r = i + 4;
+        cells.push(s(&format!("A{r}"), age));
+        cells.push(n(&format!("B{r}"), a));
+        cells.push((format!("C{r}"), V::E("#N/A")));
+    }
+    for (i, (year, a)) in [("2019", 300.0), ("2020", 310.0), ("2021", 325.0)]
+        .into_iter()
+        .enumerate()
+    {
+        let r = i + 4;
+        cells.push(s(&format!("F{r}"), year));
+        cells.push(n(&format!("G{r}"), a));
+    }
+    cells.push(s("A8", "Source: synthetic register"));
+    visible("Tables", cells)
+}
+
+/// A pivot cache whose records are twenty person rows (person key, sex), as a pivot table
+/// showing only counts by sex keeps them.
+fn pivot_parts() -> Vec<(String, Vec<u8>)> {
+    let def = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<pivotCacheDefinition xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rId1" recordCount="20"><cacheFields count="2"><cacheField name="lbnr"><sharedItems containsNumber="1"/></cacheField><cacheField name="sex"><sharedItems><s v="F"/><s v="M"/></sharedItems></cacheField></cacheFields></pivotCacheDefinition>"#,
+    );
+    let mut rec = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<pivotCacheRecords xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="20">"#,
+    );
+    for i in 0..20 {
+        rec.push_str(&format!(
+            r#"<r><n v="{}"/><x v="{}"/></r>"#,
+            4_000_117 + 7 * i,
+            i % 2
+        ));
+    }
+    rec.push_str("</pivotCacheRecords>");
+    vec![
+        ("xl/pivotCache/pivotCacheDefinition1.xml".into(), def.into_bytes()),
+        ("xl/pivotCache/pivotCacheRecords1.xml".into(), rec.into_bytes()),
+        (
+            "xl/pivotCache/_rels/pivotCacheDefinition1.xml.rels".into(),
+            br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/pivotCacheRecords" Target="pivotCacheRecords1.xml"/></Relationships>"#
+                .to_vec(),
+        ),
+    ]
+}
+
+fn fixtures() -> Vec<(&'static str, Vec<u8>)> {
+    let mut commented = summary();
+    commented.comments = vec![("B4", "Checked the record of CPR 161124-3533 by hand")];
+    let clean = xlsx(&[two_tables()], false);
+    let truncated = clean[..clean.len() / 2].to_vec();
+    vec![
+        (
+            "cases/workbooks/hidden_person_sheet.xlsx",
+            xlsx(&[summary(), person_rows()], false),
+        ),
+        (
+            "cases/workbooks/small_count.xlsx",
+            xlsx(&[small_count()], false),
+        ),
+        (
+            "cases/workbooks/comment_with_id.xlsx",
+            xlsx(&[commented], false),
+        ),
+        ("cases/workbooks/macros.xlsm", xlsx(&[summary()], true)),
+        ("cases/workbooks/truncated.xlsx", truncated),
+        (
+            "cases/workbooks/pivot_cache_person_rows.xlsx",
+            xlsx_with(&[summary()], false, pivot_parts()),
+        ),
+        ("cases/workbooks/clean_two_tables.xlsx", clean),
+    ]
+}
+
+#[test]
+fn fixtures_are_current() {
+    assert_fixtures_current(&fixtures());
+}
+
+fn findings(name: &str) -> (Verdict, Vec<Finding>) {
+    let r = report(&format!("workbooks/{name}"));
+    assert_eq!(r.files.len(), 1);
+    let f = &r.files[0];
+    (f.verdict, f.findings.clone())
+}
+
+fn errors<'a>(found: &'a [Finding], rule: &str) -> Vec<&'a Finding> {
+    found
+        .iter()
+        .filter(|f| f.rule == rule && f.severity == Severity::Error)
+        .collect()
+}
+
+#[test]
+fn a_hidden_sheet_of_person_rows_fails() {
+    let (verdict, found) = findings("hidden_person_sheet.xlsx");
+    assert_eq!(verdict, Verdict::Fail, "{found:#?}");
+    let micro = errors(&found, "micro-data");
+    assert!(!micro.is_empty(), "{found:#?}");
+    assert!(micro
+        .iter()
+        .all(|f| f.location.sheet.as_deref() == Some("Data")));
+    let hidden = errors(&found, "hidden-content");
+    assert_eq!(hidden.len(), 1, "{found:#?}");
+    assert_eq!(hidden[0].location.sheet.as_deref(), Some("Data"));
+    assert!(
+        hidden[0].message.contains("micro-data"),
+        "{}",
+        hidden[0].message
+    );
+    // The visible summary raises nothing to review.
+    assert!(
+        found
+            .iter()
+            .all(|f| f.location.sheet.as_deref() != Some("Summary") || f.severity == Severity::Info),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn a_small_count_is_found_at_its_sheet_and_cell() {
+    let (verdict, found) = findings("small_count.xlsx");
+    assert_eq!(verdict, Verdict::Fail, "{found:#?}");
+    let small = errors(&found, "small-count");
+    assert_eq!(small.len(), 1, "{found:#?}");
+    assert_eq!(small[0].location.sheet.as_deref(), Some("Deaths"));
+    assert_eq!(small[0].location.cell.as_deref(), Some("D8"));
+    assert_eq!(
+        (small[0].location.row, small[0].location.column),
+        (Some(8), Some(4))
+    );
+    let json = serde_json::to_value(&small[0].location).unwrap();
+    assert_eq!(json["sheet"], "Deaths");
+    assert_eq!(json["cell"], "D8");
+}
+
+#[test]
+fn a_comment_with_a_person_number_fails() {
+    let (verdict, found) = findings("comment_with_id.xlsx");
+    assert_eq!(verdict, Verdict::Fail, "{found:#?}");
+    let ids = errors(&found, "person-id");
+    assert_eq!(ids.len(), 1, "{found:#?}");
+    assert_eq!(ids[0].location.member.as_deref(), Some("xl/comments1.xml"));
+    assert_eq!(ids[0].location.line, Some(1));
+    let hidden = errors(&found, "hidden-content");
+    assert_eq!(hidden.len(), 1, "{found:#?}");
+    assert_eq!(hidden[0].location.sheet.as_deref(), Some("Summary"));
+    assert_eq!(hidden[0].location.cell.as_deref(), Some("B4"));
+    assert!(!hidden[0].message.contains("3533"), "{}", hidden[0].message);
+}
+
+#[test]
+fn a_macro_project_is_hidden_and_not_checked() {
+    let (verdict, found) = findings("macros.xlsm");
+    assert_eq!(verdict, Verdict::Fail, "{found:#?}");
+    let unread = errors(&found, "unreadable");
+    assert_eq!(unread.len(), 1, "{found:#?}");
+    assert_eq!(
+        unread[0].location.member.as_deref(),
+        Some("xl/vbaProject.bin")
+    );
+    let hidden: Vec<_> = found
+        .iter()
+        .filter(|f| f.rule == "hidden-content")
+        .collect();
+    assert_eq!(hidden.len(), 1, "{found:#?}");
+    assert_eq!(
+        hidden[0].location.member.as_deref(),
+        Some("xl/vbaProject.bin")
+    );
+}
+
+#[test]
+fn pivot_cache_records_of_persons_fail() {
+    let (verdict, found) = findings("pivot_cache_person_rows.xlsx");
+    assert_eq!(verdict, Verdict::Fail, "{found:#?}");
+    let part = Some("xl/pivotCache/pivotCacheRecords1.xml");
+    let ids = errors(&found, "person-id");
+    assert!(!ids.is_empty(), "{found:#?}");
+    assert!(ids.iter().all(|f| f.location.member.as_deref() == part));
+    let hidden = errors(&found, "hidden-content");
+    assert_eq!(hidden.len(), 1, "{found:#?}");
+    assert_eq!(hidden[0].location.member.as_deref(), part);
+}
+
+#[test]
+fn a_workbook_cut_short_is_unreadable() {
+    let (verdict, found) = findings("truncated.xlsx");
+    assert_eq!(verdict, Verdict::Fail);
+    assert_eq!(
+        found.iter().map(|f| f.rule).collect::<Vec<_>>(),
+        vec!["unreadable"],
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn a_clean_workbook_of_two_tables_on_one_sheet_passes() {
+    let (verdict, found) = findings("clean_two_tables.xlsx");
+    assert_eq!(verdict, Verdict::Pass, "{found:#?}");
+}
+
+/// Writes a folder of large workbooks for measuring memory (never checked in):
+/// `EXPORT_CHECK_LARGE_WORKBOOKS=/tmp/big cargo test --release --test workbooks -- --ignored`,
+/// then `/usr/bin/time -v target/release/export-check /tmp/big`.
+#[test]
+#[ignore]
+fn large_workbooks_for_measuring_memory() {
+    let Some(dir) = std::env::var_os("EXPORT_CHECK_LARGE_WORKBOOKS") else {
+        return;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, rows) in [
+        ("big.xlsx", 1_800_000u32),
+        ("mid_a.xlsx", 600_000),
+        ("mid_b.xlsx", 600_000),
+    ] {
+        let file = std::fs::File::create(dir.join(name)).unwrap();
+        let mut z = zip::ZipWriter::new(std::io::BufWriter::new(file));
+        let options =
+            SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        let small = xlsx(&[visible("Listing", Vec::new())], false);
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(small)).unwrap();
+        for i in 0..archive.len() {
+            let mut f = archive.by_index(i).unwrap();
+            let part = f.name().unwrap().to_string();
+            z.start_file(part.as_str(), options).unwrap();
+            if part == "xl/worksheets/sheet1.xml" {
+                z.write_all(br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c><c r="B1" t="inlineStr"><is><t>age</t></is></c><c r="C1" t="inlineStr"><is><t>sex</t></is></c><c r="D1" t="inlineStr"><is><t>weight</t></is></c><c r="E1" t="inlineStr"><is><t>visits</t></is></c></row>"#).unwrap();
+                let mut x: u64 = 12345;
+                for r in 2..=rows {
+                    x = x
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    let age = 18 + (x >> 33) % 80;
+                    let sex = if (x >> 20) & 1 == 0 { "F" } else { "M" };
+                    let w = 45.0 + ((x >> 40) % 600) as f64 / 10.0;
+                    let v = 10 + (x >> 50) % 90;
+                    write!(z, r#"<row r="{r}"><c r="A{r}"><v>{}</v></c><c r="B{r}"><v>{age}</v></c><c r="C{r}" t="inlineStr"><is><t>{sex}</t></is></c><c r="D{r}"><v>{w}</v></c><c r="E{r}"><v>{v}</v></c></row>"#, 1_000_000 + r).unwrap();
+                }
+                z.write_all(b"</sheetData></worksheet>").unwrap();
+            } else {
+                std::io::copy(&mut f, &mut z).unwrap();
+            }
+        }
+        z.finish().unwrap();
+    }
+}
