@@ -97,6 +97,9 @@ struct Frame {
     dx: f64,
     dy: f64,
     defining: bool,
+    /// Inside a group that matplotlib writes for one text artist (`<g id="text_3">`): its
+    /// `use` and `path` elements are the glyphs of a label, never markers.
+    glyphs: bool,
     /// Inside a `<text>`: the index of its current item.
     text: Option<usize>,
 }
@@ -264,6 +267,9 @@ fn open(e: &BytesStart<'_>, st: &mut State) -> Frame {
         if let Some(n) = a.get("id").or(a.get("class")) {
             frame.group_name = n.clone();
         }
+        if a.get("id").is_some_and(|id| is_text_artist(id)) {
+            frame.glyphs = true;
+        }
         if let Some(c) = st.comment.take() {
             // matplotlib: `<!-- 84 -->` then the glyphs in a translated group.
             st.items.push(Item {
@@ -316,8 +322,17 @@ fn push_text(st: &mut State, s: &str) {
     }
 }
 
+/// A matplotlib text artist's group id: `text_` and a serial number.
+fn is_text_artist(id: &str) -> bool {
+    id.strip_prefix("text_")
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// Count what a drawing element draws.
 fn shape(name: &str, a: &HashMap<String, String>, frame: &Frame, st: &mut State) {
+    if frame.glyphs {
+        return;
+    }
     let class = a.get("class").map(String::as_str).unwrap_or("");
     let key = |extra: &str| format!("{}|{name}|{class}|{}|{extra}", frame.group, frame.fill);
     let series_name = if frame.group_name.is_empty() {
@@ -569,5 +584,33 @@ mod tests {
         assert_eq!(s[1].vertices, vec![(20.0, 10.0), (20.0, 15.0)]);
         let s = path_vertices("M0-5.5.5 1l1e1 2");
         assert_eq!(s[0].vertices, vec![(0.0, -5.5), (0.5, 1.0), (10.5, 3.0)]);
+    }
+
+    #[test]
+    fn glyphs_of_a_matplotlib_text_artist_are_not_markers() {
+        // matplotlib draws tick labels as `use` of small glyph outlines in `<g id="text_N">`.
+        let mut svg = String::from(
+            r#"<svg xmlns="http://www.w3.org/2000/svg"><defs><path id="m" d="M0,-1A1,1 0 1,1 0,1A1,1 0 1,1 0,-1Z"/></defs>"#,
+        );
+        for k in 0..8 {
+            svg.push_str(&format!(
+                r#"<g id="text_{k}"><g transform="translate({} 50)"><use href="m" x="{}"/><use href="m" x="{}"/></g></g>"#,
+                10 * k + 3,
+                k % 3,
+                k % 5
+            ));
+        }
+        svg.push_str("</svg>");
+        let mut st = State::default();
+        assert!(walk(&svg, &mut st).is_ok());
+        assert!(st.marks.series().is_empty(), "{:?}", st.marks.series());
+        // The same marks outside a text artist's group are a series of points.
+        let plain = svg.replace("id=\"text_", "id=\"points_");
+        let mut st = State::default();
+        assert!(walk(&plain, &mut st).is_ok());
+        assert!(!st.marks.series().is_empty());
+        assert!(is_text_artist("text_12"));
+        assert!(!is_text_artist("text_"));
+        assert!(!is_text_artist("text_label"));
     }
 }

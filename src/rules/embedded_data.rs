@@ -4,7 +4,8 @@
 //! survival curve), chart JSON in an HTML page or a notebook (Plotly, Vega/Vega-Lite, Bokeh,
 //! htmlwidgets, Highcharts, ECharts) with one point per person or unit, and data written into an
 //! image's metadata. A series of single markers at scattered positions is an error: each marker
-//! is an individual, whose values anyone can read back from the file. Markers on a regular grid
+//! is an individual, whose values anyone can read back from the file; fewer than 50 scattered
+//! markers (a forest plot of estimates) are a warning. Markers on a regular grid
 //! (one per category or time step) are a warning, since they may be aggregates. Lines and bars
 //! of aggregates (a monthly series, a bar chart) are not flagged. An image whose metadata (a
 //! PNG text chunk, a JPEG comment, EXIF or XMP) holds a table or many numbers is an error: the
@@ -58,6 +59,11 @@ const ID: &str = RULE.id;
 /// points (a legend, an annotation).
 const MIN_MARKERS: u64 = 3;
 
+/// Fewest scattered markers of one series that are taken for individuals on their own. A
+/// forest plot or a dot plot of estimates draws a handful of scattered markers (one per model
+/// term or group); a series below this is a warning for a person to judge, never a pass.
+const MIN_INDIVIDUALS: u64 = 50;
+
 struct EmbeddedData;
 
 impl FigureRule for EmbeddedData {
@@ -80,6 +86,12 @@ impl FigureRule for EmbeddedData {
                 (
                     Severity::Warning,
                     "on a regular grid; a person must check whether each marker is an individual",
+                )
+            } else if series.points < MIN_INDIVIDUALS {
+                (
+                    Severity::Warning,
+                    "at scattered positions, too few to be taken for individuals on their own \
+                     (estimates of a forest plot are drawn so); a person must check them",
                 )
             } else {
                 (Severity::Error, "(one per individual)")
@@ -171,5 +183,10 @@ mod tests {
         assert!(findings(vec![series(Mark::Line, 36, true)]).is_empty());
         assert!(findings(vec![series(Mark::Bar, 12, true)]).is_empty());
         assert!(findings(vec![series(Mark::Point, 2, false)]).is_empty());
+        // A forest plot's handful of scattered estimates is for a person to judge.
+        let f = findings(vec![series(Mark::Point, 9, false)]);
+        assert_eq!(f[0].severity, Severity::Warning);
+        let f = findings(vec![series(Mark::Point, MIN_INDIVIDUALS, false)]);
+        assert_eq!(f[0].severity, Severity::Error);
     }
 }
