@@ -1,4 +1,4 @@
-//! The command line, as CONTRACT.md gives it.
+//! The command line, as docs/report.md §1 gives it.
 
 use std::path::PathBuf;
 

@@ -1,4 +1,4 @@
-//! Primary sensitivity rules for magnitude tables (spec §2.2.2–2.2.4): the dominance `(n,k)`
+//! Primary sensitivity rules for magnitude tables (docs/tables.md §9): the dominance `(n,k)`
 //! rule, the p% rule and its `(p,q)` prior-posterior form, their upper protection levels, the
 //! `(2,k)` → p% mapping, and the holding rules (contributions of one enterprise group taken
 //! together; a threshold on the number of holdings).
@@ -183,7 +183,7 @@ pub fn holdings_unsafe<H: Ord>(holdings: &[H], threshold: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    //! TC-15 (spec §5): SDC Handbook §4.2 Examples 1, 2 and 4, τ-ARGUS manual §4.4.4.
+    //! TC-15 (docs/tables.md §11): SDC Handbook §4.2 Examples 1, 2 and 4, τ-ARGUS manual §4.4.4.
     use super::*;
 
     fn close(a: f64, b: f64, tol: f64) -> bool {

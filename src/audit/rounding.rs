@@ -1,4 +1,4 @@
-//! Rounding existence intervals (§2.7, TC-16): the box of true integer values behind a
+//! Rounding existence intervals (docs/tables.md §7, TC-16): the box of true integer values behind a
 //! published rounded value.
 
 use super::system::Int;

@@ -420,7 +420,7 @@ fn weighted(s: &[u8], w: &[u32]) -> u32 {
 // Validators. Each takes the compact characters.
 
 /// Danish CPR: date with the century digit table, modulus 11 (Strong) or, failing it, a
-/// 1 January birth date (Weak), spec §1.2.
+/// 1 January birth date (Weak), docs/identifiers.md §3.1.
 pub(crate) fn cpr(s: &[u8]) -> Option<Valid> {
     if s.len() != 10 {
         return None;
@@ -444,7 +444,7 @@ pub(crate) fn cpr(s: &[u8]) -> Option<Valid> {
     })
 }
 
-/// Birth year from YY and the first serial digit (spec §1.2 table).
+/// Birth year from YY and the first serial digit (docs/identifiers.md §3.1).
 pub(crate) fn cpr_year(yy: u32, d7: u32) -> Option<u32> {
     match d7 {
         0..=3 => Some(1900 + yy),
@@ -538,7 +538,7 @@ pub(crate) fn se12(s: &[u8]) -> Option<Valid> {
 
 /// Norwegian fødselsnummer, D-number (day + 40) and H-number (month + 40); synthetic test
 /// numbers (month + 80) count as their base kind. K2 as before; K1 by the old rule or the 2032
-/// rule (`(S1 + K1) mod 11 ∈ {0,1,2,3}`), spec §1.2. New numbers do not encode the century, so
+/// rule (`(S1 + K1) mod 11 ∈ {0,1,2,3}`), docs/identifiers.md §3.1. New numbers do not encode the century, so
 /// the date is checked for day and month only.
 pub(crate) fn fodselsnummer(s: &[u8]) -> Option<Valid> {
     if s.len() != 11 {

@@ -108,7 +108,7 @@ pub fn cpr(seed: u64) -> String {
             continue;
         }
         let yy = y % 100;
-        // Digit 7 consistent with the century (spec §1.2 table).
+        // Digit 7 consistent with the century (docs/identifiers.md §3.1).
         let d7 = match (y / 100, yy) {
             (19, 0..=36) => r.range(0, 3),
             (19, 37..=57) => [0, 1, 2, 3, 4, 9][r.below(6) as usize],

@@ -235,7 +235,7 @@ impl IdMatch {
 /// Does `value` (a whole cell, surrounding whitespace ignored) validate as `kind`?
 ///
 /// Accepts the usual written forms of the kind (with or without separators). For the Danish
-/// CPR number a failing modulus-11 check is accepted only for 1 January birth dates (spec §1.2);
+/// CPR number a failing modulus-11 check is accepted only for 1 January birth dates (docs/identifiers.md §3.1);
 /// Dutch BSNs may have 8 digits (leading zero dropped).
 pub fn validate(kind: IdKind, value: &str) -> bool {
     checks::kinds_of_value(value).contains(kind)

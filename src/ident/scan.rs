@@ -509,7 +509,7 @@ fn priority(k: IdKind) -> u8 {
     }
 }
 
-/// The confidence model (spec §2.2 item 1, simplified to three levels):
+/// The confidence model (docs/identifiers.md §4, three levels):
 /// - a context word naming the kind → High; a generic ID word → High (strong check) or Medium;
 /// - no context: strong check and formatted → High; strong and bare → Medium, but Low when the
 ///   bare number also reads as a Unix/SAS timestamp or a `YYYYMMDDhhmm` time;

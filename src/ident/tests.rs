@@ -313,7 +313,7 @@ fn norwegian_2032_rule_and_kinds() {
             &generate::h_number(seed)
         ));
     }
-    // Examples from Skatteetaten's 2032 note (spec §1.2), constructed test numbers.
+    // Examples from Skatteetaten's 2032 note (docs/identifiers.md §3.1), constructed test numbers.
     for v in ["02013299997", "30108299920", "30108299939"] {
         assert!(validate(IdKind::NorwegianFodselsnummer, v), "{v}");
     }

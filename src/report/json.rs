@@ -1,4 +1,5 @@
-//! The JSON report (`--format json`), schema `export-check.report.v1` as CONTRACT.md gives it.
+//! The JSON report (`--format json`), schema `export-check.report.v1`, as `docs/report.md` §5
+//! gives it.
 
 use super::Report;
 

@@ -41,7 +41,7 @@
 //! ## References
 //! Statistics Denmark, rules on transfer of analysis results: "no code or logs that contain
 //! micro-data written into conditions or lists"; pasted tables in `.do` files must be revised.
-//! Identifiers spec §2.2 item 10 (code files).
+//! `docs/identifiers.md` §8 (identifiers in code and logs).
 
 use std::sync::LazyLock;
 

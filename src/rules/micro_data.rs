@@ -40,7 +40,7 @@
 //! in data where the de-identified ID variable has been removed"; pseudonymised key variables
 //! are always micro-data, even alone. Findata and Statistics Finland: aggregate results only.
 //! Eurostat/ESSnet Guidelines for the checking of output based on microdata research (2015):
-//! micro-data may not leave. Identifiers spec §3 (vocabularies) and §4.6 (listing vs aggregate).
+//! micro-data may not leave. `docs/identifiers.md` §6 (vocabularies) and §7.3 (listing or aggregate).
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};

@@ -1,6 +1,6 @@
 //! What the `person-id`, `micro-data` and `code-literal` rules share: the compiled column-name
 //! vocabularies of person keys, provider numbers and quasi-identifiers (`[vocabulary]` in the
-//! rules files, identifiers spec §3), value patterns that recognise a quasi-identifier column
+//! rules files, `docs/identifiers.md` §6), value patterns that recognise a quasi-identifier column
 //! without a telling name (day-precision dates, diagnosis and ATC codes, sex codes), and the one
 //! identifier [`Scanner`] of the run.
 

@@ -33,7 +33,7 @@
 //!
 //! ## Options
 //! `[vocabulary] person_key` and `provider_key` (column names that mark keys). The recognisers
-//! themselves are built in (identifiers spec §1).
+//! themselves are built in (`docs/identifiers.md` §3).
 //!
 //! ## References
 //! Statistics Denmark, rules on transfer of analysis results: no micro-data, and pseudonymised

@@ -19,7 +19,7 @@
 //! ## References
 //! The fail-closed principle of output checking: Eurostat/ESSnet Guidelines for the checking of
 //! output based on microdata research (2015), "output that cannot be checked is not released".
-//! CONTRACT.md: a file that cannot be read or parsed is never silently passed.
+//! `docs/report.md` §2: a file that cannot be read or parsed is never silently passed.
 
 use crate::finding::{Finding, Severity};
 use crate::model::{FactKind, Unreadable};
