@@ -82,7 +82,7 @@ pub fn read(source: Source<'_>, readers: &Readers<'_>) -> Result<Document, ReadE
     };
     let lines = clean(page.lines.iter().cloned()).lines;
     if lines.iter().any(|(_, l)| !l.trim().is_empty()) {
-        let joined = page.lines.join("\n");
+        let joined = without_knitr_prefix(&page.lines).join("\n");
         let mut printed = log::text_tables(&joined, readers);
         doc.tables.append(&mut printed);
         doc.texts.push(Text::new(TextKind::Output, lines));
@@ -91,6 +91,25 @@ pub fn read(source: Source<'_>, readers: &Readers<'_>) -> Result<Document, ReadE
         t.index = k as u32 + 1;
     }
     Ok(doc)
+}
+
+/// The page's lines with knitr's output prefix (`## ` before every line R printed in an R
+/// Markdown page) taken off runs of two or more such lines, so that a printed table's first
+/// column is its stub, not `##`. Line numbers are unchanged: one line out for each line in.
+fn without_knitr_prefix(lines: &[String]) -> Vec<&str> {
+    let prefixed = |l: &str| l == "##" || l.starts_with("## ");
+    let mut out: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let mut i = 0;
+    while i < out.len() {
+        let run = out[i..].iter().take_while(|l| prefixed(l)).count();
+        if run >= 2 {
+            for l in &mut out[i..i + run] {
+                *l = l.get(3..).unwrap_or("");
+            }
+        }
+        i += run.max(1);
+    }
+    out
 }
 
 /// Tables from grids, through the common builder, numbered from 1.
@@ -361,6 +380,24 @@ fn percent_decode(s: &str) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn knitr_output_lines_lose_their_prefix() {
+        let lines: Vec<String> = [
+            "## Heading?",
+            "text",
+            "##        a    b",
+            "## x     1    2",
+            "##",
+        ]
+        .iter()
+        .map(|l| l.to_string())
+        .collect();
+        assert_eq!(
+            without_knitr_prefix(&lines),
+            ["## Heading?", "text", "       a    b", "x     1    2", ""]
+        );
+    }
+
     use super::*;
 
     #[test]
