@@ -17,8 +17,8 @@ use super::ID;
 /// Whether a table's counts look rounded: declared or detected, or every non-zero count a
 /// multiple of 5 (too few values for the detection, but then differences within the rounding
 /// base are no counts).
-fn looks_rounded(p: &Prepared<'_>) -> bool {
-    if atoms::rounding(p).is_some() {
+fn looks_rounded(p: &Prepared<'_>, cx: &Context<'_>) -> bool {
+    if atoms::rounding(p, cx).is_some() {
         return true;
     }
     let mut nonzero = p
@@ -72,7 +72,7 @@ pub(super) fn nested_repeat(
     let Some((pairs, a_larger)) = lockstep_pairs(sorted) else {
         return false;
     };
-    if !same_layout(a, b) {
+    if !same_layout(a, b, cx) {
         return false;
     }
     let nonzero: Vec<_> = pairs.iter().filter(|p| p.1 != 0 || p.2 != 0).collect();
@@ -130,15 +130,15 @@ fn lockstep_pairs<'k>(
 }
 
 /// The same row and column keys, and not rounded counts (whose differences are no counts).
-fn same_layout(a: &Prepared<'_>, b: &Prepared<'_>) -> bool {
+fn same_layout(a: &Prepared<'_>, b: &Prepared<'_>, cx: &Context<'_>) -> bool {
     let same = |x: &[String], y: &[String]| {
         x.iter().collect::<BTreeSet<_>>() == y.iter().collect::<BTreeSet<_>>()
     };
     same(&a.row_keys, &b.row_keys)
         && same(&a.col_keys, &b.col_keys)
-        && atoms::rounding(a).is_none()
-        && atoms::rounding(b).is_none()
-        && !(looks_rounded(a) && looks_rounded(b))
+        && atoms::rounding(a, cx).is_none()
+        && atoms::rounding(b, cx).is_none()
+        && !(looks_rounded(a, cx) && looks_rounded(b, cx))
 }
 
 /// An error at each cell of `here` (the smaller table) that differs from `there` by a small
@@ -221,7 +221,7 @@ pub(super) fn repeats(
             continue;
         }
         // Two rounded tables differ by multiples of the base whatever the true difference.
-        if delta % 5 == 0 && looks_rounded(a) && looks_rounded(b) {
+        if delta % 5 == 0 && looks_rounded(a, cx) && looks_rounded(b, cx) {
             continue;
         }
         // On the file with the smaller group: it is the one that left someone out.

@@ -3,7 +3,6 @@
 //! totals (docs/tables.md §2.6, §3.2).
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
 
 use crate::config::Vocabulary;
 use crate::model::Kind;
@@ -205,13 +204,6 @@ impl Lexicon {
         };
         lex.intervals = IntervalWords::new(vocab);
         lex
-    }
-
-    /// The lexicon of `rules/default.toml` alone, for callers that have no rules at hand.
-    pub(crate) fn defaults() -> &'static Lexicon {
-        static DEFAULT: LazyLock<Lexicon> =
-            LazyLock::new(|| Lexicon::new(&crate::config::Rules::default_rules().vocabulary));
-        &DEFAULT
     }
 
     /// Kind a header or row label names, if any. Phrases (`odds ratio`, `i alt`, `per 1000`)

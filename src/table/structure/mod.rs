@@ -62,7 +62,8 @@ use crate::table::classify::Lexicon;
 use counts::{build_grid, Grid, Line};
 use verify::Accepted;
 
-pub use rounding::{declared_rounding, Rounding};
+pub(crate) use rounding::declared_rounding_in;
+pub use rounding::Rounding;
 
 /// Exact integers, as the audit uses them.
 pub type Int = i128;

@@ -46,13 +46,6 @@ impl Rounding {
     }
 }
 
-/// The rounding a table declares in its title, notes or headers: `midpoint 6`, or a base after
-/// (else before) a rounding word (`Table 3. Counts rounded to the nearest 10`, `5-afrundet`),
-/// with the words of `rules/default.toml`.
-pub fn declared_rounding(table: &Table) -> Option<RoundingScheme> {
-    declared_rounding_in(table, &Lexicon::defaults().rounding)
-}
-
 /// The rounding a table declares, with the rounding words of the rules in force
 /// (`[vocabulary] rounding`, `rounding_random`, `rounding_midpoint_6`).
 pub(crate) fn declared_rounding_in(table: &Table, words: &RoundingWords) -> Option<RoundingScheme> {

@@ -68,8 +68,13 @@ pub(super) fn value(p: &Prepared<'_>, row_key: &str, measure: &str) -> Option<In
 
 /// The rounding of a table's counts: declared in its title, notes or headers, or shown by every
 /// non-zero count (at least six) being a multiple of 10 or 5, or of the form 6k+3 (midpoint 6).
-pub(in crate::rules::differencing) fn rounding(p: &Prepared<'_>) -> Option<RoundingScheme> {
-    if let Some(scheme) = crate::table::structure::declared_rounding(p.table) {
+pub(in crate::rules::differencing) fn rounding(
+    p: &Prepared<'_>,
+    cx: &Context<'_>,
+) -> Option<RoundingScheme> {
+    if let Some(scheme) =
+        crate::table::structure::declared_rounding_in(p.table, &cx.lexicon.rounding)
+    {
         return Some(scheme);
     }
     let values: Vec<Int> = p

@@ -20,7 +20,7 @@ impl Build<'_, '_> {
         let m = self.merge;
         let p = &m.prepared[ti];
         let table = p.table;
-        if rounding(p).is_some() {
+        if rounding(p, m.cx).is_some() {
             return;
         }
         let s = structure::detect(table, m.cx.lexicon);

@@ -150,7 +150,7 @@ impl<'p> Build<'_, 'p> {
             let blk = &m.blocks[b];
             for &ti in &blk.nodes {
                 let p = &m.prepared[ti];
-                let scheme = rounding(p);
+                let scheme = rounding(p, m.cx);
                 let src = source(m.files, p);
                 let pop = node_pop(blk, ti, &m.pops);
                 for rk in &p.row_keys {
