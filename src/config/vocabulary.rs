@@ -103,5 +103,18 @@ section! {
         pub band_above: Vec<String> [merge add_words],
         /// Words that mean strictly below a band's number (`under 18`).
         pub band_below: Vec<String> [merge add_words],
+        // cell parsing: bands and intervals written in words (`table/interval.rs`); each entry
+        // is a phrase, its spaces match any run of whitespace, matched without regard to case
+        /// Units a band's number may carry before an open-top phrase (`85 år og derover`).
+        pub band_unit: Vec<String> [merge add_words],
+        /// Phrases after a number that open a band upwards (`85 and over`, `18 ja yli`).
+        pub band_and_over: Vec<String> [merge add_words],
+        /// Words before a number that make a band (`under 18`, `over 65`, `yngre end 30`).
+        pub band_prefix: Vec<String> [merge add_words],
+        /// Words before a small number that hide a count (`alle 5`, `færre end 5`): a
+        /// suppression marker in a count column.
+        pub count_below: Vec<String> [merge add_words],
+        /// Words between the two ends of an interval (`0 to 4`, `0 til 4`, `0 bis 4`).
+        pub interval_between: Vec<String> [merge add_words],
     }
 }

@@ -16,7 +16,7 @@ use regex::Regex;
 
 use crate::config::Rules;
 use crate::model::{Number, Suppressed, Value};
-use crate::table::interval::{is_band, split_interval};
+use crate::table::interval::{is_band, split_interval, BandPhrases};
 pub(crate) use crate::table::number::parse_number;
 pub use crate::table::number::{infer_style, NumberStyle};
 use crate::table::number::{DATE, MAX_NUMERIC_LEN};
@@ -29,6 +29,8 @@ pub struct CellParser {
     /// Longest listed marker in bytes, to skip the marker lookup for long texts.
     max_marker_len: usize,
     dash_means_zero: bool,
+    /// Bands and intervals written in words (`[vocabulary]`).
+    bands: BandPhrases,
 }
 
 static BOUNDED: LazyLock<Regex> =
@@ -42,21 +44,11 @@ static PERIOD_SUB: LazyLock<Regex> = LazyLock::new(|| {
 static PERIOD_SUB_FIRST: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?i)(q|k|kv|h|t)\s*(\d)\s*[-/ ]?\s*(\d{4})$").expect("regex"));
 
-static WORD_BELOW: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?ix)^(under|below|less\s+than|fewer\s+than|alle|færre\s+end|færre\s+enn|mindre\s+end|
-            mindre\s+enn|färre\s+än|mindre\s+än|weniger\s+als|unter|moins\s+de|minder\s+dan|
-            kleiner\s+dan|onder)\s+(\d{1,2})$",
-    )
-    .expect("regex")
-});
-
 /// A count hidden behind words (`alle 5`, `under 5`, `færre end 5`, `fewer than 10`): read as a
 /// band by the parser (`under 18` is an age group), it is a suppression marker in a column of
 /// counts. The bound must look like a threshold (2 to 20).
-pub fn word_bounded(text: &str) -> Option<Value> {
-    let caps = WORD_BELOW.captures(text.trim())?;
-    let k: i64 = caps.get(2)?.as_str().parse().ok()?;
+pub fn word_bounded(text: &str, parser: &CellParser) -> Option<Value> {
+    let k = parser.bands.count_below(text.trim())?;
     (2..=20).contains(&k).then(|| {
         Value::Suppressed(Suppressed {
             marker: format!("<{k}"),
@@ -85,6 +77,7 @@ impl CellParser {
             markers,
             max_marker_len,
             dash_means_zero: rules.suppression.dash_means_zero,
+            bands: BandPhrases::new(&rules.vocabulary),
         }
     }
 
@@ -132,7 +125,7 @@ impl CellParser {
         if let Some(n) = parse_number(t, style) {
             return Value::Number(n);
         }
-        if is_band(t, style) {
+        if is_band(t, style, &self.bands) {
             return Value::Band;
         }
         if DATE.is_match(t) {
@@ -150,7 +143,7 @@ impl CellParser {
         if let Some(v) = fraction(t, style) {
             return v;
         }
-        if let Some((low, high)) = split_interval(t, style, false) {
+        if let Some((low, high)) = split_interval(t, style, false, &self.bands) {
             if low.value <= high.value {
                 return Value::Range {
                     low: low.value,
@@ -272,7 +265,7 @@ impl CellParser {
         if matches!(first, Value::Suppressed(_)) && self.bare_marker(inner).is_some() {
             return Some(first);
         }
-        if split_interval(inner, style, true).is_some() {
+        if split_interval(inner, style, true, &self.bands).is_some() {
             if let Value::Number(n) = first {
                 return Some(Value::Estimate { value: n });
             }

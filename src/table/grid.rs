@@ -255,7 +255,7 @@ impl Builder<'_> {
             digest: digest(&block[start..end]),
         };
         classify(&mut table, self.lexicon);
-        words_as_markers(&mut table);
+        words_as_markers(&mut table, self.parser);
         relabel(&mut table);
         table
     }
@@ -563,7 +563,7 @@ fn header_cells(header_rows: &[GridRow]) -> Vec<Vec<Cell>> {
 }
 
 /// In a column of counts, `alle 5` or `under 5` hides a count below 5; elsewhere it stays a band.
-fn words_as_markers(table: &mut Table) {
+fn words_as_markers(table: &mut Table, parser: &CellParser) {
     let counts: Vec<u32> = table
         .columns
         .iter()
@@ -573,7 +573,7 @@ fn words_as_markers(table: &mut Table) {
     for row in &mut table.rows {
         for cell in &mut row.cells {
             if matches!(cell.value, Value::Band) && counts.contains(&cell.col) {
-                if let Some(v) = crate::table::cell::word_bounded(&cell.text) {
+                if let Some(v) = crate::table::cell::word_bounded(&cell.text, parser) {
                     cell.value = v;
                 }
             }
@@ -900,9 +900,10 @@ mod tests {
             &t[0].rows[1].cells[1].value,
             Value::Suppressed(s) if s.high == Some(4)
         ));
-        assert!(crate::table::cell::word_bounded("under 18 years").is_none());
-        assert!(crate::table::cell::word_bounded("under 65").is_none());
-        assert!(crate::table::cell::word_bounded("færre end 5").is_some());
+        let p = CellParser::new(&crate::config::Rules::default_rules());
+        assert!(crate::table::cell::word_bounded("under 18 years", &p).is_none());
+        assert!(crate::table::cell::word_bounded("under 65", &p).is_none());
+        assert!(crate::table::cell::word_bounded("færre end 5", &p).is_some());
     }
 
     #[test]

@@ -8,7 +8,8 @@
 //! - a band category as differencing compares bands whatever their notation (`0 to 39 år`,
 //!   `under 40`, `65 år og derover`, docs/tables.md §8.1): [`band_bounds`].
 //!
-//! The words of these labels are `[vocabulary]` lists (`interval_*`, `band_*`), carried by
+//! The words of these labels are `[vocabulary]` lists (`interval_*`, `band_*`, `count_below`),
+//! carried by [`BandPhrases`] in the cell parser and
 //! [`IntervalWords`] in the [`Lexicon`](super::classify::Lexicon).
 
 use std::sync::LazyLock;
@@ -73,34 +74,68 @@ static LOWER_BOUND: LazyLock<Regex> = LazyLock::new(|| {
 });
 static PLUS_BAND: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(\d+)\s*(\p{L}+\.?\s*)?\+(\s*\p{L}+\.?)?$").expect("regex"));
-static WORD_BAND: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?ix)^\d+\s*(år|aar|years?|yrs?|y|vuotta|v|jaar|ans|jahre)?\s+(
-            and\s+over|and\s+older|and\s+above|and\s+more|or\s+more|or\s+older|or\s+over|
-            og\s+derover|og\s+over|og\s+ældre|og\s+eldre|og\s+mere|
-            ja\s+yli|ja\s+vanhemmat|tai\s+yli|tai\s+enemmän|
-            och\s+äldre|och\s+över|och\s+mer|eller\s+äldre|eller\s+mer|
-            en\s+ouder|en\s+meer|en\s+hoger|
-            et\s+plus|ou\s+plus|
-            und\s+älter|und\s+mehr|und\s+darüber|
-            \+)$",
-    )
-    .expect("regex")
-});
-static PREFIX_BAND: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?ix)^(under|below|less\s+than|over|above|more\s+than|older\s+than|younger\s+than|
-            alle|yngre\s+end|ældre\s+end|over|yngre\s+enn|eldre\s+enn|äldre\s+än|yngre\s+än|
-            alle|yli|unter|über|moins\s+de|plus\s+de|onder|boven|jonger\s+dan|ouder\s+dan)
-            \s+\d+(\s*\p{L}+\.?)?$",
-    )
-    .expect("regex")
-});
-static INTERVAL_WORD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\s+(to|til|till|bis|tot|à|a)\s+").expect("regex"));
+
+/// The phrases of bands and intervals written in words, compiled from `[vocabulary]`
+/// (`band_unit`, `band_and_over`, `band_prefix`, `count_below`, `interval_between`).
+#[derive(Debug, Clone)]
+pub(crate) struct BandPhrases {
+    /// `85 år og derover`, `18 ja yli`, `90 +`.
+    and_over: Regex,
+    /// `under 18`, `yngre end 30 år`.
+    prefix: Regex,
+    /// `alle 5`, `færre end 5`: the number in group 2.
+    count_below: Regex,
+    /// ` to `, ` til ` between the ends of an interval.
+    between: Regex,
+}
+
+impl BandPhrases {
+    pub(crate) fn new(vocab: &Vocabulary) -> BandPhrases {
+        // Longest phrases first, so that `bis zu` is tried before `bis`.
+        let alternatives = |list: &[String]| {
+            let mut phrases: Vec<&String> = list.iter().filter(|p| !p.trim().is_empty()).collect();
+            phrases.sort_by_key(|p| std::cmp::Reverse(p.split_whitespace().count()));
+            phrases
+                .iter()
+                .map(|p| {
+                    let words: Vec<String> = p.split_whitespace().map(regex::escape).collect();
+                    words.join(r"\s+")
+                })
+                .collect::<Vec<_>>()
+                .join("|")
+        };
+        let compile = |pattern: String| {
+            Regex::new(&pattern).unwrap_or_else(|e| panic!("band phrase regex: {e}"))
+        };
+        BandPhrases {
+            and_over: compile(format!(
+                r"(?i)^\d+\s*(?:{})?\s+(?:{}|\+)$",
+                alternatives(&vocab.band_unit),
+                alternatives(&vocab.band_and_over)
+            )),
+            prefix: compile(format!(
+                r"(?i)^(?:{})\s+\d+(?:\s*\p{{L}}+\.?)?$",
+                alternatives(&vocab.band_prefix)
+            )),
+            count_below: compile(format!(
+                r"(?i)^({})\s+(\d{{1,2}})$",
+                alternatives(&vocab.count_below)
+            )),
+            between: compile(format!(
+                r"(?i)\s+(?:{})\s+",
+                alternatives(&vocab.interval_between)
+            )),
+        }
+    }
+
+    /// The bound of a count hidden behind words (`færre end 5` → 5).
+    pub(crate) fn count_below(&self, t: &str) -> Option<i64> {
+        self.count_below.captures(t)?.get(2)?.as_str().parse().ok()
+    }
+}
 
 /// `65+`, `85 år+`, `90+ years`, `85 and over`, `18 ja yli`, `≥18`, `>=18`, `>5`, `under 18`.
-pub(crate) fn is_band(t: &str, style: NumberStyle) -> bool {
+pub(crate) fn is_band(t: &str, style: NumberStyle, words: &BandPhrases) -> bool {
     if let Some(c) = LOWER_BOUND.captures(t) {
         if c.get(3)
             .is_some_and(|m| parse_number(m.as_str(), style).is_some())
@@ -108,7 +143,7 @@ pub(crate) fn is_band(t: &str, style: NumberStyle) -> bool {
             return true;
         }
     }
-    PLUS_BAND.is_match(t) || WORD_BAND.is_match(t) || PREFIX_BAND.is_match(t)
+    PLUS_BAND.is_match(t) || words.and_over.is_match(t) || words.prefix.is_match(t)
 }
 
 /// Split `a-b`, `a – b`, `a to b` into two numbers (either may be negative); inside brackets
@@ -117,9 +152,10 @@ pub(crate) fn split_interval(
     t: &str,
     style: NumberStyle,
     bracketed: bool,
+    words: &BandPhrases,
 ) -> Option<(Number, Number)> {
     let both = |a: &str, b: &str| Some((parse_number(a, style)?, parse_number(b, style)?));
-    if let Some(m) = INTERVAL_WORD.find(t) {
+    if let Some(m) = words.between.find(t) {
         if let Some(p) = both(&t[..m.start()], &t[m.end()..]) {
             return Some(p);
         }
@@ -273,6 +309,23 @@ mod tests {
 
     fn words() -> IntervalWords {
         IntervalWords::new(&Rules::default_rules().vocabulary)
+    }
+
+    #[test]
+    fn band_phrases_come_from_the_vocabulary() {
+        let mut vocab = Rules::default_rules().vocabulary;
+        let style = NumberStyle::DecimalPoint;
+        let default = BandPhrases::new(&vocab);
+        assert!(is_band("85 år og  derover", style, &default));
+        assert!(is_band("Under 18", style, &default));
+        assert!(!is_band("85 und höher", style, &default));
+        assert_eq!(default.count_below("færre end 5"), Some(5));
+        assert!(split_interval("0 til 4", style, false, &default).is_some());
+        vocab.band_and_over.push("und höher".into());
+        vocab.interval_between.push("bis zu".into());
+        let added = BandPhrases::new(&vocab);
+        assert!(is_band("85 und höher", style, &added));
+        assert!(split_interval("0 bis zu 4", style, false, &added).is_some());
     }
 
     #[test]
