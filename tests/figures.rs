@@ -581,6 +581,14 @@ fn raster_images_without_data_ask_for_a_look() {
             vec![("embedded-data".into(), Severity::Info, None)],
             "{name}"
         );
+        // The UK profile has every raster figure reviewed by a person.
+        let uk = export_check::Rules::load("uk", None, None).expect("uk profile");
+        let r = common::report_with(&format!("figures/{name}"), &uk);
+        assert_eq!(r.verdict, Verdict::Review, "{name}");
+        assert!(r.files[0]
+            .findings
+            .iter()
+            .all(|f| f.rule == "embedded-data" && f.severity == Severity::Warning));
     }
 }
 

@@ -46,15 +46,15 @@ mod vocabulary;
 
 pub use links::{CellRef, Link, LinkKind, TableRef};
 pub use sections::{
-    BackCalculation, Differencing, ExtremeValues, FileTypes, Magnitude, Profile, Suppression,
-    Thresholds,
+    BackCalculation, Differencing, EmbeddedData, ExtremeValues, FileTypes, Magnitude, Profile,
+    Suppression, Thresholds,
 };
 pub use vocabulary::Vocabulary;
 
 use links::LinkEntry;
 use sections::{
-    BackCalculationLayer, DifferencingLayer, ExtremeValuesLayer, FileTypesLayer, MagnitudeLayer,
-    ProfileLayer, SuppressionLayer, ThresholdsLayer,
+    BackCalculationLayer, DifferencingLayer, EmbeddedDataLayer, ExtremeValuesLayer, FileTypesLayer,
+    MagnitudeLayer, ProfileLayer, SuppressionLayer, ThresholdsLayer,
 };
 use vocabulary::VocabularyLayer;
 
@@ -71,6 +71,7 @@ struct RulesFile {
     extreme_values: Option<ExtremeValuesLayer>,
     differencing: Option<DifferencingLayer>,
     magnitude: Option<MagnitudeLayer>,
+    embedded_data: Option<EmbeddedDataLayer>,
     /// `[[link]]`: relations between tables that only a person can know (`docs/tables.md`
     /// §8.7).
     #[serde(default, skip_serializing)]
@@ -90,6 +91,7 @@ pub struct Rules {
     pub extreme_values: ExtremeValues,
     pub differencing: Differencing,
     pub magnitude: Magnitude,
+    pub embedded_data: EmbeddedData,
     /// User-declared links between tables (`[[link]]`), from every layer in order.
     pub links: Vec<Link>,
     /// The rules files applied, in order (`profile:default`, `profile:dk`, a user's path).
@@ -214,6 +216,11 @@ impl Rules {
             Differencing::update,
         );
         update(&mut self.magnitude, &file.magnitude, Magnitude::update);
+        update(
+            &mut self.embedded_data,
+            &file.embedded_data,
+            EmbeddedData::update,
+        );
         self.layers.push(layer.to_string());
     }
 

@@ -206,6 +206,15 @@ section! {
 }
 
 section! {
+    /// `[embedded_data]`: how `embedded-data` treats figures.
+    pub struct EmbeddedData / EmbeddedDataLayer {
+        /// A raster figure with no data in its metadata asks a person to look at it: as an info
+        /// finding (`false`), or as a warning that makes the file need review (`true`).
+        pub review_raster_figures: bool,
+    }
+}
+
+section! {
     /// `[magnitude]`: the dominance and p% rules, applied by `extreme-values` only to tables that
     /// carry contributor columns beside a magnitude total.
     pub struct Magnitude / MagnitudeLayer {

@@ -29,7 +29,9 @@
 //! points, or show aggregates (binned counts, smoothed curves) instead of individuals.
 //!
 //! ## Options
-//! None yet.
+//! `[embedded_data] review_raster_figures` (default `false`; `true` in the `uk` profile): a
+//! raster figure with nothing readable is a warning, so that a person reviews it, instead of an
+//! info finding.
 //!
 //! ## References
 //! Eurostat/ESSnet Guidelines for the checking of output based on microdata research (2015):
@@ -117,12 +119,16 @@ impl FigureRule for EmbeddedData {
 }
 
 impl FileRule for EmbeddedData {
-    fn check(&self, file: &FileFacts<'_>, _cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, file: &FileFacts<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
         for fact in file.facts {
             match &fact.kind {
                 FactKind::LookAtFigure => out.push(Finding::new(
                     ID,
-                    Severity::Info,
+                    if cx.rules.embedded_data.review_raster_figures {
+                        Severity::Warning
+                    } else {
+                        Severity::Info
+                    },
                     "a raster figure: its pixels are not read by this tool; a person must look at it",
                     fact.location.clone(),
                     file.content_basis_of(b"look at figure"),
