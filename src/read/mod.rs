@@ -22,6 +22,7 @@ pub mod html;
 pub mod image;
 pub mod log;
 pub mod notebook;
+pub mod opc;
 pub mod pdf;
 pub mod svg;
 pub mod workbook;

@@ -191,31 +191,15 @@ fn relationships<R: Read + Seek>(
                 if let (Some(id), Some(kind), Some(target)) =
                     (e.attr("Id"), e.attr("Type"), e.attr("Target"))
                 {
-                    out.insert(id.to_string(), (kind.to_string(), resolve(base, target)));
+                    out.insert(
+                        id.to_string(),
+                        (kind.to_string(), crate::read::opc::resolve(base, target)),
+                    );
                 }
             }
         }
     });
     out
-}
-
-/// A relationship target as a part name: relative to `base`, `..` and `.` resolved.
-fn resolve(base: &str, target: &str) -> String {
-    let mut parts: Vec<&str> = if let Some(abs) = target.strip_prefix('/') {
-        return abs.to_string();
-    } else {
-        base.split('/').filter(|s| !s.is_empty()).collect()
-    };
-    for seg in target.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s),
-        }
-    }
-    parts.join("/")
 }
 
 /// Read a PowerPoint presentation: slides in the order the presentation shows them.
@@ -343,18 +327,6 @@ fn comment_part<R: Read + Seek>(pkg: &mut Package<R>, name: &str, out: &mut Out)
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn targets_resolve_against_their_folder() {
-        assert_eq!(resolve("ppt", "slides/slide1.xml"), "ppt/slides/slide1.xml");
-        assert_eq!(
-            resolve("ppt/slides", "../notesSlides/notesSlide2.xml"),
-            "ppt/notesSlides/notesSlide2.xml"
-        );
-        assert_eq!(resolve("", "word/document.xml"), "word/document.xml");
-        assert_eq!(resolve("x", "/word/document.xml"), "word/document.xml");
-        assert_eq!(resolve("", "../../x"), "x");
-    }
 
     #[test]
     fn structure_parts_are_known() {

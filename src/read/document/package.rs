@@ -50,11 +50,7 @@ impl<R: Read + Seek> Package<R> {
 
     /// The part names under a folder, in the zip's order.
     pub fn under(&self, prefix: &str) -> Vec<String> {
-        self.names
-            .iter()
-            .filter(|n| n.starts_with(prefix) && !n.ends_with('/'))
-            .cloned()
-            .collect()
+        crate::read::opc::under(&self.names, prefix)
     }
 
     /// A part's bytes, within the limits. A part that is encrypted, compressed in a way this

@@ -90,11 +90,7 @@ impl<R: Read + Seek> Package<R> {
 
     /// Names of the parts under a folder (`xl/embeddings/`), in archive order.
     pub fn under(&self, prefix: &str) -> Vec<String> {
-        self.names
-            .iter()
-            .filter(|n| n.starts_with(prefix) && !n.ends_with('/'))
-            .cloned()
-            .collect()
+        crate::read::opc::under(&self.names, prefix)
     }
 
     /// A part's bytes, if it is there, readable and at most `max` bytes expanded.
@@ -141,7 +137,7 @@ impl<R: Read + Seek> Package<R> {
                     let typ = super::xml::attr(attrs, "Type").unwrap_or("");
                     let typ = typ.rsplit('/').next().unwrap_or("").to_string();
                     if let Some(t) = super::xml::attr(attrs, "Target") {
-                        out.push((typ, resolve(dir, t)));
+                        out.push((typ, crate::read::opc::resolve(dir, t)));
                     }
                 }
             }
@@ -149,23 +145,4 @@ impl<R: Read + Seek> Package<R> {
         });
         out
     }
-}
-
-/// A relationship target as a part name: absolute (`/xl/x.xml`) or relative to `dir`.
-pub fn resolve(dir: &str, target: &str) -> String {
-    let mut parts: Vec<&str> = if let Some(abs) = target.strip_prefix('/') {
-        return abs.to_string();
-    } else {
-        dir.split('/').filter(|p| !p.is_empty()).collect()
-    };
-    for p in target.split('/') {
-        match p {
-            ".." => {
-                parts.pop();
-            }
-            "." | "" => {}
-            p => parts.push(p),
-        }
-    }
-    parts.join("/")
 }

@@ -93,7 +93,7 @@ fn sheet_parts<R: Read + Seek>(pkg: &mut Package<R>) -> Vec<SheetPart> {
             } = e
             {
                 if let (Some(id), Some(t)) = (attr(attrs, "Id"), attr(attrs, "Target")) {
-                    map.insert(id.to_string(), super::package::resolve("xl", t));
+                    map.insert(id.to_string(), crate::read::opc::resolve("xl", t));
                 }
             }
             true
