@@ -19,18 +19,6 @@ const CLEAN_CSV: &str = "Year,Deaths,Population\n2016,412,101230\n2017,398,10187
                          2018,431,102455\n2019,405,103010\n2020,466,103582\n";
 
 /// A zip of `(name, bytes)` members, deflated, with fixed times so the bytes never change.
-fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(zip::DateTime::default());
-    for (name, bytes) in members {
-        w.start_file(*name, options).expect("member starts");
-        w.write_all(bytes).expect("member written");
-    }
-    w.finish().expect("zip finishes").into_inner()
-}
-
 /// A tar of regular members and symbolic links `(name, target)`.
 fn tar_of(members: &[(&str, &[u8])], links: &[(&str, &str)]) -> Vec<u8> {
     let mut b = tar::Builder::new(Vec::new());
@@ -86,16 +74,16 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// A zip inside a zip ... `levels` deep, the table at the bottom.
 fn nested(levels: usize) -> Vec<u8> {
-    let mut inner = zip_of(&[("RQ5.csv", SMALL_COUNT_CSV.as_bytes())]);
+    let mut inner = common::zip_of(&[("RQ5.csv", SMALL_COUNT_CSV.as_bytes())]);
     for level in (1..levels).rev() {
         let name = format!("level{level}.zip");
-        inner = zip_of(&[(name.as_str(), &inner)]);
+        inner = common::zip_of(&[(name.as_str(), &inner)]);
     }
     inner
 }
 
 fn generated() -> Vec<(&'static str, Vec<u8>)> {
-    let tables = zip_of(&[("RQ5.csv", SMALL_COUNT_CSV.as_bytes())]);
+    let tables = common::zip_of(&[("RQ5.csv", SMALL_COUNT_CSV.as_bytes())]);
     let tar = tar_of(
         &[
             ("results/RQ5.csv", SMALL_COUNT_CSV.as_bytes()),
@@ -107,11 +95,11 @@ fn generated() -> Vec<(&'static str, Vec<u8>)> {
         ("cases/archives/small_count.zip", tables.clone()),
         (
             "cases/archives/clean.zip",
-            zip_of(&[("tables/trend.csv", CLEAN_CSV.as_bytes())]),
+            common::zip_of(&[("tables/trend.csv", CLEAN_CSV.as_bytes())]),
         ),
         (
             "cases/archives/nested.zip",
-            zip_of(&[("tables.zip", &tables), ("trend.csv", CLEAN_CSV.as_bytes())]),
+            common::zip_of(&[("tables.zip", &tables), ("trend.csv", CLEAN_CSV.as_bytes())]),
         ),
         ("cases/archives/deep.zip", nested(7)),
         ("cases/archives/results.tar.gz", gzip(&tar, None)),
@@ -128,17 +116,17 @@ fn generated() -> Vec<(&'static str, Vec<u8>)> {
         ),
         (
             "cases/archives/bomb.zip",
-            zip_of(&[("zeros.txt", &vec![b'0'; 4 * 1024 * 1024])]),
+            common::zip_of(&[("zeros.txt", &vec![b'0'; 4 * 1024 * 1024])]),
         ),
         ("cases/archives/corrupt.zip", {
-            let mut z = zip_of(&[("trend.csv", CLEAN_CSV.as_bytes())]);
+            let mut z = common::zip_of(&[("trend.csv", CLEAN_CSV.as_bytes())]);
             z.truncate(z.len() / 2);
             z
         }),
         ("cases/archives/encrypted.zip", encrypted_zip()),
         (
             "cases/archives/lock.zip",
-            zip_of(&[
+            common::zip_of(&[
                 ("trend.csv", CLEAN_CSV.as_bytes()),
                 ("~$tables.xlsx", b"\x0bJane Analyst"),
             ]),

@@ -5,32 +5,11 @@
 
 mod common;
 
-use std::io::Write;
-
 use common::{assert_fixtures_current, report};
 use export_check::finding::{Finding, Severity, Verdict};
 use export_check::report::Report;
-use zip::write::SimpleFileOptions;
 
 const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
-
-fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (name, bytes) in members {
-        // An OpenDocument's `mimetype` comes first and stored, as the format asks.
-        let method = if *name == "mimetype" {
-            zip::CompressionMethod::Stored
-        } else {
-            zip::CompressionMethod::Deflated
-        };
-        let options = SimpleFileOptions::default()
-            .compression_method(method)
-            .last_modified_time(zip::DateTime::default());
-        w.start_file(*name, options).expect("member starts");
-        w.write_all(bytes).expect("member written");
-    }
-    w.finish().expect("zip finishes").into_inner()
-}
 
 // -- Word ------------------------------------------------------------------------------------
 
@@ -83,7 +62,7 @@ fn docx(body: &str, extra: &[(&str, &[u8])]) -> Vec<u8> {
         ("word/document.xml", document.as_bytes()),
     ];
     members.extend_from_slice(extra);
-    zip_of(&members)
+    common::zip_of(&members)
 }
 
 const CLEAN_COUNTS: &[(&str, &str, &str)] = &[
@@ -207,7 +186,7 @@ fn pptx() -> Vec<u8> {
         "<?xml version=\"1.0\"?><p:notes {P}><p:cSld><p:spTree>{}</p:spTree></p:cSld></p:notes>",
         shape(&["Mention the record of CPR 161124-3533"])
     );
-    zip_of(&[
+    common::zip_of(&[
         ("[Content_Types].xml", types.as_bytes()),
         ("ppt/presentation.xml", presentation.as_bytes()),
         ("ppt/_rels/presentation.xml.rels", rels.as_bytes()),
@@ -232,7 +211,7 @@ fn odf(mimetype: &str, body: &str) -> Vec<u8> {
         "<?xml version=\"1.0\"?><manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\">\
          <manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"{mimetype}\"/></manifest:manifest>"
     );
-    zip_of(&[
+    common::zip_of(&[
         ("mimetype", mimetype.as_bytes()),
         ("content.xml", content.as_bytes()),
         ("META-INF/manifest.xml", manifest.as_bytes()),
@@ -478,7 +457,7 @@ fn broken_documents_are_unreadable_or_partial_never_a_reader_failure() {
         let types = "<Types/>";
         files.push((
             format!("cut{k}.docx"),
-            zip_of(&[
+            common::zip_of(&[
                 ("[Content_Types].xml", types.as_bytes()),
                 ("word/document.xml", &body.as_bytes()[..cut]),
             ]),

@@ -51,3 +51,23 @@ pub fn assert_fixtures_current(generated: &[(&str, Vec<u8>)]) {
         );
     }
 }
+
+/// A zip of `(name, bytes)` members, deflated, with fixed times so that the bytes are the same on
+/// every run; an OpenDocument's `mimetype` is stored, as that format asks.
+pub fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in members {
+        // An OpenDocument's `mimetype` comes first and stored, as the format asks.
+        let method = if *name == "mimetype" {
+            zip::CompressionMethod::Stored
+        } else {
+            zip::CompressionMethod::Deflated
+        };
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(method)
+            .last_modified_time(zip::DateTime::default());
+        w.start_file(*name, options).expect("member starts");
+        std::io::Write::write_all(&mut w, bytes).expect("member written");
+    }
+    w.finish().expect("zip finishes").into_inner()
+}
