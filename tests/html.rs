@@ -8,20 +8,9 @@ mod common;
 
 use base64::Engine as _;
 use export_check::finding::{Severity, Verdict};
+use export_check::ident::generate::Rng;
 use export_check::report::Report;
 use serde_json::json;
-
-struct Lcg(u64);
-
-impl Lcg {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
-}
 
 fn page(title: &str, head: &str, body: &str) -> Vec<u8> {
     format!(
@@ -70,7 +59,7 @@ fn plotly_page(traces: serde_json::Value) -> Vec<u8> {
 
 /// A scatter of 200 individuals, its coordinates as base64 typed arrays (`bdata`).
 fn plotly_bdata() -> Vec<u8> {
-    let mut rng = Lcg(5);
+    let mut rng = Rng::new(5);
     let x: Vec<f64> = (0..200)
         .map(|_| 18.0 + rng.below(7000) as f64 / 100.0)
         .collect();
@@ -97,7 +86,7 @@ fn plotly_bar() -> Vec<u8> {
 
 /// An R Markdown page with a `DT::datatable` of person rows (an htmlwidget).
 fn dt_person_rows() -> Vec<u8> {
-    let mut rng = Lcg(23);
+    let mut rng = Rng::new(23);
     let n = 8;
     let index: Vec<String> = (1..=n).map(|i| i.to_string()).collect();
     let ids: Vec<String> = (0..n)

@@ -7,25 +7,9 @@
 mod common;
 
 use export_check::finding::{Severity, Verdict};
+use export_check::ident::generate::Rng;
 use export_check::report::Report;
 use serde_json::{json, Value};
-
-/// A small deterministic generator of synthetic values.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 fn lines(text: &str) -> Value {
     let parts: Vec<String> = text.split_inclusive('\n').map(str::to_string).collect();
@@ -63,7 +47,7 @@ fn notebook(cells: Vec<Value>) -> Vec<u8> {
 
 /// The first rows of a synthetic cohort, as pandas prints `df.head()` (text and HTML).
 fn person_rows() -> (String, String) {
-    let mut rng = Lcg(17);
+    let mut rng = Rng::new(17);
     let mut text = String::from("   patient_id  age sex  postcode diagnosis_date\n");
     let mut html = String::from(
         "<div>\n<table border=\"1\" class=\"dataframe\">\n  <thead>\n    <tr style=\"text-align: right;\">\n      \
@@ -153,7 +137,7 @@ fn crosstab_aggregate() -> Vec<u8> {
 
 /// Cell 2 shows a Plotly scatter of 200 individuals (age against a lab value).
 fn plotly_scatter() -> Vec<u8> {
-    let mut rng = Lcg(99);
+    let mut rng = Rng::new(99);
     let x: Vec<f64> = (0..200)
         .map(|_| 18.0 + rng.below(7000) as f64 / 100.0)
         .collect();
@@ -185,7 +169,7 @@ fn plotly_scatter() -> Vec<u8> {
 /// Cell 1 shows a Plotly scatter as the notebook renderer writes it: HTML only, its traces
 /// in a `Plotly.newPlot` script.
 fn plotly_html_output() -> Vec<u8> {
-    let mut rng = Lcg(7);
+    let mut rng = Rng::new(7);
     let x: Vec<f64> = (0..150)
         .map(|_| rng.below(100_000) as f64 / 997.0)
         .collect();
