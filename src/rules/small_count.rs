@@ -3,7 +3,10 @@
 //! cell of a count column or row, the n of an `n (%)` cell, the parts of a fraction `3/45`, and a
 //! group size written into a header, title or label (`Mean age (n=3)`, `N = 4`). Years, codes
 //! and category numbers used as labels are not counts, and estimates (means, SDs, coefficients,
-//! p-values) are never read as counts.
+//! p-values) are never read as counts. In a table whose counts are rounded (to 5 or 10, or
+//! midpoint 6; declared or seen in the values, docs/tables.md §3.10) a displayed multiple of the
+//! base stands for its rounding box and is small only when every value of the box is: rounded
+//! to 5, a `5` (3 to 7) is small under a threshold of 10 but not under 6.
 //!
 //! ## Why is this bad?
 //! A cell that counts fewer persons than the threshold can identify them: whoever knows one of
@@ -31,6 +34,7 @@
 //! Findata, producing anonymous results: minimum cell frequency. Eurostat/ESSnet Guidelines for
 //! the checking of output based on microdata research (2015), threshold rule.
 
+use crate::audit::rounding::{rounding_box, RoundingScheme};
 use crate::finding::{basis, Finding, Severity};
 use crate::model::{Cell, Kind, Row, Table, Value};
 use crate::redact::{group_sizes, safe_label};
@@ -55,7 +59,10 @@ struct SmallCount;
 impl TableRule for SmallCount {
     fn check(&self, input: &TableInput<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let table = input.table;
-        let mut state = TableState::default();
+        let mut state = TableState {
+            rounding: input.structure(cx).rounding.map(|r| r.scheme),
+            ..TableState::default()
+        };
         for row in &table.rows {
             check_row(table, row, cx, &mut state, out);
         }
@@ -84,6 +91,24 @@ impl RowState for TableState {
 #[derive(Debug, Default)]
 pub struct TableState {
     listing: Option<Listing>,
+    /// The rounding the table's counts show (docs/tables.md §3.10): a displayed multiple of the
+    /// base stands for its rounding box, and is small only when every value of the box is.
+    /// Streamed rows have no structure and keep `None`: every value is taken as shown.
+    rounding: Option<RoundingScheme>,
+}
+
+impl TableState {
+    /// Whether a displayed count is small: its rounding box all small in a rounded table, else
+    /// the value itself.
+    fn is_small_count(&self, n: i64, cx: &Context<'_>) -> bool {
+        // The small values are one interval (1..t-1, or 0..t-1 when zeros are unsafe): a box is
+        // all small when both its ends are.
+        let small = |v: i128| i64::try_from(v).is_ok_and(|v| is_small(v, cx));
+        match self.rounding.and_then(|s| rounding_box(s, i128::from(n))) {
+            Some((lo, hi)) => small(lo) && small(hi),
+            None => is_small(n, cx),
+        }
+    }
 }
 
 impl TableState {
@@ -132,7 +157,7 @@ pub fn check_row(
         let what = match (&cell.value, kind) {
             (Value::CountShare { count, .. }, Kind::Count | Kind::Percent | Kind::Unknown) => {
                 count_of(count)
-                    .filter(|n| is_small(*n, cx))
+                    .filter(|n| state.is_small_count(*n, cx))
                     .map(|_| "an n (%) cell of")
             }
             (
@@ -148,7 +173,9 @@ pub fn check_row(
                     None
                 }
             }
-            (v, Kind::Count) => count_of(v).filter(|n| is_small(*n, cx)).map(|_| "column"),
+            (v, Kind::Count) => count_of(v)
+                .filter(|n| state.is_small_count(*n, cx))
+                .map(|_| "column"),
             _ => None,
         };
         if let Some(what) = what {

@@ -200,3 +200,21 @@ fn sas_frequency_missing_is_a_count() {
         &[10],
     );
 }
+
+/// Counts rounded to 5 (every count a multiple of 5, docs/tables.md §3.10): a shown 5 stands
+/// for 3 to 7. Under a threshold of 6 that box reaches 6, so it is not a small count; under the
+/// `uk` threshold of 10 the whole box is below it and every 5 is flagged, the 10s (8 to 12)
+/// are not.
+#[test]
+fn a_rounded_count_is_small_only_when_its_whole_box_is() {
+    let mut rules = Rules::default_rules();
+    rules.thresholds.min_count = 6;
+    let r = report_with("small-count/weekly_rounded_to_5.csv", &rules);
+    assert_eq!(places(&r, "small-count"), Vec::<String>::new());
+    let uk = Rules::load("uk", None, None).expect("uk profile");
+    let r = report_with("small-count/weekly_rounded_to_5.csv", &uk);
+    assert_eq!(places(&r, "small-count"), vec!["B4", "B7", "B9"]);
+    // Without the rounding (one count of 7) a 5 is a count as shown.
+    let r = report_with("small-count/weekly_unrounded.csv", &rules);
+    assert_eq!(places(&r, "small-count"), vec!["B4", "B7", "B9"]);
+}
