@@ -83,6 +83,8 @@ section! {
         pub frequency_header: Vec<String> [merge add_words],
         /// Whole column names of category-code columns (`Code`, `Kode`).
         pub code_column: Vec<String> [merge add_words],
+        /// Header words of an axis: time steps or a sequence (`time`, `day`, `week`, `order`).
+        pub axis_column: Vec<String> [merge add_words],
         /// Words that begin an "of which" row: part of the row above, not a sibling.
         pub of_which: Vec<String> [merge add_words],
         /// Words after which (else before) a table's rounding base is written.

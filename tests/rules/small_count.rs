@@ -218,3 +218,11 @@ fn a_rounded_count_is_small_only_when_its_whole_box_is() {
     let r = report_with("small-count/weekly_unrounded.csv", &rules);
     assert_eq!(places(&r, "small-count"), vec!["B4", "B7", "B9"]);
 }
+
+/// The `time` column of a cumulative-incidence curve counts days (0, 1, 2, … per group, a day
+/// without events left out), not persons; the cumulative count beside it stays a count.
+#[test]
+fn the_time_steps_of_a_curve_are_not_counts() {
+    let r = report("small-count/curve_by_day.csv");
+    assert_eq!(places(&r, "small-count"), vec!["C10"]);
+}

@@ -4,7 +4,7 @@
 
 use crate::model::{Column, Kind, Table, Value};
 
-use super::Lexicon;
+use super::{tokens, Lexicon};
 
 /// A header with a `%` over plain numbers from 0 to 100 (`Died (%)`, `Verstorben (%)`) holds
 /// percentages, even when a count word comes first; an estimate header (`95% CI`) does not.
@@ -122,6 +122,91 @@ pub(super) fn pair_counts_with_shares(table: &mut Table) {
     }
 }
 
+/// Fewest values of an axis named by its header, and of an unnamed one.
+const AXIS_NAMED_MIN: usize = 5;
+const AXIS_UNNAMED_MIN: usize = 20;
+
+/// A column of whole numbers that run in constant steps is an axis, not counts: the days or
+/// weeks of a curve (`time` 0, 1, 2, … once per group), a sequence number. Values restart at
+/// each group (a value not above the one before begins a run); every run holds three values or
+/// more and grows by one step, a named axis skipping a whole number of steps now and then. A header that names an axis (`[vocabulary]
+/// axis_column`, or a label word such as `week`) needs five values; without one it takes
+/// twenty, every run starting at 0 or 1 with step 1 (a row or day index). A cumulative count
+/// does not grow by one constant step, so it stays a count; a column with a suppressed cell
+/// stays a count.
+pub(super) fn axis_columns(table: &mut Table, lexicon: &Lexicon) {
+    for i in 0..table.columns.len() {
+        if table.columns[i].kind != Kind::Count {
+            continue;
+        }
+        let col = table.columns[i].col;
+        let mut values = Vec::new();
+        let whole = table.rows.iter().all(|r| {
+            match r.cells.iter().find(|c| c.col == col).map(|c| &c.value) {
+                None | Some(Value::Empty) => true,
+                Some(Value::Number(n)) if !n.percent => match n.as_integer() {
+                    Some(v) => {
+                        values.push(v);
+                        true
+                    }
+                    None => false,
+                },
+                _ => false,
+            }
+        });
+        if !whole {
+            continue;
+        }
+        let name = &table.columns[i].name;
+        let named = tokens(name).iter().any(|t| lexicon.axis_words.contains(t))
+            || lexicon.header_kind(name) == Some(Kind::Label);
+        if is_axis(&values, named) {
+            table.columns[i].kind = Kind::Label;
+        }
+    }
+}
+
+/// Whether values run in constant steps (see [`axis_columns`]).
+fn is_axis(values: &[i64], named: bool) -> bool {
+    if values.len()
+        < if named {
+            AXIS_NAMED_MIN
+        } else {
+            AXIS_UNNAMED_MIN
+        }
+    {
+        return false;
+    }
+    let mut runs: Vec<&[i64]> = Vec::new();
+    let mut start = 0;
+    for k in 1..values.len() {
+        if values[k] <= values[k - 1] {
+            runs.push(&values[start..k]);
+            start = k;
+        }
+    }
+    runs.push(&values[start..]);
+    let step = match values.get(1).map(|v| v - values[0]) {
+        Some(s) if s >= 1 => s,
+        _ => return false,
+    };
+    // A named axis may skip steps (the days without an event on a curve), each gap a whole
+    // number of steps, as long as nine steps in ten are single ones.
+    let (mut single, mut all) = (0usize, 0usize);
+    for w in runs.iter().flat_map(|run| run.windows(2)) {
+        let d = w[1] - w[0];
+        if d % step != 0 || (!named && d != step) {
+            return false;
+        }
+        all += 1;
+        single += usize::from(d == step);
+    }
+    10 * single >= 9 * all
+        && runs
+            .iter()
+            .all(|run| run.len() >= 3 && (named || (step == 1 && (run[0] == 0 || run[0] == 1))))
+}
+
 /// Give a table without columns one column per column number, named by its header rows.
 pub(super) fn ensure_columns(table: &mut Table) {
     if !table.columns.is_empty() {
@@ -151,4 +236,33 @@ pub(super) fn ensure_columns(table: &mut Table) {
             }
         })
         .collect();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_axis;
+
+    #[test]
+    fn an_axis_runs_in_constant_steps_per_group() {
+        let days: Vec<i64> = (0..6).chain(0..6).collect();
+        assert!(is_axis(&days, true));
+        assert!(is_axis(&[1, 8, 15, 22, 29], true));
+        // A cumulative count grows unevenly; a short run is no evidence.
+        assert!(!is_axis(&[1, 3, 4, 8, 12, 13], true));
+        assert!(!is_axis(&[0, 1, 2, 3, 0, 1], true));
+        assert!(!is_axis(&[0, 1, 2, 3], true));
+        // Unnamed: twenty values or more, each run from 0 or 1 in steps of 1.
+        let index: Vec<i64> = (1..=20).collect();
+        assert!(is_axis(&index, false));
+        assert!(!is_axis(&index[..19], false));
+        let weeks: Vec<i64> = (0..20).map(|k| 5 + 7 * k).collect();
+        assert!(!is_axis(&weeks, false));
+        assert!(is_axis(&weeks, true));
+        // Days without an event are left out of a curve: a few gaps of whole steps.
+        let curve: Vec<i64> = (0..40).filter(|d| d % 17 != 16).collect();
+        assert!(is_axis(&curve, true));
+        assert!(!is_axis(&curve, false));
+        let sparse: Vec<i64> = (0..40).filter(|d| d % 3 != 2).collect();
+        assert!(!is_axis(&sparse, true));
+    }
 }

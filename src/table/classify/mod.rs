@@ -22,7 +22,9 @@ mod words;
 use std::collections::HashMap;
 
 use crate::model::{Kind, Table, Value};
-use columns::{code_columns, ensure_columns, pair_counts_with_shares, percent_signed_headers};
+use columns::{
+    axis_columns, code_columns, ensure_columns, pair_counts_with_shares, percent_signed_headers,
+};
 use evidence::{column_kind, evidence};
 
 pub(crate) use words::RoundingWords;
@@ -110,6 +112,7 @@ pub fn classify(table: &mut Table, lexicon: &Lexicon) {
     }
     pair_counts_with_shares(table);
     code_columns(table, lexicon);
+    axis_columns(table, lexicon);
     percent_signed_headers(table, lexicon);
 }
 

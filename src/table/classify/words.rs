@@ -111,6 +111,8 @@ pub struct Lexicon {
     pub(crate) frequency_headers: Vec<String>,
     /// Whole column names of code columns, lower-cased (`[vocabulary] code_column`).
     pub(crate) code_columns: Vec<String>,
+    /// Header words of an axis (`[vocabulary] axis_column`), as single tokens.
+    pub(crate) axis_words: Vec<String>,
     /// "Of which" words, as tokens (`[vocabulary] of_which`).
     pub(crate) of_which: Vec<Vec<String>>,
     /// Rounding words, lower-cased (`[vocabulary] rounding`, `rounding_random`,
@@ -191,6 +193,7 @@ impl Lexicon {
         lex.row_words_excluded = single_tokens(&vocab.row_kind_excluded);
         lex.code_columns = lower(&vocab.code_column);
         lex.frequency_headers = single_tokens(&vocab.frequency_header);
+        lex.axis_words = single_tokens(&vocab.axis_column);
         lex.of_which = vocab
             .of_which
             .iter()
