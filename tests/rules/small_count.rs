@@ -226,3 +226,14 @@ fn the_time_steps_of_a_curve_are_not_counts() {
     let r = report("small-count/curve_by_day.csv");
     assert_eq!(places(&r, "small-count"), vec!["C10"]);
 }
+
+/// Codes that key a table of estimates with the stub (`agetype;ageval;ethval;estimate`) are
+/// levels, not counts. Counts beside a stub that shares labels do not become levels when they
+/// tell no rows apart.
+#[test]
+fn codes_that_key_the_rows_are_levels() {
+    let r = report("small-count/estimates_by_codes.csv");
+    assert_eq!(places(&r, "small-count"), Vec::<String>::new());
+    let r = report("small-count/repeated_stub_counts.csv");
+    assert_eq!(places(&r, "small-count"), vec!["B2", "B3", "B4", "B5"]);
+}

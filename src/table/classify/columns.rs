@@ -207,6 +207,88 @@ fn is_axis(values: &[i64], named: bool) -> bool {
             .all(|run| run.len() >= 3 && (named || (step == 1 && (run[0] == 0 || run[0] == 1))))
 }
 
+/// Whole numbers that, with the label columns before them, tell the rows apart are levels of
+/// a cross-classification (`agetype;ageval;ethval;estimate`: age and ethnic group codes keying
+/// one estimate each), not counts. Read left to right from the stub: while the label columns
+/// so far leave rows that share every label, the next column of whole numbers joins the key if
+/// its header names no measure and its values repeat (at most half of them distinct). The
+/// columns join only if the key they complete tells every row apart: a column of counts adds
+/// nothing to a stub that already does (`Characteristic;Exposed;Unexposed`), and counts that
+/// happen to repeat seldom complete a key. Rows whose key cells are all empty are left out.
+pub(super) fn key_columns(table: &mut Table, lexicon: &Lexicon) {
+    let mut order: Vec<usize> = (0..table.columns.len()).collect();
+    order.sort_by_key(|&i| table.columns[i].col);
+    let mut key: Vec<u32> = Vec::new();
+    let mut joined: Vec<usize> = Vec::new();
+    for &i in &order {
+        let c = &table.columns[i];
+        if c.kind == Kind::Label {
+            key.push(c.col);
+            continue;
+        }
+        if key.is_empty() || tells_rows_apart(table, &key) {
+            break;
+        }
+        let measure = matches!(
+            lexicon.header_kind(&c.name),
+            Some(Kind::Count | Kind::Percent | Kind::Rate | Kind::Estimate | Kind::Extreme)
+        );
+        if c.kind != Kind::Count || measure || !repeating_levels(table, c.col) {
+            break;
+        }
+        key.push(c.col);
+        joined.push(i);
+    }
+    if !joined.is_empty() && tells_rows_apart(table, &key) {
+        for i in joined {
+            table.columns[i].kind = Kind::Label;
+        }
+    }
+}
+
+/// Whether no two rows (with any key cell filled) show the same texts in the `key` columns.
+fn tells_rows_apart(table: &Table, key: &[u32]) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    for row in &table.rows {
+        let texts: Vec<&str> = key
+            .iter()
+            .map(|&col| {
+                row.cells
+                    .iter()
+                    .find(|c| c.col == col)
+                    .map_or("", |c| c.text.trim())
+            })
+            .collect();
+        if texts.iter().all(|t| t.is_empty()) {
+            continue;
+        }
+        if !seen.insert(texts) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Whether a column holds non-negative whole numbers (four or more), at most half of them
+/// distinct.
+fn repeating_levels(table: &Table, col: u32) -> bool {
+    let mut values = Vec::new();
+    for row in &table.rows {
+        match row.cells.iter().find(|c| c.col == col).map(|c| &c.value) {
+            None | Some(Value::Empty) => {}
+            Some(Value::Number(n)) if !n.percent => match n.as_integer() {
+                Some(v) if v >= 0 => values.push(v),
+                _ => return false,
+            },
+            _ => return false,
+        }
+    }
+    let n = values.len();
+    values.sort_unstable();
+    values.dedup();
+    n >= 4 && 2 * values.len() <= n
+}
+
 /// Give a table without columns one column per column number, named by its header rows.
 pub(super) fn ensure_columns(table: &mut Table) {
     if !table.columns.is_empty() {

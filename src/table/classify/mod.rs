@@ -23,7 +23,8 @@ use std::collections::HashMap;
 
 use crate::model::{Kind, Table, Value};
 use columns::{
-    axis_columns, code_columns, ensure_columns, pair_counts_with_shares, percent_signed_headers,
+    axis_columns, code_columns, ensure_columns, key_columns, pair_counts_with_shares,
+    percent_signed_headers,
 };
 use evidence::{column_kind, evidence};
 
@@ -113,6 +114,7 @@ pub fn classify(table: &mut Table, lexicon: &Lexicon) {
     pair_counts_with_shares(table);
     code_columns(table, lexicon);
     axis_columns(table, lexicon);
+    key_columns(table, lexicon);
     percent_signed_headers(table, lexicon);
 }
 
