@@ -237,3 +237,14 @@ fn codes_that_key_the_rows_are_levels() {
     let r = report("small-count/repeated_stub_counts.csv");
     assert_eq!(places(&r, "small-count"), vec!["B2", "B3", "B4", "B5"]);
 }
+
+/// In a column where values have decimals (`44.2`), a `5.0` is a rate written with its one
+/// decimal, not a count stored as a float, even under a `total` header.
+#[test]
+fn whole_values_among_decimals_are_not_counts() {
+    let r = report("small-count/rates_written_with_decimals.csv");
+    assert_eq!(places(&r, "small-count"), Vec::<String>::new());
+    // `35.0` beside `12.0` is still a count stored as a float.
+    let r = report("small-count/float_counts_small.csv");
+    assert!(!places(&r, "small-count").is_empty());
+}

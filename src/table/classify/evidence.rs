@@ -27,6 +27,8 @@ pub(super) struct Evidence {
     labelish: usize,
     /// Whole numbers: `(text, value)`.
     whole: Vec<(String, i64)>,
+    /// Of those, how many were written with zero decimals (`35.0`).
+    whole_with_zero_decimals: usize,
     decimal: usize,
     percent: usize,
     negative: usize,
@@ -54,6 +56,7 @@ impl Evidence {
                     // (pandas, Stata); it is count evidence like `35`.
                     self.whole
                         .push((cell.text.trim().to_string(), n.value as i64));
+                    self.whole_with_zero_decimals += 1;
                 } else if sci || n.decimals > 0 {
                     self.decimal += 1;
                 } else if let Some(k) = n.as_integer() {
@@ -183,9 +186,12 @@ pub(super) fn column_kind(header: Option<Kind>, ev: &Evidence, first_column: boo
             if ev.negative > 0 {
                 return Kind::Estimate;
             }
+            // `5.0` is a count written as a float only beside other counts: in a column where
+            // other values have decimals (`44.2`), every value has one and none is a count.
+            let decimals_throughout = ev.whole.len() == ev.whole_with_zero_decimals;
             match values {
                 Some(k @ (Kind::Percent | Kind::Estimate))
-                    if ev.whole.is_empty() && ev.count_share == 0 && ev.suppressed == 0 =>
+                    if decimals_throughout && ev.count_share == 0 && ev.suppressed == 0 =>
                 {
                     k
                 }
