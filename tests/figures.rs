@@ -402,6 +402,110 @@ fn jpeg_comment(comment: &str) -> Vec<u8> {
     out
 }
 
+/// A drawing as Stata writes it: thousands of units across, markers 40 units wide.
+fn stata_svg(width: u32, height: u32, body: &str) -> Vec<u8> {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n<svg version=\"1.1\" \
+         width=\"7.500in\" height=\"4.500in\" viewBox=\"0 0 {width} {height}\" \
+         xmlns=\"http://www.w3.org/2000/svg\">\n{body}</svg>\n"
+    )
+    .into_bytes()
+}
+
+/// A Stata scatter of individuals: circles 43 units wide on a drawing 5,400 across, with a
+/// count axis (`0 5 10 15`) up the side and an age axis along the bottom.
+fn svg_stata_scatter() -> Vec<u8> {
+    let mut body = String::new();
+    for i in 0..200 {
+        let x = 600.0 + 4500.0 * jitter(i, 3);
+        let y = 320.0 + 2400.0 * jitter(i, 4);
+        writeln!(
+            body,
+            "<circle cx=\"{x:.2}\" cy=\"{y:.2}\" r=\"21.74\" style=\"fill:#1A85FF\"/>"
+        )
+        .unwrap();
+    }
+    for (k, v) in ["0", "5", "10", "15"].iter().enumerate() {
+        let y = 2700.0 - 780.0 * k as f64;
+        writeln!(
+            body,
+            "<text x=\"420.00\" y=\"{y:.2}\" style=\"font-size:99.99px\">{v}</text>"
+        )
+        .unwrap();
+    }
+    for (k, v) in ["20", "40", "60", "80"].iter().enumerate() {
+        let x = 600.0 + 1500.0 * k as f64;
+        writeln!(
+            body,
+            "<text x=\"{x:.2}\" y=\"2900.00\" style=\"font-size:99.99px\">{v}</text>"
+        )
+        .unwrap();
+    }
+    stata_svg(5400, 3240, &body)
+}
+
+/// A Stata forest plot of odds ratios by deprivation quintile in two panels: one marker per
+/// row (rows evenly spaced), each interval a line with caps, a dashed reference line at 1, a
+/// log axis `.5 1 2 4` under each panel, and the quintiles named `5 (most deprived)` … `1 (least
+/// deprived, reference)` beside their numbers.
+fn svg_forest_plot() -> Vec<u8> {
+    let mut body = String::new();
+    let groups = ["White", "Mixed", "Asian", "Black"];
+    let row = |g: usize, q: usize| 400.0 + 300.0 * g as f64 + 50.4 * q as f64;
+    for (g, name) in groups.iter().enumerate() {
+        writeln!(
+            body,
+            "<text x=\"300.00\" y=\"{:.2}\">{name}</text>",
+            row(g, 0) - 50.4
+        )
+        .unwrap();
+        for q in 0..5 {
+            let label = match q {
+                0 => "5 (most deprived)".to_string(),
+                4 => "1 (least deprived, reference)".to_string(),
+                _ => (5 - q).to_string(),
+            };
+            writeln!(
+                body,
+                "<text x=\"360.00\" y=\"{:.2}\">{label}</text>",
+                row(g, q)
+            )
+            .unwrap();
+            for panel in 0..2 {
+                let off = 1893.0 * f64::from(panel);
+                let est = 0.8 + 0.9 * jitter((g * 5 + q) as u32, panel + 5);
+                let x = 995.0 + off + 210.0 * est.log2();
+                let y = row(g, q);
+                writeln!(body, "<circle cx=\"{x:.2}\" cy=\"{y:.2}\" r=\"22.68\" style=\"fill:none;stroke:#000000\"/>").unwrap();
+                writeln!(body, "<line x1=\"{:.2}\" y1=\"{y:.2}\" x2=\"{:.2}\" y2=\"{y:.2}\" style=\"stroke:#000000\"/>", x - 40.0, x + 40.0).unwrap();
+                for cap in [x - 40.0, x + 40.0] {
+                    writeln!(body, "<line x1=\"{cap:.2}\" y1=\"{:.2}\" x2=\"{cap:.2}\" y2=\"{:.2}\" style=\"stroke:#000000\"/>", y - 22.0, y + 22.0).unwrap();
+                }
+                writeln!(
+                    body,
+                    "<text x=\"{:.2}\" y=\"{y:.2}\">{est:.2} ({:.2}-{:.2})</text>",
+                    1400.0 + off,
+                    est * 0.7,
+                    est * 1.4
+                )
+                .unwrap();
+            }
+        }
+    }
+    for panel in 0..2 {
+        let off = 1893.0 * f64::from(panel);
+        for k in 0..12 {
+            let y = 350.0 + 118.8 * f64::from(k);
+            writeln!(body, "<line x1=\"{:.2}\" y1=\"{y:.2}\" x2=\"{:.2}\" y2=\"{:.2}\" style=\"stroke:#C10534\"/>", 995.0 + off, 995.0 + off, y + 79.2).unwrap();
+        }
+        for (k, v) in [".5", "1", "2", "4"].iter().enumerate() {
+            let x = 785.0 + off + 210.0 * k as f64;
+            writeln!(body, "<text x=\"{x:.2}\" y=\"1900.00\">{v}</text>").unwrap();
+        }
+    }
+    stata_svg(3960, 2200, &body)
+}
+
 fn generated() -> Vec<(&'static str, Vec<u8>)> {
     vec![
         ("cases/figures/svg_scatter.svg", svg_scatter()),
@@ -414,6 +518,8 @@ fn generated() -> Vec<(&'static str, Vec<u8>)> {
         ("cases/figures/svg_at_risk.svg", svg_at_risk()),
         ("cases/figures/svg_flowchart.svg", svg_flowchart()),
         ("cases/figures/svg_entities.svg", svg_entities()),
+        ("cases/figures/svg_stata_scatter.svg", svg_stata_scatter()),
+        ("cases/figures/svg_forest_plot.svg", svg_forest_plot()),
         ("cases/figures/pdf_table.pdf", pdf_table()),
         ("cases/figures/pdf_scatter.pdf", pdf_scatter()),
         ("cases/figures/pdf_attachment.pdf", pdf_attachment()),
@@ -484,6 +590,26 @@ fn svg_scatter_plots_are_embedded_data() {
     let r = common::report("figures/svg_scatter.svg");
     let msg = &r.files[0].findings[0].message;
     assert!(msg.contains("150 markers"), "{msg}");
+}
+
+/// Markers are judged by the drawing's size: Stata draws 5,400 units across and its circles
+/// 43 wide. The numbers up its count axis (`0 5 10 15`) are tick labels, not counts.
+#[test]
+fn a_stata_scatter_is_embedded_data_and_its_axes_are_not_counts() {
+    let (verdict, f) = findings("svg_stata_scatter.svg");
+    assert_eq!(verdict, Verdict::Fail, "{f:?}");
+    assert_eq!(f, vec![("embedded-data".into(), Severity::Error, None)]);
+}
+
+/// A forest plot of estimates by quintile: markers one per row (a regular grid down) are for a
+/// person to look at, the dashes of the reference line and the caps of the intervals are no
+/// individuals, the log axes of its two panels are tick labels, and the quintiles numbered
+/// `5 (most deprived)` … `1` are levels, not counts.
+#[test]
+fn a_stata_forest_plot_is_for_review_not_a_failure() {
+    let (verdict, f) = findings("svg_forest_plot.svg");
+    assert_eq!(verdict, Verdict::Review, "{f:?}");
+    assert_eq!(f, vec![("embedded-data".into(), Severity::Warning, None)]);
 }
 
 #[test]

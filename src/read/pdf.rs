@@ -362,7 +362,7 @@ fn paint(op: &str, st: &mut Page<'_>) {
         let y = v.iter().map(|p| p.1).fold(f64::MIN, f64::max);
         st.marks.add(&key, "", Shape::Bar, x, y);
     } else {
-        drawn_path(&flipped, &key, "", (0.0, 0.0), &mut st.marks);
+        drawn_path(&flipped, &key, "", (0.0, 0.0), MARKER_SIZE, &mut st.marks);
     }
 }
 

@@ -38,7 +38,10 @@ pub fn read(source: Source<'_>, readers: &Readers<'_>) -> Result<Document, ReadE
         });
     };
     let text = decode(bytes)?.text;
-    let mut state = State::default();
+    let mut state = State {
+        marker: MARKER_SIZE,
+        ..State::default()
+    };
     match walk(&text, &mut state) {
         Ok(()) => {}
         Err(Stop::Entities) => {
@@ -115,6 +118,26 @@ struct State {
     defs: HashMap<String, f64>,
     /// A comment (matplotlib's text drawn as paths) waiting for the position of what follows.
     comment: Option<String>,
+    /// Largest size of one marker in this drawing's units (see [`marker_size`]).
+    marker: f64,
+}
+
+/// Width of the drawing, in its units, up to which [`MARKER_SIZE`] holds as it is (a figure of
+/// matplotlib or R is a few hundred points wide).
+const REFERENCE_WIDTH: f64 = 500.0;
+
+/// Largest size of one marker in a drawing whose `viewBox` (else `width`) spans `width` units:
+/// [`MARKER_SIZE`] scaled with drawings wider than [`REFERENCE_WIDTH`] (Stata draws 5,400 units
+/// across, its markers 40 wide).
+fn marker_size(a: &HashMap<String, String>) -> f64 {
+    let width = a
+        .get("viewBox")
+        .and_then(|v| numbers(v).nth(2))
+        .or_else(|| num(a, "width"));
+    match width {
+        Some(w) if w.is_finite() && w > REFERENCE_WIDTH => MARKER_SIZE * w / REFERENCE_WIDTH,
+        _ => MARKER_SIZE,
+    }
 }
 
 fn walk(text: &str, st: &mut State) -> Result<(), Stop> {
@@ -261,6 +284,9 @@ fn open(e: &BytesStart<'_>, st: &mut State) -> Frame {
         text: parent.text,
         ..parent.clone()
     };
+    if name == "svg" && st.stack.is_empty() {
+        st.marker = marker_size(&a);
+    }
     if name == "g" {
         st.groups += 1;
         frame.group = st.groups;
@@ -352,7 +378,7 @@ fn shape(name: &str, a: &HashMap<String, String>, frame: &Frame, st: &mut State)
                 return;
             }
             let (x, y) = at(num(a, "cx").unwrap_or(0.0), num(a, "cy").unwrap_or(0.0));
-            let shape = if 2.0 * r <= MARKER_SIZE {
+            let shape = if 2.0 * r <= st.marker {
                 Shape::Marker
             } else {
                 Shape::Bar
@@ -368,7 +394,7 @@ fn shape(name: &str, a: &HashMap<String, String>, frame: &Frame, st: &mut State)
                 return;
             }
             let (x, y) = at(num(a, "x").unwrap_or(0.0), num(a, "y").unwrap_or(0.0));
-            if w <= MARKER_SIZE && h <= MARKER_SIZE && (w / h) < 3.0 && (h / w) < 3.0 {
+            if w <= st.marker && h <= st.marker && (w / h) < 3.0 && (h / w) < 3.0 {
                 st.marks
                     .add(&key(&format!("{w}x{h}")), &series_name, Shape::Marker, x, y);
             } else {
@@ -384,8 +410,7 @@ fn shape(name: &str, a: &HashMap<String, String>, frame: &Frame, st: &mut State)
             // Glyphs of text drawn as outlines (cairo's `glyph0-1`, matplotlib's large font
             // paths) are text, not markers.
             let size = st.defs.get(&href).copied();
-            if href.to_lowercase().contains("glyph") || size.is_some_and(|s| s > MARKER_SIZE * 2.0)
-            {
+            if href.to_lowercase().contains("glyph") || size.is_some_and(|s| s > st.marker * 2.0) {
                 return;
             }
             let (x, y) = at(
@@ -397,7 +422,7 @@ fn shape(name: &str, a: &HashMap<String, String>, frame: &Frame, st: &mut State)
         "line" if !frame.defining => {
             let (x1, y1) = (num(a, "x1").unwrap_or(0.0), num(a, "y1").unwrap_or(0.0));
             let (x2, y2) = (num(a, "x2").unwrap_or(0.0), num(a, "y2").unwrap_or(0.0));
-            if (x1 - x2).abs() < 0.01 && (y1 - y2).abs() <= MARKER_SIZE && (y1 - y2).abs() > 0.0 {
+            if (x1 - x2).abs() < 0.01 && (y1 - y2).abs() <= st.marker && (y1 - y2).abs() > 0.0 {
                 let (x, y) = at(x1, y1.min(y2));
                 st.marks.add(&key(""), &series_name, Shape::Tick, x, y);
             }
@@ -422,7 +447,14 @@ fn shape(name: &str, a: &HashMap<String, String>, frame: &Frame, st: &mut State)
                 return;
             }
             let off = (frame.dx + tx, frame.dy + ty);
-            drawn_path(&subpaths, &key(""), &series_name, off, &mut st.marks);
+            drawn_path(
+                &subpaths,
+                &key(""),
+                &series_name,
+                off,
+                st.marker,
+                &mut st.marks,
+            );
         }
         _ => {}
     }

@@ -3,6 +3,8 @@
 //! rows for the table builder, so that an at-risk table or a flowchart box drawn as text goes
 //! through the text and table rules like a printed table (see `docs/figures.md`).
 
+mod axis;
+
 use std::collections::{HashMap, HashSet};
 
 use crate::model::{Mark, Series, Table, Text, TextKind};
@@ -84,14 +86,25 @@ impl Marks {
         self.order.iter().map(|g| g.marks).sum()
     }
 
-    /// The series, in the order first seen. Ticks on a regular grid are axis ticks (`Other`);
-    /// ticks at scattered positions are censor marks, one per individual (`Point`).
+    /// The series, in the order first seen. A series is regular when its marks lie on a
+    /// regular grid across (a line of monthly points) or down (a forest or dot plot: an
+    /// estimate per row, a few rows side by side in panels). Ticks on a regular grid are axis
+    /// ticks or the caps of confidence intervals, and ticks stacked up one vertical (the
+    /// dashes of a reference line) are a line (`Other`); ticks at scattered positions are
+    /// censor marks, one per individual (`Point`).
     pub fn series(&self) -> Vec<Series> {
         self.order
             .iter()
             .map(|g| {
                 let distinct = g.positions.iter().collect::<HashSet<_>>().len() as u64;
-                let regular = is_regular(&g.positions);
+                let judged = match g.shape {
+                    Shape::Tick => without_dashes(&g.positions),
+                    _ => g.positions.clone(),
+                };
+                let down: Vec<(i64, i64)> = judged.iter().map(|&(x, y)| (y, x)).collect();
+                let regular = (g.shape == Shape::Tick && judged.is_empty())
+                    || is_regular(&judged, 1)
+                    || is_regular(&down, ROW_SHARE);
                 let mark = match g.shape {
                     Shape::Marker => Mark::Point,
                     Shape::Tick if regular => Mark::Other,
@@ -111,17 +124,48 @@ impl Marks {
     }
 }
 
-/// Whether the horizontal positions lie on a regular grid, one mark per step: measured from the
-/// last position on the grid, each position lies a whole number of steps on (the median gap is
-/// the step; a missing month is a double step) give or take an eighth (calendar months on a
-/// time axis run 28 to 31 days). A few marks off the grid (a tenth, at least one: highlighted
-/// or annotated points) are allowed; the grid must be mostly filled, and no two marks share a
-/// position.
-fn is_regular(positions: &[(i64, i64)]) -> bool {
-    let mut xs: Vec<i64> = positions.iter().map(|p| p.0).collect();
-    xs.sort_unstable();
-    xs.dedup();
-    if xs.len() < 2 || xs.len() < positions.len() {
+/// Most marks one row of a forest or dot plot holds: a marker and the two caps of its interval
+/// in each of a few panels side by side.
+const ROW_SHARE: usize = 8;
+
+/// Fewest ticks on one vertical that make them the dashes of a line.
+const DASHES: usize = 4;
+
+/// The tick positions that are not dashes of a vertical line (ticks of one `x` at [`DASHES`]
+/// or more heights).
+fn without_dashes(positions: &[(i64, i64)]) -> Vec<(i64, i64)> {
+    let mut heights: HashMap<i64, HashSet<i64>> = HashMap::new();
+    for &(x, y) in positions {
+        heights.entry(x).or_default().insert(y);
+    }
+    positions
+        .iter()
+        .copied()
+        .filter(|(x, _)| heights.get(x).map_or(0, HashSet::len) < DASHES)
+        .collect()
+}
+
+/// Whether the first coordinates of the positions lie on a regular grid, at most `share` marks
+/// at each grid position (one for a line; a few for the rows of a forest plot in panels):
+/// measured from the last position on the grid, each position lies a whole number of steps on
+/// (the median gap is the step; a missing month is a double step) give or take an eighth
+/// (calendar months on a time axis run 28 to 31 days). A few marks off the grid (a tenth, at
+/// least one: highlighted or annotated points) are allowed; the grid must be mostly filled.
+fn is_regular(positions: &[(i64, i64)], share: usize) -> bool {
+    let mut all: Vec<i64> = positions.iter().map(|p| p.0).collect();
+    all.sort_unstable();
+    let mut xs: Vec<i64> = Vec::with_capacity(all.len());
+    let mut run = 0;
+    for (k, &x) in all.iter().enumerate() {
+        run = if k > 0 && all[k - 1] == x { run + 1 } else { 1 };
+        if run > share {
+            return false;
+        }
+        if run == 1 {
+            xs.push(x);
+        }
+    }
+    if xs.len() < 2 {
         return false;
     }
     let mut gaps: Vec<i64> = xs.windows(2).map(|w| w[1] - w[0]).collect();
@@ -147,8 +191,16 @@ fn is_regular(positions: &[(i64, i64)]) -> bool {
 }
 
 /// Count the marks a path draws: tiny subpaths are markers (closed) or ticks (a short vertical
-/// stroke); a path through many vertices is a line.
-pub fn drawn_path(subpaths: &[Subpath], key: &str, name: &str, off: (f64, f64), marks: &mut Marks) {
+/// stroke) no larger than `marker` (the drawing's marker size, [`MARKER_SIZE`] in a figure of
+/// ordinary width); a path through many vertices is a line.
+pub fn drawn_path(
+    subpaths: &[Subpath],
+    key: &str,
+    name: &str,
+    off: (f64, f64),
+    marker: f64,
+    marks: &mut Marks,
+) {
     let all: Vec<(f64, f64)> = subpaths
         .iter()
         .flat_map(|s| s.vertices.iter().copied())
@@ -156,8 +208,8 @@ pub fn drawn_path(subpaths: &[Subpath], key: &str, name: &str, off: (f64, f64), 
     if all.is_empty() {
         return;
     }
-    let tiny = |s: &Subpath| bbox(&s.vertices) <= MARKER_SIZE;
-    if bbox(&all) <= MARKER_SIZE {
+    let tiny = |s: &Subpath| bbox(&s.vertices) <= marker;
+    if bbox(&all) <= marker {
         // One marker (a `+` is two strokes).
         let (x, y) = centre(&all);
         let shape = if subpaths.len() == 1 && is_vertical_stroke(&subpaths[0]) {
@@ -254,11 +306,11 @@ pub fn text_and_tables(
     member: Option<&str>,
     readers: &Readers<'_>,
 ) -> (Option<Text>, Vec<Table>) {
-    let lines = lines(items, tolerance);
-    if lines.is_empty() {
+    let all_lines = lines(items, tolerance);
+    if all_lines.is_empty() {
         return (None, Vec::new());
     }
-    let text_lines: Vec<(u32, String)> = lines
+    let text_lines: Vec<(u32, String)> = all_lines
         .iter()
         .enumerate()
         .map(|(k, (_, l))| {
@@ -268,7 +320,20 @@ pub fn text_and_tables(
         .collect();
     let mut text = Text::new(TextKind::Output, text_lines);
     text.member = member.map(str::to_string);
-    let rows = grid_rows(&lines);
+    // The tick labels of the axes give a scale, not data: they stay in the text, but no
+    // table is laid out of them.
+    let ticks: HashSet<(u64, u64, &str)> = axis::tick_labels(items, tolerance)
+        .into_iter()
+        .map(|k| key(&items[k]))
+        .collect();
+    let data: Vec<(f64, Vec<Item>)> = all_lines
+        .iter()
+        .map(|(y, line)| {
+            let kept = line.iter().filter(|i| !ticks.contains(&key(i))).cloned();
+            (*y, kept.collect())
+        })
+        .collect();
+    let rows = grid_rows(&data);
     let builder = Builder {
         parser: readers.parser,
         lexicon: readers.lexicon,
@@ -281,7 +346,13 @@ pub fn text_and_tables(
     (Some(text), tables)
 }
 
-/// Rows of cells from the lines: items fall into columns by their horizontal position within
+/// An item's position and text, to tell it among clones.
+fn key(item: &Item) -> (u64, u64, &str) {
+    (item.x.to_bits(), item.y.to_bits(), item.text.as_str())
+}
+
+/// Rows of cells from the lines (a line emptied of its tick labels is left out, the numbers
+/// of the others kept): items fall into columns by their horizontal position within
 /// each block of lines (blocks are split where the gap between lines is much wider than the
 /// usual one, and an empty row stands between them). A line of one text that gives a group
 /// size (`Excluded (n = 1)`, a flowchart box) is split before it, so that the size is a label
@@ -293,6 +364,9 @@ fn grid_rows(lines: &[(f64, Vec<Item>)]) -> Vec<GridRow> {
     let mut blocks: Vec<Vec<(u32, &Vec<Item>)>> = vec![Vec::new()];
     let mut last_y: Option<f64> = None;
     for (k, (y, line)) in lines.iter().enumerate() {
+        if line.is_empty() {
+            continue;
+        }
         if last_y.is_some_and(|l| y - l > usual * 2.2) {
             blocks.push(Vec::new());
         }
@@ -377,7 +451,7 @@ mod tests {
     #[test]
     fn monthly_positions_are_regular_and_scatter_is_not() {
         let monthly: Vec<(i64, i64)> = (0..36).map(|i| (q(10.0 + 12.5 * i as f64), i)).collect();
-        assert!(is_regular(&monthly));
+        assert!(is_regular(&monthly, 1));
         // Calendar months on a time axis: gaps of 28 to 31 days.
         let days = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
         let mut x = 0.0;
@@ -387,26 +461,26 @@ mod tests {
                 (q(x), i as i64)
             })
             .collect();
-        assert!(is_regular(&calendar));
+        assert!(is_regular(&calendar, 1));
         // A monthly series with a few highlighted points between the months.
         let mut marked = calendar.clone();
         marked.push((calendar[3].0 + 40, 99));
         marked.push((calendar[20].0 + 35, 98));
-        assert!(is_regular(&marked));
+        assert!(is_regular(&marked, 1));
         let mut gappy = monthly.clone();
         gappy.remove(5);
-        assert!(is_regular(&gappy));
+        assert!(is_regular(&gappy, 1));
         let scatter: Vec<(i64, i64)> = (0..50)
             .map(|i| (q(((i * 37) % 101) as f64 * 1.37 + (i as f64).sqrt()), i))
             .collect();
-        assert!(!is_regular(&scatter));
+        assert!(!is_regular(&scatter, 1));
         let scatter: Vec<(i64, i64)> = (0..150)
             .map(|i| {
                 let h = (i as u64).wrapping_mul(2_654_435_761) % 40_000;
                 (h as i64, i)
             })
             .collect();
-        assert!(!is_regular(&scatter));
+        assert!(!is_regular(&scatter, 1));
     }
 
     #[test]
