@@ -36,10 +36,59 @@ pub(super) struct Evidence {
     count_share: usize,
     estimate: usize,
     fraction: usize,
+    /// The number each cell begins with, in row order (`None` for a label without one, the
+    /// name of a group), while every cell is a whole number or a label; `None` once a cell is
+    /// neither.
+    levels: Option<Vec<Option<i64>>>,
+    /// Labels that begin with a number (`1 (least deprived, reference)`).
+    number_led: usize,
+}
+
+/// Whether values run up or down by one in runs of three or more (`5 4 3 2 1 5 4 3 2 1`).
+fn consecutive_runs(values: &[i64]) -> bool {
+    let mut run = 1;
+    let mut dir = 0;
+    for w in values.windows(2) {
+        let d = w[1] - w[0];
+        if (d == 1 || d == -1) && (dir == 0 || d == dir) {
+            run += 1;
+            dir = d;
+        } else {
+            if run < 3 {
+                return false;
+            }
+            run = 1;
+            dir = 0;
+        }
+    }
+    run >= 3
+}
+
+/// The whole number a label begins with, before a space or a bracket: `5 (most deprived)`.
+fn leading_number(text: &str) -> Option<i64> {
+    let t = text.trim();
+    let end = t.find(|c: char| !c.is_ascii_digit())?;
+    let rest = t[end..].trim_start();
+    if end == 0 || end > 3 || !(rest.starts_with('(') || rest.starts_with(['-', '–', '='])) {
+        return None;
+    }
+    t[..end].parse().ok()
 }
 
 impl Evidence {
     fn add(&mut self, cell: &Cell) {
+        if !matches!(cell.value, Value::Empty) {
+            let level = match &cell.value {
+                Value::Label => Some(leading_number(&cell.text).inspect(|_| self.number_led += 1)),
+                Value::Number(n) if !n.percent && n.decimals == 0 => n.as_integer().map(Some),
+                _ => None,
+            };
+            match (level, self.levels.as_mut()) {
+                (Some(v), Some(levels)) => levels.push(v),
+                (Some(v), None) if self.nonempty == 0 => self.levels = Some(vec![v]),
+                _ => self.levels = None,
+            }
+        }
         match &cell.value {
             Value::Empty => return,
             Value::Label => self.words += 1,
@@ -127,10 +176,35 @@ impl Evidence {
         false
     }
 
+    /// Whether the column numbers the levels of an ordered category, some of them named
+    /// (`5 (most deprived)`, `4`, `3`, `2`, `1 (least deprived)`), under the names of groups
+    /// (`White`, then its levels): every cell a label or a whole number, the numbers running
+    /// up or down by one in runs of three or more between the names.
+    fn numbered_levels(&self) -> bool {
+        let Some(levels) = self.levels.as_ref().filter(|_| self.number_led > 0) else {
+            return false;
+        };
+        let mut runs = 0;
+        for part in levels.split(Option::is_none) {
+            let values: Vec<i64> = part.iter().flatten().copied().collect();
+            if values.is_empty() {
+                continue;
+            }
+            if !consecutive_runs(&values) {
+                return false;
+            }
+            runs += 1;
+        }
+        runs > 0
+    }
+
     /// The kind the values alone say; `None` when there are none.
     fn kind(&self, first_column: bool) -> Option<Kind> {
         if self.nonempty == 0 {
             return None;
+        }
+        if self.numbered_levels() {
+            return Some(Kind::Label);
         }
         let numeric = self.numeric();
         let wordy = self.words + self.labelish;
@@ -224,4 +298,21 @@ pub(super) fn evidence(
         }
     }
     ev
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{consecutive_runs, leading_number};
+
+    #[test]
+    fn numbered_levels_run_by_one() {
+        assert_eq!(leading_number("5 (most deprived)"), Some(5));
+        assert_eq!(leading_number("1 - least"), Some(1));
+        assert_eq!(leading_number("12 patients"), None);
+        assert_eq!(leading_number("2021 (provisional)"), None);
+        assert!(consecutive_runs(&[5, 4, 3, 2, 1, 5, 4, 3, 2, 1]));
+        assert!(consecutive_runs(&[1, 2, 3]));
+        assert!(!consecutive_runs(&[1, 2]));
+        assert!(!consecutive_runs(&[3, 4, 6, 7]));
+    }
 }
