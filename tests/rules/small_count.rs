@@ -248,3 +248,14 @@ fn whole_values_among_decimals_are_not_counts() {
     let r = report("small-count/float_counts_small.csv");
     assert!(!places(&r, "small-count").is_empty());
 }
+
+/// Sibling columns (`visits_0` … `visits_3+`) that add up to 100 across the rows are each
+/// group's percentage split, not counts; the same columns adding up to the group's size are
+/// counts.
+#[test]
+fn a_split_that_adds_up_to_100_is_percentages() {
+    let r = report("small-count/percent_split_over_columns.csv");
+    assert_eq!(places(&r, "small-count"), Vec::<String>::new());
+    let r = report("small-count/counts_split_over_columns.csv");
+    assert_eq!(places(&r, "small-count"), vec!["E2"]);
+}

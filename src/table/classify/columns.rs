@@ -289,6 +289,75 @@ fn repeating_levels(table: &Table, col: u32) -> bool {
     n >= 4 && 2 * values.len() <= n
 }
 
+/// Fewest sibling columns that make a percentage distribution across a row.
+const DISTRIBUTION_MIN: usize = 3;
+
+/// Adjacent columns that share a header stem (`test_0`, `test_1`, `test_2`, `test_3+`) and add
+/// up to 100 across four rows in five or more are one percentage distribution: each row is a
+/// group's split over the categories. Whole numbers there are percentages, not counts.
+/// Each cell may be off by half a unit, so a row may miss 100 by half a unit per column (at
+/// least 1); a row with an empty or suppressed cell is not counted either way.
+pub(super) fn percent_distributions(table: &mut Table) {
+    let mut order: Vec<usize> = (0..table.columns.len()).collect();
+    order.sort_by_key(|&i| table.columns[i].col);
+    let mut start = 0;
+    while start < order.len() {
+        let stem = header_stem(&table.columns[order[start]].name);
+        let mut end = start + 1;
+        while end < order.len()
+            && stem.is_some()
+            && header_stem(&table.columns[order[end]].name) == stem
+            && table.columns[order[end]].col == table.columns[order[end - 1]].col + 1
+        {
+            end += 1;
+        }
+        let run: Vec<usize> = order[start..end].to_vec();
+        if run.len() >= DISTRIBUTION_MIN
+            && run.iter().all(|&i| table.columns[i].kind == Kind::Count)
+            && adds_up_to_100(table, &run)
+        {
+            for i in run {
+                table.columns[i].kind = Kind::Percent;
+            }
+        }
+        start = end;
+    }
+}
+
+/// A header without its last part after `_`, `.` or a space when that part is a category
+/// number (`test_0`, `test_3+`, `visits 2`); `None` for other headers.
+fn header_stem(name: &str) -> Option<String> {
+    let name = name.trim();
+    let cut = name.rfind(['_', '.', ' '])?;
+    let last = name[cut + 1..].trim_end_matches('+');
+    (cut > 0 && !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| name[..cut].to_lowercase())
+}
+
+/// Whether the columns add up to 100 in four rows in five (rows with every cell a number).
+fn adds_up_to_100(table: &Table, run: &[usize]) -> bool {
+    let cols: Vec<u32> = run.iter().map(|&i| table.columns[i].col).collect();
+    let slack = (0.5 * cols.len() as f64).max(1.0);
+    let (mut rows, mut hundred) = (0, 0);
+    for row in &table.rows {
+        let values: Option<Vec<f64>> = cols
+            .iter()
+            .map(
+                |&c| match row.cells.iter().find(|x| x.col == c).map(|x| &x.value) {
+                    Some(Value::Number(n)) if !n.percent && n.value >= 0.0 => Some(n.value),
+                    _ => None,
+                },
+            )
+            .collect();
+        let Some(values) = values else { continue };
+        rows += 1;
+        if (values.iter().sum::<f64>() - 100.0).abs() <= slack {
+            hundred += 1;
+        }
+    }
+    rows >= 2 && 5 * hundred >= 4 * rows
+}
+
 /// Give a table without columns one column per column number, named by its header rows.
 pub(super) fn ensure_columns(table: &mut Table) {
     if !table.columns.is_empty() {
@@ -346,5 +415,19 @@ mod tests {
         assert!(!is_axis(&curve, false));
         let sparse: Vec<i64> = (0..40).filter(|d| d % 3 != 2).collect();
         assert!(!is_axis(&sparse, true));
+    }
+}
+
+#[cfg(test)]
+mod distribution_tests {
+    use super::header_stem;
+
+    #[test]
+    fn stems_of_numbered_categories() {
+        assert_eq!(header_stem("test_0").as_deref(), Some("test"));
+        assert_eq!(header_stem("test_3+").as_deref(), Some("test"));
+        assert_eq!(header_stem("Visits 2").as_deref(), Some("visits"));
+        assert_eq!(header_stem("Deaths"), None);
+        assert_eq!(header_stem("age_band"), None);
     }
 }

@@ -24,7 +24,7 @@ use std::collections::HashMap;
 use crate::model::{Kind, Table, Value};
 use columns::{
     axis_columns, code_columns, ensure_columns, key_columns, pair_counts_with_shares,
-    percent_signed_headers,
+    percent_distributions, percent_signed_headers,
 };
 use evidence::{column_kind, evidence};
 
@@ -115,6 +115,7 @@ pub fn classify(table: &mut Table, lexicon: &Lexicon) {
     code_columns(table, lexicon);
     axis_columns(table, lexicon);
     key_columns(table, lexicon);
+    percent_distributions(table);
     percent_signed_headers(table, lexicon);
 }
 
