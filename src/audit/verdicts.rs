@@ -119,7 +119,12 @@ impl Judge<'_> {
             u.low
         };
         let narrowed = lo > floor || u.high.is_none_or(|nh| h < nh);
-        if h < t && narrowed {
+        // Where zeros are allowed, a rounded `0` whose interval still holds 0 proves no one is
+        // there: narrowed to 0 or 1 it says no more than the published 0 (a structural zero
+        // of a rounded table, `0 (0)`). The values must all lie in 1..t−1 (docs/tables.md
+        // §6.7). A suppressed cell's 0 is no value in practice (see `floor`).
+        let may_be_nobody = lo == 0 && !cfg.zero_is_unsafe && u.origin == Origin::Rounded;
+        if h < t && narrowed && !may_be_nobody {
             let count = h.saturating_sub(lo).saturating_add(1);
             let (code, severity) = if count <= cfg.narrow_max_values {
                 (VerdictCode::NarrowedSmall, sev(Severity::Fail))

@@ -36,6 +36,14 @@ fn tc14b_secondary_suppression_passes() {
     assert_eq!(r.verdict, Verdict::Pass, "{:?}", places(&r, BC));
 }
 
+/// A structural zero of a table rounded to 5 (`0` for a region one system does not have): its
+/// box 0..2 narrows to 0 or 1 through the totals, which proves no one is there and is no B3.
+#[test]
+fn a_rounded_zero_narrowed_to_zero_or_one_is_no_disclosure() {
+    let r = report("back-calculation/rounded_structural_zero.csv");
+    assert_eq!(errors(&r, BC), Vec::<String>::new());
+}
+
 #[test]
 fn tc17_rounded_totals_of_visible_cells_do_not_flag() {
     let r = report("back-calculation/tc17_rounded_redacted.csv");
