@@ -268,9 +268,25 @@ fn frequency_of_identifier(block: &Block, cx: &Context<'_>) -> Option<&'static s
         ),
         Some(false) => None,
         None => {
-            // R `table(x)`: a line of values over a line of counts, every count 1.
+            // R `table(x)`: a line of values over a line of counts, every count 1. A line of
+            // statistics' names over their values (`summary()`: `Min. 1st Qu. Median`) is no
+            // table of values.
             let body = block.body();
-            if block.header >= 1 && !body.is_empty() && body.len() <= 2 {
+            let header = block.header_cells();
+            let statistics = header
+                .iter()
+                .filter(|h| {
+                    matches!(
+                        cx.lexicon.header_kind(h),
+                        Some(Kind::Estimate | Kind::Extreme)
+                    )
+                })
+                .count();
+            if block.header >= 1
+                && !body.is_empty()
+                && body.len() <= 2
+                && 2 * statistics < header.len()
+            {
                 let counts: Vec<&String> =
                     body.iter().flatten().filter(|c| !c.is_empty()).collect();
                 if counts.len() >= 3 && counts.iter().all(|c| c.trim() == "1") {

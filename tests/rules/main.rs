@@ -56,6 +56,8 @@ const FOLDER_OF: &[(&str, &str)] = &[
 const ROWS: &[(&str, &str, &str)] = &[
     // Statistical-software output: every rule that flags something in it.
     ("log-listing", "logs", "default"),
+    ("extreme-values", "log-listing", "default"),
+    ("small-count", "log-listing", "default"),
     ("micro-data", "logs", "default"),
     ("person-id", "logs", "default"),
     ("low-dof", "logs", "default"),
