@@ -114,8 +114,9 @@ fn tables(lines: &[(u32, String)], blocks: &[Block], readers: &Readers<'_>) -> V
             });
         }
         let numbered = matches!(shape(block), Shape::Numbered(_));
+        let stub = stub_left_of_bar(lines, block);
         for mut t in builder.tables(&rows, None, None) {
-            relabel_log_table(&mut t, numbered);
+            relabel_log_table(&mut t, numbered, stub);
             t.index = out.len() as u32 + 1;
             out.push(t);
         }
@@ -151,6 +152,27 @@ fn tables(lines: &[(u32, String)], blocks: &[Block], readers: &Readers<'_>) -> V
         }
     }
     out
+}
+
+/// Whether the block is laid out as Stata prints `tabulate`, `table` and `summarize`: a column
+/// of values or names, then a bar `|` inside each line (not a markdown pipe table, whose lines
+/// begin with one). The column left of the bar is the stub: the values of the variable
+/// (`1`, `.` for missing), never counts.
+fn stub_left_of_bar(lines: &[(u32, String)], block: &Block) -> bool {
+    if !block.piped {
+        return false;
+    }
+    let raw: Vec<&str> = block
+        .lines
+        .iter()
+        .filter_map(|no| lines.iter().find(|(n, _)| n == no).map(|(_, l)| l.as_str()))
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    let inside = raw
+        .iter()
+        .filter(|l| l.contains('|') && !l.trim_start().starts_with('|'))
+        .count();
+    !raw.is_empty() && inside * 2 > raw.len()
 }
 
 /// A line under a crosstab row with no label of its own and only numbers with decimals (its row,
@@ -200,12 +222,13 @@ fn tabled(block: &Block) -> bool {
 
 /// Kinds the builder cannot know from a log table alone: an `Obs` or row-number column holds
 /// labels; in a listing, numbers in columns that do not say they are counts are values of
-/// individuals, not counts (the listing itself is the finding).
-fn relabel_log_table(table: &mut Table, numbered: bool) {
+/// individuals, not counts (the listing itself is the finding); the column left of a Stata
+/// bar (`stub`) holds the values of the variable.
+fn relabel_log_table(table: &mut Table, numbered: bool, stub: bool) {
     let first = table.columns.iter().map(|c| c.col).min().unwrap_or(1);
     for c in &mut table.columns {
         let name = c.name.trim().to_ascii_lowercase();
-        if name == "obs" || (numbered && c.col == first) {
+        if name == "obs" || ((numbered || stub) && c.col == first) {
             c.kind = Kind::Label;
         } else if tokens(&name)
             .iter()

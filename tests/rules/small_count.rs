@@ -259,3 +259,11 @@ fn a_split_that_adds_up_to_100_is_percentages() {
     let r = report("small-count/counts_split_over_columns.csv");
     assert_eq!(places(&r, "small-count"), vec!["E2"]);
 }
+
+/// In Stata's `tabulate` the column left of the bar holds the variable's values (`1`, `.` for
+/// missing), never counts; the frequencies right of it are counts.
+#[test]
+fn stata_tab_values_left_of_the_bar_are_labels() {
+    let (_, f) = crate::common::logs::findings("stata_tab_indicator.log");
+    assert_eq!(f, vec![("small-count".to_string(), Severity::Error, 18)]);
+}
