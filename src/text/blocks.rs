@@ -225,16 +225,19 @@ fn build_block(
         .take_while(|l| !has_number(&l.1) || is_tibble_dims(&l.1))
         .count()
         .min(MAX_HEADER_LINES);
-    // A tibble's `# A tibble: 6 × 4` line is a title, not a header.
-    let (para, title) = if para.first().is_some_and(|l| is_tibble_dims(&l.1)) {
-        (&para[1..], Some(para[0].1.trim().to_string()))
-    } else {
-        (para, title)
+    // A tibble's `# A tibble: 6 × 4` line and an R string printed above (`[1] "Rows per
+    // person:"`) are titles, not header lines.
+    let leading_title = para
+        .first()
+        .filter(|l| is_tibble_dims(&l.1) || is_r_string(&l.1));
+    // The title line was counted among the header lines when it was one of them.
+    let header = match leading_title {
+        Some(l) if is_tibble_dims(&l.1) || !has_number(&l.1) => header.saturating_sub(1),
+        _ => header,
     };
-    let header = if title.as_deref().is_some_and(is_tibble_dims) {
-        header.saturating_sub(1)
-    } else {
-        header
+    let (para, title) = match leading_title {
+        Some(l) => (&para[1..], Some(l.1.trim().to_string())),
+        None => (para, title),
     };
     if para.is_empty() {
         return None;
@@ -281,6 +284,12 @@ fn build_block(
         piped,
         command,
     })
+}
+
+/// An R character vector printed alone: `[1] "Summary: number of care homes"`.
+fn is_r_string(line: &str) -> bool {
+    let t = line.trim();
+    t.starts_with("[1] \"") && t.ends_with('"')
 }
 
 fn is_tibble_dims(line: &str) -> bool {
