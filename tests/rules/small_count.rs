@@ -249,7 +249,7 @@ fn whole_values_among_decimals_are_not_counts() {
     assert!(!places(&r, "small-count").is_empty());
 }
 
-/// Sibling columns (`visits_0` … `visits_3+`) that add up to 100 across the rows are each
+/// Sibling columns (`visits_0` … `visits_15+`) that add up to 100 across the rows are each
 /// group's percentage split, not counts; the same columns adding up to the group's size are
 /// counts.
 #[test]
