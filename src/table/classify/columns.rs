@@ -131,7 +131,8 @@ const AXIS_UNNAMED_MIN: usize = 20;
 /// each group (a value not above the one before begins a run); every run holds three values or
 /// more and grows by one step, a named axis skipping a whole number of steps now and then. A header that names an axis (`[vocabulary]
 /// axis_column`, or a label word such as `week`) needs five values; without one it takes
-/// twenty, every run starting at 0 or 1 with step 1 (a row or day index). A cumulative count
+/// twenty in one run from 0 or 1 with step 1 (a row index). A header that names a measure
+/// (`n`, `deaths`) keeps the column a count. A cumulative count
 /// does not grow by one constant step, so it stays a count; a column with a suppressed cell
 /// stays a count.
 pub(super) fn axis_columns(table: &mut Table, lexicon: &Lexicon) {
@@ -158,8 +159,16 @@ pub(super) fn axis_columns(table: &mut Table, lexicon: &Lexicon) {
             continue;
         }
         let name = &table.columns[i].name;
+        let header = lexicon.header_kind(name);
+        if matches!(
+            header,
+            Some(Kind::Count | Kind::Percent | Kind::Rate | Kind::Estimate | Kind::Extreme)
+        ) {
+            // A header that names a measure (`n`, `deaths`) keeps its column a count.
+            continue;
+        }
         let named = tokens(name).iter().any(|t| lexicon.axis_words.contains(t))
-            || lexicon.header_kind(name) == Some(Kind::Label);
+            || header == Some(Kind::Label);
         if is_axis(&values, named) {
             table.columns[i].kind = Kind::Label;
         }
@@ -205,6 +214,7 @@ fn is_axis(values: &[i64], named: bool) -> bool {
         && runs
             .iter()
             .all(|run| run.len() >= 3 && (named || (step == 1 && (run[0] == 0 || run[0] == 1))))
+        && (named || runs.len() == 1)
 }
 
 /// Whole numbers that, with the label columns before them, tell the rows apart are levels of
@@ -402,8 +412,10 @@ mod tests {
         assert!(!is_axis(&[1, 3, 4, 8, 12, 13], true));
         assert!(!is_axis(&[0, 1, 2, 3, 0, 1], true));
         assert!(!is_axis(&[0, 1, 2, 3], true));
-        // Unnamed: twenty values or more, each run from 0 or 1 in steps of 1.
+        // Unnamed: twenty values or more in one run from 0 or 1 in steps of 1.
         let index: Vec<i64> = (1..=20).collect();
+        let cycling: Vec<i64> = (0..40).map(|k| 1 + k % 4).collect();
+        assert!(!is_axis(&cycling, false));
         assert!(is_axis(&index, false));
         assert!(!is_axis(&index[..19], false));
         let weeks: Vec<i64> = (0..20).map(|k| 5 + 7 * k).collect();
