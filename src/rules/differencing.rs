@@ -30,7 +30,15 @@
 //! together give back exactly as a value of at least the threshold (the suppression hides
 //! nothing, B5), or narrow below the threshold to more values (B3w), is a warning. Only what
 //! needs two tables is reported: a result one table's own relations give is
-//! `back-calculation`'s.
+//! `back-calculation`'s. A merged system with no non-negative solution links nothing: its tables
+//! cannot be one population, and they are combined in no other measure either.
+//!
+//! **Partitions across files.** A table of a whole population per key (a week: `date,
+//! long_covid / All patients`) and a table of the same count per category, keyed the same way
+//! (a pivot `long_covid / 0-49`, `long_covid / 50-59`, … or a long table `date, age_group,
+//! long_covid`), are linked when every key shown in full adds up (two at least) and none
+//! contradicts; a blank (redacted) or suppressed cell that the total minus the other categories
+//! gives back below the threshold is an error at that cell.
 //!
 //! **Repeated analyses.** A table that equals another cell by cell except for a few persons
 //! fewer (the same layout and labels, every cell at most the other's, at least half of the
@@ -123,6 +131,7 @@ mod folder;
 mod links;
 mod nested;
 mod pairs;
+mod partition;
 mod prepare;
 mod report;
 

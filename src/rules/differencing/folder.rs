@@ -13,6 +13,7 @@ use super::bands::{bands, runs, Runs};
 use super::links::{self, link_paths, resolve_links};
 use super::nested::{nested_repeat, repeats, sorted_cells, SortedCell};
 use super::pairs::subpopulation;
+use super::partition;
 use super::prepare::{prepare, Population, Prepared, Words};
 use super::report::{Out, Placed};
 use super::ID;
@@ -146,6 +147,7 @@ fn compare_group(
         .collect();
     let resolved = resolve_links(links, &prepared, files, words, used);
     let covered = atoms::run(&prepared, files, links, (&resolved.0, &resolved.1), cx, out);
+    partition::check(&prepared, files, words, cx, out);
     compare_pairs(&prepared, &covered, files, words, cx, out);
 }
 
@@ -175,7 +177,11 @@ fn compare_pairs(
             if a.file == b.file {
                 continue;
             }
-            let skip = |col: &str| covered.has(ai, bi, col);
+            // Tables whose merged system has no solution are not one population, nor one a
+            // part of the other: only the checks of repeated analyses (two populations that
+            // overlap) compare them.
+            let apart = covered.apart(ai, bi);
+            let skip = |col: &str| apart || covered.has(ai, bi, col);
             if a.population == Population::All {
                 if let Population::Group(g) = &b.population {
                     subpopulation(a, b, g, prepared, files, cx, &skip, out);

@@ -48,6 +48,11 @@ pub(super) struct Prepared<'a> {
     pub(super) col_keys: Vec<String>,
     /// Group sizes and totals: key → value and location.
     pub(super) totals: Totals,
+    /// The body rows with their row key, in table order (blank cells included, for the
+    /// partition check).
+    pub(super) rows: Vec<(String, &'a crate::model::Row)>,
+    /// The label columns that are not constant: the row variable(s).
+    pub(super) key_cols: Vec<u32>,
 }
 
 /// Token runs of a word list.
@@ -193,6 +198,11 @@ pub(super) fn prepare<'a>(
         body.cells.remove(k);
     }
     header_sizes(table, &mut body.totals);
+    let key_cols = label_cols
+        .iter()
+        .copied()
+        .filter(|c| !constant.contains(c))
+        .collect();
     let whole = Prepared {
         file,
         table,
@@ -203,6 +213,8 @@ pub(super) fn prepare<'a>(
         labels: body.labels,
         col_keys,
         totals: body.totals,
+        rows: body.rows,
+        key_cols,
     };
     if !split {
         return vec![whole];
@@ -301,6 +313,7 @@ struct Body<'a> {
     row_keys: Vec<String>,
     labels: HashMap<String, String>,
     totals: Totals,
+    rows: Vec<(String, &'a crate::model::Row)>,
 }
 
 impl<'a> Body<'a> {
@@ -335,6 +348,7 @@ impl<'a> Body<'a> {
             self.labels.insert(row_key.clone(), shown_label);
             self.row_keys.push(row_key.clone());
         }
+        self.rows.push((row_key.clone(), row));
         for (i, &col) in count_cols.iter().enumerate() {
             let Some(cell) = row.cells.iter().find(|c| c.col == col) else {
                 continue;
@@ -469,5 +483,7 @@ fn one_population<'a>(
         labels: whole.labels.clone(),
         col_keys,
         totals,
+        rows: whole.rows.clone(),
+        key_cols: whole.key_cols.clone(),
     }
 }
