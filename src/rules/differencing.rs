@@ -50,6 +50,11 @@
 //! tables differing by less than the threshold (`N = 1023` and `N = 1025`) without that evidence
 //! is a warning: a person must decide whether the populations really differ.
 //!
+//! **Releases again.** Files of the same name in two folders of one parent (`release/`,
+//! `release2/`) are two releases of one output: their tables are matched in order (same stub,
+//! mostly the same cells, every count within 5 % of its counterpart), and unrounded counts that
+//! changed by 1 to the threshold minus one are a warning on the later release.
+//!
 //! When the merged system has more than `max_atoms` atoms, the tables are compared pair by pair
 //! instead (complements, nested bands) and an info finding says the audit was partial.
 //!
@@ -133,6 +138,7 @@ mod nested;
 mod pairs;
 mod partition;
 mod prepare;
+mod releases;
 mod report;
 
 use crate::finding::Severity;

@@ -778,3 +778,24 @@ fn differencing_tables_with_no_common_solution_link_nothing() {
     let r = report("differencing/contradictory_totals");
     assert_eq!(diff(&r), vec![]);
 }
+
+#[test]
+fn differencing_a_table_released_again_with_a_few_persons_changed_needs_review() {
+    // release2/table1.csv is release/table1.csv re-run: every count close to the first
+    // release's, nine of them changed by fewer than 5 persons (both ways). One warning on the
+    // later release, naming the earlier.
+    let r = report("differencing/rerelease");
+    assert_eq!(
+        diff(&r),
+        vec![w("release2/table1.csv", "B3", &["release/table1.csv"])]
+    );
+    assert!(message(&r, "release2/table1.csv", "B3").contains("'release/table1.csv'"));
+    assert_eq!(verdict(&r, "release2/table1.csv"), Verdict::Review);
+}
+
+#[test]
+fn differencing_same_named_tables_of_two_populations_are_not_releases() {
+    // tpp/ and emis/ hold the same layout for two different populations: far apart, nothing.
+    let r = report("differencing/rerelease_sites_pass");
+    assert_eq!(diff(&r), vec![]);
+}

@@ -15,6 +15,7 @@ use super::nested::{nested_repeat, repeats, sorted_cells, SortedCell};
 use super::pairs::subpopulation;
 use super::partition;
 use super::prepare::{prepare, Population, Prepared, Words};
+use super::releases;
 use super::report::{Out, Placed};
 use super::ID;
 
@@ -74,6 +75,9 @@ pub(super) fn check(files: &[FileTables], cx: &Context<'_>) -> Vec<Placed> {
             continue;
         }
         compare_group(members, files, &words, cx, &mut used, &mut out);
+    }
+    for pair in releases::release_pairs(files) {
+        releases::compare(pair, files, &words, cx, &mut out);
     }
     links::unused(links, &used, &index, files, &mut out);
     out.finish()
