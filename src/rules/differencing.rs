@@ -50,6 +50,11 @@
 //! tables differing by less than the threshold (`N = 1023` and `N = 1025`) without that evidence
 //! is a warning: a person must decide whether the populations really differ.
 //!
+//! **Restrictions in column headers.** A count column headed with a restriction (`Patients
+//! (18+)`, `18 år+`, `65+ år`, `voksne`, `excluding …`) is a part of the column of the same
+//! measure without it, in the same table or another: at most it in every row, each difference
+//! from 1 to the threshold minus one is an error at the restricted cell.
+//!
 //! **Releases again.** Files of the same name in two folders of one parent (`release/`,
 //! `release2/`) are two releases of one output: their tables are matched in order (same stub,
 //! mostly the same cells, every count within 5 % of its counterpart), and unrounded counts that
@@ -140,6 +145,7 @@ mod partition;
 mod prepare;
 mod releases;
 mod report;
+mod restricted;
 
 use crate::finding::Severity;
 use crate::model::Table;

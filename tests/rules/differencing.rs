@@ -799,3 +799,13 @@ fn differencing_same_named_tables_of_two_populations_are_not_releases() {
     let r = report("differencing/rerelease_sites_pass");
     assert_eq!(diff(&r), vec![]);
 }
+
+#[test]
+fn differencing_a_column_header_that_restricts_the_population() {
+    // `Patients (18+)` beside `Patients`: North 121 and 119 leave a few children.
+    let r = report("differencing/restricted_header");
+    assert_eq!(diff(&r), vec![e("patients.csv", "C2", &[])]);
+    // `Patienter 18 år+` in another file than the all-ages `Patienter`.
+    let r = report("differencing/restricted_header_files");
+    assert_eq!(diff(&r), vec![e("voksne.csv", "B2", &["all_ages.csv"])]);
+}

@@ -17,6 +17,7 @@ use super::partition;
 use super::prepare::{prepare, Population, Prepared, Words};
 use super::releases;
 use super::report::{Out, Placed};
+use super::restricted;
 use super::ID;
 
 fn folder(path: &str) -> &str {
@@ -72,6 +73,7 @@ pub(super) fn check(files: &[FileTables], cx: &Context<'_>) -> Vec<Placed> {
             .map(|&f| files[f].tables.len() + files[f].too_large.len())
             .sum();
         if tables < 2 {
+            restricted_columns(members, files, &words, cx, &mut out);
             continue;
         }
         compare_group(members, files, &words, cx, &mut used, &mut out);
@@ -81,6 +83,23 @@ pub(super) fn check(files: &[FileTables], cx: &Context<'_>) -> Vec<Placed> {
     }
     links::unused(links, &used, &index, files, &mut out);
     out.finish()
+}
+
+/// The columns of one table whose headers restrict the population of another column (a folder
+/// of one table compares nothing else).
+fn restricted_columns(
+    members: &[usize],
+    files: &[FileTables],
+    words: &Words,
+    cx: &Context<'_>,
+    out: &mut Out<'_>,
+) {
+    let (kept, _) = budget(files, members, &cx.rules.differencing);
+    let prepared: Vec<Prepared<'_>> = kept
+        .iter()
+        .flat_map(|&(f, t)| prepare(f, &files[f].path, t, words, cx, false))
+        .collect();
+    restricted::check(&prepared, files, words, cx, out);
 }
 
 /// The files with tables, grouped by folder; folders are joined when a link names files of two
@@ -152,6 +171,7 @@ fn compare_group(
     let resolved = resolve_links(links, &prepared, files, words, used);
     let covered = atoms::run(&prepared, files, links, (&resolved.0, &resolved.1), cx, out);
     partition::check(&prepared, files, words, cx, out);
+    restricted::check(&prepared, files, words, cx, out);
     compare_pairs(&prepared, &covered, files, words, cx, out);
 }
 

@@ -126,6 +126,45 @@ impl Words {
         toks.join(" ")
     }
 
+    /// The measure a column header restricts to part of a population (`Patients (18+)`,
+    /// `Patienter 65+ år`, `Patients, adults`, `Deaths excluding care homes`): the header before
+    /// its restriction (an open or closed band, or a word of `population_restriction`), without
+    /// population words; `None` when nothing restricts it.
+    pub(super) fn header_restriction(
+        &self,
+        header: &str,
+        bands: &crate::table::interval::IntervalWords,
+    ) -> Option<String> {
+        let toks = tokens(header);
+        let by_word = (0..toks.len())
+            .find(|&i| self.restricting.iter().any(|p| toks[i..].starts_with(p)))
+            .map(|i| toks[..i].join(" "));
+        // A band from a digit to the end of the header or of a bracket.
+        let by_band = header.char_indices().find_map(|(i, c)| {
+            let starts = c.is_ascii_digit()
+                && !header[..i].ends_with(|p: char| p.is_ascii_digit() || p == '.' || p == ',');
+            if !starts {
+                return None;
+            }
+            let rest = header[i..].trim_end_matches([')', ']', ' ']);
+            let rest = rest.split([')', ']']).next().unwrap_or(rest);
+            crate::table::interval::band_bounds(rest, bands).map(|_| header[..i].to_string())
+        });
+        let prefix = match (by_word, by_band) {
+            (Some(w), Some(b)) => {
+                if tokens(&b).len() < tokens(&w).len() {
+                    b
+                } else {
+                    w
+                }
+            }
+            (Some(w), None) => w,
+            (None, Some(b)) => b,
+            (None, None) => return None,
+        };
+        Some(self.strip(&prefix))
+    }
+
     /// Whether a title says its table is restricted to part of a population.
     pub(super) fn title_restricts(&self, title: &str) -> bool {
         let toks = tokens(title);
