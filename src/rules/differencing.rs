@@ -30,7 +30,15 @@
 //! together give back exactly as a value of at least the threshold (the suppression hides
 //! nothing, B5), or narrow below the threshold to more values (B3w), is a warning. Only what
 //! needs two tables is reported: a result one table's own relations give is
-//! `back-calculation`'s.
+//! `back-calculation`'s. A merged system with no non-negative solution links nothing: its tables
+//! cannot be one population, and they are combined in no other measure either.
+//!
+//! **Partitions across files.** A table of a whole population per key (a week: `date,
+//! long_covid / All patients`) and a table of the same count per category, keyed the same way
+//! (a pivot `long_covid / 0-49`, `long_covid / 50-59`, … or a long table `date, age_group,
+//! long_covid`), are linked when every key shown in full adds up (two at least) and none
+//! contradicts; a blank (redacted) or suppressed cell that the total minus the other categories
+//! gives back below the threshold is an error at that cell.
 //!
 //! **Repeated analyses.** A table that equals another cell by cell except for a few persons
 //! fewer (the same layout and labels, every cell at most the other's, at least half of the
@@ -41,6 +49,16 @@
 //! tables rounded to 5 or 10 are not compared this way. The same total or group size in two
 //! tables differing by less than the threshold (`N = 1023` and `N = 1025`) without that evidence
 //! is a warning: a person must decide whether the populations really differ.
+//!
+//! **Restrictions in column headers.** A count column headed with a restriction (`Patients
+//! (18+)`, `18 år+`, `65+ år`, `voksne`, `excluding …`) is a part of the column of the same
+//! measure without it, in the same table or another: at most it in every row, each difference
+//! from 1 to the threshold minus one is an error at the restricted cell.
+//!
+//! **Releases again.** Files of the same name in two folders of one parent (`release/`,
+//! `release2/`) are two releases of one output: their tables are matched in order (same stub,
+//! mostly the same cells, every count within 5 % of its counterpart), and unrounded counts that
+//! changed by 1 to the threshold minus one are a warning on the later release.
 //!
 //! When the merged system has more than `max_atoms` atoms, the tables are compared pair by pair
 //! instead (complements, nested bands) and an info finding says the audit was partial.
@@ -123,8 +141,11 @@ mod folder;
 mod links;
 mod nested;
 mod pairs;
+mod partition;
 mod prepare;
+mod releases;
 mod report;
+mod restricted;
 
 use crate::finding::Severity;
 use crate::model::Table;

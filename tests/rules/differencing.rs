@@ -730,3 +730,82 @@ fn a_title_with_an_unquoted_comma_is_still_a_title() {
     let r = report("differencing/restricted_title_comma");
     assert_eq!(diff(&r), vec![e("table_b.csv", "B3", &["table_a.csv"])]);
 }
+
+#[test]
+fn differencing_a_total_file_gives_back_redacted_weekly_group_counts() {
+    // A pivot of weekly counts by age group with a blank (redacted) cell, and the weekly
+    // totals in another file: the total minus the shown groups is the blank count.
+    let r = report("differencing/partition_weekly");
+    assert_eq!(diff(&r), vec![e("by_age.csv", "D5", &["all_weeks.csv"])]);
+    let msg = message(&r, "by_age.csv", "D5");
+    assert!(
+        msg.contains("'all_weeks.csv'")
+            && msg.contains("row '2021-05-24'")
+            && msg.contains("blank"),
+        "{msg}"
+    );
+    // The week whose two blanks share more than the threshold, and the population counts
+    // (large), give nothing.
+    assert!(
+        !msg.split(|c: char| !c.is_ascii_digit()).any(|n| n == "3"),
+        "the value is not echoed: {msg}"
+    );
+}
+
+#[test]
+fn differencing_a_long_table_of_groups_and_a_file_of_totals() {
+    let r = report("differencing/partition_long");
+    assert_eq!(
+        diff(&r),
+        vec![e("by_region.csv", "C4", &["weekly_total.csv"])]
+    );
+    assert!(message(&r, "by_region.csv", "C4").contains("row '2021-W02'"));
+}
+
+#[test]
+fn differencing_links_groups_to_a_total_only_when_the_shown_weeks_add_up() {
+    // The groups count fewer persons than the total file in every complete week (adults
+    // only): not a partition of the same population, so the blank is not given back.
+    let r = report("differencing/partition_mismatch");
+    assert_eq!(diff(&r), vec![]);
+}
+
+#[test]
+fn differencing_tables_with_no_common_solution_link_nothing() {
+    // The same regions with totals 511 and 531 under different suppression: no non-negative
+    // counts satisfy both tables' cases, so they are not one population and their deaths
+    // columns are not combined either.
+    let r = report("differencing/contradictory_totals");
+    assert_eq!(diff(&r), vec![]);
+}
+
+#[test]
+fn differencing_a_table_released_again_with_a_few_persons_changed_needs_review() {
+    // release2/table1.csv is release/table1.csv re-run: every count close to the first
+    // release's, nine of them changed by fewer than 5 persons (both ways). One warning on the
+    // later release, naming the earlier.
+    let r = report("differencing/rerelease");
+    assert_eq!(
+        diff(&r),
+        vec![w("release2/table1.csv", "B3", &["release/table1.csv"])]
+    );
+    assert!(message(&r, "release2/table1.csv", "B3").contains("'release/table1.csv'"));
+    assert_eq!(verdict(&r, "release2/table1.csv"), Verdict::Review);
+}
+
+#[test]
+fn differencing_same_named_tables_of_two_populations_are_not_releases() {
+    // tpp/ and emis/ hold the same layout for two different populations: far apart, nothing.
+    let r = report("differencing/rerelease_sites_pass");
+    assert_eq!(diff(&r), vec![]);
+}
+
+#[test]
+fn differencing_a_column_header_that_restricts_the_population() {
+    // `Patients (18+)` beside `Patients`: North 121 and 119 leave a few children.
+    let r = report("differencing/restricted_header");
+    assert_eq!(diff(&r), vec![e("patients.csv", "C2", &[])]);
+    // `Patienter 18 år+` in another file than the all-ages `Patienter`.
+    let r = report("differencing/restricted_header_files");
+    assert_eq!(diff(&r), vec![e("voksne.csv", "B2", &["all_ages.csv"])]);
+}

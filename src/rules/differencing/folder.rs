@@ -13,8 +13,11 @@ use super::bands::{bands, runs, Runs};
 use super::links::{self, link_paths, resolve_links};
 use super::nested::{nested_repeat, repeats, sorted_cells, SortedCell};
 use super::pairs::subpopulation;
+use super::partition;
 use super::prepare::{prepare, Population, Prepared, Words};
+use super::releases;
 use super::report::{Out, Placed};
+use super::restricted;
 use super::ID;
 
 fn folder(path: &str) -> &str {
@@ -70,12 +73,33 @@ pub(super) fn check(files: &[FileTables], cx: &Context<'_>) -> Vec<Placed> {
             .map(|&f| files[f].tables.len() + files[f].too_large.len())
             .sum();
         if tables < 2 {
+            restricted_columns(members, files, &words, cx, &mut out);
             continue;
         }
         compare_group(members, files, &words, cx, &mut used, &mut out);
     }
+    for pair in releases::release_pairs(files) {
+        releases::compare(pair, files, &words, cx, &mut out);
+    }
     links::unused(links, &used, &index, files, &mut out);
     out.finish()
+}
+
+/// The columns of one table whose headers restrict the population of another column (a folder
+/// of one table compares nothing else).
+fn restricted_columns(
+    members: &[usize],
+    files: &[FileTables],
+    words: &Words,
+    cx: &Context<'_>,
+    out: &mut Out<'_>,
+) {
+    let (kept, _) = budget(files, members, &cx.rules.differencing);
+    let prepared: Vec<Prepared<'_>> = kept
+        .iter()
+        .flat_map(|&(f, t)| prepare(f, &files[f].path, t, words, cx, false))
+        .collect();
+    restricted::check(&prepared, files, words, cx, out);
 }
 
 /// The files with tables, grouped by folder; folders are joined when a link names files of two
@@ -146,6 +170,8 @@ fn compare_group(
         .collect();
     let resolved = resolve_links(links, &prepared, files, words, used);
     let covered = atoms::run(&prepared, files, links, (&resolved.0, &resolved.1), cx, out);
+    partition::check(&prepared, files, words, cx, out);
+    restricted::check(&prepared, files, words, cx, out);
     compare_pairs(&prepared, &covered, files, words, cx, out);
 }
 
@@ -175,7 +201,11 @@ fn compare_pairs(
             if a.file == b.file {
                 continue;
             }
-            let skip = |col: &str| covered.has(ai, bi, col);
+            // Tables whose merged system has no solution are not one population, nor one a
+            // part of the other: only the checks of repeated analyses (two populations that
+            // overlap) compare them.
+            let apart = covered.apart(ai, bi);
+            let skip = |col: &str| apart || covered.has(ai, bi, col);
             if a.population == Population::All {
                 if let Population::Group(g) = &b.population {
                     subpopulation(a, b, g, prepared, files, cx, &skip, out);

@@ -17,7 +17,7 @@ use super::ID;
 /// Whether a table's counts look rounded: declared or detected, or every non-zero count a
 /// multiple of 5 (too few values for the detection, but then differences within the rounding
 /// base are no counts).
-fn looks_rounded(p: &Prepared<'_>, cx: &Context<'_>) -> bool {
+pub(super) fn looks_rounded(p: &Prepared<'_>, cx: &Context<'_>) -> bool {
     if atoms::rounding(p, cx).is_some() {
         return true;
     }

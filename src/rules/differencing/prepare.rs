@@ -48,6 +48,11 @@ pub(super) struct Prepared<'a> {
     pub(super) col_keys: Vec<String>,
     /// Group sizes and totals: key → value and location.
     pub(super) totals: Totals,
+    /// The body rows with their row key, in table order (blank cells included, for the
+    /// partition check).
+    pub(super) rows: Vec<(String, &'a crate::model::Row)>,
+    /// The label columns that are not constant: the row variable(s).
+    pub(super) key_cols: Vec<u32>,
 }
 
 /// Token runs of a word list.
@@ -119,6 +124,45 @@ impl Words {
             }
         }
         toks.join(" ")
+    }
+
+    /// The measure a column header restricts to part of a population (`Patients (18+)`,
+    /// `Patienter 65+ år`, `Patients, adults`, `Deaths excluding care homes`): the header before
+    /// its restriction (an open or closed band, or a word of `population_restriction`), without
+    /// population words; `None` when nothing restricts it.
+    pub(super) fn header_restriction(
+        &self,
+        header: &str,
+        bands: &crate::table::interval::IntervalWords,
+    ) -> Option<String> {
+        let toks = tokens(header);
+        let by_word = (0..toks.len())
+            .find(|&i| self.restricting.iter().any(|p| toks[i..].starts_with(p)))
+            .map(|i| toks[..i].join(" "));
+        // A band from a digit to the end of the header or of a bracket.
+        let by_band = header.char_indices().find_map(|(i, c)| {
+            let starts = c.is_ascii_digit()
+                && !header[..i].ends_with(|p: char| p.is_ascii_digit() || p == '.' || p == ',');
+            if !starts {
+                return None;
+            }
+            let rest = header[i..].trim_end_matches([')', ']', ' ']);
+            let rest = rest.split([')', ']']).next().unwrap_or(rest);
+            crate::table::interval::band_bounds(rest, bands).map(|_| header[..i].to_string())
+        });
+        let prefix = match (by_word, by_band) {
+            (Some(w), Some(b)) => {
+                if tokens(&b).len() < tokens(&w).len() {
+                    b
+                } else {
+                    w
+                }
+            }
+            (Some(w), None) => w,
+            (None, Some(b)) => b,
+            (None, None) => return None,
+        };
+        Some(self.strip(&prefix))
     }
 
     /// Whether a title says its table is restricted to part of a population.
@@ -193,6 +237,11 @@ pub(super) fn prepare<'a>(
         body.cells.remove(k);
     }
     header_sizes(table, &mut body.totals);
+    let key_cols = label_cols
+        .iter()
+        .copied()
+        .filter(|c| !constant.contains(c))
+        .collect();
     let whole = Prepared {
         file,
         table,
@@ -203,6 +252,8 @@ pub(super) fn prepare<'a>(
         labels: body.labels,
         col_keys,
         totals: body.totals,
+        rows: body.rows,
+        key_cols,
     };
     if !split {
         return vec![whole];
@@ -301,6 +352,7 @@ struct Body<'a> {
     row_keys: Vec<String>,
     labels: HashMap<String, String>,
     totals: Totals,
+    rows: Vec<(String, &'a crate::model::Row)>,
 }
 
 impl<'a> Body<'a> {
@@ -335,6 +387,7 @@ impl<'a> Body<'a> {
             self.labels.insert(row_key.clone(), shown_label);
             self.row_keys.push(row_key.clone());
         }
+        self.rows.push((row_key.clone(), row));
         for (i, &col) in count_cols.iter().enumerate() {
             let Some(cell) = row.cells.iter().find(|c| c.col == col) else {
                 continue;
@@ -469,5 +522,7 @@ fn one_population<'a>(
         labels: whole.labels.clone(),
         col_keys,
         totals,
+        rows: whole.rows.clone(),
+        key_cols: whole.key_cols.clone(),
     }
 }

@@ -110,7 +110,7 @@ pub(super) fn align(
     nodes: &Nodes<'_>,
     prepared: &[Prepared<'_>],
     (cats, pops): (&[Cats<'_>], &[Pop]),
-    contains: &[Contains],
+    (contains, apart): (&[Contains], &HashSet<(usize, usize)>),
     sets: &mut Sets,
 ) {
     let forced: HashSet<(usize, usize)> = contains
@@ -122,6 +122,9 @@ pub(super) fn align(
             continue;
         }
         for (a, b) in candidates(nodes, prepared, m, tables, (cats, pops), &forced) {
+            if apart.contains(&(a.min(b), a.max(b))) {
+                continue;
+            }
             let (na, nb) = (nodes.index[&(a, *m)], nodes.index[&(b, *m)]);
             if forced.contains(&(a, b)) {
                 sets.union(na, nb);

@@ -52,13 +52,19 @@ pub(super) type CellId = (usize, String, String);
 pub(super) type Equal = (CellId, CellId, usize);
 
 /// What the merged audit did: the (table, table, measure) triples it covered completely, so
-/// that the pairwise checks leave them alone.
+/// that the pairwise checks leave them alone, and the pairs of tables whose merged system had
+/// no solution (they are not one population, and nothing links them).
 #[derive(Default)]
-pub(super) struct Covered(pub HashSet<(usize, usize, String)>);
+pub(super) struct Covered(pub HashSet<(usize, usize, String)>, HashSet<(usize, usize)>);
 
 impl Covered {
     pub(super) fn has(&self, a: usize, b: usize, measure: &str) -> bool {
         self.0.contains(&(a.min(b), a.max(b), measure.to_string()))
+    }
+
+    /// Whether two prepared tables were found not to be one population.
+    pub(super) fn apart(&self, a: usize, b: usize) -> bool {
+        self.1.contains(&(a.min(b), a.max(b)))
     }
 }
 
@@ -81,7 +87,10 @@ struct Merge<'p> {
     block_of_node: Vec<usize>,
 }
 
-/// Runs the merged audit over all aligned tables; findings go to `out`.
+/// Runs the merged audit over all aligned tables; findings go to `out`. A system with no
+/// solution (`docs/tables.md` §8.3) links nothing: its pairs of tables are kept apart and the
+/// alignment is made again without them, so that they join no system of another measure and
+/// the pairwise checks leave them alone too.
 pub(super) fn run(
     prepared: &[Prepared<'_>],
     files: &[FileTables],
@@ -92,38 +101,71 @@ pub(super) fn run(
 ) -> Covered {
     let cats = cats::all_cats(prepared, cx);
     let (pops, rest_text) = align::link_populations(prepared, files, links, contains);
-    let nodes = Nodes::new(prepared, &cats);
-    let mut sets = Sets::new(nodes.len());
-    align::align(&nodes, prepared, (&cats, &pops), contains, &mut sets);
-    let (blocks, block_of_node) = blocks::blocks(&nodes, &mut sets);
-    let mut merge = Merge {
-        prepared,
-        files,
-        links,
-        cx,
-        cats,
-        pops,
-        rest_text,
-        nodes,
-        blocks,
-        block_of_node,
-    };
-    let (systems, equal_ok) = merge.systems(equal);
-    let mut covered = Covered::default();
-    for members in systems.values() {
-        if merge.audit_members(members, &equal_ok, out) {
-            for &b in members {
-                let m = &merge.blocks[b].measure;
-                for (i, &x) in merge.blocks[b].nodes.iter().enumerate() {
-                    for &y in &merge.blocks[b].nodes[i + 1..] {
-                        covered.0.insert((x.min(y), x.max(y), m.clone()));
+    let mut apart: HashSet<(usize, usize)> = HashSet::new();
+    // Each round keeps more pairs apart; the systems of the last are consistent or final.
+    for round in 0..MAX_ROUNDS {
+        let nodes = Nodes::new(prepared, &cats);
+        let mut sets = Sets::new(nodes.len());
+        align::align(
+            &nodes,
+            prepared,
+            (&cats, &pops),
+            (contains, &apart),
+            &mut sets,
+        );
+        let (blocks, block_of_node) = blocks::blocks(&nodes, &mut sets);
+        let mut merge = Merge {
+            prepared,
+            files,
+            links,
+            cx,
+            cats: cats.clone(),
+            pops: pops.clone(),
+            rest_text: rest_text.clone(),
+            nodes,
+            blocks,
+            block_of_node,
+        };
+        let (systems, equal_ok) = merge.systems(equal);
+        let ready: Vec<&Vec<usize>> = systems
+            .values()
+            .filter(|m| merge.ready_members(m, out))
+            .collect();
+        let audited: Vec<_> = ready
+            .iter()
+            .map(|m| (*m, merge.audit_system(m, &equal_ok)))
+            .collect();
+        let before = apart.len();
+        for (members, (_, res)) in &audited {
+            if res.inconsistent {
+                apart.extend(merge.pairs_of(members));
+            }
+        }
+        if apart.len() > before && round + 1 < MAX_ROUNDS {
+            continue;
+        }
+        let mut covered = Covered::default();
+        for (members, (build, res)) in audited {
+            if build.report(&res, out) {
+                for &b in members {
+                    let m = &merge.blocks[b].measure;
+                    for (i, &x) in merge.blocks[b].nodes.iter().enumerate() {
+                        for &y in &merge.blocks[b].nodes[i + 1..] {
+                            covered.0.insert((x.min(y), x.max(y), m.clone()));
+                        }
                     }
                 }
             }
         }
+        covered.1 = apart;
+        return covered;
     }
-    covered
+    Covered::default()
 }
+
+/// Rounds of the merged audit at most: each keeps apart the tables of the systems found
+/// without a solution.
+const MAX_ROUNDS: usize = 4;
 
 impl Merge<'_> {
     /// Systems: blocks joined by `equal_population` links (system root → its blocks), and the
@@ -148,9 +190,9 @@ impl Merge<'_> {
         (systems, equal_ok)
     }
 
-    /// Audits one system of blocks of two tables at least, or says it was partial when it has
-    /// more than `max_atoms` atoms; `true` if the audit covered it completely.
-    fn audit_members(&mut self, members: &[usize], equal: &[&Equal], out: &mut Out<'_>) -> bool {
+    /// Whether one system of blocks has two tables at least and at most `max_atoms` atoms (its
+    /// atoms then set); an info finding says the audit was partial when it has more.
+    fn ready_members(&mut self, members: &[usize], out: &mut Out<'_>) -> bool {
         let tables: BTreeSet<usize> = members
             .iter()
             .flat_map(|&b| self.blocks[b].nodes.iter().copied())
@@ -185,7 +227,25 @@ impl Merge<'_> {
             }
             return false;
         }
-        self.audit_system(members, equal, out)
+        true
+    }
+
+    /// The pairs of prepared tables of different tables in a system's blocks.
+    fn pairs_of(&self, members: &[usize]) -> Vec<(usize, usize)> {
+        let tables: BTreeSet<usize> = members
+            .iter()
+            .flat_map(|&b| self.blocks[b].nodes.iter().copied())
+            .collect();
+        let of = |t: usize| (self.prepared[t].file, self.prepared[t].table.index);
+        let mut v = Vec::new();
+        for &a in &tables {
+            for &b in tables.range(a + 1..) {
+                if of(a) != of(b) {
+                    v.push((a, b));
+                }
+            }
+        }
+        v
     }
 
     /// Sets the atoms of each block of a system; the number of atoms.

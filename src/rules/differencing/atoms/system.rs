@@ -5,8 +5,8 @@
 use std::collections::{BTreeSet, HashMap};
 
 use crate::audit::{
-    audit, rounding_box, AuditConfig, Int, Origin, RoundingScheme, System, Unknown, VarId,
-    VerdictCode,
+    audit, rounding_box, AuditConfig, AuditResult, Int, Origin, RoundingScheme, System, Unknown,
+    VarId, VerdictCode,
 };
 use crate::model::Cell;
 use crate::redact::safe_label;
@@ -76,14 +76,12 @@ pub(super) struct Build<'m, 'p> {
 }
 
 impl<'p> Merge<'p> {
-    /// Builds, audits and reports one system; `true` if the audit covered it completely
-    /// (consistent, every table's cells in it).
-    pub(super) fn audit_system(
-        &self,
+    /// Builds one system of blocks (their atoms set) and audits it.
+    pub(super) fn audit_system<'m>(
+        &'m self,
         members: &[usize],
         equal: &[&Equal],
-        out: &mut Out<'_>,
-    ) -> bool {
+    ) -> (Build<'m, 'p>, AuditResult) {
         let mut build = Build {
             merge: self,
             sys: System::new(),
@@ -98,7 +96,8 @@ impl<'p> Merge<'p> {
         build.add_cells(members);
         build.add_own(members);
         build.add_links(members, equal);
-        build.audit_and_report(out)
+        let res = audit(&build.sys, &build.config());
+        (build, res)
     }
 }
 
@@ -289,18 +288,27 @@ impl<'p> Build<'_, 'p> {
         }
     }
 
-    /// Audits the system and reports the verdicts that need two tables; `true` if the audit
-    /// covered the system completely.
-    fn audit_and_report(self, out: &mut Out<'_>) -> bool {
+    /// The audit's settings from the rules in force.
+    fn config(&self) -> AuditConfig {
         let m = self.merge;
-        let cfg = AuditConfig {
+        AuditConfig {
             min_count: self.threshold(),
             zero_is_unsafe: m.cx.rules.thresholds.zero_is_unsafe,
             narrow_max_values: Int::from(m.cx.rules.back_calculation.narrow_max_values),
             ..AuditConfig::default()
-        };
-        let res = audit(&self.sys, &cfg);
-        let flagged = super::verdicts::flagged(&self.sys, &self.meaning, &res, &cfg);
+        }
+    }
+
+    /// Reports the verdicts of the system's audit that need two tables; `true` if the audit
+    /// covered the system completely. A system with no solution links nothing (its tables
+    /// cannot be one population): nothing is reported.
+    pub(super) fn report(self, res: &AuditResult, out: &mut Out<'_>) -> bool {
+        let m = self.merge;
+        let cfg = self.config();
+        if res.inconsistent {
+            return false;
+        }
+        let flagged = super::verdicts::flagged(&self.sys, &self.meaning, res, &cfg);
         let (mut comp, comp_tables) = self.components(!flagged.is_empty());
         // An atom that is all of a flagged suppressed cell is the same fact: report the cell only.
         let mut told: std::collections::HashSet<usize> = std::collections::HashSet::new();
