@@ -125,7 +125,7 @@ fn main() {
         let limits = r.files[0]
             .findings
             .iter()
-            .filter(|f| f.message.contains("too large"))
+            .filter(|f| f.message.contains("too large") || f.message.contains("not audited"))
             .count();
         println!(
             "{what} {n}: {:.1} MiB in {secs:.2} s; verdict {}, {} findings ({limits} at a limit)",
