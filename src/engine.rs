@@ -273,6 +273,10 @@ fn check_content(
         }
     };
     facts.extend(doc.facts.iter().cloned());
+    // The rules find columns and cells by number in logarithmic time (`Table::column`).
+    for t in doc.tables.iter_mut().filter(|t| !t.in_column_order()) {
+        t.sort_columns();
+    }
     rules::check_document(&doc, &cx, findings);
     streamed.finish(doc.tables.last(), &cx, findings);
     for member in std::mem::take(&mut doc.members) {

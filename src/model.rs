@@ -402,6 +402,7 @@ pub struct Column {
 /// One data row of a table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
+    /// Its cells in ascending column order (a row may lack some columns).
     pub cells: Vec<Cell>,
     /// What the row holds when its label says so (wide tables: a row `Mean`, `Min`, `N`),
     /// else `Unknown`.
@@ -427,6 +428,9 @@ pub struct Table {
     pub notes: Vec<String>,
     /// Header rows, top to bottom.
     pub header: Vec<Vec<Cell>>,
+    /// Its columns in ascending column order. This order (and that of every row's cells) is
+    /// what makes finding a column or cell by its number take logarithmic time
+    /// ([`Table::column`], [`Row::cell`]); [`Table::in_column_order`] checks it.
     pub columns: Vec<Column>,
     pub rows: Vec<Row>,
     /// Rows of the table that were read but not kept in memory (a large file is streamed; its
@@ -436,20 +440,67 @@ pub struct Table {
     pub digest: [u8; 32],
 }
 
+impl Row {
+    /// The cell in column `col`, if the row has one (in logarithmic time: the cells are in
+    /// column order).
+    pub fn cell(&self, col: u32) -> Option<&Cell> {
+        by_col(&self.cells, col, |c| c.col)
+    }
+}
+
+/// The item of `items`, sorted by column number, whose column is `col`. Most tables number their
+/// columns from their first one without gaps, so the item is tried at its place first.
+fn by_col<T>(items: &[T], col: u32, key: impl Fn(&T) -> u32) -> Option<&T> {
+    let first = key(items.first()?);
+    if let Some(x) = col
+        .checked_sub(first)
+        .and_then(|i| items.get(i as usize))
+        .filter(|x| key(x) == col)
+    {
+        return Some(x);
+    }
+    items
+        .binary_search_by_key(&col, key)
+        .ok()
+        .and_then(|i| items.get(i))
+}
+
 impl Table {
-    /// The column with 1-based number `col`.
     /// The value of the cell in body row `row` (0-based) and column `col`, if it has one.
     pub fn value_at(&self, row: usize, col: u32) -> Option<&Value> {
-        self.rows
-            .get(row)?
-            .cells
-            .iter()
-            .find(|c| c.col == col)
-            .map(|c| &c.value)
+        self.rows.get(row)?.cell(col).map(|c| &c.value)
     }
 
+    /// The column with 1-based number `col` (in logarithmic time: the columns are in order).
     pub fn column(&self, col: u32) -> Option<&Column> {
-        self.columns.iter().find(|c| c.col == col)
+        by_col(&self.columns, col, |c| c.col)
+    }
+
+    /// Whether the columns, and the cells of every body row, are in ascending column order, as
+    /// [`Table::column`] and [`Row::cell`] need.
+    pub fn in_column_order(&self) -> bool {
+        fn ascending(cols: impl Iterator<Item = u32>) -> bool {
+            let mut last = None;
+            cols.into_iter().all(|c| {
+                let ok = last.is_none_or(|l| l <= c);
+                last = Some(c);
+                ok
+            })
+        }
+        ascending(self.columns.iter().map(|c| c.col))
+            && self
+                .rows
+                .iter()
+                .all(|r| ascending(r.cells.iter().map(|c| c.col)))
+    }
+
+    /// Put the columns and the cells of every row in ascending column order (a reader that
+    /// builds its table in another order is put right before the rules read it).
+    pub fn sort_columns(&mut self) {
+        self.columns.sort_by_key(|c| c.col);
+        for r in &mut self.rows {
+            r.cells.sort_by_key(|c| c.col);
+        }
     }
 
     /// What a cell holds, from its column and row: a row that says what it holds (`Mean`,

@@ -1109,7 +1109,6 @@ fn c1_word_headers_fail_with_b1() {
 }
 
 #[test]
-#[ignore = "known false pass (issue C.1): letter headers are not read as a column variable"]
 fn c1_letter_headers_fail_with_b1() {
     let out = check_text(C1_LETTERS, "csv", "dk");
     assert!(out.error(BC), "{:?}", out.findings);
@@ -1169,7 +1168,6 @@ Total,22,10,32
 ";
 
 #[test]
-#[ignore = "known false pass: a one-letter header that is an estimate word (B, F, P, T, Z) makes its column an estimate column (classify.rs, Lexicon::word_counts and column_kind)"]
 fn estimate_letter_header_hides_a_recoverable_cell() {
     let out = check_text(ESTIMATE_LETTER, "csv", "default");
     assert!(out.error(BC), "{:?}", out.findings);
@@ -1197,7 +1195,6 @@ Total,34,17,51
 ";
 
 #[test]
-#[ignore = "known false pass: a count below the threshold under header F is not a count (classify.rs, column_kind)"]
 fn small_count_under_an_estimate_letter_header_fails() {
     let out = check_text(SMALL_UNDER_F, "csv", "default");
     assert!(out.error(SC), "{:?}", out.findings);
@@ -1221,7 +1218,6 @@ Total,35,15,50
 ";
 
 #[test]
-#[ignore = "known false alarm: a header cell C (a bare marker of the default list) makes the header line a body row (grid.rs, is_body_row) and a phantom suppressed cell"]
 fn marker_letter_header_is_not_a_suppressed_cell() {
     let out = check_text(MARKER_LETTER, "csv", "uk");
     assert!(!out.error(BC), "{:?}", out.findings);

@@ -188,7 +188,7 @@ section! {
         /// A suppressed cell narrowed to at most this many values, all below `min_count`, fails
         /// (B3); more values is a warning.
         pub narrow_max_values: u32 as Positive,
-        /// Tables with more unknowns than this are not audited (an info finding says so), to keep
+        /// Tables with more unknowns than this are not audited (a warning says so), to keep
         /// the work per table bounded.
         pub max_unknowns: u32 as Positive,
         /// A suppressed cell (a marker or a blank) calculated back exactly as 0 is an error when

@@ -38,8 +38,8 @@
 //!
 //! ## Options
 //! `[thresholds] min_count` and `zero_is_unsafe`; `[back_calculation] narrow_max_values`
-//! (default 2), `max_unknowns` (default 5000: larger tables are not audited and an info
-//! finding says so) and `recovered_zero_fails` (default false: a suppressed cell, a marker or a
+//! (default 2), `max_unknowns` (default 5000: larger tables are not audited and a warning
+//! says so) and `recovered_zero_fails` (default false: a suppressed cell, a marker or a
 //! blank among counts, that can be calculated back exactly as 0 is a warning; the `uk` profile
 //! makes it an error, as ACRO and SACRO suppress zeros as disclosive); the total words in
 //! `[vocabulary] total`.
@@ -49,6 +49,20 @@
 //! 5. Hundepool et al., Handbook on Statistical Disclosure Control (2024), ch. 5 (frequency
 //! tables: disclosure by differencing and from margins; rounding). τ-ARGUS manual §2.15 (audit).
 //! OpenSAFELY documentation, releasing files: primary and secondary disclosure.
+
+/// Structure detection stopped at its budget of cell reads (a very large table with many
+/// totals): the relations it found are audited, others may be missing, so a person must check.
+fn incomplete(table: &Table, s: &Structure, out: &mut Vec<Finding>) {
+    if s.incomplete {
+        out.push(Finding::new(
+            ID,
+            Severity::Warning,
+            "the table is too large to look for all its totals and sub-totals; the ones found were audited, others may be missing: a person must check it for back-calculation".to_string(),
+            table.location(),
+            crate::finding::basis(&[&table.digest, b"structure-incomplete"]),
+        ));
+    }
+}
 
 mod at_risk;
 mod notes;
@@ -91,6 +105,7 @@ pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Findi
     at_risk::check(table, cx, out);
     let t = i128::from(cx.rules.thresholds.min_count);
     notes::streamed(table, out);
+    incomplete(table, s, out);
     notes::mismatches(table, s, out);
     if s.is_empty() {
         notes::no_structure(table, s, out);

@@ -302,7 +302,7 @@ fn contributor_columns(table: &Table, cx: &Context<'_>) -> Option<(u32, Vec<Cont
 
 /// A plain number a cell shows (a magnitude may have decimals), with whether it has a % sign.
 fn magnitude_value(row: &Row, col: u32) -> Option<(f64, bool)> {
-    match &row.cells.iter().find(|c| c.col == col)?.value {
+    match &row.cell(col)?.value {
         Value::Number(n) if n.value.is_finite() => Some((n.value, n.percent)),
         _ => None,
     }
@@ -335,7 +335,7 @@ fn dominance(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
         if broken.is_empty() {
             continue;
         }
-        let Some(cell) = row.cells.iter().find(|c| c.col == total_col) else {
+        let Some(cell) = row.cell(total_col) else {
             continue;
         };
         listing.push(
@@ -494,10 +494,7 @@ fn small_groups(table: &Table, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let row_quantile = quantiles.names(&row.label);
         let row_n = group_sizes(&row.label).next().or_else(|| {
             let col = n_col?;
-            row.cells
-                .iter()
-                .find(|c| c.col == col)
-                .and_then(|c| count_value(&c.value))
+            row.cell(col).and_then(|c| count_value(&c.value))
         });
         for cell in &row.cells {
             if Some(cell.col) == n_col || !shows_value(cell) {

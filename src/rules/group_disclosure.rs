@@ -116,7 +116,7 @@ fn counts<'a>(table: &'a Table) -> Counts<'a> {
         let mut g = Vec::with_capacity(cols.len());
         let mut cs = Vec::with_capacity(cols.len());
         for col in &cols {
-            let cell = row.cells.iter().find(|c| c.col == *col);
+            let cell = row.cell(*col);
             let shown = cell
                 .filter(|c| table.cell_kind(row, c) == Kind::Count)
                 .and_then(|c| count_value(&c.value))

@@ -378,7 +378,7 @@ pub fn cell_at(row: &Row, col: u32) -> Option<&Cell> {
     let guess = (col as usize).checked_sub(1).and_then(|i| row.cells.get(i));
     match guess {
         Some(c) if c.col == col => Some(c),
-        _ => row.cells.iter().find(|c| c.col == col),
+        _ => row.cell(col),
     }
 }
 

@@ -44,6 +44,26 @@ static PERIOD_SUB: LazyLock<Regex> = LazyLock::new(|| {
 static PERIOD_SUB_FIRST: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?i)(q|k|kv|h|t)\s*(\d)\s*[-/ ]?\s*(\d{4})$").expect("regex"));
 
+/// Which of a header row's texts are letters naming columns: single letters that stand next to
+/// the letter before or after them in the alphabet (`A;B;C;D;E`, `E,F,G`). Such a letter is a
+/// name, not the statistic word it may also be (`B`, `F`, `P`, `T`, `Z`) nor a suppression marker
+/// (`C`, `S`, `X`); a letter alone (`B;SE;t;p`) keeps its meaning.
+pub fn letter_names(texts: &[&str]) -> Vec<bool> {
+    let letter = |t: &str| -> Option<char> {
+        let mut cs = t.trim().chars();
+        let c = cs.next()?;
+        (cs.next().is_none() && c.is_ascii_alphabetic()).then(|| c.to_ascii_uppercase())
+    };
+    let letters: Vec<Option<char>> = texts.iter().map(|t| letter(t)).collect();
+    let next = |a: Option<char>, b: Option<char>| matches!((a, b), (Some(a), Some(b)) if (a as u8) + 1 == b as u8);
+    (0..letters.len())
+        .map(|i| {
+            (i > 0 && next(letters[i - 1], letters[i]))
+                || letters.get(i + 1).is_some_and(|&b| next(letters[i], b))
+        })
+        .collect()
+}
+
 /// A count hidden behind words (`alle 5`, `under 5`, `færre end 5`, `fewer than 10`): read as a
 /// band by the parser (`under 18` is an age group), it is a suppression marker in a column of
 /// counts. The bound must look like a threshold (2 to 20).
@@ -333,6 +353,29 @@ fn fraction(t: &str, style: NumberStyle) -> Option<Value> {
         numerator,
         denominator,
     })
+}
+
+#[cfg(test)]
+mod letter_tests {
+    use super::letter_names;
+
+    #[test]
+    fn letters_in_sequence_name_columns() {
+        assert_eq!(
+            letter_names(&["Kommune", "A", "B", "C", "I alt"]),
+            [false, true, true, true, false]
+        );
+        assert_eq!(letter_names(&["Term", "B", "SE", "t", "p"]), [false; 5]);
+        assert_eq!(
+            letter_names(&["", "E", "F", "G"]),
+            [false, true, true, true]
+        );
+        assert_eq!(
+            letter_names(&["Region", "C", "D", "Total"]),
+            [false, true, true, false]
+        );
+        assert_eq!(letter_names(&["x", "s"]), [false, false]);
+    }
 }
 
 #[cfg(test)]

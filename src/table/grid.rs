@@ -4,7 +4,7 @@
 use sha2::{Digest, Sha256};
 
 use crate::model::{Cell, Column, Kind, Row, Table, Value};
-use crate::table::cell::{infer_style, CellParser, NumberStyle};
+use crate::table::cell::{infer_style, letter_names, CellParser, NumberStyle};
 use crate::table::classify::{classify, Lexicon};
 
 /// One row of a grid as a reader saw it.
@@ -273,7 +273,7 @@ impl Builder<'_> {
         let mut header_end = start;
         while header_end < end
             && header_end - start < MAX_HEADER_ROWS
-            && (!is_body_row(&parsed[header_end])
+            && (!is_body_row(&names_as_labels(&block[header_end], &parsed[header_end]))
                 || (header_end + 1 < end
                     && is_body_row(&parsed[header_end + 1])
                     && self.is_band_header(&block[header_end], &parsed[header_end])))
@@ -676,6 +676,21 @@ fn is_body_row(values: &[Value]) -> bool {
         | Value::Suppressed(_) => true,
         _ => false,
     })
+}
+
+/// A row's values with its letters naming columns (`A;B;C`, [`letter_names`]) read as labels:
+/// a header of letters is no body row because `C`, `S` or `X` is also a suppression marker.
+fn names_as_labels(r: &GridRow, values: &[Value]) -> Vec<Value> {
+    let texts: Vec<&str> = r.cells.iter().map(String::as_str).collect();
+    let names = letter_names(&texts);
+    values
+        .iter()
+        .zip(names.iter().chain(std::iter::repeat(&false)))
+        .map(|(v, &name)| match v {
+            Value::Suppressed(_) if name => Value::Label,
+            v => v.clone(),
+        })
+        .collect()
 }
 
 fn first_text(r: &GridRow) -> Option<String> {

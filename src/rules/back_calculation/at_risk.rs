@@ -57,11 +57,7 @@ fn series<'t>(table: &'t Table, cx: &Context<'_>) -> Vec<(String, Vec<&'t Cell>)
     let mut series: Vec<(String, Vec<&Cell>)> = Vec::new();
     for c in &table.columns {
         if cx.words.is_at_risk(&c.name) {
-            let cells = table
-                .rows
-                .iter()
-                .filter_map(|r| r.cells.iter().find(|x| x.col == c.col))
-                .collect();
+            let cells = table.rows.iter().filter_map(|r| r.cell(c.col)).collect();
             series.push((format!("column {}", table.column_label(c.col)), cells));
         }
     }

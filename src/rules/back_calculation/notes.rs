@@ -83,11 +83,12 @@ pub(super) fn excluded_suppressed(table: &Table, s: &Structure, out: &mut Vec<Fi
     }
 }
 
-/// A table with more unknowns than `max_unknowns` is not audited.
+/// A table with more unknowns than `max_unknowns` is not audited: a person must check it (a
+/// warning, so that the file does not pass unaudited).
 pub(super) fn too_large(table: &Table, unknowns: usize, max: u32, out: &mut Vec<Finding>) {
     out.push(Finding::new(
         ID,
-        Severity::Info,
+        Severity::Warning,
         format!(
             "the table has {unknowns} unknown cells, more than the {max} the back-calculation audit handles; it was not audited"
         ),

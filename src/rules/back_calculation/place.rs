@@ -8,7 +8,7 @@ pub(crate) fn locate(table: &Table, pos: CellPos) -> Location {
     let Some(row) = table.rows.get(pos.row) else {
         return table.location();
     };
-    match row.cells.iter().find(|c| c.col == pos.col) {
+    match row.cell(pos.col) {
         Some(cell) => table.locate(cell),
         None => {
             let r = row.cells.first().map_or(0, |c| c.row);

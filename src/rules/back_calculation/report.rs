@@ -268,7 +268,7 @@ impl<'a> Report<'a> {
     fn is_marker(&self, v: VarId) -> bool {
         let table = self.table;
         matches!(self.built.slots.get(v.0), Some(Slot::Cell(p))
-            if matches!(table.rows.get(p.row).and_then(|r| r.cells.iter().find(|c| c.col == p.col)).map(|c| structure::shown(&c.value)), Some(Some(Shown::Hidden { .. } | Shown::Empty)) | None))
+            if matches!(table.rows.get(p.row).and_then(|r| r.cell(p.col)).map(|c| structure::shown(&c.value)), Some(Some(Shown::Hidden { .. } | Shown::Empty)) | None))
     }
 
     /// Say how many findings were not listed.

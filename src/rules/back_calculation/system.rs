@@ -138,7 +138,7 @@ impl Builder<'_> {
     /// What a cell shows; an absent cell of a present row is empty, a missing row is `None`.
     fn cell_shown(&self, p: CellPos) -> Option<Shown> {
         let row = self.table.rows.get(p.row)?;
-        let cell = row.cells.iter().find(|c| c.col == p.col);
+        let cell = row.cell(p.col);
         match cell {
             Some(c) => structure::shown(&c.value),
             None => Some(Shown::Empty),

@@ -36,20 +36,57 @@ impl DenSource {
     }
 }
 
+/// N columns to the left of a percentage that are tried as its denominator, nearest first in
+/// effect: a table of many `N, %` groups is not tried against every N column to its left (which
+/// would cost columns² per row).
+const MAX_N_COLUMNS: usize = 16;
+
+/// What the denominators of a table's cells read from its columns, worked out once per table:
+/// the header words are tokenised once, not once per cell.
+pub(super) struct DenColumns {
+    /// Columns of person-time or population (rates' denominators).
+    person_time: Vec<u32>,
+    /// Columns named as group sizes `N`, in column order.
+    n_cols: Vec<u32>,
+    /// Columns of percentages.
+    percent_cols: usize,
+    /// The table's one `N = …` of its title or notes.
+    text_n: Option<i128>,
+}
+
+impl DenColumns {
+    pub(super) fn new(table: &Table, words: &Words) -> DenColumns {
+        DenColumns {
+            person_time: (table.columns.iter())
+                .filter(|c| words.is_person_time(&c.name))
+                .map(|c| c.col)
+                .collect(),
+            n_cols: (table.columns.iter())
+                .filter(|c| words.is_n_column(&c.name))
+                .map(|c| c.col)
+                .collect(),
+            percent_cols: (table.columns.iter())
+                .filter(|c| c.kind == Kind::Percent || c.name.contains('%'))
+                .count(),
+            text_n: text_n(table),
+        }
+    }
+}
+
 /// Denominator candidates for a cell in row `r` of pair `p`.
 pub(super) fn candidates(
     table: &Table,
     s: &Structure,
     p: &Pair,
     r: usize,
-    words: &Words,
+    cols: &DenColumns,
 ) -> Vec<(DenSource, i128)> {
     let mut out = Vec::new();
     let row: &Row = &table.rows[r];
     if p.rate {
-        for c in &table.columns {
-            if c.col != p.pct_col && words.is_person_time(&c.name) {
-                if let Some(v) = exact_at(table, CellPos { row: r, col: c.col }) {
+        for &c in &cols.person_time {
+            if c != p.pct_col {
+                if let Some(v) = exact_at(table, CellPos { row: r, col: c }) {
                     out.push((DenSource::PersonTime, v));
                 }
             }
@@ -68,30 +105,18 @@ pub(super) fn candidates(
     // One `N = …` in the title or a note of a table with one percentage column and no N of its
     // own: the whole table's group size.
     if !s.column_n.contains_key(&p.pct_col) {
-        let percent_cols = table
-            .columns
-            .iter()
-            .filter(|c| c.kind == Kind::Percent || c.name.contains('%'))
-            .count();
-        if let Some(n) = text_n(table).filter(|_| percent_cols == 1) {
+        if let Some(n) = cols.text_n.filter(|_| cols.percent_cols == 1) {
             out.push((DenSource::TitleOrNote, n));
         }
     }
-    let pct_name = table
-        .columns
-        .iter()
-        .find(|c| c.col == p.pct_col)
-        .map(|c| c.name.trim());
-    for c in &table.columns {
+    let pct_name = table.column(p.pct_col).map(|c| c.name.trim());
+    let left = cols.n_cols.partition_point(|&c| c < p.pct_col);
+    let tried = &cols.n_cols[left.saturating_sub(MAX_N_COLUMNS)..left];
+    for c in tried.iter().filter_map(|&c| table.column(c)) {
         // A group name printed over its count and % columns (`Total`, `Total`): the count
         // beside the percentage is its numerator, not its denominator.
         let numerator_twin = c.col + 1 == p.pct_col && pct_name == Some(c.name.trim());
-        if Some(c.col) != p.count_col
-            && c.col != p.pct_col
-            && !numerator_twin
-            && words.is_n_column(&c.name)
-            && c.col < p.pct_col
-        {
+        if Some(c.col) != p.count_col && c.col != p.pct_col && !numerator_twin {
             if let Some(v) = exact_at(table, CellPos { row: r, col: c.col }) {
                 out.push((DenSource::NColumn, v));
             }

@@ -30,6 +30,12 @@ pub(super) fn find_pairs(
     words: &Words,
 ) -> Vec<Pair> {
     let mut out = Vec::new();
+    // Columns of percentages by their header or kind, in column order (`count_column` counts
+    // those right of a column by bisection).
+    let pct_cols: Vec<u32> = (table.columns.iter())
+        .filter(|x| x.name.contains('%') || x.kind == Kind::Percent)
+        .map(|x| x.col)
+        .collect();
     for c in &table.columns {
         if let Some(p) = count_share_pair(table, c) {
             out.push(p);
@@ -41,7 +47,7 @@ pub(super) fn find_pairs(
             c.kind
         };
         let pair = match kind {
-            Kind::Percent => Some(percent_pair(table, s, c, words)),
+            Kind::Percent => Some(percent_pair(table, s, c, words, &pct_cols)),
             // `Mean of indicator` and the like beside an n column: a proportion of that n.
             Kind::Estimate | Kind::Unknown
                 if words.is_indicator_mean(&c.name)
@@ -70,7 +76,7 @@ fn count_share_pair(table: &Table, c: &Column) -> Option<Pair> {
         .iter()
         .filter(|r| {
             matches!(
-                r.cells.iter().find(|x| x.col == c.col).map(|x| &x.value),
+                r.cell(c.col).map(|x| &x.value),
                 Some(Value::CountShare { .. })
             )
         })
@@ -96,25 +102,24 @@ fn percent_like(c: &Column, lexicon: &Lexicon) -> bool {
 
 /// A column of percentages (or proportions, values in `[0, 1]` without a `%`) and its count
 /// column.
-fn percent_pair(table: &Table, s: &Structure, c: &Column, words: &Words) -> Pair {
+fn percent_pair(table: &Table, s: &Structure, c: &Column, words: &Words, pct_cols: &[u32]) -> Pair {
     let values: Vec<f64> = table
         .rows
         .iter()
-        .filter_map(
-            |r| match r.cells.iter().find(|x| x.col == c.col).map(|x| &x.value) {
-                Some(Value::Number(n)) => Some(n.value),
-                _ => None,
-            },
-        )
+        .filter_map(|r| match r.cell(c.col).map(|x| &x.value) {
+            Some(Value::Number(n)) => Some(n.value),
+            _ => None,
+        })
         .collect();
-    let any_pct_sign = table.rows.iter().any(|r| {
-        matches!(r.cells.iter().find(|x| x.col == c.col).map(|x| &x.value), Some(Value::Number(n)) if n.percent)
-    });
+    let any_pct_sign = table
+        .rows
+        .iter()
+        .any(|r| matches!(r.cell(c.col).map(|x| &x.value), Some(Value::Number(n)) if n.percent));
     let proportion = !any_pct_sign
         && !c.name.contains('%')
         && !values.is_empty()
         && values.iter().all(|v| (0.0..=1.0).contains(v));
-    let mut count_col = count_column(table, s, c, words);
+    let mut count_col = count_column(table, s, c, words, pct_cols);
     // A proportion right after an n column is a share *of* that n (the mean of a 0/1
     // indicator) when the values say so; the n column then serves as denominator.
     if proportion && count_col.is_some_and(|k| share_of_n(table, k, c.col, false, words)) {
@@ -131,27 +136,32 @@ fn percent_pair(table: &Table, s: &Structure, c: &Column, words: &Words) -> Pair
 /// The count column of a percent column: its twin (a group name printed over its count and %
 /// columns), else the nearest count column to the left, unless that is an `N` column followed
 /// by several percentage columns (their denominator, not a numerator).
-fn count_column(table: &Table, s: &Structure, c: &Column, words: &Words) -> Option<u32> {
-    let nearest = s
-        .count_cols
+///
+/// `pct_cols` are the percentage columns of the table in column order; the count columns of
+/// the structure are in column order too, so each look-up is a bisection.
+fn count_column(
+    table: &Table,
+    s: &Structure,
+    c: &Column,
+    words: &Words,
+    pct_cols: &[u32],
+) -> Option<u32> {
+    let left = s.count_cols.partition_point(|&k| k < c.col);
+    let nearest = s.count_cols[..left]
         .iter()
+        .rev()
         .copied()
-        .filter(|&k| k < c.col && !s.total_cols.contains(&k))
-        .max()
+        .find(|k| !s.total_cols.contains(k))
         .filter(|&k| {
             let name = table.column(k).map(|x| x.name.as_str()).unwrap_or("");
-            let pct_after = table
-                .columns
-                .iter()
-                .filter(|x| x.col > k && (x.name.contains('%') || x.kind == Kind::Percent))
-                .count();
+            let pct_after = pct_cols.len() - pct_cols.partition_point(|&x| x <= k);
             !(words.is_n_column(name) && pct_after >= 2)
         });
     let twin = table
         .column(c.col.wrapping_sub(1))
         .filter(|x| x.name.trim() == c.name.trim() && !x.name.trim().is_empty())
         .map(|x| x.col)
-        .filter(|k| s.count_cols.contains(k));
+        .filter(|k| s.count_cols.binary_search(k).is_ok());
     twin.or(nearest)
 }
 

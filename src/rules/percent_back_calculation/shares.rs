@@ -9,19 +9,25 @@ use crate::model::{Table, Value};
 use crate::rules::Context;
 use crate::table::structure::{self, CellPos, Shown, Structure};
 
-use super::denominators::{candidates, DenSource};
+use super::denominators::{candidates, DenColumns, DenSource};
 use super::pairs::{find_pairs, Pair};
 use super::verdict::judge_with;
 use super::{cell_value, Emit};
 
 /// Check the pairs of a table.
 pub(super) fn check(table: &Table, s: &Structure, cx: &Context<'_>, emit: &mut Emit<'_>) {
-    for p in find_pairs(table, s, cx.lexicon, cx.words) {
+    let pairs = find_pairs(table, s, cx.lexicon, cx.words);
+    if pairs.is_empty() {
+        return;
+    }
+    let cols = DenColumns::new(table, cx.words);
+    for p in pairs {
         PairCheck {
             table,
             s,
             cx,
             p: &p,
+            cols: &cols,
         }
         .run(emit);
     }
@@ -33,6 +39,7 @@ struct PairCheck<'a> {
     s: &'a Structure,
     cx: &'a Context<'a>,
     p: &'a Pair,
+    cols: &'a DenColumns,
 }
 
 /// Per denominator source (as `DenSource as u8`): the rows whose shown pair it fits, and the
@@ -62,7 +69,7 @@ impl PairCheck<'_> {
                 continue;
             };
             checked += 1;
-            for (src, d) in candidates(table, s, p, r, self.cx.words) {
+            for (src, d) in candidates(table, s, p, r, self.cols) {
                 let e = agree.entry(src as u8).or_default();
                 e.1 += 1;
                 if consistent_boxed(n, d, sh, p.scale, s.rounding) {
@@ -70,10 +77,7 @@ impl PairCheck<'_> {
                 }
             }
             if s.rounding.is_some() {
-                if let Some(d) = candidates(table, s, p, r, self.cx.words)
-                    .first()
-                    .map(|x| x.1)
-                {
+                if let Some(d) = candidates(table, s, p, r, self.cols).first().map(|x| x.1) {
                     // The shown percentage is the ratio of the shown (rounded) counts.
                     if consistent(n, d, sh, p.scale) {
                         from_rounded += 1;
@@ -106,7 +110,7 @@ impl PairCheck<'_> {
         let thresholds = &self.cx.rules.thresholds;
         let t = i128::from(thresholds.min_count);
         let narrow = i128::from(self.cx.rules.back_calculation.narrow_max_values);
-        for (src, d) in candidates(table, s, p, r, self.cx.words) {
+        for (src, d) in candidates(table, s, p, r, self.cols) {
             if !trusted(agree, src) || d <= 0 {
                 continue;
             }

@@ -19,16 +19,17 @@ pub(super) fn percent_signed_headers(table: &mut Table, lexicon: &Lexicon) {
         }
         let col = c.col;
         let mut any = false;
-        let shares = table.rows.iter().all(|r| {
-            match r.cells.iter().find(|x| x.col == col).map(|x| &x.value) {
+        let shares = table
+            .rows
+            .iter()
+            .all(|r| match r.cell(col).map(|x| &x.value) {
                 Some(Value::Number(n)) => {
                     any = true;
                     (0.0..=100.0).contains(&n.value)
                 }
                 None | Some(Value::Empty) | Some(Value::Suppressed(_)) => true,
                 _ => false,
-            }
-        });
+            });
         if shares && any {
             table.columns[i].kind = Kind::Percent;
         }
@@ -45,8 +46,10 @@ pub(super) fn code_columns(table: &mut Table, lexicon: &Lexicon) {
         }
         let col = table.columns[i].col;
         let mut any = false;
-        let all_codes = table.rows.iter().all(|r| {
-            match r.cells.iter().find(|c| c.col == col).map(|c| &c.value) {
+        let all_codes = table
+            .rows
+            .iter()
+            .all(|r| match r.cell(col).map(|c| &c.value) {
                 None | Some(Value::Empty) => true,
                 Some(Value::Number(n)) => {
                     any = true;
@@ -54,8 +57,7 @@ pub(super) fn code_columns(table: &mut Table, lexicon: &Lexicon) {
                 }
                 Some(Value::Label) => true,
                 _ => false,
-            }
-        });
+            });
         if all_codes && any {
             table.columns[i].kind = Kind::Label;
         }
@@ -71,7 +73,7 @@ pub(super) fn pair_counts_with_shares(table: &mut Table) {
         let mut shares = 0;
         let mut other = 0;
         for row in &table.rows {
-            let Some(cell) = row.cells.iter().find(|c| c.col == col) else {
+            let Some(cell) = row.cell(col) else {
                 continue;
             };
             match &cell.value {
@@ -106,10 +108,9 @@ pub(super) fn pair_counts_with_shares(table: &mut Table) {
             let (wb, sb, ob) = column_of(table, b.col);
             let rows = table.rows.len();
             let b_has_decimals = table.rows.iter().any(|r| {
-                r.cells.iter().any(|c| {
-                    c.col == b.col
-                        && matches!(&c.value, Value::Number(x) if x.decimals > 0 || x.percent)
-                })
+                r.cell(b.col).is_some_and(
+                    |c| matches!(&c.value, Value::Number(x) if x.decimals > 0 || x.percent),
+                )
             });
             if oa == 0 && ob == 0 && wa > 0 && sb > 0 && b_has_decimals && wa <= rows && sb >= wb {
                 table.columns[i].kind = Kind::Count;

@@ -42,10 +42,11 @@ pub fn classify(table: &mut Table, lexicon: &Lexicon) {
         .enumerate()
         .map(|(i, c)| (c.col, i))
         .collect();
-    let headers: Vec<Option<Kind>> = table
-        .columns
-        .iter()
-        .map(|c| lexicon.header_kind(&c.name))
+    // Letters naming columns (`A;B;C`) say nothing of what the columns hold.
+    let names: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
+    let letters = crate::table::cell::letter_names(&names);
+    let headers: Vec<Option<Kind>> = (table.columns.iter().zip(&letters))
+        .map(|(c, &letter)| (!letter).then(|| lexicon.header_kind(&c.name)).flatten())
         .collect();
 
     // An empty corner above a first column, with names over the others, marks the first column

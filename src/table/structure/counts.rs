@@ -1,6 +1,7 @@
 //! The count grid of a table (data rows × count columns) and the lines of a candidate relation
 //! over it: one total cell and its part cells per line (docs/tables.md §3.1).
 
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use super::{shown, CellPos, Shown, Total};
@@ -15,14 +16,44 @@ pub(super) struct Grid<'t> {
     pub(super) cells: Vec<Vec<Option<Shown>>>,
     pub(super) row_at: HashMap<usize, usize>,
     pub(super) col_at: HashMap<u32, usize>,
+    /// Cells read so far by the verification of candidates ([`Grid::get`]).
+    spent: Cell<u64>,
+    /// A candidate was left unverified because [`MAX_CELL_READS`] were spent.
+    pub(super) incomplete: Cell<bool>,
 }
+
+/// Cells the verification of candidate relations reads in one table at most (docs/tables.md
+/// §3.3). Each candidate reads about as many cells as the grid has, so this allows a few
+/// hundred candidates on a large table and is never reached on a usual one; past it, the
+/// candidates left are not tried and the structure is incomplete (a finding says so).
+#[cfg(not(test))]
+pub(super) const MAX_CELL_READS: u64 = 100_000_000;
+/// A smaller budget under unit tests, so that a test table reaches it in little time.
+#[cfg(test)]
+pub(super) const MAX_CELL_READS: u64 = 2_000_000;
 
 impl Grid<'_> {
     /// What the grid shows at a cell; `None` outside the count grid.
     pub(super) fn get(&self, p: CellPos) -> Option<Shown> {
+        self.spent.set(self.spent.get() + 1);
         let i = *self.row_at.get(&p.row)?;
         let j = *self.col_at.get(&p.col)?;
         self.cells[i][j]
+    }
+
+    /// Count `n` cells read outside [`Grid::get`] (building a candidate's lines).
+    pub(super) fn charge(&self, n: usize) {
+        self.spent.set(self.spent.get().saturating_add(n as u64));
+    }
+
+    /// Whether the cell reads are spent: the next candidate is not verified, and the structure
+    /// is marked incomplete.
+    pub(super) fn spent(&self) -> bool {
+        let over = self.spent.get() >= MAX_CELL_READS;
+        if over {
+            self.incomplete.set(true);
+        }
+        over
     }
 }
 
@@ -38,7 +69,7 @@ pub(super) fn build_grid(table: &Table) -> Grid<'_> {
                 // `n (%)` columns hold counts too.
                 let (mut share, mut other) = (0, 0);
                 for r in &table.rows {
-                    match r.cells.iter().find(|x| x.col == c.col).map(|x| &x.value) {
+                    match r.cell(c.col).map(|x| &x.value) {
                         Some(Value::CountShare { .. }) => share += 1,
                         Some(Value::Empty) | None => {}
                         Some(_) => other += 1,
@@ -54,7 +85,7 @@ pub(super) fn build_grid(table: &Table) -> Grid<'_> {
         let mut counts = 0;
         let mut others = 0;
         for r in &table.rows {
-            if let Some(cell) = r.cells.iter().find(|x| x.col == c.col) {
+            if let Some(cell) = r.cell(c.col) {
                 match shown(&cell.value) {
                     Some(Shown::Exact(_)) | Some(Shown::Hidden { .. }) => counts += 1,
                     Some(Shown::Empty) => {}
@@ -81,12 +112,7 @@ pub(super) fn build_grid(table: &Table) -> Grid<'_> {
         }
         let line: Vec<Option<Shown>> = cols
             .iter()
-            .map(|&c| {
-                r.cells
-                    .iter()
-                    .find(|x| x.col == c)
-                    .map_or(Some(Shown::Empty), |x| shown(&x.value))
-            })
+            .map(|&c| r.cell(c).map_or(Some(Shown::Empty), |x| shown(&x.value)))
             .collect();
         if line
             .iter()
@@ -105,6 +131,8 @@ pub(super) fn build_grid(table: &Table) -> Grid<'_> {
         cells,
         row_at,
         col_at,
+        spent: Cell::new(0),
+        incomplete: Cell::new(false),
     }
 }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use super::counts::{col_lines, row_lines, Grid, Line};
 use super::verify::{members_nonzero, verify, Accepted};
-use super::{col_name, row_name, used_totals, Builder, Sense, Source};
+use super::{col_name, row_name, used_totals, Builder, Int, Sense, Shown, Source};
 
 /// Passes of the label-free scan: the first over every line, each further one over the lines
 /// left when the totals found so far are taken out (AggreCol's non-adjacent pass,
@@ -28,6 +28,10 @@ pub(super) fn discover_cols(b: &mut Builder<'_, '_>) {
         usize::MAX,
         |c, parts| col_lines(g, c, parts),
         |c| col_name(g.table, c),
+        |c| match g.col_at.get(&c) {
+            Some(&j) => g.cells.iter().map(|r| r[j]).collect(),
+            None => Vec::new(),
+        },
     );
 }
 
@@ -45,11 +49,17 @@ pub(super) fn discover_rows(b: &mut Builder<'_, '_>) {
         60,
         |r, parts| row_lines(g, r, parts),
         |r| row_name(g.table, r),
+        |r| match g.row_at.get(&r) {
+            Some(&i) => g.cells[i].clone(),
+            None => Vec::new(),
+        },
     );
 }
 
 /// The passes of label-free discovery over rows or columns: a line equal to the sum of an
 /// adjacent run of lines (at most `max_run` long) among those not yet used as totals.
+/// `cells_of` gives what a line shows at each position across it (the grid's rows for a column,
+/// its columns for a row).
 pub(super) fn discover<T: Copy + Ord>(
     b: &mut Builder<'_, '_>,
     all: &[T],
@@ -57,6 +67,7 @@ pub(super) fn discover<T: Copy + Ord>(
     max_run: usize,
     lines_of: impl Fn(T, &[T]) -> Vec<Line>,
     name_of: impl Fn(T) -> String,
+    cells_of: impl Fn(T) -> Vec<Option<Shown>>,
 ) {
     let g = b.g;
     for pass in 0..LABEL_FREE_PASSES {
@@ -76,9 +87,14 @@ pub(super) fn discover<T: Copy + Ord>(
             if used.contains(&x) {
                 continue;
             }
-            if let Some((lines, acc)) = adjacent_sum(g, &ids, j, n.min(max_run), &used, |parts| {
-                lines_of(x, parts)
-            }) {
+            let run = Run {
+                ids: &ids,
+                at: j,
+                max_len: n.min(max_run),
+                used: &used,
+            };
+            if let Some((lines, acc)) = adjacent_sum(g, &run, &cells_of, |parts| lines_of(x, parts))
+            {
                 b.add(name_of(x), Source::Numeric, lines, Sense::Eq, false, acc);
             }
         }
@@ -88,27 +104,48 @@ pub(super) fn discover<T: Copy + Ord>(
     }
 }
 
+/// Where an adjacent run is looked for: position `at` of `ids`, runs shorter than `max_len`,
+/// no member in `used`.
+pub(super) struct Run<'a, T> {
+    pub(super) ids: &'a [T],
+    pub(super) at: usize,
+    pub(super) max_len: usize,
+    pub(super) used: &'a BTreeSet<T>,
+}
+
 /// The first run of at least two lines (rows or columns) next to position `at` of `ids`, before
 /// it and then after it, shorter than `max_len` and with no line already a total, whose lines
 /// sum to the line at `at` (AggreCol's adjacent scan, docs/tables.md §3.5).
+///
+/// The interval sums of the run are kept per position as the run grows, so that a run that a
+/// position contradicts is dropped in time linear in the positions; only a run that no
+/// position contradicts is built and verified (docs/tables.md §3.3). The scan of one line
+/// costs positions × run lengths, not positions × run lengths².
 pub(super) fn adjacent_sum<T: Copy + Ord>(
     g: &Grid<'_>,
-    ids: &[T],
-    at: usize,
-    max_len: usize,
-    used: &BTreeSet<T>,
+    run: &Run<'_, T>,
+    cells_of: impl Fn(T) -> Vec<Option<Shown>>,
     lines_of: impl Fn(&[T]) -> Vec<Line>,
 ) -> Option<(Vec<Line>, Accepted)> {
+    let ids = run.ids;
     let n = ids.len() as i64;
+    let total = cells_of(ids[run.at]);
     for dir in [-1i64, 1] {
-        for k in 2..max_len {
-            let idx: Vec<i64> = (1..=k as i64).map(|s| at as i64 + dir * s).collect();
-            if idx.iter().any(|&x| x < 0 || x >= n) {
+        let mut sums = RunSums::new(total.len());
+        let mut parts: Vec<T> = Vec::new();
+        for k in 1..run.max_len {
+            let x = run.at as i64 + dir * k as i64;
+            if x < 0 || x >= n {
                 break;
             }
-            let parts: Vec<T> = idx.iter().map(|&x| ids[x as usize]).collect();
-            if parts.iter().any(|p| used.contains(p)) {
+            let part = ids[x as usize];
+            if run.used.contains(&part) {
                 break;
+            }
+            parts.push(part);
+            sums.add(&cells_of(part));
+            if k < 2 || sums.contradicted_by(&total) {
+                continue;
             }
             let lines = lines_of(&parts);
             if !members_nonzero(g, &lines) {
@@ -120,6 +157,65 @@ pub(super) fn adjacent_sum<T: Copy + Ord>(
         }
     }
     None
+}
+
+/// The interval sum of a run of lines at each position across them, as exact verification
+/// (no rounding, `=`) computes it line by line.
+struct RunSums {
+    lo: Vec<Int>,
+    hi: Vec<Option<Int>>,
+    /// Every member shows a whole number at the position.
+    exact: Vec<bool>,
+    /// A member shows no count at the position: verification skips the line.
+    skip: Vec<bool>,
+}
+
+impl RunSums {
+    fn new(len: usize) -> RunSums {
+        RunSums {
+            lo: vec![0; len],
+            hi: vec![Some(0); len],
+            exact: vec![true; len],
+            skip: vec![false; len],
+        }
+    }
+
+    fn add(&mut self, cells: &[Option<Shown>]) {
+        for i in 0..self.lo.len() {
+            let Some(s) = cells.get(i).copied().flatten() else {
+                self.skip[i] = true;
+                continue;
+            };
+            let (a, b, e) = match s {
+                Shown::Exact(v) => (v, Some(v), true),
+                Shown::Hidden { lo, hi } => (lo, hi, false),
+                Shown::Empty => (0, None, false),
+            };
+            self.lo[i] = self.lo[i].saturating_add(a);
+            self.hi[i] = self.hi[i].zip(b).map(|(x, y)| x.saturating_add(y));
+            self.exact[i] &= e;
+        }
+    }
+
+    /// Whether a position of `total` is violated: the line's status would be `Violated`.
+    fn contradicted_by(&self, total: &[Option<Shown>]) -> bool {
+        (0..self.lo.len()).any(|i| {
+            let (tlo, thi, t_exact) = match total.get(i).copied().flatten() {
+                None | Some(Shown::Empty) => return false,
+                Some(Shown::Exact(v)) => (v, Some(v), true),
+                Some(Shown::Hidden { lo, hi }) => (lo, hi, false),
+            };
+            if self.skip[i] {
+                return false;
+            }
+            let (lo, hi) = (self.lo[i], self.hi[i]);
+            if t_exact && self.exact[i] {
+                lo != tlo
+            } else {
+                !(hi.is_none_or(|h| h >= tlo) && thi.is_none_or(|th| lo <= th))
+            }
+        })
+    }
 }
 
 #[cfg(test)]

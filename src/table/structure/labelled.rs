@@ -20,32 +20,29 @@ pub(super) fn labelled_rows(b: &mut Builder<'_, '_>, total_rows: &[usize], stron
         .copied()
         .filter(|&r| is_of_which(&table.rows[r].label, b.lexicon))
         .collect();
+    let totals: BTreeSet<usize> = total_rows.iter().copied().collect();
     let plain: Vec<usize> = g
         .rows
         .iter()
         .copied()
-        .filter(|r| !total_rows.contains(r) && !ofw.contains(r))
+        .filter(|r| !totals.contains(r) && !ofw.contains(r))
         .collect();
     for (k, &t) in total_rows.iter().enumerate() {
+        if g.spent() {
+            return;
+        }
+        g.charge(total_rows.len());
         let prev = if k > 0 { Some(total_rows[k - 1]) } else { None };
         let next = total_rows.get(k + 1).copied();
-        let above: Vec<usize> = plain
-            .iter()
-            .copied()
-            .filter(|&r| r < t && prev.is_none_or(|p| r > p))
-            .collect();
-        let below: Vec<usize> = plain
-            .iter()
-            .copied()
-            .filter(|&r| r > t && next.is_none_or(|n| r < n))
-            .collect();
+        let above = between(&plain, prev, Some(t)).to_vec();
+        let below = between(&plain, Some(t), next).to_vec();
         let others: Vec<usize> = total_rows.iter().copied().filter(|&x| x != t).collect();
         // Rows at the total's own indentation above it (the parents of indented sub-groups).
         let level = table.rows[t].indent;
-        let siblings: Vec<usize> = plain
+        let siblings: Vec<usize> = above
             .iter()
             .copied()
-            .filter(|&r| r < t && prev.is_none_or(|p| r > p) && table.rows[r].indent == level)
+            .filter(|&r| table.rows[r].indent == level)
             .collect();
         // The top level of a code tree above it (`I`, `J` over `I20`, `I21`, `J44`).
         let roots = code_roots(table, &above).unwrap_or_default();
@@ -59,6 +56,14 @@ pub(super) fn labelled_rows(b: &mut Builder<'_, '_>, total_rows: &[usize], stron
             strong.contains(&t),
         );
     }
+}
+
+/// The lines of `sorted` strictly between `after` and `before` (`None`: no bound), found by
+/// bisection: a table's totals each take their block in logarithmic time.
+fn between<T: Copy + Ord>(sorted: &[T], after: Option<T>, before: Option<T>) -> &[T] {
+    let lo = after.map_or(0, |a| sorted.partition_point(|&x| x <= a));
+    let hi = before.map_or(sorted.len(), |b| sorted.partition_point(|&x| x < b));
+    sorted.get(lo..hi.max(lo)).unwrap_or(&[])
 }
 
 /// What a labelled total (row or column) adds up: the first candidate set of lines the numbers
@@ -80,8 +85,16 @@ pub(super) fn settle_total<T: PartialEq>(
             sets.push(s);
         }
     }
-    let cands: Vec<(Vec<Line>, Vec<CellPos>)> =
-        sets.iter().map(|s| (lines_of(s), Vec::new())).collect();
+    // Candidates are built one by one while the table's cell reads last (`Grid::spent`).
+    let mut cands: Vec<(Vec<Line>, Vec<CellPos>)> = Vec::new();
+    for s in &sets {
+        if b.g.spent() {
+            return;
+        }
+        let lines = lines_of(s);
+        b.g.charge(lines.iter().map(|l| l.parts.len()).sum());
+        cands.push((lines, Vec::new()));
+    }
     if let Some((k, acc)) = best_candidate(b, cands, 1) {
         b.add(
             name,
@@ -126,25 +139,22 @@ pub(super) fn labelled_cols(
 ) {
     let g = b.g;
     let table = g.table;
+    let totals: BTreeSet<u32> = total_cols.iter().copied().collect();
+    let plain: Vec<u32> = g
+        .cols
+        .iter()
+        .copied()
+        .filter(|c| !totals.contains(c))
+        .collect();
     for (k, &t) in total_cols.iter().enumerate() {
+        if g.spent() {
+            return;
+        }
+        g.charge(plain.len() + total_cols.len());
         let prev = if k > 0 { Some(total_cols[k - 1]) } else { None };
         let next = total_cols.get(k + 1).copied();
-        let plain: Vec<u32> = g
-            .cols
-            .iter()
-            .copied()
-            .filter(|c| !total_cols.contains(c))
-            .collect();
-        let left: Vec<u32> = plain
-            .iter()
-            .copied()
-            .filter(|&c| c < t && prev.is_none_or(|p| c > p))
-            .collect();
-        let right: Vec<u32> = plain
-            .iter()
-            .copied()
-            .filter(|&c| c > t && next.is_none_or(|n| c < n))
-            .collect();
+        let left = between(&plain, prev, Some(t)).to_vec();
+        let right = between(&plain, Some(t), next).to_vec();
         let others: Vec<u32> = total_cols.iter().copied().filter(|&x| x != t).collect();
         // Under a spanning group header: the other columns of the total's own group.
         let upper = |c: u32| -> Option<&[String]> {

@@ -235,6 +235,9 @@ pub struct Structure {
     pub data_rows: Vec<usize>,
     /// The scans were skipped because the table is large (only labelled totals were tried).
     pub scans_skipped: bool,
+    /// Candidate relations were left untried because the table's budget of cell reads was
+    /// spent (`counts::MAX_CELL_READS`): totals may be missing, so the audit is incomplete.
+    pub incomplete: bool,
 }
 
 impl Structure {
@@ -379,6 +382,7 @@ pub fn detect(table: &Table, lexicon: &Lexicon) -> Structure {
         r.sum_of_rounded = !b.out.groups.is_empty() && b.out.groups.iter().all(|x| !x.rounded);
     }
     b.out.rounding = b.rounding;
+    b.out.incomplete = g.incomplete.get();
     mark_totals(&mut b.out);
     b.out
 }
@@ -520,6 +524,32 @@ mod tests {
         let (t, lx) = table(",Model 1,,,Model 2,,\nTerm,HR,Lower,Upper,HR,Lower,Upper\nAge,1.42,1.31,1.54,1.38,1.20,1.51\nFemale,0.87,0.78,0.97,0.91,0.80,1.02\n");
         let s = detect(&t, &lx);
         assert!(s.is_empty(), "{s:?}");
+    }
+
+    /// A tall table of many labelled sub-totals: every sub-total is tried against every block
+    /// of rows, which costs rows × totals; detection stops at its budget of cell reads, keeps
+    /// what it confirmed, and says the structure is incomplete.
+    #[test]
+    fn structure_detection_stops_at_its_budget_and_says_so() {
+        let mut csv = String::from("Kommune,Men,Women\n");
+        for g in 0..400 {
+            for i in 0..9 {
+                csv.push_str(&format!("Place {g} {i},{},{}\n", 10 + i, 20 + g % 7));
+            }
+            csv.push_str(&format!("Total {g},{},{}\n", 9 * 10 + 36, 9 * (20 + g % 7)));
+        }
+        let (t, lx) = table(&csv);
+        let s = detect(&t, &lx);
+        assert!(s.incomplete, "the budget is never reached");
+        assert!(s.scans_skipped);
+        assert!(!s.relations.is_empty(), "the first sub-totals are kept");
+        assert!(s.mismatches.is_empty(), "an untried total is no mismatch");
+        // A small table of the same kind is detected in full.
+        let small: String = csv.lines().take(31).map(|l| format!("{l}\n")).collect();
+        let (t, lx) = table(&small);
+        let s = detect(&t, &lx);
+        assert!(!s.incomplete);
+        assert_eq!(s.total_rows.len(), 3, "{s:?}");
     }
 
     #[test]

@@ -116,15 +116,21 @@ pub(super) struct Tally {
     pub(super) hidden_lines: usize,
 }
 
+/// The status of each line of a family, counted. With `stop`, counting ends at the first
+/// violated line (the caller rejects the family on one, so the rest need not be read).
 pub(super) fn tally(
     g: &Grid<'_>,
     lines: &[Line],
     sense: Sense,
     residual: bool,
     rounding: Option<&Rounding>,
+    stop: bool,
 ) -> Tally {
     let mut t = Tally::default();
     for line in lines.iter().take(MAX_VERIFY_LINES) {
+        if stop && t.violated > 0 {
+            break;
+        }
         let Some((s, excl)) = line_status(g, line, sense, residual, rounding) else {
             continue;
         };
@@ -178,7 +184,12 @@ pub(super) fn verify(
     rounding: Option<&Rounding>,
     min_exact: usize,
 ) -> Option<Accepted> {
-    let t = tally(g, lines, sense, residual, None);
+    if g.spent() {
+        return None;
+    }
+    // A violated line rejects the family unless the rounded pass below may still accept it.
+    let rounded_pass = rounding.is_some_and(|r| !r.sum_of_rounded) && min_exact <= 1;
+    let t = tally(g, lines, sense, residual, None, !rounded_pass);
     if t.lines == 0 {
         return None;
     }
@@ -207,7 +218,7 @@ pub(super) fn verify(
         if min_exact > 1 {
             return None;
         }
-        let tr = tally(g, lines, sense, residual, Some(r));
+        let tr = tally(g, lines, sense, residual, Some(r), true);
         if tr.violated == 0 && tr.consistent >= 1 {
             return Some(Accepted {
                 tally: tr,
@@ -242,6 +253,9 @@ pub(super) fn best_candidate(
 
 /// The first exact line that disagrees, for an S1 report.
 pub(super) fn first_violation(b: &Builder<'_, '_>, lines: &[Line]) -> Option<CellPos> {
+    if b.g.spent() {
+        return None;
+    }
     let r = b.rounding.as_ref();
     lines.iter().find_map(|l| {
         let (s, _) = line_status(b.g, l, Sense::Eq, false, r)?;
