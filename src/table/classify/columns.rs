@@ -143,8 +143,10 @@ pub(super) fn axis_columns(table: &mut Table, lexicon: &Lexicon) {
         }
         let col = table.columns[i].col;
         let mut values = Vec::new();
-        let whole = table.rows.iter().all(|r| {
-            match r.cells.iter().find(|c| c.col == col).map(|c| &c.value) {
+        let whole = table
+            .rows
+            .iter()
+            .all(|r| match r.cell(col).map(|c| &c.value) {
                 None | Some(Value::Empty) => true,
                 Some(Value::Number(n)) if !n.percent => match n.as_integer() {
                     Some(v) => {
@@ -154,8 +156,7 @@ pub(super) fn axis_columns(table: &mut Table, lexicon: &Lexicon) {
                     None => false,
                 },
                 _ => false,
-            }
-        });
+            });
         if !whole {
             continue;
         }
@@ -263,12 +264,7 @@ fn tells_rows_apart(table: &Table, key: &[u32]) -> bool {
     for row in &table.rows {
         let texts: Vec<&str> = key
             .iter()
-            .map(|&col| {
-                row.cells
-                    .iter()
-                    .find(|c| c.col == col)
-                    .map_or("", |c| c.text.trim())
-            })
+            .map(|&col| row.cell(col).map_or("", |c| c.text.trim()))
             .collect();
         if texts.iter().all(|t| t.is_empty()) {
             continue;
@@ -285,7 +281,7 @@ fn tells_rows_apart(table: &Table, key: &[u32]) -> bool {
 fn repeating_levels(table: &Table, col: u32) -> bool {
     let mut values = Vec::new();
     for row in &table.rows {
-        match row.cells.iter().find(|c| c.col == col).map(|c| &c.value) {
+        match row.cell(col).map(|c| &c.value) {
             None | Some(Value::Empty) => {}
             Some(Value::Number(n)) if !n.percent => match n.as_integer() {
                 Some(v) if v >= 0 => values.push(v),
@@ -353,12 +349,10 @@ fn adds_up_to_100(table: &Table, run: &[usize]) -> bool {
     for row in &table.rows {
         let values: Option<Vec<f64>> = cols
             .iter()
-            .map(
-                |&c| match row.cells.iter().find(|x| x.col == c).map(|x| &x.value) {
-                    Some(Value::Number(n)) if !n.percent && n.value >= 0.0 => Some(n.value),
-                    _ => None,
-                },
-            )
+            .map(|&c| match row.cell(c).map(|x| &x.value) {
+                Some(Value::Number(n)) if !n.percent && n.value >= 0.0 => Some(n.value),
+                _ => None,
+            })
             .collect();
         let Some(values) = values else { continue };
         rows += 1;
