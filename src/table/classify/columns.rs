@@ -141,31 +141,12 @@ pub(super) fn axis_columns(table: &mut Table, lexicon: &Lexicon) {
         if table.columns[i].kind != Kind::Count {
             continue;
         }
-        let col = table.columns[i].col;
-        let mut values = Vec::new();
-        let whole = table
-            .rows
-            .iter()
-            .all(|r| match r.cell(col).map(|c| &c.value) {
-                None | Some(Value::Empty) => true,
-                Some(Value::Number(n)) if !n.percent => match n.as_integer() {
-                    Some(v) => {
-                        values.push(v);
-                        true
-                    }
-                    None => false,
-                },
-                _ => false,
-            });
-        if !whole {
+        let Some(values) = whole_numbers(table, table.columns[i].col) else {
             continue;
-        }
+        };
         let name = &table.columns[i].name;
         let header = lexicon.header_kind(name);
-        if matches!(
-            header,
-            Some(Kind::Count | Kind::Percent | Kind::Rate | Kind::Estimate | Kind::Extreme)
-        ) {
+        if names_measure(header) {
             // A header that names a measure (`n`, `deaths`) keeps its column a count.
             continue;
         }
@@ -241,10 +222,7 @@ pub(super) fn key_columns(table: &mut Table, lexicon: &Lexicon) {
         if key.is_empty() || tells_rows_apart(table, &key) {
             break;
         }
-        let measure = matches!(
-            lexicon.header_kind(&c.name),
-            Some(Kind::Count | Kind::Percent | Kind::Rate | Kind::Estimate | Kind::Extreme)
-        );
+        let measure = names_measure(lexicon.header_kind(&c.name));
         if c.kind != Kind::Count || measure || !repeating_levels(table, c.col) {
             break;
         }
@@ -279,21 +257,34 @@ fn tells_rows_apart(table: &Table, key: &[u32]) -> bool {
 /// Whether a column holds non-negative whole numbers (four or more), at most half of them
 /// distinct.
 fn repeating_levels(table: &Table, col: u32) -> bool {
-    let mut values = Vec::new();
-    for row in &table.rows {
-        match row.cell(col).map(|c| &c.value) {
-            None | Some(Value::Empty) => {}
-            Some(Value::Number(n)) if !n.percent => match n.as_integer() {
-                Some(v) if v >= 0 => values.push(v),
-                _ => return false,
-            },
-            _ => return false,
-        }
-    }
+    let Some(mut values) = whole_numbers(table, col).filter(|v| v.iter().all(|&x| x >= 0)) else {
+        return false;
+    };
     let n = values.len();
     values.sort_unstable();
     values.dedup();
     n >= 4 && 2 * values.len() <= n
+}
+
+/// The whole numbers of a column in row order, `None` when a filled cell holds anything else.
+fn whole_numbers(table: &Table, col: u32) -> Option<Vec<i64>> {
+    let mut values = Vec::new();
+    for row in &table.rows {
+        match row.cell(col).map(|c| &c.value) {
+            None | Some(Value::Empty) => {}
+            Some(Value::Number(n)) if !n.percent => values.push(n.as_integer()?),
+            _ => return None,
+        }
+    }
+    Some(values)
+}
+
+/// Whether a header's kind names a measure (a count, share, rate, estimate or extreme).
+fn names_measure(header: Option<Kind>) -> bool {
+    matches!(
+        header,
+        Some(Kind::Count | Kind::Percent | Kind::Rate | Kind::Estimate | Kind::Extreme)
+    )
 }
 
 /// Fewest sibling columns that make a percentage distribution across a row.
