@@ -67,6 +67,9 @@ fn aligned(items: &[Item], at: impl Fn(&Item) -> f64, within: f64) -> Vec<Vec<us
 /// The group's items if they are the tick labels of axes along `pos`: one axis, or several
 /// side by side (the panels of a figure, each axis starting again from its smallest value).
 fn axis(items: &[Item], group: &[usize], pos: impl Fn(&Item) -> f64) -> Option<Vec<usize>> {
+    if group.len() == 2 && decimal_pair(items, group, &pos) {
+        return Some(group.to_vec());
+    }
     if group.len() < MIN_TICKS {
         return None;
     }
@@ -89,6 +92,29 @@ fn axis(items: &[Item], group: &[usize], pos: impl Fn(&Item) -> f64) -> Option<V
         }
     }
     Some(ticks.iter().map(|t| t.2).collect())
+}
+
+/// Whether two labels alone on their line (or in their column) are the ends of a short axis:
+/// written with the same number of decimals, one of them not whole (`1.0  1.5`, `0.50  0.75`),
+/// growing along the axis by one round step. Two positions always fit a line, so the decimals
+/// are the evidence: a figure writes counts as `1`, never as `1.0` beside a `1.5`.
+fn decimal_pair(items: &[Item], group: &[usize], pos: &impl Fn(&Item) -> f64) -> bool {
+    let mut pair: Vec<(f64, f64, usize)> = Vec::with_capacity(2);
+    for &k in group {
+        let text = items[k].text.trim();
+        let Some(value) = number(text) else {
+            return false;
+        };
+        let decimals = text.split_once('.').map_or(0, |(_, d)| d.len());
+        pair.push((pos(&items[k]), value, decimals));
+    }
+    pair.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (a, b) = (pair[0], pair[1]);
+    a.2 > 0
+        && a.2 == b.2
+        && (a.1.fract() != 0.0 || b.1.fract() != 0.0)
+        && b.0 > a.0
+        && round_steps(&[a.1, b.1])
 }
 
 /// Whether `(position, value)` pairs, growing in both, are the ticks of one linear or log axis.
@@ -213,6 +239,20 @@ mod tests {
             })
             .collect();
         assert_eq!(tick_labels(&panels, 2.0).len(), 8);
+    }
+
+    #[test]
+    fn two_labels_with_decimals_are_a_short_axis() {
+        let pair = |a: &str, b: &str| vec![at(300.0, 900.0, a), at(420.0, 900.0, b)];
+        assert_eq!(tick_labels(&pair("1.0", "1.5"), 2.0).len(), 2);
+        assert_eq!(tick_labels(&pair("0.50", "0.75"), 2.0).len(), 2);
+        // Two counts, or whole values only, or values falling along the axis: no evidence.
+        assert!(tick_labels(&pair("3", "4"), 2.0).is_empty());
+        assert!(tick_labels(&pair("1.0", "2.0"), 2.0).is_empty());
+        assert!(tick_labels(&pair("1.5", "1.0"), 2.0).is_empty());
+        // Unequal decimals or an unround step are not one axis.
+        assert!(tick_labels(&pair("1.0", "1.55"), 2.0).is_empty());
+        assert!(tick_labels(&pair("1.0", "1.7"), 2.0).is_empty());
     }
 
     #[test]
