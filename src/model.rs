@@ -510,6 +510,11 @@ impl Table {
             .column(cell.col)
             .map(|c| c.kind)
             .unwrap_or(Kind::Unknown);
+        // A cell of the row's own label (its stub: `3 / n_resid`) names the row; what the row
+        // says it holds applies to its other cells.
+        if col_kind == Kind::Label && is_part_of_label(&row.label, &cell.text) {
+            return Kind::Label;
+        }
         combine_kinds(row.kind, col_kind)
     }
 
@@ -594,6 +599,13 @@ impl Table {
 }
 
 /// The kind of a cell from its row's and its column's kinds.
+/// Whether `text` is one of the parts of a row label (the texts of its label cells joined by
+/// ` / `).
+fn is_part_of_label(label: &str, text: &str) -> bool {
+    let text = text.trim();
+    !text.is_empty() && label.split(" / ").any(|part| part.trim() == text)
+}
+
 pub fn combine_kinds(row: Kind, col: Kind) -> Kind {
     match (row, col) {
         (Kind::Unknown, c) => c,

@@ -113,10 +113,14 @@ fn tables(lines: &[(u32, String)], blocks: &[Block], readers: &Readers<'_>) -> V
                 cells: cells.clone(),
             });
         }
-        let numbered = matches!(shape(block), Shape::Numbered(_));
+        let width = block.cells.iter().map(Vec::len).max().unwrap_or(0);
+        let (numbered, listing) = match shape(block) {
+            Shape::Numbered(n) => (true, width >= n.listing_width()),
+            Shape::Other => (false, false),
+        };
         let stub = stub_left_of_bar(lines, block);
         for mut t in builder.tables(&rows, None, None) {
-            relabel_log_table(&mut t, numbered, stub);
+            relabel_log_table(&mut t, Numbered { numbered, listing }, stub);
             t.index = out.len() as u32 + 1;
             out.push(t);
         }
@@ -220,11 +224,21 @@ fn tabled(block: &Block) -> bool {
         .any(|w| w == "smallest" || w == "largest" || w == "lowest" || w == "highest")
 }
 
+/// How a block's rows are numbered: `numbered` when they are (1..n), `listing` when it also
+/// has the columns of a listing of records (`log-listing` then reports it).
+#[derive(Clone, Copy)]
+struct Numbered {
+    numbered: bool,
+    listing: bool,
+}
+
 /// Kinds the builder cannot know from a log table alone: an `Obs` or row-number column holds
 /// labels; in a listing, numbers in columns that do not say they are counts are values of
-/// individuals, not counts (the listing itself is the finding); the column left of a Stata
-/// bar (`stub`) holds the values of the variable.
-fn relabel_log_table(table: &mut Table, numbered: bool, stub: bool) {
+/// individuals, not counts (the listing itself is the finding), while a numbered block too
+/// narrow to be a listing keeps its counts; the column left of a Stata bar (`stub`) holds the
+/// values of the variable.
+fn relabel_log_table(table: &mut Table, rows: Numbered, stub: bool) {
+    let Numbered { numbered, listing } = rows;
     let first = table.columns.iter().map(|c| c.col).min().unwrap_or(1);
     for c in &mut table.columns {
         let name = c.name.trim().to_ascii_lowercase();
@@ -236,7 +250,7 @@ fn relabel_log_table(table: &mut Table, numbered: bool, stub: bool) {
         {
             // A running total repeats the counts above it; its own rows are not cells.
             c.kind = Kind::Unknown;
-        } else if numbered && c.kind == Kind::Count && !header_says_count(&name) {
+        } else if listing && c.kind == Kind::Count && !header_says_count(&name) {
             c.kind = Kind::Unknown;
         }
     }

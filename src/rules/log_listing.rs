@@ -255,7 +255,8 @@ fn listing_like(block: &Block, numbering: Numbering, cx: &Context<'_>) -> bool {
         // R and pandas print many things with numbered rows; a listing has more than one
         // column of values or an identifier column.
         Numbering::RowNames => {
-            width >= 4 || block.header_cells().iter().any(|h| cx.people.listed_key(h))
+            width >= numbering.listing_width()
+                || block.header_cells().iter().any(|h| cx.people.listed_key(h))
         }
     }
 }

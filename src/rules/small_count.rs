@@ -186,13 +186,21 @@ pub fn check_row(
             } else {
                 format!("{what} column {column}")
             };
-            // A row labelled by a bare number (a category code such as persons in the
-            // household) is named by its cell only: the message must not read as a count.
-            let bare_number = row.label.trim().chars().all(|c| c.is_ascii_digit());
-            let message = if bare_number {
+            // Bare numbers in a row label (a category code such as persons in the household,
+            // the row numbers R prints) are left out: the message must not read as a count.
+            let named: Vec<&str> = row
+                .label
+                .split(" / ")
+                .map(str::trim)
+                .filter(|part| !part.chars().all(|c| c.is_ascii_digit()))
+                .collect();
+            let message = if named.is_empty() {
                 format!("count below {t} in {place}")
             } else {
-                format!("count below {t} in {place}, row '{}'", short(&row.label))
+                format!(
+                    "count below {t} in {place}, row '{}'",
+                    short(&named.join(" / "))
+                )
             };
             state.push(finding(table, cell, message), cx, out);
         }

@@ -226,18 +226,19 @@ fn build_block(
         .count()
         .min(MAX_HEADER_LINES);
     // A tibble's `# A tibble: 6 × 4` line and an R string printed above (`[1] "Rows per
-    // person:"`) are titles, not header lines.
-    let leading_title = para
-        .first()
-        .filter(|l| is_tibble_dims(&l.1) || is_r_string(&l.1));
-    // The title line was counted among the header lines when it was one of them.
-    let header = match leading_title {
-        Some(l) if is_tibble_dims(&l.1) || !has_number(&l.1) => header.saturating_sub(1),
-        _ => header,
-    };
-    let (para, title) = match leading_title {
-        Some(l) => (&para[1..], Some(l.1.trim().to_string())),
-        None => (para, title),
+    // person:"`), alone or one above the other, are titles, not header lines.
+    let titles = para
+        .iter()
+        .take(2)
+        .take_while(|l| is_tibble_dims(&l.1) || is_r_string(&l.1))
+        .count();
+    // The title lines were counted among the header lines when they stood at its top.
+    let header = header.saturating_sub(titles);
+    let (para, title) = if titles > 0 {
+        let lines: Vec<&str> = para[..titles].iter().map(|l| l.1.trim()).collect();
+        (&para[titles..], Some(lines.join(" ")))
+    } else {
+        (para, title)
     };
     if para.is_empty() {
         return None;

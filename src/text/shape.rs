@@ -30,6 +30,16 @@ impl Numbering {
             Numbering::RowNames => "printed data frame",
         }
     }
+
+    /// Fewest columns (the numbers included) of a block so numbered that can be a listing of
+    /// records: R and pandas number many printouts that are not (a tibble of one value per
+    /// variable), so their listings need two columns of values beside the numbers.
+    pub fn listing_width(self) -> usize {
+        match self {
+            Numbering::SasObs | Numbering::StataList => 3,
+            Numbering::RowNames => 4,
+        }
+    }
 }
 
 /// Whether a block's rows are numbered as records are.

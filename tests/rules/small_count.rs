@@ -267,3 +267,29 @@ fn stata_tab_values_left_of_the_bar_are_labels() {
     let (_, f) = crate::common::logs::findings("stata_tab_indicator.log");
     assert_eq!(f, vec![("small-count".to_string(), Severity::Error, 18)]);
 }
+
+#[test]
+fn a_narrow_printed_tibble_keeps_its_counts() {
+    // R numbers the rows of every tibble; with one column of values beside its names it is a
+    // table, not a listing of records, so its counts are counts. The row numbers are the
+    // stub, even in a row whose name says count (`n_visits`).
+    let r = report("small-count/tibble_of_counts.Rout");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(places(&r, "small-count"), vec!["C10"]);
+    assert!(
+        findings(&r).iter().all(|f| f.0 != "log-listing"),
+        "{:?}",
+        findings(&r)
+    );
+}
+
+#[test]
+fn levels_beside_hazard_ratios_are_labels_and_counts_beside_means_are_counts() {
+    // Model output: every cell but the levels is a word, an estimate with its interval or a
+    // reference marker; the headerless column of whole numbers holds each variable's levels.
+    let r = report("small-count/hazard_ratios_by_level.tsv");
+    assert_eq!(r.verdict, Verdict::Pass, "{:?}", findings(&r));
+    // A mean with its SD is no such evidence: the number beside it is a count of persons.
+    let r = report("small-count/counts_beside_means.tsv");
+    assert_eq!(places(&r, "small-count"), vec!["B1"]);
+}

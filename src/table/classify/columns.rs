@@ -236,6 +236,76 @@ pub(super) fn key_columns(table: &mut Table, lexicon: &Lexicon) {
     }
 }
 
+/// Most columns of estimates a model-output table shows beside its stub for [`model_levels`].
+const MODEL_ESTIMATES: usize = 2;
+
+/// In a model-output table, a column of whole numbers without a header right after the stub
+/// holds the levels of the stub's variables (`agegroup  2  0.32 (0.28-0.38) …`, the reference
+/// level printed `1.00 (ref)`), not counts. The table is model output when every filled cell
+/// outside that column is a word, an estimate with its interval (`1.21 (0.98-1.50)`,
+/// `0.8 [0.6, 1.1]`) or a reference marker, and two columns or more hold intervals (records
+/// wrapped over two lines put some in the stub's column). A mean with its SD (`45.2 (3.1)`) is
+/// no such evidence, as a count of persons stands beside it in a descriptive table; a column
+/// with a header keeps its kind.
+pub(super) fn model_levels(table: &mut Table) {
+    let mut order: Vec<usize> = (0..table.columns.len()).collect();
+    order.sort_by_key(|&i| table.columns[i].col);
+    let Some(pos) = order
+        .iter()
+        .position(|&i| table.columns[i].kind == Kind::Count)
+    else {
+        return;
+    };
+    let candidate = order[pos];
+    let c = &table.columns[candidate];
+    if pos == 0 || !c.name.trim().is_empty() {
+        return;
+    }
+    let Some(values) = whole_numbers(table, c.col) else {
+        return;
+    };
+    if values.is_empty() || values.iter().any(|&v| !(0..100).contains(&v)) {
+        return;
+    }
+    let stub_has_words = table
+        .rows
+        .iter()
+        .filter_map(|r| r.cell(table.columns[order[pos - 1]].col))
+        .any(|cell| matches!(cell.value, Value::Label) && !cell.text.trim().is_empty());
+    let mut with_intervals = 0;
+    for &i in order.iter().filter(|&&i| i != candidate) {
+        match model_cells(table, table.columns[i].col) {
+            Some(intervals) => with_intervals += usize::from(intervals > 0),
+            None => return,
+        }
+    }
+    if stub_has_words && with_intervals >= MODEL_ESTIMATES {
+        table.columns[candidate].kind = Kind::Label;
+    }
+}
+
+/// The number of estimates with an interval in a column whose every filled cell is a word, such
+/// an estimate or a reference marker (`1.00 (ref)`); `None` when a cell is anything else.
+fn model_cells(table: &Table, col: u32) -> Option<usize> {
+    let mut intervals = 0;
+    for cell in table.rows.iter().filter_map(|r| r.cell(col)) {
+        let text = cell.text.trim();
+        if text.is_empty() || matches!(cell.value, Value::Label) {
+            continue;
+        }
+        let reference = text.to_ascii_lowercase().contains("(ref");
+        let interval = matches!(cell.value, Value::Estimate { .. })
+            && text.split_once(['(', '[']).is_some_and(|(_, inside)| {
+                inside.contains(['-', '\u{2013}', ',']) || inside.contains(" to ")
+            });
+        if !(reference || interval) {
+            return None;
+        }
+        intervals += usize::from(interval);
+    }
+    Some(intervals)
+}
+
 /// Whether no two rows (with any key cell filled) show the same texts in the `key` columns.
 fn tells_rows_apart(table: &Table, key: &[u32]) -> bool {
     let mut seen = std::collections::HashSet::new();

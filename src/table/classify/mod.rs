@@ -23,7 +23,7 @@ use std::collections::HashMap;
 
 use crate::model::{Kind, Table, Value};
 use columns::{
-    axis_columns, code_columns, ensure_columns, key_columns, pair_counts_with_shares,
+    axis_columns, code_columns, ensure_columns, key_columns, model_levels, pair_counts_with_shares,
     percent_distributions, percent_signed_headers,
 };
 use evidence::{column_kind, evidence};
@@ -116,6 +116,7 @@ pub fn classify(table: &mut Table, lexicon: &Lexicon) {
     code_columns(table, lexicon);
     axis_columns(table, lexicon);
     key_columns(table, lexicon);
+    model_levels(table);
     percent_distributions(table);
     percent_signed_headers(table, lexicon);
 }
