@@ -69,6 +69,8 @@ mod notes;
 mod place;
 mod report;
 mod system;
+#[cfg(test)]
+mod walk_tests;
 
 use crate::audit::{audit, AuditConfig};
 use crate::finding::{Finding, Severity};
@@ -99,28 +101,48 @@ impl TableRule for BackCalculation {
     }
 }
 
+/// What the rule did with a table: every table ends in one of these, and each that was not
+/// audited carries a finding that says why (`Unaudited`), so no table passes unexamined. The
+/// fail-closed walk over every fixture (`walk_tests`) holds the rule to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Fewer than two rows or columns of counts, or no counts at all: no relation can hold
+    /// between its cells, so none can give one back (`small-count` reads each cell).
+    NothingToRelate,
+    /// Relations found, and no cell hidden or small: nothing to recover.
+    NothingHidden,
+    /// The system of its relations was audited.
+    Audited,
+    /// Not audited, and a finding of this rule on the table says why: no totals found (info),
+    /// only totals that do not add up (S1), too many unknowns.
+    Unaudited,
+}
+
 /// Run the rule on one table whose structure is known: its cumulative series, what the structure
 /// says before the audit, then the audit of its system.
-pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Finding>) {
+pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Finding>) -> Outcome {
     at_risk::check(table, cx, out);
     let t = i128::from(cx.rules.thresholds.min_count);
     notes::streamed(table, out);
     incomplete(table, s, out);
     notes::mismatches(table, s, out);
     if s.is_empty() {
-        notes::no_structure(table, s, out);
-        return;
+        return match notes::no_structure(table, s, out) {
+            true => Outcome::Unaudited,
+            false if !s.mismatches.is_empty() => Outcome::Unaudited,
+            false => Outcome::NothingToRelate,
+        };
     }
     notes::excluded_suppressed(table, s, out);
     let built = system::build(table, s, t);
     let unknowns = built.sys.unknowns().len();
     if unknowns == 0 {
-        return;
+        return Outcome::NothingHidden;
     }
     let max = cx.rules.back_calculation.max_unknowns;
     if unknowns > max as usize {
         notes::too_large(table, unknowns, max, out);
-        return;
+        return Outcome::Unaudited;
     }
     let cfg = AuditConfig {
         min_count: t,
@@ -137,4 +159,5 @@ pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Findi
         report.recovered_zeros(&res.intervals, cx, out);
     }
     report.finish(out);
+    Outcome::Audited
 }

@@ -42,7 +42,9 @@ pub(super) fn mismatches(table: &Table, s: &Structure, out: &mut Vec<Finding>) {
 }
 
 /// A table of counts without totals or sub-totals: its cells were treated as independent.
-pub(super) fn no_structure(table: &Table, s: &Structure, out: &mut Vec<Finding>) {
+/// Says that no totals were found, when the table has two rows or columns of counts or more;
+/// whether it said so.
+pub(super) fn no_structure(table: &Table, s: &Structure, out: &mut Vec<Finding>) -> bool {
     // A labelled total that does not add up (S1, reported above) is a structure, if a
     // broken one: saying none was found would contradict it.
     // A single row of counts has nothing to total: no need to say so.
@@ -61,7 +63,9 @@ pub(super) fn no_structure(table: &Table, s: &Structure, out: &mut Vec<Finding>)
             table.location(),
             basis(&[&table.digest, b"no-structure"]),
         ));
+        return true;
     }
+    false
 }
 
 /// Groups whose totals equal the sum of their visible cells: they appear to leave the
