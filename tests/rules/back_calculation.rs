@@ -135,6 +135,7 @@ fn tables_that_must_pass() {
         "back-calculation/rounded_conventional_pass.csv",
         "back-calculation/at_risk_large_steps.csv",
         "back-calculation/tc14b_secondary_suppressed.csv",
+        "back-calculation/stacked_breakdowns_rounded_pass.csv",
         "percent/safe_percentages.csv",
         "percent/opensafely_rounded_pct.csv",
         "percent/derived_denominator_safe.tsv",
@@ -322,4 +323,20 @@ fn the_rounding_base_is_read_after_the_rounding_words() {
 fn declared_random_rounding_widens_the_boxes() {
     let r = report("back-calculation/random_rounding_declared_pass.csv");
     assert_eq!(r.verdict, Verdict::Pass, "{:?}", places(&r, BC));
+}
+
+#[test]
+fn breakdowns_stacked_under_one_total_each_add_up_to_it() {
+    // `All` over age bands, then sexes, then regions: each breakdown is its own relation, so
+    // the redacted Female count comes back from All minus Male (it was a silent pass while
+    // the rows were read as one breakdown of six times the total).
+    let r = report("back-calculation/stacked_breakdowns.csv");
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(errors(&r, BC), vec!["C6"]);
+    // Rounded to 5, every breakdown ties within its rounding: no S1.
+    let r = report("back-calculation/stacked_breakdowns_rounded_pass.csv");
+    assert!(r.files[0].findings.is_empty(), "{:?}", r.files[0].findings);
+    // `total_north` and `total_south` are the parts of `total`, not totals that add up nothing.
+    let r = report("back-calculation/totals_named_by_part_pass.csv");
+    assert!(r.files[0].findings.is_empty(), "{:?}", r.files[0].findings);
 }

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::counts::{col_lines, row_lines, Line};
 use super::row_trees::{code_roots, is_of_which};
 use super::verify::{best_candidate, first_violation, verify};
-use super::{col_name, row_name, Builder, CellPos, Mismatch, Sense, Source};
+use super::{col_name, row_name, Builder, CellPos, Mismatch, Sense, Source, Total};
 
 /// Labelled total rows: each settled against the rows between it and its neighbouring totals,
 /// its siblings, the roots of a code tree above it, the other totals, or every plain row.
@@ -46,6 +46,9 @@ pub(super) fn labelled_rows(b: &mut Builder<'_, '_>, total_rows: &[usize], stron
             .collect();
         // The top level of a code tree above it (`I`, `J` over `I20`, `I21`, `J44`).
         let roots = code_roots(table, &above).unwrap_or_default();
+        if stacked_partitions(b, t, &below) {
+            continue;
+        }
         settle_total(
             b,
             [above, below, siblings, roots, others, plain.clone()],
@@ -56,6 +59,57 @@ pub(super) fn labelled_rows(b: &mut Builder<'_, '_>, total_rows: &[usize], stron
             strong.contains(&t),
         );
     }
+}
+
+/// A total row over breakdowns stacked below it, one per variable, each named in the first
+/// label column (`All` over `ageband 0-17 …`, `sex Female`, `sex Male`, `imd 1 … Unknown`):
+/// every breakdown adds up to the total on its own. Each block of two rows or more with one name
+/// becomes a relation: equal to the total, or bounded by it for a breakdown that leaves a
+/// category out, as long as one block equals it. Whether the rows were read so.
+fn stacked_partitions(b: &mut Builder<'_, '_>, t: usize, below: &[usize]) -> bool {
+    let g = b.g;
+    let table = g.table;
+    let Some(first) = table.label_columns().into_iter().min() else {
+        return false;
+    };
+    let name_of = |r: usize| table.rows[r].cell(first).map_or("", |c| c.text.trim());
+    let mut blocks: Vec<(&str, Vec<usize>)> = Vec::new();
+    for &r in below {
+        match blocks.last_mut() {
+            Some((name, rows)) if *name == name_of(r) => rows.push(r),
+            _ => blocks.push((name_of(r), vec![r])),
+        }
+    }
+    let names: BTreeSet<&str> = blocks.iter().map(|(n, _)| *n).collect();
+    if blocks.len() < 2
+        || names.len() < blocks.len()
+        || blocks
+            .iter()
+            .any(|(n, rows)| n.is_empty() || rows.len() < 2)
+    {
+        return false;
+    }
+    let rounding = b.rounding.as_ref();
+    let mut relations = Vec::new();
+    for (_, rows) in &blocks {
+        g.charge(rows.len() * g.cols.len());
+        let lines = row_lines(g, t, rows);
+        if let Some(acc) = verify(g, &lines, Sense::Eq, false, rounding, 1) {
+            relations.push((lines, Sense::Eq, acc));
+        } else if let Some(acc) = verify(g, &lines, Sense::Le, false, rounding, 1) {
+            relations.push((lines, Sense::Le, acc));
+        } else {
+            return false;
+        }
+    }
+    if !relations.iter().any(|(_, sense, _)| *sense == Sense::Eq) {
+        return false;
+    }
+    let name = row_name(table, t);
+    for (lines, sense, acc) in relations {
+        b.add(name.clone(), Source::Lexicon, lines, sense, false, acc);
+    }
+    true
 }
 
 /// The lines of `sorted` strictly between `after` and `before` (`None`: no bound), found by
@@ -139,6 +193,7 @@ pub(super) fn labelled_cols(
 ) {
     let g = b.g;
     let table = g.table;
+    let (mismatches_before, relations_before) = (b.out.mismatches.len(), b.out.relations.len());
     let totals: BTreeSet<u32> = total_cols.iter().copied().collect();
     let plain: Vec<u32> = g
         .cols
@@ -181,6 +236,18 @@ pub(super) fn labelled_cols(
             true,
         );
     }
+    // A column named as a total that another labelled total adds up (`total_TPP` and
+    // `total_EMIS` under `total`) is a part of it: that it adds up nothing itself is no S1.
+    let parts: BTreeSet<u32> = b.out.relations[relations_before..]
+        .iter()
+        .filter(|r| matches!(r.total, Total::Cell(p) if r.parts.iter().all(|q| q.row == p.row)))
+        .flat_map(|r| r.parts.iter().map(|q| q.col))
+        .collect();
+    let mut k = 0;
+    b.out.mismatches.retain(|m| {
+        k += 1;
+        k <= mismatches_before || !parts.contains(&m.cell.col)
+    });
 }
 
 #[cfg(test)]
