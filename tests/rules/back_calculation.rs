@@ -340,3 +340,19 @@ fn breakdowns_stacked_under_one_total_each_add_up_to_it() {
     let r = report("back-calculation/totals_named_by_part_pass.csv");
     assert!(r.files[0].findings.is_empty(), "{:?}", r.files[0].findings);
 }
+
+#[test]
+fn a_category_beside_its_total_alone_is_a_subset_of_it() {
+    // `Exposed` and `Total` per dose and product: the exposed are some of the total, the rest
+    // not shown; no S1 while each is at most its total.
+    let r = report("back-calculation/subset_beside_total_pass.csv");
+    assert!(r.files[0].findings.is_empty(), "{:?}", r.files[0].findings);
+    // More exposed than in total: not a subset, the totals are checked as totals (S1).
+    let r = report("back-calculation/subset_above_total.csv");
+    let s1: Vec<_> = r.files[0]
+        .findings
+        .iter()
+        .filter(|f| f.rule == BC && f.message.contains("S1"))
+        .collect();
+    assert!(!s1.is_empty(), "{:?}", r.files[0].findings);
+}

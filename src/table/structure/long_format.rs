@@ -48,7 +48,13 @@ pub(super) fn long_format(b: &mut Builder<'_, '_>, label_cols: &[u32], lexicon: 
             }
         }
         let mut lines = Vec::new();
+        // A Total beside one category only (`Exposed` and `Total`): the category is a subset of
+        // the total, its complement not shown; it is bounded by the total, not equal to it.
+        let mut subsets = Vec::new();
         for (tots, parts) in groups.values() {
+            if tots.len() == 1 && parts.len() == 1 {
+                subsets.extend(row_lines(g, tots[0], parts));
+            }
             if tots.len() != 1 || parts.len() < 2 {
                 continue;
             }
@@ -57,6 +63,20 @@ pub(super) fn long_format(b: &mut Builder<'_, '_>, label_cols: &[u32], lexicon: 
                 continue; // not a key: the rows are not categories of one cell
             }
             lines.extend(row_lines(g, tots[0], parts));
+        }
+        if !subsets.is_empty() {
+            if let Some(acc) = verify(g, &subsets, Sense::Le, false, b.rounding.as_ref(), 1) {
+                let name = col_name(table, lc);
+                b.add(
+                    format!("the Total category of {name}"),
+                    Source::LongFormat,
+                    subsets,
+                    Sense::Le,
+                    false,
+                    acc,
+                );
+                any = true;
+            }
         }
         if lines.is_empty() {
             continue;
