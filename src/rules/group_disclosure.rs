@@ -5,8 +5,9 @@
 //! that equals the total while every other cell of the line is 0. It also flags a percentage of
 //! 0% or 100% in a line whose group has at least one member: `100.0` in a percentage column
 //! beside a count, or `12 (100%)`, when the shown precision proves the share is exactly 0 or
-//! 100. Zeros alone are allowed, and total lines, columns of 100% totals, cumulative
-//! percentages and empty lines are never flagged.
+//! 100. Zeros alone are allowed, and total lines, columns of 100% totals, a first row at 100%
+//! in every column (the denominator of the rows below), cumulative percentages and empty lines
+//! are never flagged.
 //!
 //! ## Why is this bad?
 //! No cell need be small for a table to disclose: when everyone in a group has the same value,
@@ -373,6 +374,9 @@ fn check_shares(table: &Table, cx: &Context<'_>, listing: &mut Listing, out: &mu
         {
             continue;
         }
+        if std::ptr::eq(row, &table.rows[0]) && whole_population(row) {
+            continue;
+        }
         let shares = RowShares::new(table, row, cx);
         for cell in &row.cells {
             if !shares.exact_all_or_none(cell) || share_total_column(table, cell.col, cx) {
@@ -388,6 +392,23 @@ fn check_shares(table: &Table, cx: &Context<'_>, listing: &mut Listing, out: &mu
             break;
         }
     }
+}
+
+/// A row whose every share (two or more) is 100%: in every column it is the whole of the
+/// column's population. As the first row of its table (`cons ==1` over a descriptive table, an
+/// `Everyone` row) it is the denominator of the rows below, a total and not a group that falls
+/// in one category; further down, a category that holds everyone is still reported.
+fn whole_population(row: &Row) -> bool {
+    let shares: Vec<f64> = row
+        .cells
+        .iter()
+        .filter_map(|c| match &c.value {
+            Value::CountShare { share, .. } => Some(share.value),
+            Value::Number(n) if n.percent => Some(n.value),
+            _ => None,
+        })
+        .collect();
+    shares.len() >= 2 && shares.iter().all(|&v| v == 100.0)
 }
 
 /// What one row shows of its group: its counts and its plain shares.

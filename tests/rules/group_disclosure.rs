@@ -16,6 +16,9 @@ fn group_disclosure_flags_concentrated_groups() {
     assert_eq!(places(&r, "full_share.csv", g), vec!["C3"]);
     assert_eq!(places(&r, "n_pct_full.csv", g), vec!["B2"]);
     assert_eq!(places(&r, "zero_share_of_n.csv", g), vec!["C3"]);
+    // A first row at 100% in every column is the denominator of the rows below; a category
+    // further down that holds everyone is still reported.
+    assert_eq!(places(&r, "everyone_row_first.csv", g), vec!["C5"]);
     // Row percentages of an outcome beside the group's count (`Patients`, `Died (%)`).
     assert_eq!(
         places(&r, "row_percent_of_patients_full.csv", g),
