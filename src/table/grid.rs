@@ -276,7 +276,8 @@ impl Builder<'_> {
             && (!is_body_row(&names_as_labels(&block[header_end], &parsed[header_end]))
                 || (header_end + 1 < end
                     && is_body_row(&parsed[header_end + 1])
-                    && self.is_band_header(&block[header_end], &parsed[header_end])))
+                    && (self.is_band_header(&block[header_end], &parsed[header_end])
+                        || self.is_code_header(&block[header_end], &parsed[header_end]))))
         {
             header_end += 1;
         }
@@ -305,6 +306,34 @@ impl Builder<'_> {
                 }
             })
             .collect()
+    }
+
+    /// A header row of numeric codes (`Region,101,147,Total`: municipality or area numbers):
+    /// two or more distinct whole numbers written as bare digits, a total word beside them
+    /// (a body row has its total word in the stub, not over a column of counts), and nothing
+    /// else but labels.
+    fn is_code_header(&self, r: &GridRow, values: &[Value]) -> bool {
+        let mut codes: Vec<&str> = Vec::new();
+        let mut anchor = false;
+        for (i, v) in values.iter().enumerate() {
+            let text = r.cells.get(i).map_or("", |t| t.trim());
+            match v {
+                Value::Number(n)
+                    if i > 0
+                        && n.decimals == 0
+                        && !n.percent
+                        && !text.is_empty()
+                        && text.bytes().all(|b| b.is_ascii_digit()) =>
+                {
+                    codes.push(text)
+                }
+                Value::Label if i > 0 => anchor |= self.lexicon.is_total(text),
+                Value::Label | Value::Empty => {}
+                _ => return false,
+            }
+        }
+        let distinct: std::collections::BTreeSet<&str> = codes.iter().copied().collect();
+        anchor && codes.len() >= 2 && distinct.len() == codes.len()
     }
 
     /// A header row of age bands or groups whose first band reads like a bounded marker
