@@ -1438,3 +1438,18 @@ fn share_control_without_the_share_column_passes_with_warnings() {
         out.findings
     );
 }
+
+/// Unmarked sub-totals that two cuts of the rows satisfy (`A` over `B`–`D`, or `C` over `A`
+/// and `B`): the tool cannot settle which rows are sub-totals and says so (fail closed).
+#[test]
+fn unsettled_sub_totals_get_a_warning() {
+    let text = "Group,N\nA,18\nB,x\nC,x\nD,13\nE,x\nF,x\nG,x\nTotal,21\n";
+    let out = check_text(text, "csv", "default");
+    assert!(
+        out.findings.iter().any(|f| f.rule == BC
+            && f.severity == Severity::Warning
+            && f.message.contains("could not be settled")),
+        "{:?}",
+        out.findings
+    );
+}

@@ -606,7 +606,11 @@ fn relabel(table: &mut Table) {
 /// The number style of each column: its own unambiguous evidence (docs/tables.md §2.3), else
 /// the file's style, else dots that group thousands when some column of the block shows it.
 fn column_styles_of(file: Option<NumberStyle>, rows: &[GridRow], width: usize) -> Vec<NumberStyle> {
-    let texts = |c: usize| rows.iter().filter_map(move |r| r.cells.get(c)).map(|s| s.trim());
+    let texts = |c: usize| {
+        rows.iter()
+            .filter_map(move |r| r.cells.get(c))
+            .map(|s| s.trim())
+    };
     let own: Vec<NumberStyle> = (0..width)
         .map(|c| match (file, infer_style(texts(c))) {
             (Some(NumberStyle::DecimalComma), NumberStyle::DecimalPoint)
@@ -626,7 +630,13 @@ fn column_styles_of(file: Option<NumberStyle>, rows: &[GridRow], width: usize) -
     }
     own.into_iter()
         .zip(fits)
-        .map(|(s, f)| if f.is_some() { NumberStyle::DecimalComma } else { s })
+        .map(|(s, f)| {
+            if f.is_some() {
+                NumberStyle::DecimalComma
+            } else {
+                s
+            }
+        })
         .collect()
 }
 

@@ -64,7 +64,9 @@ pub(super) fn no_structure(table: &Table, s: &Structure, out: &mut Vec<Finding>)
     // broken one: saying none was found would contradict it.
     // A single row of counts has nothing to total: no need to say so.
     let lines = s.data_rows.len().max(s.count_cols.len());
-    if !s.data_rows.is_empty() && !s.count_cols.is_empty() && s.mismatches.is_empty()
+    if !s.data_rows.is_empty()
+        && !s.count_cols.is_empty()
+        && s.mismatches.is_empty()
         && s.unsettled.is_empty()
         && lines >= 2
     {

@@ -187,8 +187,20 @@ fn count_column(
 fn fits_one_denominator(table: &Table, count_col: u32, pct_col: u32) -> Option<bool> {
     let mut pairs: Vec<(i128, Ratio)> = Vec::new();
     for r in 0..table.rows.len() {
-        let n = exact_at(table, CellPos { row: r, col: count_col });
-        let v = match cell_value(table, CellPos { row: r, col: pct_col }) {
+        let n = exact_at(
+            table,
+            CellPos {
+                row: r,
+                col: count_col,
+            },
+        );
+        let v = match cell_value(
+            table,
+            CellPos {
+                row: r,
+                col: pct_col,
+            },
+        ) {
             Some(Value::Number(x)) if x.value > 0.0 => Ratio::from_f64(x.value, x.decimals),
             _ => None,
         };

@@ -153,19 +153,16 @@ impl Evidence {
             return true;
         }
         let width = self.whole[0].0.len();
-        let padded = self
-            .whole
-            .iter()
-            .all(|(t, _)| t.len() >= 2 && digits(t))
+        let padded = self.whole.iter().all(|(t, _)| t.len() >= 2 && digits(t))
             && self.whole.iter().any(|(t, _)| t.starts_with('0'));
         // A code that begins a longer one is its parent (`01` over `011`): no count is written
         // with a leading zero, and a count column has no such prefixes by design.
         let nested = || {
             let texts: std::collections::BTreeSet<&str> =
                 self.whole.iter().map(|(t, _)| t.as_str()).collect();
-            texts
-                .iter()
-                .any(|t| t.starts_with('0') && texts.range(*t..).nth(1).is_some_and(|u| u.starts_with(*t)))
+            texts.iter().any(|t| {
+                t.starts_with('0') && texts.range(*t..).nth(1).is_some_and(|u| u.starts_with(*t))
+            })
         };
         let codes = padded && (self.whole.iter().all(|(t, _)| t.len() == width) || nested());
         if codes {

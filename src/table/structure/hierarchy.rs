@@ -49,7 +49,9 @@ pub(super) fn marked(b: &mut Builder<'_, '_>, total_rows: &[usize]) {
     let table = b.g.table;
     let totals: BTreeSet<usize> = total_rows.iter().copied().collect();
     let indents: BTreeSet<u32> = rows.iter().map(|&r| table.rows[r].indent).collect();
-    let labelled = rows.iter().any(|r| totals.contains(r) && !grands.contains(r));
+    let labelled = rows
+        .iter()
+        .any(|r| totals.contains(r) && !grands.contains(r));
     let marks = if indents.len() >= 2 {
         Marks::Indent
     } else if labelled {
@@ -64,7 +66,7 @@ pub(super) fn marked(b: &mut Builder<'_, '_>, total_rows: &[usize]) {
 /// other row total was found, and only when the plain reading (the grand total over every
 /// other row) is violated, so some rows must be sub-totals.
 pub(super) fn unmarked(b: &mut Builder<'_, '_>, total_rows: &[usize]) {
-    if b.out.relations.iter().any(|r| is_row_relation(r)) {
+    if b.out.relations.iter().any(is_row_relation) {
         return;
     }
     let Some((rows, grands)) = candidates(b) else {
@@ -75,7 +77,11 @@ pub(super) fn unmarked(b: &mut Builder<'_, '_>, total_rows: &[usize]) {
     let flat = rows
         .iter()
         .all(|&r| table.rows[r].indent == table.rows[rows[0]].indent);
-    if grands.is_empty() || !flat || rows.iter().any(|r| totals.contains(r) && !grands.contains(r))
+    if grands.is_empty()
+        || !flat
+        || rows
+            .iter()
+            .any(|r| totals.contains(r) && !grands.contains(r))
     {
         return;
     }
@@ -139,7 +145,11 @@ fn settle(
     };
     for grand in grand_options {
         let rest: Vec<usize> = rows.iter().copied().filter(|&r| Some(r) != grand).collect();
-        let min_indent = rest.iter().map(|&r| table.rows[r].indent).min().unwrap_or(0);
+        let min_indent = rest
+            .iter()
+            .map(|&r| table.rows[r].indent)
+            .min()
+            .unwrap_or(0);
         let may_sub = |r: usize| match marks {
             Marks::Indent => table.rows[r].indent == min_indent,
             Marks::Labelled => totals.contains(&r),
@@ -170,11 +180,7 @@ fn settle(
     }
     readings.dedup();
     // A total that a reading explains is no mismatch.
-    let read: BTreeSet<usize> = readings
-        .iter()
-        .flat_map(relations)
-        .map(|x| x.0)
-        .collect();
+    let read: BTreeSet<usize> = readings.iter().flat_map(relations).map(|x| x.0).collect();
     b.out.mismatches.retain(|m| !read.contains(&m.cell.row));
     let capped = steps >= MAX_STEPS || readings.len() >= MAX_READINGS;
     if readings.len() == 1 && !capped {
@@ -217,7 +223,11 @@ impl Search<'_, '_, '_, '_> {
             }
             return;
         }
-        let max = if self.fixed { n - at } else { (MAX_BLOCK + 1).min(n - at) };
+        let max = if self.fixed {
+            n - at
+        } else {
+            (MAX_BLOCK + 1).min(n - at)
+        };
         for len in 3..=max {
             let block = &self.rest[at..at + len];
             let (sub, parts) = if self.head {
@@ -246,8 +256,10 @@ impl Search<'_, '_, '_, '_> {
                     continue;
                 }
             }
-            let indents: BTreeSet<u32> =
-                parts.iter().map(|&p| self.b.g.table.rows[p].indent).collect();
+            let indents: BTreeSet<u32> = parts
+                .iter()
+                .map(|&p| self.b.g.table.rows[p].indent)
+                .collect();
             if indents.len() > 1 {
                 break;
             }
@@ -352,10 +364,58 @@ fn unsettled(b: &mut Builder<'_, '_>, readings: &[Reading], marks: Marks) {
     let col = b.g.cols.first().copied().unwrap_or(1);
     b.out.unsettled.push(Unsettled {
         readings: readings.len(),
-        cell: CellPos {
-            row: first,
-            col,
-        },
+        cell: CellPos { row: first, col },
     });
     b.reserved.extend(reserved);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::table;
+    use super::super::*;
+
+    /// Indented children above their sub-total rows, the grand total first: the sub-totals add
+    /// up the rows above them, and the grand total the sub-totals.
+    #[test]
+    fn sub_totals_below_their_indented_children() {
+        let (t, lx) = table(
+            "Region,Patients\nAll,44\n  Leeds,x\n  York,13\n  Hull,8\nNorth,25\n  Bradford,x\n  Bristol,10\n  Bath,7\nMidlands,19\n",
+        );
+        let s = detect(&t, &lx);
+        assert!(s.unsettled.is_empty(), "{s:?}");
+        let north = s
+            .relations
+            .iter()
+            .find(|r| r.total == Total::Cell(CellPos { row: 4, col: 2 }))
+            .expect("North is a sub-total");
+        let rows: Vec<usize> = north.parts.iter().map(|p| p.row).collect();
+        assert_eq!(rows, [1, 2, 3]);
+        assert!(s.groups.iter().all(|g| g.confirmed));
+    }
+
+    /// Unmarked sub-totals in one column: only one cut of the rows into blocks holds.
+    #[test]
+    fn unmarked_sub_totals_have_one_reading() {
+        let (t, lx) = table(
+            "Region,Patients\nLeeds,x\nYork,13\nNorth,17\nHull,20\nBath,11\nSouth,31\nTotal,48\n",
+        );
+        let s = detect(&t, &lx);
+        assert!(s.unsettled.is_empty(), "{s:?}");
+        assert_eq!(s.relations.len(), 3, "{s:?}");
+        assert!(s
+            .groups
+            .iter()
+            .all(|g| g.source == Source::Numeric && g.confirmed));
+    }
+
+    /// Two cuts hold (18 over the next three rows, or 18 and a hidden row under the third):
+    /// nobody can tell which rows are sub-totals, so nothing is read and the table says so.
+    #[test]
+    fn two_readings_leave_the_structure_unsettled() {
+        let (t, lx) = table("Group,N\nA,18\nB,x\nC,x\nD,13\nE,x\nF,x\nG,x\nTotal,21\n");
+        let s = detect(&t, &lx);
+        assert_eq!(s.unsettled.len(), 1, "{s:?}");
+        assert_eq!(s.unsettled[0].readings, 2);
+        assert!(s.relations.is_empty(), "no sum is common to both: {s:?}");
+    }
 }
