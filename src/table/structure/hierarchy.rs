@@ -59,16 +59,16 @@ pub(super) fn marked(b: &mut Builder<'_, '_>, total_rows: &[usize]) {
     } else {
         return;
     };
-    settle(b, &rows, &grands, &totals, marks);
+    settle(b, &rows, &grands, &totals, marks, 0);
 }
 
-/// Unmarked sub-totals, read last: only for a table whose grand total row found no parts and no
-/// other row total was found, and only when the plain reading (the grand total over every
-/// other row) is violated, so some rows must be sub-totals.
+/// Unmarked sub-totals, read last, for a flat table whose first or last row is a labelled
+/// grand total and whose other rows carry no total label. The row totals found so far must be
+/// sums found by the numbers alone (a reading may hold them too) or the plain reading (the
+/// grand total over every other row). When the plain reading holds and so does a reading of
+/// sub-totals, nobody can tell which is meant (the plain one then makes every hidden cell 0):
+/// the structure is unsettled and the plain relation is withdrawn.
 pub(super) fn unmarked(b: &mut Builder<'_, '_>, total_rows: &[usize]) {
-    if b.out.relations.iter().any(is_row_relation) {
-        return;
-    }
     let Some((rows, grands)) = candidates(b) else {
         return;
     };
@@ -85,15 +85,51 @@ pub(super) fn unmarked(b: &mut Builder<'_, '_>, total_rows: &[usize]) {
     {
         return;
     }
-    let plain_holds = grands.iter().any(|&t| {
-        let others: Vec<usize> = rows.iter().copied().filter(|&r| r != t).collect();
-        let lines = row_lines(b.g, t, &others);
-        tally(b.g, &lines, Sense::Eq, false, None, true).violated == 0
-    });
-    if plain_holds {
-        return;
+    // The group of a plain reading already accepted for a grand total, if any.
+    let plain_group = |r: &super::Relation| -> Option<usize> {
+        let super::Total::Cell(p) = r.total else {
+            return None;
+        };
+        let all_others = r.parts.len() + 1 == rows.len();
+        (grands.contains(&p.row) && all_others).then_some(r.group)
+    };
+    let mut plain: Option<usize> = None;
+    for r in b.out.relations.iter().filter(|r| is_row_relation(r)) {
+        match plain_group(r) {
+            Some(gi) if b.out.groups[gi].source == Source::Lexicon => plain = Some(gi),
+            _ if b.out.groups[r.group].source == Source::Numeric => {}
+            _ => return,
+        }
     }
-    settle(b, &rows, &grands, &totals, Marks::Unmarked);
+    settle_unmarked(b, &rows, &grands, &totals, plain);
+}
+
+/// The unmarked search, with the plain reading's group when it holds: then any reading of
+/// sub-totals found makes the table unsettled.
+fn settle_unmarked(
+    b: &mut Builder<'_, '_>,
+    rows: &[usize],
+    grands: &[usize],
+    totals: &BTreeSet<usize>,
+    plain: Option<usize>,
+) {
+    let before = b.out.unsettled.len();
+    let Some(gi) = plain else {
+        settle(b, rows, grands, totals, Marks::Unmarked, 0);
+        return;
+    };
+    let relations = b.out.relations.len();
+    settle(b, rows, grands, totals, Marks::Unmarked, 1);
+    if b.out.unsettled.len() > before || b.out.relations.len() > relations {
+        // A reading of sub-totals holds beside the plain one: withdraw the plain relation.
+        b.out.relations.retain(|r| r.group != gi);
+        b.out.groups.remove(gi);
+        for r in &mut b.out.relations {
+            if r.group > gi {
+                r.group -= 1;
+            }
+        }
+    }
 }
 
 fn is_row_relation(r: &super::Relation) -> bool {
@@ -134,6 +170,7 @@ fn settle(
     grands: &[usize],
     totals: &BTreeSet<usize>,
     marks: Marks,
+    others: usize,
 ) {
     let table = b.g.table;
     let mut readings: Vec<Reading> = Vec::new();
@@ -183,12 +220,12 @@ fn settle(
     let read: BTreeSet<usize> = readings.iter().flat_map(relations).map(|x| x.0).collect();
     b.out.mismatches.retain(|m| !read.contains(&m.cell.row));
     let capped = steps >= MAX_STEPS || readings.len() >= MAX_READINGS;
-    if readings.len() == 1 && !capped {
+    if readings.len() == 1 && others == 0 && !capped {
         let r = readings.remove(0);
         accept(b, &r, marks);
         return;
     }
-    unsettled(b, &readings, marks);
+    unsettled(b, &readings, marks, others);
 }
 
 /// The depth-first search for readings: blocks laid one after another over `rest`, each a
@@ -325,6 +362,31 @@ fn accept(b: &mut Builder<'_, '_>, r: &Reading, marks: Marks) {
 }
 
 fn add_all(b: &mut Builder<'_, '_>, rels: &[(usize, Vec<usize>)], marks: Marks) {
+    // Sums found already (by the numbers alone) are not added twice.
+    let have: BTreeSet<(usize, Vec<usize>)> = b
+        .out
+        .relations
+        .iter()
+        .filter(|r| is_row_relation(r))
+        .filter_map(|r| match r.total {
+            super::Total::Cell(p) => {
+                let mut parts: Vec<usize> = r.parts.iter().map(|q| q.row).collect();
+                parts.sort_unstable();
+                Some((p.row, parts))
+            }
+            super::Total::Constant(_) => None,
+        })
+        .collect();
+    let rels: Vec<(usize, Vec<usize>)> = rels
+        .iter()
+        .filter(|(t, p)| {
+            let mut p = p.clone();
+            p.sort_unstable();
+            !have.contains(&(*t, p))
+        })
+        .cloned()
+        .collect();
+    let rels = &rels[..];
     let tallies: Vec<Tally> = rels.iter().map(|(t, p)| tally_of(b, *t, p)).collect();
     let exact: usize = tallies.iter().map(|t| t.exact).sum();
     let confirmed = marks != Marks::Unmarked || exact >= 2;
@@ -348,11 +410,12 @@ fn add_all(b: &mut Builder<'_, '_>, rels: &[(usize, Vec<usize>)], marks: Marks) 
 
 /// Several readings hold: keep the relations every one of them has, keep the other steps off
 /// the rows any of them reads as a total, and say so.
-fn unsettled(b: &mut Builder<'_, '_>, readings: &[Reading], marks: Marks) {
+fn unsettled(b: &mut Builder<'_, '_>, readings: &[Reading], marks: Marks, others: usize) {
     let all: Vec<Vec<(usize, Vec<usize>)>> = readings.iter().map(relations).collect();
+    // Beside other readings (the plain one) nothing of these is common to all.
     let common: Vec<(usize, Vec<usize>)> = all[0]
         .iter()
-        .filter(|x| all.iter().all(|rels| rels.contains(x)))
+        .filter(|x| others == 0 && all.iter().all(|rels| rels.contains(x)))
         .cloned()
         .collect();
     add_all(b, &common, marks);
@@ -363,7 +426,7 @@ fn unsettled(b: &mut Builder<'_, '_>, readings: &[Reading], marks: Marks) {
     let first = reserved.iter().next().copied().unwrap_or(0);
     let col = b.g.cols.first().copied().unwrap_or(1);
     b.out.unsettled.push(Unsettled {
-        readings: readings.len(),
+        readings: readings.len() + others,
         cell: CellPos { row: first, col },
     });
     b.reserved.extend(reserved);
