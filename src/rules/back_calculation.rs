@@ -126,6 +126,7 @@ pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Findi
     notes::streamed(table, out);
     incomplete(table, s, out);
     notes::mismatches(table, s, out);
+    notes::unsettled(table, s, out);
     if s.is_empty() {
         return match notes::no_structure(table, s, out) {
             true => Outcome::Unaudited,

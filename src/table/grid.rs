@@ -276,7 +276,8 @@ impl Builder<'_> {
             && (!is_body_row(&names_as_labels(&block[header_end], &parsed[header_end]))
                 || (header_end + 1 < end
                     && is_body_row(&parsed[header_end + 1])
-                    && self.is_band_header(&block[header_end], &parsed[header_end])))
+                    && (self.is_band_header(&block[header_end], &parsed[header_end])
+                        || self.is_code_header(&block[header_end], &parsed[header_end]))))
         {
             header_end += 1;
         }
@@ -289,22 +290,35 @@ impl Builder<'_> {
 
     /// Column number styles from the body's own evidence.
     fn column_styles(&self, body_rows: &[GridRow], width: usize) -> Vec<NumberStyle> {
-        (0..width)
-            .map(|c| {
-                let texts = body_rows
-                    .iter()
-                    .filter_map(|r| r.cells.get(c))
-                    .map(|s| s.trim());
-                match (self.style, infer_style(texts.clone())) {
-                    (Some(NumberStyle::DecimalComma), NumberStyle::DecimalPoint)
-                        if !has_point_evidence(texts) =>
-                    {
-                        NumberStyle::DecimalComma
-                    }
-                    (_, s) => s,
+        column_styles_of(self.style, body_rows, width)
+    }
+
+    /// A header row of numeric codes (`Region,101,147,Total`: municipality or area numbers):
+    /// two or more distinct whole numbers written as bare digits, a total word beside them
+    /// (a body row has its total word in the stub, not over a column of counts), and nothing
+    /// else but labels.
+    fn is_code_header(&self, r: &GridRow, values: &[Value]) -> bool {
+        let mut codes: Vec<&str> = Vec::new();
+        let mut anchor = false;
+        for (i, v) in values.iter().enumerate() {
+            let text = r.cells.get(i).map_or("", |t| t.trim());
+            match v {
+                Value::Number(n)
+                    if i > 0
+                        && n.decimals == 0
+                        && !n.percent
+                        && !text.is_empty()
+                        && text.bytes().all(|b| b.is_ascii_digit()) =>
+                {
+                    codes.push(text)
                 }
-            })
-            .collect()
+                Value::Label if i > 0 => anchor |= self.lexicon.is_total(text),
+                Value::Label | Value::Empty => {}
+                _ => return false,
+            }
+        }
+        let distinct: std::collections::BTreeSet<&str> = codes.iter().copied().collect();
+        anchor && codes.len() >= 2 && distinct.len() == codes.len()
     }
 
     /// A header row of age bands or groups whose first band reads like a bounded marker
@@ -382,19 +396,7 @@ impl Builder<'_> {
     /// Column number styles for a block of body rows (used by streaming readers on a sample).
     pub fn styles(&self, rows: &[GridRow]) -> Vec<NumberStyle> {
         let width = rows.iter().map(|r| r.cells.len()).max().unwrap_or(0);
-        (0..width)
-            .map(|c| {
-                let texts = rows.iter().filter_map(|r| r.cells.get(c)).map(|s| s.trim());
-                match (self.style, infer_style(texts.clone())) {
-                    (Some(NumberStyle::DecimalComma), NumberStyle::DecimalPoint)
-                        if !has_point_evidence(texts) =>
-                    {
-                        NumberStyle::DecimalComma
-                    }
-                    (_, s) => s,
-                }
-            })
-            .collect()
+        column_styles_of(self.style, rows, width)
     }
 }
 
@@ -599,6 +601,82 @@ fn relabel(table: &mut Table) {
             row.label = label;
         }
     }
+}
+
+/// The number style of each column: its own unambiguous evidence (docs/tables.md §2.3), else
+/// the file's style, else dots that group thousands when some column of the block shows it.
+fn column_styles_of(file: Option<NumberStyle>, rows: &[GridRow], width: usize) -> Vec<NumberStyle> {
+    let texts = |c: usize| {
+        rows.iter()
+            .filter_map(move |r| r.cells.get(c))
+            .map(|s| s.trim())
+    };
+    let own: Vec<NumberStyle> = (0..width)
+        .map(|c| match (file, infer_style(texts(c))) {
+            (Some(NumberStyle::DecimalComma), NumberStyle::DecimalPoint)
+                if !has_point_evidence(texts(c)) =>
+            {
+                NumberStyle::DecimalComma
+            }
+            (_, s) => s,
+        })
+        .collect();
+    if file.is_some() || (0..width).any(|c| has_point_evidence(texts(c))) {
+        return own;
+    }
+    let fits: Vec<Option<bool>> = (0..width).map(|c| dots_group_thousands(texts(c))).collect();
+    if !fits.contains(&Some(true)) {
+        return own;
+    }
+    own.into_iter()
+        .zip(fits)
+        .map(|(s, f)| {
+            if f.is_some() {
+                NumberStyle::DecimalComma
+            } else {
+                s
+            }
+        })
+        .collect()
+}
+
+/// Whether the dots of a column group thousands (`1.208`, `12.345.678`) although no text shows
+/// a decimal comma: every text with a dot is whole groups of three after one to three digits
+/// and no text has a comma. `Some(true)` when beside them stand whole numbers written with one
+/// to three digits only (`205`), none of four or more (which would carry the dot): a column of
+/// estimates with three decimals (`1.208`) has no bare whole numbers beside them. `Some(false)`
+/// when the dots fit but nothing else tells; `None` when they do not fit or there are none.
+fn dots_group_thousands<'a>(texts: impl Iterator<Item = &'a str>) -> Option<bool> {
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let mut grouped = 0usize;
+    let mut short = 0usize;
+    for t in texts {
+        let t = t.trim();
+        if !t.bytes().any(|b| b.is_ascii_digit()) {
+            continue; // labels and markers (`x`, `..`)
+        }
+        if t.contains(',') {
+            return None;
+        }
+        if t.contains('.') {
+            let mut parts = t.split('.');
+            let head = parts.next().unwrap_or("");
+            let ok = (1..=3).contains(&head.len())
+                && digits(head)
+                && !head.starts_with('0')
+                && parts.all(|p| p.len() == 3 && digits(p));
+            if !ok {
+                return None;
+            }
+            grouped += 1;
+        } else if digits(t) {
+            if t.len() > 3 {
+                return None;
+            }
+            short += 1;
+        }
+    }
+    (grouped > 0).then_some(short > 0)
 }
 
 /// Whether texts show an unambiguous decimal point (`12.5` with one to two decimals and no comma).

@@ -41,6 +41,23 @@ pub(super) fn mismatches(table: &Table, s: &Structure, out: &mut Vec<Finding>) {
     }
 }
 
+/// Sub-totals that more than one reading of the table satisfies (docs/tables.md §3.6a): the
+/// sums common to every reading were audited, the rest could not be (fail closed).
+pub(super) fn unsettled(table: &Table, s: &Structure, out: &mut Vec<Finding>) {
+    for u in &s.unsettled {
+        out.push(Finding::new(
+            ID,
+            Severity::Warning,
+            format!(
+                "the sub-totals of this table can be read in {} ways (which rows each sub-total adds up, or whether it comes above or below them), so its structure could not be settled; only the sums common to every reading were audited: a person must check it for back-calculation",
+                if u.readings >= 16 { "many".to_string() } else { u.readings.to_string() }
+            ),
+            locate(table, u.cell),
+            basis(&[&table.digest, b"unsettled"]),
+        ));
+    }
+}
+
 /// A table of counts without totals or sub-totals: its cells were treated as independent.
 /// Says that no totals were found, when the table has two rows or columns of counts or more;
 /// whether it said so.
@@ -49,7 +66,11 @@ pub(super) fn no_structure(table: &Table, s: &Structure, out: &mut Vec<Finding>)
     // broken one: saying none was found would contradict it.
     // A single row of counts has nothing to total: no need to say so.
     let lines = s.data_rows.len().max(s.count_cols.len());
-    if !s.data_rows.is_empty() && !s.count_cols.is_empty() && s.mismatches.is_empty() && lines >= 2
+    if !s.data_rows.is_empty()
+        && !s.count_cols.is_empty()
+        && s.mismatches.is_empty()
+        && s.unsettled.is_empty()
+        && lines >= 2
     {
         let why = if s.scans_skipped {
             " (the table is too large for the label-free scans; only labelled totals were looked for)"

@@ -162,7 +162,59 @@ fn count_column(
         .filter(|x| x.name.trim() == c.name.trim() && !x.name.trim().is_empty())
         .map(|x| x.col)
         .filter(|k| s.count_cols.binary_search(k).is_ok());
-    twin.or(nearest)
+    if twin.is_some() {
+        return twin;
+    }
+    // The nearest count column is the pair only if its published pairs fit one denominator
+    // or say nothing. When they do not fit, or fewer than two are published, the nearest
+    // column to the left (a total column included) whose pairs fit one denominator is the
+    // pair: `Men;Women;Total;Share (%)` gives each row's share of the grand total.
+    let fit = |k: u32| fits_one_denominator(table, k, c.col);
+    match nearest {
+        Some(k) if fit(k) == Some(true) => Some(k),
+        _ => s.count_cols[..left]
+            .iter()
+            .rev()
+            .copied()
+            .find(|&k| fit(k) == Some(true))
+            .or(nearest),
+    }
+}
+
+/// Whether the published (count, percentage) pairs of a count and a percent column fit one
+/// denominator: `Some(true)` for two or more that do, `Some(false)` for pairs that do not,
+/// `None` for fewer than two.
+fn fits_one_denominator(table: &Table, count_col: u32, pct_col: u32) -> Option<bool> {
+    let mut pairs: Vec<(i128, Ratio)> = Vec::new();
+    for r in 0..table.rows.len() {
+        let n = exact_at(
+            table,
+            CellPos {
+                row: r,
+                col: count_col,
+            },
+        );
+        let v = match cell_value(
+            table,
+            CellPos {
+                row: r,
+                col: pct_col,
+            },
+        ) {
+            Some(Value::Number(x)) if x.value > 0.0 => Ratio::from_f64(x.value, x.decimals),
+            _ => None,
+        };
+        if let (Some(n), Some(v)) = (n, v) {
+            if n > 0 {
+                pairs.push((n, v));
+            }
+        }
+    }
+    if pairs.len() < 2 {
+        return None;
+    }
+    let largest = pairs.iter().map(|p| p.0).max().unwrap_or(0);
+    Some(crate::audit::percent::denominator_from_shares(&pairs, 100, largest).is_some())
 }
 
 /// A rate column with a scale in its header, and the first count column left of it that is no

@@ -137,8 +137,9 @@ impl Evidence {
             + self.fraction
     }
 
-    /// Whole numbers that name categories: years (`2015`), codes of fixed width with leading
-    /// zeros (`0101`), or the sequence 1..k (0..k) in the first column.
+    /// Whole numbers that name categories: years (`2015`), codes with leading zeros of fixed
+    /// width (`0101`) or of a hierarchy of widths (`01` over `011`, `012`), or the sequence 1..k
+    /// (0..k) in the first column.
     fn whole_are_labels(&self, first_column: bool) -> bool {
         if self.whole.is_empty() || self.suppressed > 0 {
             return false;
@@ -152,12 +153,18 @@ impl Evidence {
             return true;
         }
         let width = self.whole[0].0.len();
-        let codes = width >= 2
-            && self
-                .whole
-                .iter()
-                .all(|(t, _)| t.len() == width && digits(t))
+        let padded = self.whole.iter().all(|(t, _)| t.len() >= 2 && digits(t))
             && self.whole.iter().any(|(t, _)| t.starts_with('0'));
+        // A code that begins a longer one is its parent (`01` over `011`): no count is written
+        // with a leading zero, and a count column has no such prefixes by design.
+        let nested = || {
+            let texts: std::collections::BTreeSet<&str> =
+                self.whole.iter().map(|(t, _)| t.as_str()).collect();
+            texts.iter().any(|t| {
+                t.starts_with('0') && texts.range(*t..).nth(1).is_some_and(|u| u.starts_with(*t))
+            })
+        };
+        let codes = padded && (self.whole.iter().all(|(t, _)| t.len() == width) || nested());
         if codes {
             return true;
         }

@@ -7,7 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::counts::{col_lines, row_lines, Line};
 use super::row_trees::{code_roots, is_of_which};
 use super::verify::{best_candidate, first_violation, verify};
-use super::{col_name, row_name, Builder, CellPos, Mismatch, Sense, Source, Total};
+use super::{
+    col_name, row_name, used_totals, Builder, CellPos, Mismatch, Sense, Source, Total,
+};
 
 /// Labelled total rows: each settled against the rows between it and its neighbouring totals,
 /// its siblings, the roots of a code tree above it, the other totals, or every plain row.
@@ -27,9 +29,14 @@ pub(super) fn labelled_rows(b: &mut Builder<'_, '_>, total_rows: &[usize], stron
         .copied()
         .filter(|r| !totals.contains(r) && !ofw.contains(r))
         .collect();
+    // Totals a reading of the sub-totals has settled already (docs/tables.md §3.6a).
+    let (settled, _) = used_totals(b);
     for (k, &t) in total_rows.iter().enumerate() {
         if g.spent() {
             return;
+        }
+        if settled.contains(&t) {
+            continue;
         }
         g.charge(total_rows.len());
         let prev = if k > 0 { Some(total_rows[k - 1]) } else { None };

@@ -48,6 +48,7 @@
 mod counts;
 mod discover;
 mod header_groups;
+mod hierarchy;
 mod labelled;
 mod long_format;
 mod rounding;
@@ -215,6 +216,16 @@ pub struct Mismatch {
     pub cell: CellPos,
 }
 
+/// Sub-totals that more than one reading of the table satisfies (docs/tables.md §3.6a): only
+/// the sums common to every reading were kept.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unsettled {
+    /// How many readings hold (at least two; the search stops at a cap).
+    pub readings: usize,
+    /// The first row that some reading takes as a total.
+    pub cell: CellPos,
+}
+
 /// Everything structure detection found in one table.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Structure {
@@ -227,6 +238,8 @@ pub struct Structure {
     pub total_cols: BTreeSet<u32>,
     /// Labelled totals that do not add up (S1).
     pub mismatches: Vec<Mismatch>,
+    /// Sub-total hierarchies read in more than one way: the structure could not be settled.
+    pub unsettled: Vec<Unsettled>,
     /// Group sizes written into column headers (`Exposed (N=412)`), by column.
     pub column_n: BTreeMap<u32, Int>,
     /// The columns that hold counts, in order.
@@ -261,6 +274,8 @@ struct Builder<'g, 't> {
     lexicon: &'g Lexicon,
     rounding: Option<Rounding>,
     out: Structure,
+    /// Rows a reading of sub-totals could not settle: no later step takes them as totals.
+    reserved: BTreeSet<usize>,
 }
 
 impl Builder<'_, '_> {
@@ -313,7 +328,7 @@ impl Builder<'_, '_> {
 
 /// Rows and columns already used as totals of an accepted family.
 fn used_totals(b: &Builder<'_, '_>) -> (BTreeSet<usize>, BTreeSet<u32>) {
-    let mut rows = BTreeSet::new();
+    let mut rows = b.reserved.clone();
     let mut cols = BTreeSet::new();
     for rel in &b.out.relations {
         if let Total::Cell(p) = rel.total {
@@ -337,6 +352,7 @@ pub fn detect(table: &Table, lexicon: &Lexicon) -> Structure {
         lexicon,
         rounding: None,
         out: Structure::default(),
+        reserved: BTreeSet::new(),
     };
     b.out.count_cols = g.cols.clone();
     b.out.data_rows = g.rows.clone();
@@ -359,6 +375,9 @@ pub fn detect(table: &Table, lexicon: &Lexicon) -> Structure {
     let label_cols: Vec<u32> = table.label_columns();
     let long = label_cols.len() >= 2 && long_format::long_format(&mut b, &label_cols, lexicon);
     if !long {
+        if scan {
+            hierarchy::marked(&mut b, &total_rows);
+        }
         let strong: Vec<usize> = total_rows
             .iter()
             .copied()
@@ -375,6 +394,7 @@ pub fn detect(table: &Table, lexicon: &Lexicon) -> Structure {
         discover::discover_cols(&mut b);
         if !long {
             discover::discover_rows(&mut b);
+            hierarchy::unmarked(&mut b, &total_rows);
         }
     }
     // Sum-of-rounded: every accepted family holds among the displayed values.
