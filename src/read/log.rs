@@ -14,7 +14,9 @@ use crate::model::{Document, Fact, FactKind, Kind, Table, Text, TextKind};
 use crate::read::{ReadError, Readers, Source};
 use crate::table::classify::{every_frequency_one, tokens};
 use crate::table::grid::{Builder, GridRow};
-use crate::text::{clean, is_number, shape, Block, Cleaned, Shape};
+use crate::text::{
+    clean, is_number, mode, roles, shape, Block, Cleaned, DataState, Numbering, Shape,
+};
 
 /// Read a log or listing into texts and tables.
 pub fn read(source: Source<'_>, readers: &Readers<'_>) -> Result<Document, ReadError> {
@@ -75,6 +77,7 @@ fn tables(lines: &[(u32, String)], blocks: &[Block], readers: &Readers<'_>) -> V
         style: None,
     };
     let mut out: Vec<Table> = Vec::new();
+    let state = DataState::new(lines, &roles(lines, mode(lines)));
     for block in blocks {
         // A frequency table of an identifier is a listing (`log-listing`); its row labels are
         // identifiers, which table findings would name.
@@ -113,7 +116,13 @@ fn tables(lines: &[(u32, String)], blocks: &[Block], readers: &Readers<'_>) -> V
                 cells: cells.clone(),
             });
         }
-        let numbered = matches!(shape(block), Shape::Numbered(_));
+        // A Stata `list` after `collapse` or `contract` is a table of aggregates: its columns
+        // are read like any table's.
+        let numbered = match shape(block) {
+            Shape::Numbered(Numbering::StataList) => !state.aggregated_at(block.first_body_line()),
+            Shape::Numbered(_) => true,
+            Shape::Other => false,
+        };
         let stub = stub_left_of_bar(lines, block);
         for mut t in builder.tables(&rows, None, None) {
             relabel_log_table(&mut t, numbered, stub);
