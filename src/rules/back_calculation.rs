@@ -65,6 +65,7 @@ fn incomplete(table: &Table, s: &Structure, out: &mut Vec<Finding>) {
 }
 
 mod at_risk;
+mod by_groups;
 mod notes;
 mod place;
 mod report;
@@ -85,6 +86,7 @@ pub const RULE: Rule = Rule {
     source: include_str!("back_calculation.rs"),
     checks: Checks {
         table: Some(&BackCalculation),
+        folder: Some(&by_groups::ByGroups),
         ..Checks::NONE
     },
 };
