@@ -442,6 +442,30 @@ mod tests {
     }
 
     #[test]
+    fn a_stata_header_ruled_off_holds_its_column_values() {
+        let lines = numbered(
+            ". tab sgtf died\n\n        SGTF |  Died in 90 days\n  (exposure) |         0          1 |     Total\n-------------+----------------------+----------\n       S-Pos |     9,505        189 |     9,694 \n-------------+----------------------+----------\n       Total |     9,505        189 |     9,694 \n",
+        );
+        let blocks = scan(&lines);
+        assert_eq!(blocks.len(), 1);
+        assert_eq!(blocks[0].header, 2);
+        assert_eq!(blocks[0].first_body_line(), 6);
+    }
+
+    #[test]
+    fn a_by_group_line_is_a_title_whatever_its_value() {
+        let lines = numbered(
+            ". by comorb: tab sex\n\n-> comorb = 1 comorbidity\n\n        sex |      Freq.\n------------+-----------\n          F |        120\n          M |        130\n",
+        );
+        let blocks = scan(&lines);
+        assert_eq!(blocks.len(), 1);
+        assert_eq!(
+            blocks[0].title.as_deref(),
+            Some("-> comorb = 1 comorbidity")
+        );
+    }
+
+    #[test]
     fn numbers_are_recognised() {
         for t in ["12", "-3.5", "1,234", "45.2%", "1e-05", ".5"] {
             assert!(is_number(t), "{t}");

@@ -368,3 +368,39 @@ fn finding(
         ]),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn titled(title: &str) -> Table {
+        Table {
+            title: vec![title.to_string()],
+            ..Table::default()
+        }
+    }
+
+    #[test]
+    fn by_titles_name_variables_and_values() {
+        assert_eq!(
+            by_group(&titled("-> agegroup6 = 85+")),
+            Some(("agegroup6".into(), "85+".into()))
+        );
+        assert_eq!(
+            by_group(&titled("-> sex = F, region = North")),
+            Some(("sex, region".into(), "F, North".into()))
+        );
+        assert_eq!(by_group(&titled("-> not a by line")), None);
+        assert_eq!(by_group(&titled("Table 2 = groups")), None);
+    }
+
+    #[test]
+    fn a_family_breaks_at_a_repeated_value() {
+        let tables: Vec<Table> = ["-> a = 1", "-> a = 2", "-> a = 1", "-> a = 2", "-> b = 1"]
+            .iter()
+            .map(|t| titled(t))
+            .collect();
+        let f = families(&tables);
+        assert_eq!(f, vec![("a".into(), vec![0, 1]), ("a".into(), vec![2, 3])]);
+    }
+}
