@@ -347,12 +347,15 @@ fn finding(
         "this group's table".to_string()
     };
     let msg = format!(
-        "suppressed count below {th} recovered {how} by subtraction within this file: the tables printed for each group of '{}' add up, cell by cell, to table {} (the whole sample, line {}), so {place} gives back the cell in row '{}', column {} from the other groups' cells",
+        "suppressed count below {th} recovered {how} by subtraction within this file: the tables printed for each group of '{}' add up, cell by cell, to the table of the whole sample at line {}, so {place} gives back this cell (row '{}') from the other groups' cells",
         safe_label(vars),
-        whole.index,
-        whole.rows.first().and_then(|r| r.cells.first()).and_then(|c| c.line).unwrap_or(0),
+        whole
+            .rows
+            .first()
+            .and_then(|r| r.cells.first())
+            .and_then(|c| c.line)
+            .unwrap_or(0),
         safe_label(row),
-        t.column_label(cell.col),
     );
     Finding::new(
         ID,
