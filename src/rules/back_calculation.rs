@@ -17,7 +17,9 @@
 //! tables Stata's `by` prefix prints per group (`-> agegroup = 85+`) are one table printed in
 //! pieces: where their cells add up to the table of the whole sample printed earlier in the same
 //! log (confirmed on the cells all groups show), a group's hidden cell that the whole sample
-//! minus the other groups gives back is flagged the same way (`docs/tables.md` §3.12). A table
+//! minus the other groups gives back is flagged the same way; so is a redacted row of one of two
+//! tables of a file that partition the same cases by different variables with the same count
+//! columns, whose totals agree (`docs/tables.md` §3.12). A table
 //! with no totals or sub-totals gets one info finding saying its cells were treated
 //! as independent. Messages say how a cell can be recovered, never the value.
 //!
@@ -71,6 +73,7 @@ fn incomplete(table: &Table, s: &Structure, out: &mut Vec<Finding>) {
 mod at_risk;
 mod by_groups;
 mod notes;
+mod partitions;
 mod place;
 mod report;
 mod system;

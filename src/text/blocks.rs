@@ -262,10 +262,19 @@ fn build_block(
         Some(l) if is_tibble_dims(&l.1) || !has_number(&l.1) => header.saturating_sub(1),
         _ => header,
     };
-    let (para, title) = match leading_title {
+    let (mut para, mut title) = match leading_title {
         Some(l) => (&para[1..], Some(l.1.trim().to_string())),
         None => (para, title),
     };
+    // A tibble printed right under its R string title: its dims line is a title too.
+    let mut header = header;
+    if leading_title.is_some_and(|l| is_r_string(&l.1)) {
+        if let Some(dims) = para.first().filter(|l| is_tibble_dims(&l.1)) {
+            title = Some(format!("{} / {}", title.unwrap_or_default(), dims.1.trim()));
+            para = &para[1..];
+            header = header.saturating_sub(1);
+        }
+    }
     if para.is_empty() {
         return None;
     }

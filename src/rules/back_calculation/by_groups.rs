@@ -38,6 +38,9 @@ impl FolderRule for ByGroups {
             for f in check_file(&file.tables, cx) {
                 out.push((fi, f));
             }
+            for f in super::partitions::check_file(&file.tables, cx) {
+                out.push((fi, f));
+            }
         }
         out
     }
