@@ -47,6 +47,17 @@ fn stub(t: &Table) -> String {
         .join(" / ")
 }
 
+/// A row label without the row number an R tibble or data frame prints before it (`4 / <NA>`
+/// → `<NA>`): a position, not a name.
+fn without_index(label: &str) -> String {
+    label
+        .split(" / ")
+        .map(str::trim)
+        .filter(|p| !p.is_empty() && !p.bytes().all(|b| b.is_ascii_digit()))
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
 /// One side of a measure: its column's cells, the sum of those shown, and whether all are.
 struct Side<'t> {
     cells: Vec<&'t Cell>,
@@ -216,7 +227,7 @@ fn finding(
         .rows
         .iter()
         .find(|r| r.cells.iter().any(|c| c.row == cell.row))
-        .map_or("", |r| r.label.trim());
+        .map_or(String::new(), |r| without_index(&r.label));
     let line = other
         .rows
         .first()
@@ -226,7 +237,7 @@ fn finding(
     let msg = format!(
         "suppressed count below {th} recovered {how} by subtraction within this file: the table at line {line} counts the same cases by another variable with the same measures, and their totals agree, so its total of '{}' minus this table's shown rows gives back this cell (row '{}')",
         safe_label(m),
-        safe_label(row),
+        safe_label(&row),
     );
     Finding::new(
         ID,
