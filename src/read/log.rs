@@ -14,7 +14,9 @@ use crate::model::{Document, Fact, FactKind, Kind, Table, Text, TextKind};
 use crate::read::{ReadError, Readers, Source};
 use crate::table::classify::{every_frequency_one, tokens};
 use crate::table::grid::{Builder, GridRow};
-use crate::text::{clean, is_number, shape, Block, Cleaned, Shape};
+use crate::text::{
+    clean, is_number, mode, roles, shape, Block, Cleaned, DataState, Numbering, Shape,
+};
 
 /// Read a log or listing into texts and tables.
 pub fn read(source: Source<'_>, readers: &Readers<'_>) -> Result<Document, ReadError> {
@@ -75,6 +77,7 @@ fn tables(lines: &[(u32, String)], blocks: &[Block], readers: &Readers<'_>) -> V
         style: None,
     };
     let mut out: Vec<Table> = Vec::new();
+    let state = DataState::new(lines, &roles(lines, mode(lines)));
     for block in blocks {
         // A frequency table of an identifier is a listing (`log-listing`); its row labels are
         // identifiers, which table findings would name.
@@ -99,7 +102,14 @@ fn tables(lines: &[(u32, String)], blocks: &[Block], readers: &Readers<'_>) -> V
             });
         }
         let mut labelled_above = false;
-        for (i, (no, cells)) in block.lines.iter().zip(&block.cells).enumerate() {
+        let merged = valued_header(block, lines);
+        let skip = if let Some(h) = merged {
+            rows.push(h);
+            block.header
+        } else {
+            0
+        };
+        for (i, (no, cells)) in block.lines.iter().zip(&block.cells).enumerate().skip(skip) {
             if i >= block.header && labelled_above && percentage_line(cells) {
                 // The percentages a crosstab prints under each row's frequencies (Stata
                 // `tab a b, row col`, SAS PROC FREQ): not rows of the table of counts.
@@ -114,7 +124,14 @@ fn tables(lines: &[(u32, String)], blocks: &[Block], readers: &Readers<'_>) -> V
             });
         }
         let width = block.cells.iter().map(Vec::len).max().unwrap_or(0);
+        // A Stata `list` after `collapse` or `contract` is a table of aggregates: its columns
+        // are read like any table's.
         let (numbered, listing) = match shape(block) {
+            Shape::Numbered(Numbering::StataList)
+                if state.aggregated_at(block.first_body_line()) =>
+            {
+                (false, false)
+            }
             Shape::Numbered(n) => (true, width >= n.listing_width()),
             Shape::Other => (false, false),
         };
@@ -156,6 +173,63 @@ fn tables(lines: &[(u32, String)], blocks: &[Block], readers: &Readers<'_>) -> V
         }
     }
     out
+}
+
+/// The header of a Stata two-way `tabulate` whose column variable's values are numbers, as one
+/// row: the header Stata rules off (`----+----`) ends with the values (`  (exposure) |  0  1 |
+/// Total`) under the variable's label (`SGTF |  AE outcome for Cox`), and the values are names
+/// of columns, not counts. Each value column is named `label / value`, the label spanning the
+/// value columns as Stata prints it; the stub's wrapped name is joined. `None` for any other
+/// header, which the builder reads as it is.
+fn valued_header(block: &Block, lines: &[(u32, String)]) -> Option<GridRow> {
+    if !block.piped || block.header < 2 {
+        return None;
+    }
+    let last = block.cells.get(block.header - 1)?;
+    let valued = |c: &str| is_number(c.trim());
+    if !last.iter().skip(1).any(|c| valued(c)) {
+        return None;
+    }
+    // The upper lines as Stata prints them: the stub's name left of the bar, the column
+    // variable's label right of it (wrapped over lines, centred over the value columns).
+    let (mut stub, mut label) = (Vec::new(), Vec::new());
+    for no in &block.lines[..block.header - 1] {
+        let raw = lines
+            .iter()
+            .find(|(n, _)| n == no)
+            .map(|(_, l)| l.as_str())?;
+        let (left, right) = raw.split_once('|')?;
+        for (part, out) in [(left, &mut stub), (right, &mut label)] {
+            let t = part.trim().trim_end_matches('|').trim();
+            if !t.is_empty() {
+                out.push(t.to_string());
+            }
+        }
+    }
+    let label = label.join(" ");
+    let cells = last
+        .iter()
+        .enumerate()
+        .map(|(j, own)| {
+            let own = own.trim();
+            if j == 0 {
+                stub.iter()
+                    .map(String::as_str)
+                    .chain([own].into_iter().filter(|t| !t.is_empty()))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            } else if valued(own) && !label.is_empty() {
+                format!("{label} / {own}")
+            } else {
+                own.to_string()
+            }
+        })
+        .collect();
+    Some(GridRow {
+        row: block.lines.first().copied().unwrap_or(1),
+        line: None,
+        cells,
+    })
 }
 
 /// Whether the block is laid out as Stata prints `tabulate`, `table` and `summarize`: a column

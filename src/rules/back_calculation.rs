@@ -13,7 +13,13 @@
 //! more values (B3w), suppressions that hide nothing (B5), lines with only two primary
 //! suppressions (B6), relations that cannot all hold (S3) and labelled totals that do not add up
 //! (S1). Steps of a cumulative series (the number at risk of a survival table, cumulative
-//! counts) are derived counts: a step from 1 to the threshold minus one is flagged too. A table
+//! counts) are derived counts: a step from 1 to the threshold minus one is flagged too. The
+//! tables Stata's `by` prefix prints per group (`-> agegroup = 85+`) are one table printed in
+//! pieces: where their cells add up to the table of the whole sample printed earlier in the same
+//! log (confirmed on the cells all groups show), a group's hidden cell that the whole sample
+//! minus the other groups gives back is flagged the same way; so is a redacted row of one of two
+//! tables of a file that partition the same cases by different variables with the same count
+//! columns, whose totals agree (`docs/tables.md` §3.12). A table
 //! with no totals or sub-totals gets one info finding saying its cells were treated
 //! as independent. Messages say how a cell can be recovered, never the value.
 //!
@@ -65,7 +71,9 @@ fn incomplete(table: &Table, s: &Structure, out: &mut Vec<Finding>) {
 }
 
 mod at_risk;
+mod by_groups;
 mod notes;
+mod partitions;
 mod place;
 mod report;
 mod system;
@@ -87,6 +95,7 @@ pub const RULE: Rule = Rule {
     source: include_str!("back_calculation.rs"),
     checks: Checks {
         table: Some(&BackCalculation),
+        folder: Some(&by_groups::ByGroups),
         ..Checks::NONE
     },
 };

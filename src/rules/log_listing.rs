@@ -3,8 +3,12 @@
 //! pandas text output) that list individual observations:
 //!
 //! - printed listings whose rows are records: SAS `PROC PRINT` (an `Obs` column), Stata `list`
-//!   (rows `1.`, `2.` in a `|` box), R data frames and tibbles and pandas frames (row names or an
-//!   index 1..n), with several columns of values and no count column;
+//!   (rows `1.`, `2.` in a `|` box, one row enough: `l in 1`; and its wide form, one box per
+//!   observation with its number before the variable names), R data frames and tibbles and
+//!   pandas frames (row names or an index 1..n), with several columns of values and no count
+//!   column. A Stata `list` after `collapse`, `contract` or `statsby` (before a command that loads
+//!   other data: `use`, `import`, `restore`, `clear` …) prints one row per group: a table, which
+//!   the table rules check, not a listing;
 //! - SAS data-step record dumps (`name=value … _ERROR_=1 _N_=7`) and `PUT` output writing
 //!   `name=value` pairs line after line;
 //! - SPSS `LIST` and `SUMMARIZE /CASES` ("Case Summaries") output;
@@ -53,7 +57,7 @@ use crate::finding::{basis, Finding, Severity};
 use crate::model::{Kind, Location, Text};
 use crate::rules::{Checks, Context, Listing, Rule, TextRule};
 use crate::table::classify::{every_frequency_one, tokens};
-use crate::text::{shape, Block, Numbering, Role, Shape};
+use crate::text::{shape, Block, DataState, Numbering, Role, Shape};
 
 pub const RULE: Rule = Rule {
     id: "log-listing",
@@ -100,10 +104,12 @@ static PANDAS_DIMS: LazyLock<Regex> =
 pub fn check_text(text: &Text, cx: &Context<'_>, out: &mut Vec<Finding>) {
     let mut found: Vec<Found> = Vec::new();
     let lines = &text.lines;
+    let state = DataState::new(lines, text.roles());
     for block in text.blocks() {
-        block_findings(block, cx, &mut found);
+        block_findings(block, &state, cx, &mut found);
     }
     line_findings(lines, text.roles(), cx, &mut found);
+    found.extend(stata_wide_records(lines, text.roles(), &state));
     found.sort_by_key(|f| (f.1, f.2));
     // Overlapping findings, and records of one kind a few lines apart (each dump after its
     // WARNING line), become one finding.
@@ -161,7 +167,7 @@ pub fn check_text(text: &Text, cx: &Context<'_>, out: &mut Vec<Finding>) {
     );
 }
 
-fn block_findings(block: &Block, cx: &Context<'_>, found: &mut Vec<Found>) {
+fn block_findings(block: &Block, state: &DataState, cx: &Context<'_>, found: &mut Vec<Found>) {
     let first = block.first_body_line();
     let last = block.last_line();
     let head_tokens: Vec<String> = block
@@ -193,7 +199,10 @@ fn block_findings(block: &Block, cx: &Context<'_>, found: &mut Vec<Found>) {
         return;
     }
     if let Shape::Numbered(numbering) = shape(block) {
-        if listing_like(block, numbering, cx) {
+        // A Stata `list` after `collapse` or `contract` lists one row per group: a table of
+        // aggregates, which the table rules check.
+        let aggregates = numbering == Numbering::StataList && state.aggregated_at(first);
+        if !aggregates && listing_like(block, numbering, cx) {
             let what = if title.starts_with("# A tibble") {
                 "printed tibble"
             } else {
@@ -299,6 +308,54 @@ fn frequency_of_identifier(block: &Block, cx: &Context<'_>) -> Option<&'static s
             None
         }
     }
+}
+
+/// Stata `list` in its wide form (`list, display`, or a data set too wide for one line): each
+/// observation is a box of its own, its number before the first line of variable names
+/// (`  1. | patient_id | age | sex |`) and its values on the line under it. One finding per run
+/// of boxes; none where the data in memory are aggregates.
+fn stata_wide_records(lines: &[(u32, String)], roles: &[Role], state: &DataState) -> Vec<Found> {
+    let boxed = |k: usize| {
+        let t = lines[k].1.trim();
+        roles[k] == Role::Output && t.starts_with('|') && t.ends_with('|') && t.len() > 2
+    };
+    let border = |t: &str| t.chars().all(|c| matches!(c, '-' | '+' | '|' | ' '));
+    let mut out: Vec<Found> = Vec::new();
+    for i in 0..lines.len().saturating_sub(1) {
+        let (no, line) = &lines[i];
+        if roles[i] != Role::Output || !numbered_box_line(line) {
+            continue;
+        }
+        if !boxed(i + 1) || border(lines[i + 1].1.trim()) || state.aggregated_at(*no) {
+            continue;
+        }
+        let mut j = i + 1;
+        while j + 1 < lines.len() && (boxed(j + 1) || lines[j + 1].1.trim().starts_with('+')) {
+            j += 1;
+        }
+        let last = lines[j].0;
+        match out.last_mut() {
+            // The next observation's box a blank line further down continues the listing.
+            Some(f) if f.2 + 3 >= *no => f.2 = last,
+            _ => out.push((
+                Severity::Error,
+                *no,
+                last,
+                "Stata list output (one box per observation) lists individual records".into(),
+            )),
+        }
+    }
+    out
+}
+
+/// `  1. | name | … |`: a Stata `list` row number before a box line.
+fn numbered_box_line(line: &str) -> bool {
+    let t = line.trim_start();
+    let Some((number, rest)) = t.split_once(' ') else {
+        return false;
+    };
+    let rest = rest.trim();
+    crate::text::stata_row_number(number) && rest.starts_with('|') && rest.ends_with('|')
 }
 
 /// A listing found on lines of a text: severity, first and last line, what it is.

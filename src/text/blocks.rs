@@ -173,7 +173,10 @@ fn region_blocks(lines: &[(u32, String)], command: &Option<String>, out: &mut Ve
     while k < paras.len() {
         let mut para = paras[k].clone();
         k += 1;
-        let numeric = para.iter().any(|l| has_number(&l.1));
+        // Stata's `by` prefix heads each group's output with `-> agegroup = 1`: a title, whatever
+        // numbers its value holds.
+        let by_group = para.len() == 1 && para[0].1.starts_with("-> ") && para[0].1.contains(" = ");
+        let numeric = !by_group && para.iter().any(|l| has_number(&l.1));
         if !numeric && para.len() == 1 && para[0].1.split_whitespace().count() <= 8 {
             // A title line, unless the next paragraph is a body it heads.
             let next_body = paras
@@ -199,7 +202,8 @@ fn region_blocks(lines: &[(u32, String)], command: &Option<String>, out: &mut Ve
         if !para.iter().any(|l| has_number(&l.1)) {
             continue;
         }
-        if let Some(b) = build_block(&para, title.take(), command.clone()) {
+        let ruled = header_ruled_off(lines, &para);
+        if let Some(b) = build_block(&para, ruled, title.take(), command.clone()) {
             out.push(b);
         }
     }
@@ -210,8 +214,30 @@ fn columns_of(line: &str) -> usize {
     line.split("  ").filter(|w| !w.trim().is_empty()).count()
 }
 
+/// The lines of a paragraph above the rule that Stata draws under a table's header
+/// (`-------------+------------`), when that rule stands inside the paragraph: its header,
+/// whatever the header lines hold. A two-way `tabulate` of a 0/1 variable heads its columns with
+/// the values `0` and `1` (`  (exposure) |  0  1 |  Total`), which are no counts. Not for lines
+/// with `=` (the `Number of obs = 74` beside a `regress` header).
+fn header_ruled_off(region: &[(u32, String)], para: &[&(u32, String)]) -> Option<usize> {
+    let (first, last) = (para.first()?.0, para.last()?.0);
+    let rule = region
+        .iter()
+        .filter(|(no, _)| *no > first && *no < last)
+        .find(|(_, l)| is_border(l) && l.contains('+') && l.contains("-+-"))?
+        .0;
+    let above: Vec<&&(u32, String)> = para.iter().take_while(|l| l.0 < rule).collect();
+    let fits = !above.is_empty()
+        && above.len() <= MAX_HEADER_LINES
+        && above
+            .iter()
+            .all(|l| l.1.contains('|') && !l.1.contains('='));
+    fits.then_some(above.len())
+}
+
 fn build_block(
     para: &[&(u32, String)],
+    ruled: Option<usize>,
     title: Option<String>,
     command: Option<String>,
 ) -> Option<Block> {
@@ -224,22 +250,31 @@ fn build_block(
         .take(MAX_HEADER_LINES + 1)
         .take_while(|l| !has_number(&l.1) || is_tibble_dims(&l.1))
         .count()
-        .min(MAX_HEADER_LINES);
+        .min(MAX_HEADER_LINES)
+        .max(ruled.unwrap_or(0));
     // A tibble's `# A tibble: 6 × 4` line and an R string printed above (`[1] "Rows per
-    // person:"`), alone or one above the other, are titles, not header lines.
-    let titles = para
-        .iter()
-        .take(2)
-        .take_while(|l| is_tibble_dims(&l.1) || is_r_string(&l.1))
-        .count();
-    // The title lines were counted among the header lines when they stood at its top.
-    let header = header.saturating_sub(titles);
-    let (para, title) = if titles > 0 {
-        let lines: Vec<&str> = para[..titles].iter().map(|l| l.1.trim()).collect();
-        (&para[titles..], Some(lines.join(" ")))
-    } else {
-        (para, title)
+    // person:"`) are titles, not header lines.
+    let leading_title = para
+        .first()
+        .filter(|l| is_tibble_dims(&l.1) || is_r_string(&l.1));
+    // The title line was counted among the header lines when it was one of them.
+    let header = match leading_title {
+        Some(l) if is_tibble_dims(&l.1) || !has_number(&l.1) => header.saturating_sub(1),
+        _ => header,
     };
+    let (mut para, mut title) = match leading_title {
+        Some(l) => (&para[1..], Some(l.1.trim().to_string())),
+        None => (para, title),
+    };
+    // A tibble printed right under its R string title: its dims line is a title too.
+    let mut header = header;
+    if leading_title.is_some_and(|l| is_r_string(&l.1)) {
+        if let Some(dims) = para.first().filter(|l| is_tibble_dims(&l.1)) {
+            title = Some(format!("{} / {}", title.unwrap_or_default(), dims.1.trim()));
+            para = &para[1..];
+            header = header.saturating_sub(1);
+        }
+    }
     if para.is_empty() {
         return None;
     }
@@ -413,6 +448,30 @@ mod tests {
         assert_eq!(blocks[0].header, 1);
         assert_eq!(blocks[0].first_body_line(), 5);
         assert_eq!(shape(&blocks[0]), Shape::Numbered(Numbering::SasObs));
+    }
+
+    #[test]
+    fn a_stata_header_ruled_off_holds_its_column_values() {
+        let lines = numbered(
+            ". tab sgtf died\n\n        SGTF |  Died in 90 days\n  (exposure) |         0          1 |     Total\n-------------+----------------------+----------\n       S-Pos |     9,505        189 |     9,694 \n-------------+----------------------+----------\n       Total |     9,505        189 |     9,694 \n",
+        );
+        let blocks = scan(&lines);
+        assert_eq!(blocks.len(), 1);
+        assert_eq!(blocks[0].header, 2);
+        assert_eq!(blocks[0].first_body_line(), 6);
+    }
+
+    #[test]
+    fn a_by_group_line_is_a_title_whatever_its_value() {
+        let lines = numbered(
+            ". by comorb: tab sex\n\n-> comorb = 1 comorbidity\n\n        sex |      Freq.\n------------+-----------\n          F |        120\n          M |        130\n",
+        );
+        let blocks = scan(&lines);
+        assert_eq!(blocks.len(), 1);
+        assert_eq!(
+            blocks[0].title.as_deref(),
+            Some("-> comorb = 1 comorbidity")
+        );
     }
 
     #[test]

@@ -41,6 +41,14 @@ pub(crate) fn merge_label_words(cells: &mut [Vec<String>], header: usize) {
 pub fn split_columns(lines: &[&str], header: usize, piped: bool) -> Vec<Vec<String>> {
     let chars: Vec<Vec<char>> = lines.iter().map(|l| l.chars().collect()).collect();
     let decide = &chars[header.saturating_sub(1).min(chars.len())..];
+    // Markers printed wider than their column run into the next one (`[REDACTED][REDACTED]`
+    // in an R tibble): such a line does not decide the gutters when two others do.
+    let unglued: Vec<Vec<char>> = decide.iter().filter(|l| !glued(l)).cloned().collect();
+    let decide = if unglued.len() >= 2 && unglued.len() < decide.len() {
+        unglued.as_slice()
+    } else {
+        decide
+    };
     let (mut runs, bar) = column_runs(decide);
     if piped {
         merge_piped_stub(&mut runs, &bar);
@@ -166,7 +174,13 @@ fn line_cells(line: &[char], runs: &[(usize, usize)], right_aligned: bool) -> Ve
     cells
 }
 
-/// Word spans of a line: runs of characters other than space and `|`.
+/// Whether a line holds bracketed markers glued together (`[REDACTED][REDACTED]`).
+fn glued(line: &[char]) -> bool {
+    line.windows(2).any(|w| w == [']', '['])
+}
+
+/// Word spans of a line: runs of characters other than space and `|`; bracketed markers glued
+/// together (`[REDACTED][REDACTED]`) are a word each.
 fn words(line: &[char]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut p = 0;
@@ -178,6 +192,9 @@ fn words(line: &[char]) -> Vec<(usize, usize)> {
         let s = p;
         while p < line.len() && line[p] != ' ' && line[p] != '|' {
             p += 1;
+            if p < line.len() && line[p - 1] == ']' && line[p] == '[' {
+                break;
+            }
         }
         out.push((s, p));
     }
@@ -203,6 +220,19 @@ mod tests {
         );
         assert_eq!(cells[0][3], "Cumulative");
         assert_eq!(cells[3], vec!["Male", "488", "48.80", "1000", "100.00"]);
+    }
+
+    #[test]
+    fn glued_markers_are_a_cell_each() {
+        let lines = [
+            "  group          n_hh    n_pat n_case",
+            "1 FALSE       9100000 20400000 688000",
+            "2 TRUE           4400   138000   6300",
+            "3 NA       [REDACTED][REDACTED]     0",
+        ];
+        let cells = split_columns(&lines, 1, false);
+        assert_eq!(cells[3], vec!["3", "NA", "[REDACTED]", "[REDACTED]", "0"]);
+        assert_eq!(cells[0][4], "n_case");
     }
 
     #[test]

@@ -15,7 +15,9 @@
 //!    to it;
 //! 4. each block's columns are found from the gutters of spaces (and `|`) that its header and
 //!    body lines share, never by single spaces inside a cell ([`split_columns`]);
-//! 5. [`shape`]: rows numbered 1..n are one row per record.
+//! 5. [`shape`]: rows numbered 1..n are one row per record; [`DataState`]: where a Stata log's
+//!    data in memory are aggregates (after `collapse`, `contract`), so that a `list` there is a
+//!    table.
 //!
 //! Work is bounded: at most [`MAX_LINES`] lines and [`MAX_TEXT_BYTES`] bytes of text are kept,
 //! lines are cut at [`MAX_LINE_CHARS`] characters and a block keeps at most [`MAX_BLOCK_LINES`]
@@ -28,11 +30,14 @@ mod clean;
 mod columns;
 mod roles;
 mod shape;
+mod stata;
 
 pub use blocks::{is_number, scan, Block};
 pub use clean::{clean, Cleaned};
 pub use roles::{mode, roles, Mode, Role};
+pub(crate) use shape::stata_row_number;
 pub use shape::{shape, Numbering, Shape};
+pub use stata::DataState;
 
 /// What the text layer reads from a text's lines, worked out on first use and kept: the program's
 /// mode and each line's role, and the blocks of printed output. A [`crate::model::Text`] carries

@@ -42,17 +42,24 @@ impl Numbering {
     }
 }
 
-/// Whether a block's rows are numbered as records are.
+/// Whether a block's rows are numbered as records are. One row is enough for Stata's `list`
+/// box (`l in 1`: an unnamed stub, a `|` box, the row numbered `1.`): no other Stata output
+/// numbers its rows that way. Other numberings need two rows running upwards.
 pub fn shape(block: &Block) -> Shape {
     let body = block.body();
-    if body.len() < 2 {
-        return Shape::Other;
-    }
     let head0 = block
         .header_cells()
         .first()
         .map(|s| s.trim().to_string())
         .unwrap_or_default();
+    let one_stata_row = block.piped
+        && block.header > 0
+        && head0.is_empty()
+        && body.len() == 1
+        && body[0].first().is_some_and(|c| stata_row_number(c));
+    if body.is_empty() || (body.len() < 2 && !one_stata_row) {
+        return Shape::Other;
+    }
     let numbering = if head0.eq_ignore_ascii_case("obs") {
         Numbering::SasObs
     } else if head0.is_empty() {
@@ -90,4 +97,11 @@ pub fn shape(block: &Block) -> Shape {
         prev = Some(n);
     }
     Shape::Numbered(numbering)
+}
+
+/// A Stata `list` row number: digits and a dot (`1.`, `12.`).
+pub(crate) fn stata_row_number(cell: &str) -> bool {
+    let t = cell.trim();
+    t.strip_suffix('.')
+        .is_some_and(|d| !d.is_empty() && d.len() <= 9 && d.bytes().all(|b| b.is_ascii_digit()))
 }

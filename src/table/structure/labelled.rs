@@ -7,9 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::counts::{col_lines, row_lines, Line};
 use super::row_trees::{code_roots, is_of_which};
 use super::verify::{best_candidate, first_violation, verify};
-use super::{
-    col_name, row_name, used_totals, Builder, CellPos, Mismatch, Sense, Source, Total,
-};
+use super::{col_name, row_name, used_totals, Builder, CellPos, Mismatch, Sense, Source, Total};
 
 /// Labelled total rows: each settled against the rows between it and its neighbouring totals,
 /// its siblings, the roots of a code tree above it, the other totals, or every plain row.
