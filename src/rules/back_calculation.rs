@@ -80,7 +80,7 @@ mod system;
 #[cfg(test)]
 mod walk_tests;
 
-use crate::audit::{audit, AuditConfig};
+use crate::audit::audit;
 use crate::finding::{Finding, Severity};
 use crate::model::Table;
 use crate::rules::{Checks, Context, Rule, TableInput, TableRule};
@@ -154,12 +154,7 @@ pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Findi
         notes::too_large(table, unknowns, max, out);
         return Outcome::Unaudited;
     }
-    let cfg = AuditConfig {
-        min_count: t,
-        zero_is_unsafe: cx.rules.thresholds.zero_is_unsafe,
-        narrow_max_values: i128::from(cx.rules.back_calculation.narrow_max_values),
-        ..AuditConfig::default()
-    };
+    let cfg = cx.audit_config();
     let res = audit(&built.sys, &cfg);
     let mut report = report::Report::new(table, s, &built, &cfg);
     for v in &res.verdicts {

@@ -222,6 +222,17 @@ impl<'a> Context<'a> {
     pub fn runs(&self, rule: &Rule) -> bool {
         self.rules.runs(rule.id)
     }
+
+    /// The audit's settings under the rules in force: the threshold, whether a zero is unsafe,
+    /// and how few values make a narrowing a disclosure.
+    pub fn audit_config(&self) -> crate::audit::AuditConfig {
+        crate::audit::AuditConfig {
+            min_count: i128::from(self.rules.thresholds.min_count),
+            zero_is_unsafe: self.rules.thresholds.zero_is_unsafe,
+            narrow_max_values: i128::from(self.rules.back_calculation.narrow_max_values),
+            ..crate::audit::AuditConfig::default()
+        }
+    }
 }
 
 /// A table with what several rules read from it, worked out once on first use.

@@ -13,7 +13,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::audit::{audit, AuditConfig, Int, System, Unknown, VarId, VerdictCode};
+use crate::audit::{audit, Int, System, Unknown, VarId, VerdictCode};
 use crate::finding::{basis, Finding, Severity};
 use crate::model::{Cell, Kind, Table};
 use crate::redact::safe_label;
@@ -186,12 +186,7 @@ fn audit_pair(
             return;
         }
     }
-    let cfg = AuditConfig {
-        min_count: Int::from(cx.rules.thresholds.min_count),
-        zero_is_unsafe: cx.rules.thresholds.zero_is_unsafe,
-        narrow_max_values: Int::from(cx.rules.back_calculation.narrow_max_values),
-        ..AuditConfig::default()
-    };
+    let cfg = cx.audit_config();
     let res = audit(&sys, &cfg);
     if res.inconsistent {
         return;

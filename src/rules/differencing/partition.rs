@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::audit::{audit, AuditConfig, Int, System, Unknown, VarId, VerdictCode};
+use crate::audit::{audit, Int, System, Unknown, VarId, VerdictCode};
 use crate::finding::{basis, Finding, Severity};
 use crate::model::{Cell, Kind, Row, Value};
 use crate::redact::safe_label;
@@ -372,12 +372,7 @@ fn audit_pair(
             return;
         }
     }
-    let cfg = AuditConfig {
-        min_count: Int::from(cx.rules.thresholds.min_count),
-        zero_is_unsafe: cx.rules.thresholds.zero_is_unsafe,
-        narrow_max_values: Int::from(cx.rules.back_calculation.narrow_max_values),
-        ..AuditConfig::default()
-    };
+    let cfg = cx.audit_config();
     let res = audit(&sys, &cfg);
     if res.inconsistent {
         return;

@@ -293,9 +293,7 @@ impl<'p> Build<'_, 'p> {
         let m = self.merge;
         AuditConfig {
             min_count: self.threshold(),
-            zero_is_unsafe: m.cx.rules.thresholds.zero_is_unsafe,
-            narrow_max_values: Int::from(m.cx.rules.back_calculation.narrow_max_values),
-            ..AuditConfig::default()
+            ..m.cx.audit_config()
         }
     }
 
