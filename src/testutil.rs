@@ -23,3 +23,11 @@ pub fn random_strings(alphabet: &str, seed: u64, count: usize, max_len: u64) -> 
     }
     out
 }
+
+/// The lines of `text` as a reader gives them: `(line number, text)`, numbered from 1.
+pub fn numbered(text: &str) -> Vec<(u32, String)> {
+    text.lines()
+        .enumerate()
+        .map(|(i, l)| (i as u32 + 1, l.to_string()))
+        .collect()
+}

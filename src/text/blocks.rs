@@ -418,14 +418,8 @@ fn crosstab_stubs(para: &[&(u32, String)]) -> Option<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testutil::numbered;
     use crate::text::{shape, Numbering, Shape};
-
-    fn numbered(text: &str) -> Vec<(u32, String)> {
-        text.lines()
-            .enumerate()
-            .map(|(i, l)| (i as u32 + 1, l.to_string()))
-            .collect()
-    }
 
     #[test]
     fn r_data_frame_is_numbered() {

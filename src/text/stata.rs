@@ -104,14 +104,8 @@ impl DataState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testutil::numbered;
     use crate::text::{mode, roles};
-
-    fn numbered(text: &str) -> Vec<(u32, String)> {
-        text.lines()
-            .enumerate()
-            .map(|(i, l)| (i as u32 + 1, l.to_string()))
-            .collect()
-    }
 
     #[test]
     fn command_words_through_prefixes() {
