@@ -26,6 +26,8 @@ mod decode;
 mod detect;
 mod digest;
 mod engine;
+#[cfg(test)]
+mod fail_closed_tests;
 mod model;
 mod read;
 mod redact;

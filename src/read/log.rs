@@ -142,8 +142,13 @@ fn tables(lines: &[(u32, String)], blocks: &[Block], readers: &Readers<'_>) -> V
             out.push(t);
         }
     }
-    // SAS prints the missing values of a frequency table below it (`Frequency Missing = 3`):
-    // a count like any cell of the table.
+    frequency_missing(lines, &builder, &mut out);
+    out
+}
+
+/// SAS prints the missing values of a frequency table below it (`Frequency Missing = 3`): a
+/// count like any cell of the table, read as a table of its own.
+fn frequency_missing(lines: &[(u32, String)], builder: &Builder<'_>, out: &mut Vec<Table>) {
     for (no, line) in lines {
         let t = line.trim();
         let Some(rest) = t
@@ -172,7 +177,6 @@ fn tables(lines: &[(u32, String)], blocks: &[Block], readers: &Readers<'_>) -> V
             out.push(t);
         }
     }
-    out
 }
 
 /// The header of a Stata two-way `tabulate` whose column variable's values are numbers, as one

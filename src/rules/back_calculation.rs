@@ -77,8 +77,6 @@ mod partitions;
 mod place;
 mod report;
 mod system;
-#[cfg(test)]
-mod walk_tests;
 
 use crate::audit::audit;
 use crate::finding::{Finding, Severity};
@@ -112,7 +110,7 @@ impl TableRule for BackCalculation {
 
 /// What the rule did with a table: every table ends in one of these, and each that was not
 /// audited carries a finding that says why (`Unaudited`), so no table passes unexamined. The
-/// fail-closed walk over every fixture (`walk_tests`) holds the rule to it.
+/// fail-closed walk over every fixture (`crate::fail_closed_tests`) holds the rule to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     /// Fewer than two rows or columns of counts, or no counts at all: no relation can hold

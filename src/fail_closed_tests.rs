@@ -1,16 +1,17 @@
 //! Fail closed, held over every fixture: each table that any reader makes of any file under
-//! `fixtures/` (members of archives, workbooks and documents included) is either audited, or
-//! has nothing the audit could relate, or carries a `back-calculation` finding that says why it
-//! was not audited. "Nothing to relate" is checked here apart from the rule's own reading: the
-//! table's count cells must stand in one row or one column.
+//! `fixtures/` (members of archives, workbooks and documents included) is either audited by
+//! `back-calculation`, or has nothing the audit could relate, or carries a `back-calculation`
+//! finding that says why it was not audited. "Nothing to relate" is checked here apart from the
+//! rule's own reading: the table's count cells must stand in one row or one column. It lives at
+//! the crate's root because it spans the readers and a rule, which import neither each other.
 
 use std::path::{Path, PathBuf};
 
-use super::{check, Outcome, ID};
 use crate::config::Rules;
 use crate::detect::detect;
 use crate::model::{Kind, Table, Value};
 use crate::read::{self, Readers, Source};
+use crate::rules::back_calculation::{check, Outcome, RULE};
 use crate::rules::{Compiled, Context};
 use crate::table::cell::CellParser;
 use crate::table::structure;
@@ -102,7 +103,7 @@ fn every_table_of_every_fixture_is_audited_or_says_why_not() {
                 let mut out = Vec::new();
                 let outcome = check(table, &s, &cx, &mut out);
                 tally[outcome as usize] += 1;
-                let said = out.iter().any(|f| f.rule == ID);
+                let said = out.iter().any(|f| f.rule == RULE.id);
                 let ok = match outcome {
                     Outcome::Audited | Outcome::NothingHidden => true,
                     Outcome::NothingToRelate => counts_in_one_line(table),
