@@ -195,6 +195,9 @@ pub enum FactKind {
     /// a table or many numbers that the picture does not show. `part` names it (`tEXt
     /// Comment`).
     DataInMetadata { part: String },
+    /// Numbers that nothing names (a JSON array of number arrays): read, but what they count is
+    /// not known, so a person must look. `location.member` says where they are.
+    UnnamedNumbers,
     /// A member of a container that is a link or special file; it is not opened.
     SpecialMember { name: String, kind: String },
 }

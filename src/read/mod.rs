@@ -20,6 +20,7 @@ pub mod document;
 pub mod figure;
 pub mod html;
 pub mod image;
+pub mod json;
 pub mod log;
 pub mod notebook;
 pub mod opc;
@@ -93,6 +94,7 @@ pub fn read(
         }
         Format::Notebook => notebook::read(source, readers),
         Format::Html => html::read(source, readers),
+        Format::Json => json::read(source, readers),
         Format::Xlsx | Format::Xls | Format::Ods => workbook::read(source, readers, sink),
         _ => Ok(not_read_yet()),
     }

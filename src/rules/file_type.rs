@@ -112,6 +112,11 @@ pub fn check(file: &FileFacts<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
                 ),
                 true,
             ),
+            FactKind::UnnamedNumbers => (
+                Severity::Warning,
+                "numbers that no key names (an array of number arrays or of numbers): what they count is not known; a person must review them".to_string(),
+                true,
+            ),
             FactKind::SpecialMember { name, kind } => (
                 Severity::Error,
                 format!(
