@@ -11,8 +11,8 @@ use std::collections::BTreeSet;
 
 use super::counts::row_lines;
 use super::row_trees::is_of_which;
-use super::verify::{tally, Accepted, Tally};
-use super::{row_name, Builder, Sense, Source, Unsettled};
+use super::verify::{cell_box, tally, Accepted, Tally};
+use super::{row_name, Builder, Int, Sense, Shown, Source, Unsettled};
 use crate::table::structure::CellPos;
 
 /// How the sub-total rows of a table are told from the rows they add up.
@@ -180,8 +180,19 @@ fn settle(
     } else {
         grands.iter().map(|&t| Some(t)).collect()
     };
-    for grand in grand_options {
-        let rest: Vec<usize> = rows.iter().copied().filter(|&r| Some(r) != grand).collect();
+    let leading = code_header_row(b, rows);
+    for (grand, skip) in grand_options
+        .into_iter()
+        .flat_map(|g| [(g, false), (g, true)])
+    {
+        if skip && (leading.is_none() || leading == grand) {
+            continue;
+        }
+        let rest: Vec<usize> = rows
+            .iter()
+            .copied()
+            .filter(|&r| Some(r) != grand && !(skip && Some(r) == leading))
+            .collect();
         let min_indent = rest
             .iter()
             .map(|&r| table.rows[r].indent)
@@ -228,6 +239,31 @@ fn settle(
     unsettled(b, &readings, marks, others);
 }
 
+/// The first data row of a table read without any header row, when it may be that header: a
+/// row of numeric column codes (`Region, 101, 147`: municipality or area numbers) reads like a
+/// row of counts, and with no header row above the body nothing tells the two apart. Its count
+/// cells are all whole numbers written as bare digits. Readings are searched with the row and
+/// without it (a header in no block); when both hold, the table is unsettled.
+fn code_header_row(b: &Builder<'_, '_>, rows: &[usize]) -> Option<usize> {
+    let table = b.g.table;
+    let first = *rows.first()?;
+    if !table.header.is_empty() || table.columns.iter().any(|c| !c.name.trim().is_empty()) {
+        return None;
+    }
+    let row = &table.rows[first];
+    let codes = b.g.cols.iter().all(|&c| {
+        row.cell(c).is_some_and(|x| {
+            let t = x.text.trim();
+            !t.is_empty()
+                && t.bytes().all(|d| d.is_ascii_digit())
+                && b.g
+                    .get(CellPos { row: first, col: c })
+                    .is_some_and(|s| matches!(s, Shown::Exact(_)))
+        })
+    });
+    codes.then_some(first)
+}
+
 /// The depth-first search for readings: blocks laid one after another over `rest`, each a
 /// sub-total and at least two parts that it holds on every line, and at the end the grand total
 /// over the sub-totals.
@@ -252,7 +288,7 @@ impl Search<'_, '_, '_, '_> {
         }
         let n = self.rest.len();
         if at == n {
-            if self.grand_holds(blocks) {
+            if self.grand_holds(blocks) && jointly_feasible(self.b, self.grand, blocks) {
                 self.found.push(Reading {
                     grand: self.grand,
                     blocks: blocks.clone(),
@@ -326,6 +362,75 @@ impl Search<'_, '_, '_, '_> {
     }
 }
 
+/// Whether some non-negative counts within the cells' boxes satisfy the whole reading at once,
+/// in every count column: each block's sub-total (its own box, narrowed to the sums its parts
+/// allow) and the grand total over the sub-totals. Each relation holding on its own is not
+/// enough: a hidden sub-total may be large by its block and small by the grand total. On a
+/// tree of one level this interval reasoning is exact, for integers too (each part is in one
+/// block, each sub-total in its block and the grand total), so a reading it rejects is one
+/// that no true counts satisfy.
+fn jointly_feasible(
+    b: &Builder<'_, '_>,
+    grand: Option<usize>,
+    blocks: &[(usize, Vec<usize>)],
+) -> bool {
+    let g = b.g;
+    let cell = |r: usize, c: u32| g.get(CellPos { row: r, col: c });
+    for &c in &g.cols {
+        let mut subs_lo: Int = 0;
+        let mut subs_hi: Option<Int> = Some(0);
+        let mut counted = true;
+        for (sub, parts) in blocks {
+            let Some(s) = cell(*sub, c) else {
+                counted = false;
+                break;
+            };
+            let (mut lo, mut hi, _) = cell_box(s, None);
+            let (mut plo, mut phi): (Int, Option<Int>) = (0, Some(0));
+            let mut parts_counted = true;
+            for &p in parts {
+                let Some(x) = cell(p, c) else {
+                    parts_counted = false;
+                    break;
+                };
+                let (a, z, _) = cell_box(x, None);
+                plo = plo.saturating_add(a);
+                phi = phi.zip(z).map(|(u, v)| u.saturating_add(v));
+            }
+            if parts_counted && s != Shown::Empty {
+                lo = lo.max(plo);
+                hi = match (hi, phi) {
+                    (Some(u), Some(v)) => Some(u.min(v)),
+                    (u, v) => u.or(v),
+                };
+            }
+            if hi.is_some_and(|h| h < lo) {
+                return false;
+            }
+            subs_lo = subs_lo.saturating_add(lo);
+            subs_hi = subs_hi.zip(hi).map(|(u, v)| u.saturating_add(v));
+        }
+        let Some(t) = grand else {
+            continue;
+        };
+        if !counted {
+            continue;
+        }
+        let Some(ts) = cell(t, c) else {
+            continue;
+        };
+        if ts == Shown::Empty {
+            continue;
+        }
+        let (tlo, thi, _) = cell_box(ts, None);
+        let apart = thi.is_some_and(|h| h < subs_lo) || subs_hi.is_some_and(|h| h < tlo);
+        if apart {
+            return false;
+        }
+    }
+    true
+}
+
 /// Whether `total = Σ parts` is violated on no line.
 fn holds(b: &Builder<'_, '_>, total: usize, parts: &[usize]) -> bool {
     let lines = row_lines(b.g, total, parts);
@@ -356,12 +461,19 @@ fn source_of(marks: Marks) -> Source {
 }
 
 /// Add the relations of the one reading that holds. Marked sub-totals rest on their marks;
-/// unmarked ones are confirmed only by two exact lines among them, as label-free sums are.
+/// unmarked ones are confirmed by two exact lines among them, as label-free sums are, or by
+/// their labelled grand total: when it adds up the sub-totals exactly on a line (as one exact
+/// line confirms a labelled total) and no other cut of the rows holds, the reading is the one
+/// the labelled total confirms.
 fn accept(b: &mut Builder<'_, '_>, r: &Reading, marks: Marks) {
-    add_all(b, &relations(r), marks);
+    let by_grand = r.grand.is_some_and(|t| {
+        let subs: Vec<usize> = r.blocks.iter().map(|x| x.0).collect();
+        tally_of(b, t, &subs).exact >= 1
+    });
+    add_all(b, &relations(r), marks, by_grand);
 }
 
-fn add_all(b: &mut Builder<'_, '_>, rels: &[(usize, Vec<usize>)], marks: Marks) {
+fn add_all(b: &mut Builder<'_, '_>, rels: &[(usize, Vec<usize>)], marks: Marks, by_grand: bool) {
     // Sums found already (by the numbers alone) are not added twice.
     let have: BTreeSet<(usize, Vec<usize>)> = b
         .out
@@ -389,7 +501,7 @@ fn add_all(b: &mut Builder<'_, '_>, rels: &[(usize, Vec<usize>)], marks: Marks) 
     let rels = &rels[..];
     let tallies: Vec<Tally> = rels.iter().map(|(t, p)| tally_of(b, *t, p)).collect();
     let exact: usize = tallies.iter().map(|t| t.exact).sum();
-    let confirmed = marks != Marks::Unmarked || exact >= 2;
+    let confirmed = marks != Marks::Unmarked || exact >= 2 || by_grand;
     for ((t, parts), tally) in rels.iter().zip(tallies) {
         let lines = row_lines(b.g, *t, parts);
         let acc = Accepted {
@@ -418,7 +530,7 @@ fn unsettled(b: &mut Builder<'_, '_>, readings: &[Reading], marks: Marks, others
         .filter(|x| others == 0 && all.iter().all(|rels| rels.contains(x)))
         .cloned()
         .collect();
-    add_all(b, &common, marks);
+    add_all(b, &common, marks, false);
     let mut reserved: BTreeSet<usize> = BTreeSet::new();
     for rels in &all {
         reserved.extend(rels.iter().map(|x| x.0));
@@ -471,14 +583,89 @@ mod tests {
             .all(|g| g.source == Source::Numeric && g.confirmed));
     }
 
-    /// Two cuts hold (18 over the next three rows, or 18 and a hidden row under the third):
-    /// nobody can tell which rows are sub-totals, so nothing is read and the table says so.
+    /// Two cuts hold at once (`A` over `B`, `C` and `D` over `E`, `F`; or `C` over `A`, `B` and
+    /// `F` over `D`, `E`), and so does the plain reading (the total over every row, the hidden
+    /// cells 0): nobody can tell which rows are sub-totals, so nothing is read and the table
+    /// says so.
     #[test]
     fn two_readings_leave_the_structure_unsettled() {
-        let (t, lx) = table("Group,N\nA,18\nB,x\nC,x\nD,13\nE,x\nF,x\nG,x\nTotal,21\n");
+        let (t, lx) = table("Group,N\nA,10\nB,x\nC,x\nD,10\nE,x\nF,x\nTotal,20\n");
         let s = detect(&t, &lx);
         assert_eq!(s.unsettled.len(), 1, "{s:?}");
-        assert_eq!(s.unsettled[0].readings, 2);
-        assert!(s.relations.is_empty(), "no sum is common to both: {s:?}");
+        assert_eq!(s.unsettled[0].readings, 3);
+        assert!(s.relations.is_empty(), "no sum is common to all: {s:?}");
+    }
+
+    /// A cut whose relations each hold on their own but not together (`C` over `A`, `B` needs
+    /// `C` ≥ 18, `G` over `D`, `E`, `F` needs `G` ≥ 13, and `C + G` is 21) is no reading: the
+    /// one cut left is read, as an assumption (no line is exact).
+    #[test]
+    fn a_cut_that_holds_only_line_by_line_is_no_reading() {
+        let (t, lx) = table("Group,N\nA,18\nB,x\nC,x\nD,13\nE,x\nF,x\nG,x\nTotal,21\n");
+        let s = detect(&t, &lx);
+        assert!(s.unsettled.is_empty(), "{s:?}");
+        assert_eq!(s.total_rows, BTreeSet::from([0, 4, 7]), "{s:?}");
+        assert!(s.groups.iter().all(|g| !g.confirmed), "{s:?}");
+    }
+
+    /// `Hull` (hidden) over the four rows above it and `Exeter` (hidden) over the four above it
+    /// each hold on their own, and the total over the two holds too, but not all at once
+    /// (`Hull` ≥ 108 and `Exeter` ≥ 114 cannot add up to 114): that cut is no reading, and the
+    /// one left is settled.
+    #[test]
+    fn a_reading_must_hold_jointly() {
+        let (t, lx) = table(
+            "Area,Patients\nNorth,41\nLeeds,23\nYork,18\nMidlands,26\nHull,x\nDerby,22\nWest,47\nBath,21\nBristol,24\nExeter,x\nTotal,114\n",
+        );
+        let s = detect(&t, &lx);
+        assert!(s.unsettled.is_empty(), "{s:?}");
+        let subs: BTreeSet<usize> = s.total_rows.iter().copied().collect();
+        assert_eq!(subs, BTreeSet::from([0, 3, 6, 10]), "{s:?}");
+        assert!(s.groups.iter().all(|g| g.confirmed), "{s:?}");
+    }
+
+    /// One count column: each block hides a cell, so the only exact line is the labelled grand
+    /// total over the sub-totals. With no other cut holding, that line confirms the reading.
+    #[test]
+    fn the_labelled_grand_total_confirms_the_only_reading() {
+        let csv = "Area,Patients\nEast,212\nEly,x\nMarch,209\nSouth,158\nDover,x\nDeal,x\nHythe,91\nRye,63\nTotal,370\n";
+        let (t, lx) = table(csv);
+        let s = detect(&t, &lx);
+        assert!(s.unsettled.is_empty(), "{s:?}");
+        assert_eq!(s.relations.len(), 3, "{s:?}");
+        assert!(s.groups.iter().all(|g| g.confirmed), "{s:?}");
+    }
+
+    /// A table without a header row whose first row is column codes (`Area,301,302`): read as
+    /// counts it breaks the first labelled block; read as the header (in no block) the
+    /// sub-totals hold.
+    #[test]
+    fn a_first_row_of_column_codes_is_left_out_of_the_blocks() {
+        let csv = "Area,301,302\nLeeds,x,140\nYork,155,31\nNorth total,158,171\nHull,120,66\nBath,98,121\nBristol,77,90\nSouth total,295,277\nTotal,453,448\n";
+        let (t, lx) = table(csv);
+        assert!(t.header.is_empty(), "the codes row is read as a body row");
+        let s = detect(&t, &lx);
+        assert!(s.mismatches.is_empty(), "{s:?}");
+        assert!(s.unsettled.is_empty(), "{s:?}");
+        let north = s
+            .relations
+            .iter()
+            .find(|r| r.total == Total::Cell(CellPos { row: 3, col: 2 }))
+            .expect("North total is a sub-total");
+        let rows: Vec<usize> = north.parts.iter().map(|p| p.row).collect();
+        assert_eq!(rows, [1, 2]);
+        // A first row of counts that belongs to the first block is read with it.
+        let (t, lx) = table(
+            &csv.replace("North total,158,171", "North total,459,473")
+                .replace("Total,453,448", "Total,754,750"),
+        );
+        let s = detect(&t, &lx);
+        let north = s
+            .relations
+            .iter()
+            .find(|r| r.total == Total::Cell(CellPos { row: 3, col: 2 }))
+            .expect("North total is a sub-total");
+        let rows: Vec<usize> = north.parts.iter().map(|p| p.row).collect();
+        assert_eq!(rows, [0, 1, 2], "{s:?}");
     }
 }
