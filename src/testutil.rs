@@ -31,3 +31,14 @@ pub fn numbered(text: &str) -> Vec<(u32, String)> {
         .map(|(i, l)| (i as u32 + 1, l.to_string()))
         .collect()
 }
+
+/// Run `f` with the readers' shared parts under the default rules, as the engine builds them.
+pub fn with_readers<T>(f: impl FnOnce(&crate::read::Readers<'_>) -> T) -> T {
+    let rules = crate::config::Rules::default_rules();
+    let parser = crate::table::cell::CellParser::new(&rules);
+    let lexicon = crate::table::classify::Lexicon::new(&rules.vocabulary);
+    f(&crate::read::Readers {
+        parser: &parser,
+        lexicon: &lexicon,
+    })
+}

@@ -118,6 +118,11 @@ fn scalar(v: &Value) -> Option<String> {
     }
 }
 
+/// A string read as text rather than as a cell: long, or of several lines.
+fn is_text(v: &Value) -> bool {
+    matches!(v, Value::String(s) if s.len() >= LONG_STRING || s.contains('\n'))
+}
+
 fn is_scalar(v: &Value) -> bool {
     !matches!(v, Value::Array(_) | Value::Object(_))
 }
@@ -212,7 +217,7 @@ impl JsonReader<'_> {
             return;
         }
         match v {
-            Value::String(s) if s.len() >= LONG_STRING || s.contains('\n') => {
+            Value::String(s) if is_text(v) => {
                 let mut text = Text::of(TextKind::Output, s);
                 text.member = Some(path.to_string());
                 self.doc.texts.push(text);
@@ -255,7 +260,7 @@ impl JsonReader<'_> {
             return;
         }
         for (i, item) in items.iter().enumerate() {
-            if !is_scalar(item) || matches!(item, Value::String(_)) {
+            if !is_scalar(item) || is_text(item) {
                 self.value(&format!("{path}[{i}]"), item);
             }
         }
@@ -282,9 +287,7 @@ impl JsonReader<'_> {
         // What the table did not hold: nested values, and long strings as text.
         for (i, o) in objects.iter().enumerate() {
             for (k, v) in o.iter() {
-                if !is_scalar(v)
-                    || matches!(v, Value::String(s) if s.len() >= LONG_STRING || s.contains('\n'))
-                {
+                if !is_scalar(v) || is_text(v) {
                     self.value(&key_path(&format!("{path}[{i}]"), k), v);
                 }
             }
@@ -347,9 +350,7 @@ impl JsonReader<'_> {
         // The scalar entries of the object, key and value.
         let scalars: Vec<(&String, String)> = map
             .iter()
-            .filter(|(_, v)| {
-                is_scalar(v) && !matches!(v, Value::String(s) if s.len() >= LONG_STRING)
-            })
+            .filter(|(_, v)| is_scalar(v) && !is_text(v))
             .filter_map(|(k, v)| scalar(v).map(|s| (k, s)))
             .collect();
         if !scalars.is_empty() {
@@ -360,8 +361,7 @@ impl JsonReader<'_> {
         let tabled =
             |k: &String| inner.iter().any(|(i, _)| *i == k) || columns.iter().any(|(c, _)| *c == k);
         for (k, v) in map {
-            let long = matches!(v, Value::String(s) if s.len() >= LONG_STRING || s.contains('\n'));
-            if (!is_scalar(v) && !tabled(k)) || long {
+            if (!is_scalar(v) && !tabled(k)) || is_text(v) {
                 self.value(&key_path(path, k), v);
             }
         }
@@ -423,20 +423,11 @@ impl JsonReader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Rules;
     use crate::model::Kind;
-    use crate::table::cell::CellParser;
-    use crate::table::classify::Lexicon;
+    use crate::testutil::with_readers;
 
     fn try_read(json: &str) -> Result<Document, ReadError> {
-        let rules = Rules::default_rules();
-        let parser = CellParser::new(&rules);
-        let lexicon = Lexicon::new(&rules.vocabulary);
-        let readers = Readers {
-            parser: &parser,
-            lexicon: &lexicon,
-        };
-        read(Source::Bytes(json.as_bytes()), &readers)
+        with_readers(|readers| read(Source::Bytes(json.as_bytes()), readers))
     }
 
     fn doc(json: &str) -> Document {

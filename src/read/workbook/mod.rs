@@ -170,24 +170,17 @@ fn macros_of_xls<R: Read + Seek>(book: &mut Sheets<R>, doc: &mut Document) {
 mod tests {
     /// The reader's tables of a fixture, as the engine gets them.
     fn tables_of(name: &str) -> Vec<crate::model::Table> {
-        use crate::config::Rules;
-        use crate::read::{workbook, Readers, Source};
-        use crate::table::{cell::CellParser, classify::Lexicon};
-        let rules = Rules::default_rules();
-        let parser = CellParser::new(&rules);
-        let lexicon = Lexicon::new(&rules.vocabulary);
-        let readers = Readers {
-            parser: &parser,
-            lexicon: &lexicon,
-        };
+        use crate::read::{workbook, Source};
         let bytes = std::fs::read(format!(
             "{}/fixtures/cases/workbooks/{name}",
             env!("CARGO_MANIFEST_DIR")
         ))
         .expect("a generated fixture (tests/workbooks.rs)");
-        workbook::read(Source::Bytes(&bytes), &readers, &mut |_| {})
-            .expect("the fixture reads")
-            .tables
+        crate::testutil::with_readers(|readers| {
+            workbook::read(Source::Bytes(&bytes), readers, &mut |_| {})
+                .expect("the fixture reads")
+                .tables
+        })
     }
 
     #[test]
