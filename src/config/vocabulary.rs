@@ -47,6 +47,14 @@ section! {
         pub denominator: Vec<String> [merge add_words],
         /// Headers of person-time or population columns: a rate's denominator, never a count.
         pub person_time: Vec<String> [merge add_words],
+        /// Organisations a table may count instead of persons (`care homes`, `practices`), and
+        /// the title words that say it counts them: `unit_counted_before` a unit (`number of care
+        /// homes`), `unit_counted_after` it (`care home characteristics`). A title with a word
+        /// of `person_unit` counts persons whatever else it says.
+        pub organisation_unit: Vec<String> [merge add_words],
+        pub unit_counted_before: Vec<String> [merge add_words],
+        pub unit_counted_after: Vec<String> [merge add_words],
+        pub person_unit: Vec<String> [merge add_words],
         /// Header tokens of a mean of a 0/1 indicator: one of `indicator_mean` and one of
         /// `indicator`.
         pub indicator_mean: Vec<String> [merge add_words],

@@ -6,7 +6,9 @@
 //! p-values) are never read as counts. In a table whose counts are rounded (to 5 or 10, or
 //! midpoint 6; declared or seen in the values, docs/tables.md §3.10) a displayed multiple of the
 //! base stands for its rounding box and is small only when every value of the box is: rounded
-//! to 5, a `5` (3 to 7) is small under a threshold of 10 but not under 6.
+//! to 5, a `5` (3 to 7) is small under a threshold of 10 but not under 6. A table whose title
+//! says it counts organisations (`Number of care homes per MSOA`, `Missingness in practice
+//! characteristics`, and no persons named) gets warnings instead: a person confirms the unit.
 //!
 //! ## Why is this bad?
 //! A cell that counts fewer persons than the threshold can identify them: whoever knows one of
@@ -63,6 +65,7 @@ impl TableRule for SmallCount {
             rounding: input.structure(cx).rounding.map(|r| r.scheme),
             ..TableState::default()
         };
+        state.unit_of(table, cx);
         for row in &table.rows {
             check_row(table, row, cx, &mut state, out);
         }
@@ -95,6 +98,9 @@ pub struct TableState {
     /// base stands for its rounding box, and is small only when every value of the box is.
     /// Streamed rows have no structure and keep `None`: every value is taken as shown.
     rounding: Option<RoundingScheme>,
+    /// The organisations the table's title says it counts (`Number of care homes per MSOA`),
+    /// once looked up: small counts of them are warnings, not errors.
+    unit: Option<Option<String>>,
 }
 
 impl TableState {
@@ -112,10 +118,23 @@ impl TableState {
 }
 
 impl TableState {
-    fn push(&mut self, f: Finding, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    /// The organisations the table counts, looked up once from its title.
+    fn unit_of(&mut self, table: &Table, cx: &Context<'_>) -> Option<&str> {
+        self.unit
+            .get_or_insert_with(|| cx.words.organisation_counted(&table.title))
+            .as_deref()
+    }
+
+    fn push(&mut self, mut f: Finding, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let t = cx.rules.thresholds.min_count;
+        let severity = if self.unit.as_ref().is_some_and(Option::is_some) {
+            Severity::Warning
+        } else {
+            Severity::Error
+        };
+        f.severity = severity;
         self.listing
-            .get_or_insert_with(|| Listing::new(ID, Severity::Error, format!("counts below {t}")))
+            .get_or_insert_with(|| Listing::new(ID, severity, format!("counts below {t}")))
             .push(f, out);
     }
 
@@ -194,11 +213,15 @@ pub fn check_row(
                 .map(str::trim)
                 .filter(|part| !part.chars().all(|c| c.is_ascii_digit()))
                 .collect();
+            let of = match state.unit_of(table, cx) {
+                Some(unit) => format!(" of {unit} (organisations, not persons: confirm the unit)"),
+                None => String::new(),
+            };
             let message = if named.is_empty() {
-                format!("count below {t} in {place}")
+                format!("count below {t}{of} in {place}")
             } else {
                 format!(
-                    "count below {t} in {place}, row '{}'",
+                    "count below {t}{of} in {place}, row '{}'",
                     short(&named.join(" / "))
                 )
             };

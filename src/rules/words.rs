@@ -26,6 +26,10 @@ pub struct Words {
     residual_column: Vec<Vec<String>>,
     share_words: HashSet<String>,
     pair_percent: HashSet<String>,
+    organisation_unit: Vec<Vec<String>>,
+    unit_counted_before: Vec<Vec<String>>,
+    unit_counted_after: Vec<Vec<String>>,
+    person_unit: HashSet<String>,
 }
 
 fn set(list: &[String]) -> HashSet<String> {
@@ -41,6 +45,23 @@ fn phrases(list: &[String]) -> Vec<Vec<String>> {
                 .collect()
         })
         .collect()
+}
+
+/// Phrases folded like a header's tokens (`Care home` → `care`, `home`).
+fn folded_phrases(list: &[String]) -> Vec<Vec<String>> {
+    list.iter()
+        .map(|p| tokens(p))
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// The length of the phrase of `phrases` that `toks` begins with, if any (the longest).
+fn phrase_at(toks: &[String], phrases: &[Vec<String>]) -> Option<usize> {
+    phrases
+        .iter()
+        .filter(|p| toks.starts_with(p))
+        .map(Vec::len)
+        .max()
 }
 
 /// Whether the tokens are, in full, one of the phrases.
@@ -66,7 +87,37 @@ impl Words {
             residual_column: phrases(&v.residual_column),
             share_words: set(&v.share_words),
             pair_percent: set(&v.pair_percent),
+            organisation_unit: folded_phrases(&v.organisation_unit),
+            unit_counted_before: folded_phrases(&v.unit_counted_before),
+            unit_counted_after: folded_phrases(&v.unit_counted_after),
+            person_unit: v.person_unit.iter().flat_map(|w| tokens(w)).collect(),
         }
+    }
+
+    /// The organisations a table's title says it counts (`Number of care homes per MSOA`,
+    /// `Missingness in care home characteristics`), as the title's words name them; `None` when
+    /// no line names one so, or when a line names persons (`residents`) as well.
+    pub(crate) fn organisation_counted(&self, title: &[String]) -> Option<String> {
+        let mut found = None;
+        for line in title {
+            let toks = tokens(line);
+            if toks.iter().any(|t| self.person_unit.contains(t)) {
+                return None;
+            }
+            for i in 0..toks.len() {
+                let Some(len) = phrase_at(&toks[i..], &self.organisation_unit) else {
+                    continue;
+                };
+                let before = (0..i).any(|j| {
+                    phrase_at(&toks[j..], &self.unit_counted_before).is_some_and(|l| j + l == i)
+                });
+                let after = phrase_at(&toks[i + len..], &self.unit_counted_after).is_some();
+                if (before || after) && found.is_none() {
+                    found = Some(toks[i..i + len].join(" "));
+                }
+            }
+        }
+        found
     }
 
     /// Whether a label names a cumulative series whose steps are derived counts (the number at
@@ -141,5 +192,47 @@ impl Words {
     /// percentages: a `%`, or a token of `pair_percent`.
     pub(crate) fn names_percent(&self, name: &str) -> bool {
         name.contains('%') || tokens(name).iter().any(|t| self.pair_percent.contains(t))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Rules;
+
+    fn counted(title: &[&str]) -> Option<String> {
+        let words = Words::new(&Rules::default_rules().vocabulary);
+        let title: Vec<String> = title.iter().map(|s| s.to_string()).collect();
+        words.organisation_counted(&title)
+    }
+
+    #[test]
+    fn a_title_that_counts_organisations_names_them() {
+        assert_eq!(
+            counted(&["Summary: number of care homes per MSOA"]).as_deref(),
+            Some("care homes")
+        );
+        assert_eq!(
+            counted(&["[1] \"Missingness in GP practice characteristics:\""]).as_deref(),
+            Some("gp practice")
+        );
+        assert_eq!(
+            counted(&["Antal plejehjem efter region"]).as_deref(),
+            Some("plejehjem")
+        );
+    }
+
+    #[test]
+    fn persons_or_no_counting_word_keep_the_count_a_persons_count() {
+        // Persons named anywhere in the title: they are what is counted.
+        assert_eq!(counted(&["Number of residents by care home type"]), None);
+        assert_eq!(
+            counted(&["Number of care homes", "patients by region"]),
+            None
+        );
+        // An organisation named without saying it is what is counted.
+        assert_eq!(counted(&["Admissions from care homes"]), None);
+        assert_eq!(counted(&["Vaccinations by practice"]), None);
+        assert_eq!(counted(&[]), None);
     }
 }

@@ -293,3 +293,34 @@ fn levels_beside_hazard_ratios_are_labels_and_counts_beside_means_are_counts() {
     let r = report("small-count/counts_beside_means.tsv");
     assert_eq!(places(&r, "small-count"), vec!["B1"]);
 }
+
+/// A table whose title says it counts organisations (practices, care homes) holds no person's
+/// count: its small counts ask a person to confirm the unit (a warning) instead of blocking; the
+/// same table of patients blocks.
+#[test]
+fn small_counts_of_organisations_are_warnings_and_of_patients_errors() {
+    let r = report("small-count/organisation_missingness.Rout");
+    let sc: Vec<_> = r.files[0]
+        .findings
+        .iter()
+        .filter(|f| f.rule == "small-count")
+        .collect();
+    assert_eq!(sc.len(), 2, "{:?}", findings(&r));
+    for f in &sc {
+        assert_eq!(f.severity, Severity::Warning);
+        assert!(
+            f.message.contains("of gp practice (organisations"),
+            "{}",
+            f.message
+        );
+    }
+    assert_eq!(r.verdict, Verdict::Review);
+    let r = report("small-count/person_missingness.Rout");
+    assert_eq!(r.verdict, Verdict::Fail, "{:?}", findings(&r));
+    let errors = r.files[0]
+        .findings
+        .iter()
+        .filter(|f| f.rule == "small-count" && f.severity == Severity::Error)
+        .count();
+    assert_eq!(errors, 2);
+}
