@@ -127,6 +127,10 @@ pub struct Series {
     /// The positions along the horizontal axis are a regular grid (time steps, categories), as
     /// a line of monthly values or a bar chart has; scattered positions are not.
     pub regular: bool,
+    /// Nearly every marker sits inside an interval bar of its own (a horizontal or vertical
+    /// stroke through it that holds no other marker): point estimates with their confidence
+    /// intervals, as a forest plot or an error-bar plot draws them.
+    pub on_intervals: bool,
 }
 
 /// How a series draws its points.

@@ -60,6 +60,31 @@ fn svg_scatter() -> Vec<u8> {
     svg(&body)
 }
 
+/// ggplot's way over a grid: 80 points whose heights are whole values (an age in years, a
+/// score) each on one of 8 horizontal gridlines that span the panel.
+fn svg_scatter_gridlines() -> Vec<u8> {
+    let mut body = String::new();
+    for k in 0..8 {
+        let y = 20.0 + 40.0 * f64::from(k);
+        writeln!(
+            body,
+            "<line x1='40.00' y1='{y:.2}' x2='480.00' y2='{y:.2}' style='stroke: #EBEBEB;' />"
+        )
+        .unwrap();
+    }
+    for i in 0..80 {
+        let x = 60.0 + 400.0 * jitter(i, 5);
+        let y = 20.0 + 40.0 * (i % 8) as f64;
+        writeln!(
+            body,
+            "<circle cx='{x:.2}' cy='{y:.2}' r='1.95' style='fill: #000000;' />"
+        )
+        .unwrap();
+    }
+    body.push_str(&axis_labels());
+    svg(&body)
+}
+
 /// matplotlib's way: a marker path defined once, one `use` per point.
 fn svg_matplotlib_scatter() -> Vec<u8> {
     let mut body = String::from(
@@ -520,6 +545,10 @@ fn generated() -> Vec<(&'static str, Vec<u8>)> {
         ("cases/figures/svg_entities.svg", svg_entities()),
         ("cases/figures/svg_stata_scatter.svg", svg_stata_scatter()),
         ("cases/figures/svg_forest_plot.svg", svg_forest_plot()),
+        (
+            "cases/figures/svg_scatter_gridlines.svg",
+            svg_scatter_gridlines(),
+        ),
         ("cases/figures/pdf_table.pdf", pdf_table()),
         ("cases/figures/pdf_scatter.pdf", pdf_scatter()),
         ("cases/figures/pdf_attachment.pdf", pdf_attachment()),
@@ -601,15 +630,25 @@ fn a_stata_scatter_is_embedded_data_and_its_axes_are_not_counts() {
     assert_eq!(f, vec![("embedded-data".into(), Severity::Error, None)]);
 }
 
-/// A forest plot of estimates by quintile: markers one per row (a regular grid down) are for a
-/// person to look at, the dashes of the reference line and the caps of the intervals are no
-/// individuals, the log axes of its two panels are tick labels, and the quintiles numbered
-/// `5 (most deprived)` … `1` are levels, not counts.
+/// A forest plot of estimates by quintile: markers one per row, each on its interval, are
+/// estimates (an info finding), the dashes of the reference line and the caps of the intervals
+/// are no individuals, the log axes of its two panels are tick labels, and the quintiles
+/// numbered `5 (most deprived)` … `1` are levels, not counts.
 #[test]
-fn a_stata_forest_plot_is_for_review_not_a_failure() {
+fn a_stata_forest_plot_of_estimates_on_their_intervals_passes() {
     let (verdict, f) = findings("svg_forest_plot.svg");
-    assert_eq!(verdict, Verdict::Review, "{f:?}");
-    assert_eq!(f, vec![("embedded-data".into(), Severity::Warning, None)]);
+    assert_eq!(verdict, Verdict::Pass, "{f:?}");
+    assert_eq!(f, vec![("embedded-data".into(), Severity::Info, None)]);
+}
+
+/// Points of a scatter whose heights are whole values fall on the horizontal gridlines; each
+/// gridline holds many of them, so none is an estimate on its own interval: one marker per
+/// individual, an error.
+#[test]
+fn a_scatter_over_gridlines_is_no_forest_plot() {
+    let (verdict, f) = findings("svg_scatter_gridlines.svg");
+    assert_eq!(verdict, Verdict::Fail, "{f:?}");
+    assert_eq!(f, vec![("embedded-data".into(), Severity::Error, None)]);
 }
 
 #[test]

@@ -423,8 +423,12 @@ fn shape(name: &str, a: &HashMap<String, String>, frame: &Frame, st: &mut State)
             let (x1, y1) = (num(a, "x1").unwrap_or(0.0), num(a, "y1").unwrap_or(0.0));
             let (x2, y2) = (num(a, "x2").unwrap_or(0.0), num(a, "y2").unwrap_or(0.0));
             if (x1 - x2).abs() < 0.01 && (y1 - y2).abs() <= st.marker && (y1 - y2).abs() > 0.0 {
-                let (x, y) = at(x1, y1.min(y2));
-                st.marks.add(&key(""), &series_name, Shape::Tick, x, y);
+                let ends = (at(x1, y1), at(x2, y2));
+                let top = at(x1, y1.min(y2));
+                st.marks
+                    .add_stroke(&key(""), &series_name, Shape::Tick, top, ends);
+            } else {
+                st.marks.stroke(at(x1, y1), at(x2, y2));
             }
         }
         "polyline" | "polygon" | "path" => {

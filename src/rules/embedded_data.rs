@@ -5,7 +5,9 @@
 //! htmlwidgets, Highcharts, ECharts) with one point per person or unit, and data written into an
 //! image's metadata. A series of single markers at scattered positions is an error: each marker
 //! is an individual, whose values anyone can read back from the file; fewer than 50 scattered
-//! markers (a forest plot of estimates) are a warning. Markers on a regular grid
+//! markers are a warning. Markers that each sit on an interval bar of their own (point
+//! estimates with their confidence intervals: a forest plot, an error-bar plot) are estimates,
+//! an info finding on a regular grid or below 50 of them, else a warning. Markers on a regular grid
 //! (one per category or time step) are a warning, since they may be aggregates. Lines and bars
 //! of aggregates (a monthly series, a bar chart) are not flagged. An image whose metadata (a
 //! PNG text chunk, a JPEG comment, EXIF or XMP) holds a table or many numbers is an error: the
@@ -84,20 +86,33 @@ impl FigureRule for EmbeddedData {
                     safe_label(series.name.trim()).replace(|c: char| c.is_ascii_digit(), "#");
                 format!("'{label}'")
             };
-            let (severity, kind) = if series.regular {
-                (
+            let (severity, kind) =
+                if series.on_intervals && (series.regular || series.points < MIN_INDIVIDUALS) {
+                    (
+                        Severity::Info,
+                        "each on an interval bar of its own: estimates with their confidence \
+                     intervals (a forest or error-bar plot), not individuals",
+                    )
+                } else if series.on_intervals {
+                    (
+                        Severity::Warning,
+                        "each on an interval bar of its own (estimates with their intervals); so \
+                     many may be one per unit: a person must check that no marker is an individual",
+                    )
+                } else if series.regular {
+                    (
                     Severity::Warning,
                     "on a regular grid; a person must check whether each marker is an individual",
                 )
-            } else if series.points < MIN_INDIVIDUALS {
-                (
-                    Severity::Warning,
-                    "at scattered positions, too few to be taken for individuals on their own \
+                } else if series.points < MIN_INDIVIDUALS {
+                    (
+                        Severity::Warning,
+                        "at scattered positions, too few to be taken for individuals on their own \
                      (estimates of a forest plot are drawn so); a person must check them",
-                )
-            } else {
-                (Severity::Error, "(one per individual)")
-            };
+                    )
+                } else {
+                    (Severity::Error, "(one per individual)")
+                };
             out.push(Finding::new(
                 ID,
                 severity,
@@ -176,6 +191,7 @@ mod tests {
             points,
             distinct: points,
             regular,
+            on_intervals: false,
         }
     }
 

@@ -4,6 +4,7 @@
 //! through the text and table rules like a printed table (see `docs/figures.md`).
 
 mod axis;
+mod interval;
 
 use std::collections::{HashMap, HashSet};
 
@@ -31,12 +32,18 @@ pub enum Shape {
     Bar,
 }
 
+/// The two ends of a straight stroke, quantised.
+type Ends = ((i64, i64), (i64, i64));
+
 #[derive(Debug)]
 struct Group {
     name: String,
     shape: Shape,
     marks: u64,
     positions: Vec<(i64, i64)>,
+    /// For each position, when the mark is one straight stroke: its ends (the cap of an
+    /// interval bar, or a short interval itself, is such a stroke).
+    strokes: Vec<Option<Ends>>,
 }
 
 /// Marks of a figure, grouped into series by a key the reader chooses (parent group, class,
@@ -45,6 +52,8 @@ struct Group {
 pub struct Marks {
     order: Vec<Group>,
     index: HashMap<String, usize>,
+    /// Straight strokes along an axis, the interval bars a marker may sit on.
+    bars: interval::Bars,
 }
 
 /// A coordinate rounded to a hundredth of a unit, so that equal positions compare equal.
@@ -59,6 +68,32 @@ fn q(v: f64) -> i64 {
 impl Marks {
     /// Add one mark at `(x, y)` to the series `key` (named `name` when first seen).
     pub fn add(&mut self, key: &str, name: &str, shape: Shape, x: f64, y: f64) {
+        self.add_mark(key, name, shape, (x, y), None);
+    }
+
+    /// Add a mark drawn as one straight stroke from `a` to `b` (a dash marker, a tick, the cap
+    /// of an interval), placed at `at`; the stroke is an interval bar too.
+    pub fn add_stroke(
+        &mut self,
+        key: &str,
+        name: &str,
+        shape: Shape,
+        at: (f64, f64),
+        (a, b): ((f64, f64), (f64, f64)),
+    ) {
+        self.stroke(a, b);
+        let ends = ((q(a.0), q(a.1)), (q(b.0), q(b.1)));
+        self.add_mark(key, name, shape, at, Some(ends));
+    }
+
+    fn add_mark(
+        &mut self,
+        key: &str,
+        name: &str,
+        shape: Shape,
+        (x, y): (f64, f64),
+        stroke: Option<Ends>,
+    ) {
         let full = format!("{shape:?}|{key}");
         let i = match self.index.get(&full) {
             Some(i) => *i,
@@ -68,6 +103,7 @@ impl Marks {
                     shape,
                     marks: 0,
                     positions: Vec::new(),
+                    strokes: Vec::new(),
                 });
                 self.index.insert(full, self.order.len() - 1);
                 self.order.len() - 1
@@ -77,8 +113,14 @@ impl Marks {
             g.marks += 1;
             if g.positions.len() < MAX_POSITIONS {
                 g.positions.push((q(x), q(y)));
+                g.strokes.push(stroke);
             }
         }
+    }
+
+    /// Add a straight stroke from `a` to `b`: an interval bar if it runs along an axis.
+    pub fn stroke(&mut self, a: (f64, f64), b: (f64, f64)) {
+        self.bars.add((q(a.0), q(a.1)), (q(b.0), q(b.1)));
     }
 
     /// The number of marks added so far.
@@ -93,34 +135,86 @@ impl Marks {
     /// dashes of a reference line) are a line (`Other`); ticks at scattered positions are
     /// censor marks, one per individual (`Point`).
     pub fn series(&self) -> Vec<Series> {
-        self.order
+        // Closed markers of every series, which a stroke holding one is the interval of.
+        let markers: Vec<(i64, i64)> = self
+            .order
             .iter()
-            .map(|g| {
-                let distinct = g.positions.iter().collect::<HashSet<_>>().len() as u64;
-                let judged = match g.shape {
-                    Shape::Tick => without_dashes(&g.positions),
-                    _ => g.positions.clone(),
-                };
-                let down: Vec<(i64, i64)> = judged.iter().map(|&(x, y)| (y, x)).collect();
-                let regular = (g.shape == Shape::Tick && judged.is_empty())
-                    || is_regular(&judged, 1)
-                    || is_regular(&down, ROW_SHARE);
-                let mark = match g.shape {
-                    Shape::Marker => Mark::Point,
-                    Shape::Tick if regular => Mark::Other,
-                    Shape::Tick => Mark::Point,
-                    Shape::Vertex => Mark::Line,
-                    Shape::Bar => Mark::Bar,
-                };
-                Series {
-                    name: g.name.clone(),
-                    mark,
-                    points: g.marks,
-                    distinct,
-                    regular,
-                }
+            .filter(|g| g.shape == Shape::Marker)
+            .flat_map(|g| g.positions.iter().zip(&g.strokes))
+            .filter(|(_, s)| s.is_none())
+            .map(|(p, _)| *p)
+            .collect();
+        let held = interval::Held::new(&markers);
+        self.order.iter().map(|g| self.judge(g, &held)).collect()
+    }
+
+    /// One group judged as a series. Marker strokes that cap an interval bar (at one of its
+    /// ends, across it) or are the interval of a closed marker (one lies inside them) are left
+    /// out of it first; a group of nothing else is an interval's caps
+    /// (`Other`). Markers that each sit on an interval bar of their own are estimates
+    /// (`on_intervals`).
+    fn judge(&self, g: &Group, held: &interval::Held) -> Series {
+        let caps: Vec<bool> = g
+            .strokes
+            .iter()
+            .map(|s| {
+                // Vertical caps are ticks, judged with the other ticks as before (on a regular
+                // grid they are an axis's ticks or caps).
+                g.shape == Shape::Marker
+                    && s.is_some_and(|(a, b)| {
+                        let c = ((a.0 + b.0) / 2, (a.1 + b.1) / 2);
+                        self.bars.capped_at(c, a.1 == b.1) || held.inside(a, b)
+                    })
             })
-            .collect()
+            .collect();
+        let capped = caps.iter().filter(|c| **c).count();
+        let all_caps = capped > 0 && capped as f64 >= interval::SHARE * caps.len() as f64;
+        let kept: Vec<(i64, i64)> = g
+            .positions
+            .iter()
+            .zip(&caps)
+            .filter(|(_, cap)| !**cap)
+            .map(|(p, _)| *p)
+            .collect();
+        let distinct = kept.iter().collect::<HashSet<_>>().len() as u64;
+        let judged = match g.shape {
+            Shape::Tick => without_dashes(&kept),
+            _ => kept.clone(),
+        };
+        let down: Vec<(i64, i64)> = judged.iter().map(|&(x, y)| (y, x)).collect();
+        let regular = (g.shape == Shape::Tick && judged.is_empty())
+            || is_regular(&judged, 1)
+            || is_regular(&down, ROW_SHARE);
+        let mark = match g.shape {
+            _ if all_caps => Mark::Other,
+            Shape::Marker => Mark::Point,
+            Shape::Tick if regular => Mark::Other,
+            Shape::Tick => Mark::Point,
+            Shape::Vertex => Mark::Line,
+            Shape::Bar => Mark::Bar,
+        };
+        // A marker drawn as a stroke is an interval bar itself: only closed markers are
+        // judged to sit on intervals, and strokes left among them count against the series.
+        let closed: Vec<(i64, i64)> = g
+            .positions
+            .iter()
+            .zip(&g.strokes)
+            .filter(|(_, s)| s.is_none())
+            .map(|(p, _)| *p)
+            .collect();
+        let loose = kept.len() - closed.len();
+        let on_intervals = mark == Mark::Point
+            && g.shape == Shape::Marker
+            && loose <= kept.len() / 10
+            && self.bars.hold_each(&closed);
+        Series {
+            name: g.name.clone(),
+            mark,
+            points: g.marks - capped as u64,
+            distinct,
+            regular,
+            on_intervals,
+        }
     }
 }
 
@@ -217,7 +311,15 @@ pub fn drawn_path(
         } else {
             Shape::Marker
         };
-        marks.add(key, name, shape, x + off.0, y + off.1);
+        let at = (x + off.0, y + off.1);
+        match subpaths {
+            [one] if !one.closed && one.vertices.len() == 2 => {
+                let (a, b) = (one.vertices[0], one.vertices[1]);
+                let ends = ((a.0 + off.0, a.1 + off.1), (b.0 + off.0, b.1 + off.1));
+                marks.add_stroke(key, name, shape, at, ends);
+            }
+            _ => marks.add(key, name, shape, at.0, at.1),
+        }
     } else if subpaths.len() >= 3 && subpaths.iter().all(tiny) {
         for s in subpaths {
             let (x, y) = centre(&s.vertices);
@@ -229,8 +331,20 @@ pub fn drawn_path(
             marks.add(key, name, shape, x + off.0, y + off.1);
         }
     } else if all.len() >= 3 {
+        strokes(subpaths, off, marks);
         for (x, y) in all {
             marks.add(key, name, Shape::Vertex, x + off.0, y + off.1);
+        }
+    } else {
+        strokes(subpaths, off, marks);
+    }
+}
+
+/// The straight strokes of a path larger than a marker: interval bars if along an axis.
+fn strokes(subpaths: &[Subpath], off: (f64, f64), marks: &mut Marks) {
+    for s in subpaths {
+        if let [a, b] = s.vertices.as_slice() {
+            marks.stroke((a.0 + off.0, a.1 + off.1), (b.0 + off.0, b.1 + off.1));
         }
     }
 }

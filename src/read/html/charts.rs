@@ -144,6 +144,7 @@ fn series(name: &str, mark: Mark, xs: Option<&[Pos]>, ys: Option<&[Pos]>) -> Opt
         points: n as u64,
         distinct: distinct.len() as u64,
         regular: xs.is_none_or(regular),
+        on_intervals: false,
     })
 }
 
