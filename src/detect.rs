@@ -48,6 +48,7 @@ pub enum Format {
     Jpeg,
     Gif,
     Tiff,
+    Webp,
     Bmp,
     Zip,
     Gzip,
@@ -98,6 +99,7 @@ impl Format {
         Format::Jpeg,
         Format::Gif,
         Format::Tiff,
+        Format::Webp,
         Format::Bmp,
         Format::Zip,
         Format::Gzip,
@@ -148,6 +150,7 @@ impl Format {
             Format::Jpeg => "jpeg",
             Format::Gif => "gif",
             Format::Tiff => "tiff",
+            Format::Webp => "webp",
             Format::Bmp => "bmp",
             Format::Zip => "zip",
             Format::Gzip => "gzip",
@@ -199,6 +202,7 @@ impl Format {
             Format::Jpeg => "a JPEG image",
             Format::Gif => "a GIF image",
             Format::Tiff => "a TIFF image",
+            Format::Webp => "a WebP image",
             Format::Bmp => "a BMP image",
             Format::Zip => "a zip archive",
             Format::Gzip => "a gzip archive",
@@ -327,6 +331,7 @@ impl Name {
             "jpg" | "jpeg" | "jpe" | "jfif" => Format::Jpeg,
             "gif" => Format::Gif,
             "tif" | "tiff" => Format::Tiff,
+            "webp" => Format::Webp,
             "bmp" | "dib" => Format::Bmp,
             "zip" => Format::Zip,
             "gz" | "tgz" => Format::Gzip,
@@ -434,6 +439,8 @@ fn binary_magic(name: &Name, head: &[u8]) -> Option<Format> {
         Format::Gif
     } else if starts(b"II*\0") || starts(b"MM\0*") || starts(b"II+\0") || starts(b"MM\0+") {
         Format::Tiff
+    } else if starts(b"RIFF") && head.get(8..12) == Some(&b"WEBP"[..]) {
+        Format::Webp
     } else if is_bmp(head) {
         Format::Bmp
     } else if starts(b"\x1F\x8B") {
@@ -1032,6 +1039,9 @@ mod tests {
         assert_eq!(fmt("a.gif", b"GIF89a\x01\0\x01\0"), Format::Gif);
         assert_eq!(fmt("a.tif", b"II*\0\x08\0\0\0"), Format::Tiff);
         assert_eq!(fmt("a.tiff", b"MM\0*\0\0\0\x08"), Format::Tiff);
+        assert_eq!(fmt("a.webp", b"RIFF\x1a\0\0\0WEBPVP8L"), Format::Webp);
+        // A RIFF file that is not WebP (a WAV sound) is not an image.
+        assert_ne!(fmt("a.webp", b"RIFF\x1a\0\0\0WAVEfmt "), Format::Webp);
     }
 
     fn bmp(file_size: u32, dib: u32, offset: u32) -> Vec<u8> {

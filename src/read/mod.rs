@@ -89,7 +89,7 @@ pub fn read(
         }
         Format::Svg => svg::read(source, readers),
         Format::Pdf => pdf::read(source, readers),
-        Format::Png | Format::Jpeg | Format::Gif | Format::Tiff | Format::Bmp => {
+        Format::Png | Format::Jpeg | Format::Gif | Format::Tiff | Format::Webp | Format::Bmp => {
             image::read(format, source, readers)
         }
         Format::Notebook => notebook::read(source, readers),
