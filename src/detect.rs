@@ -52,6 +52,8 @@ pub enum Format {
     Bmp,
     Zip,
     Gzip,
+    Bzip2,
+    Xz,
     Tar,
     SevenZip,
     Rar,
@@ -103,6 +105,8 @@ impl Format {
         Format::Bmp,
         Format::Zip,
         Format::Gzip,
+        Format::Bzip2,
+        Format::Xz,
         Format::Tar,
         Format::SevenZip,
         Format::Rar,
@@ -154,6 +158,8 @@ impl Format {
             Format::Bmp => "bmp",
             Format::Zip => "zip",
             Format::Gzip => "gzip",
+            Format::Bzip2 => "bzip2",
+            Format::Xz => "xz",
             Format::Tar => "tar",
             Format::SevenZip => "7z",
             Format::Rar => "rar",
@@ -206,6 +212,8 @@ impl Format {
             Format::Bmp => "a BMP image",
             Format::Zip => "a zip archive",
             Format::Gzip => "a gzip archive",
+            Format::Bzip2 => "a bzip2 archive",
+            Format::Xz => "an xz archive",
             Format::Tar => "a tar archive",
             Format::SevenZip => "a 7z archive",
             Format::Rar => "a RAR archive",
@@ -335,6 +343,8 @@ impl Name {
             "bmp" | "dib" => Format::Bmp,
             "zip" => Format::Zip,
             "gz" | "tgz" => Format::Gzip,
+            "bz2" | "tbz2" | "tbz" => Format::Bzip2,
+            "xz" | "txz" => Format::Xz,
             "tar" => Format::Tar,
             "7z" => Format::SevenZip,
             "rar" => Format::Rar,
@@ -449,14 +459,18 @@ fn binary_magic(name: &Name, head: &[u8]) -> Option<Format> {
         } else {
             Format::Gzip
         }
-    } else if (starts(b"BZh") && head.len() > 3 && head[3].is_ascii_digit())
-        || starts(b"\xFD7zXZ\0")
-    {
-        // bzip2 / xz: R's other `save()` compressions; any other such file cannot be inspected.
+    } else if starts(b"BZh") && head.len() > 3 && head[3].is_ascii_digit() {
+        // bzip2 and xz are also R's other `save()` compressions.
         if name.ext_is(R_EXTS) {
             Format::RData
         } else {
-            Format::UnknownBinary
+            Format::Bzip2
+        }
+    } else if starts(b"\xFD7zXZ\0") {
+        if name.ext_is(R_EXTS) {
+            Format::RData
+        } else {
+            Format::Xz
         }
     } else if starts(b"7z\xBC\xAF\x27\x1C") {
         Format::SevenZip
@@ -1078,9 +1092,11 @@ mod tests {
         assert_eq!(fmt("a.tar", &tar), Format::Tar);
         tar[257..265].copy_from_slice(b"ustar  \0");
         assert_eq!(fmt("a.tar", &tar), Format::Tar);
-        // bzip2 / xz that are not R files cannot be inspected.
-        assert_eq!(fmt("a.bz2", b"BZh91AY&SY"), Format::UnknownBinary);
-        assert_eq!(fmt("a.xz", b"\xFD7zXZ\0\0\x04"), Format::UnknownBinary);
+        // bzip2 / xz that are not R files are archives.
+        assert_eq!(fmt("a.bz2", b"BZh91AY&SY"), Format::Bzip2);
+        assert_eq!(fmt("a.tar.bz2", b"BZh91AY&SY"), Format::Bzip2);
+        assert_eq!(fmt("a.xz", b"\xFD7zXZ\0\0\x04"), Format::Xz);
+        assert_eq!(fmt("a.txz", b"\xFD7zXZ\0\0\x04"), Format::Xz);
     }
 
     // -- data sets -----------------------------------------------------------------------------

@@ -83,7 +83,9 @@ pub fn read(
         Format::Code => read_code(source),
         Format::Markdown => read_markdown(source, readers),
         Format::Log | Format::Listing => log::read(source, readers),
-        Format::Zip | Format::Tar | Format::Gzip => archive::read(format, source, readers),
+        Format::Zip | Format::Tar | Format::Gzip | Format::Bzip2 | Format::Xz => {
+            archive::read(format, source, readers)
+        }
         Format::Docx | Format::Pptx | Format::Odt | Format::Rtf => {
             document::read(format, source, readers)
         }
