@@ -1,6 +1,7 @@
 //! What calamine does not read from an ODS package's `content.xml`: hidden sheets (a table
 //! style with `table:display="false"`, in case calamine did not see it), hidden rows and columns
-//! (`table:visibility="collapse"` or `"filter"`, repeated ones counted with
+//! (`table:visibility="collapse"` or `"filter"`, or inside a collapsed row or column group,
+//! `table:display="false"`; repeated ones counted with
 //! `table:number-rows-repeated` / `table:number-columns-repeated`) and cell comments
 //! (`office:annotation`, their author and date left out). Each becomes a hidden-part fact as the
 //! XLSX parts do; the comments' text is read as text of the member `content.xml`. The part is
@@ -23,6 +24,8 @@ const CONTENT: &str = "content.xml";
 pub const MAX_ELEMENTS: u64 = 50_000_000;
 /// Most bytes of comment text held.
 pub const MAX_COMMENT_BYTES: usize = 16 << 20;
+/// Deepest nesting of row or column groups kept.
+const MAX_GROUPS: usize = 1_000;
 
 /// What one sheet hides.
 #[derive(Default)]
@@ -55,6 +58,12 @@ struct Walk {
     row: u32,
     /// Column of the cell being read.
     col: u32,
+    /// Open row and column groups, each `true` when it is collapsed (`table:display="false"`):
+    /// the rows and columns inside a collapsed group are hidden.
+    row_groups: Vec<bool>,
+    col_groups: Vec<bool>,
+    /// Groups nested past [`MAX_GROUPS`], not kept (a collapsed one further out still hides).
+    deep_groups: u32,
     /// Depth inside `office:annotation`, and inside its author and date.
     in_note: u32,
     in_meta: u32,
@@ -150,9 +159,22 @@ impl Walk {
                 }
             }
             _ if self.table_depth != 1 => {}
+            "table-row-group" | "table-column-group" => {
+                let collapsed = attr(attrs, "display") == Some("false");
+                let groups = if name == "table-row-group" {
+                    &mut self.row_groups
+                } else {
+                    &mut self.col_groups
+                };
+                if groups.len() < MAX_GROUPS {
+                    groups.push(collapsed);
+                } else {
+                    self.deep_groups += 1;
+                }
+            }
             "table-column" => {
                 let n = repeated(attrs, "number-columns-repeated");
-                if hides(attrs) {
+                if hides(attrs) || self.col_groups.contains(&true) {
                     if let Some(s) = self.sheets.last_mut() {
                         s.first_col.get_or_insert(self.next_col);
                     }
@@ -165,7 +187,7 @@ impl Walk {
                     .next_row
                     .saturating_add(repeated(attrs, "number-rows-repeated"));
                 self.next_col = 1;
-                if hides(attrs) {
+                if hides(attrs) || self.row_groups.contains(&true) {
                     if let Some(s) = self.sheets.last_mut() {
                         s.first_row.get_or_insert(self.row);
                     }
@@ -205,6 +227,17 @@ impl Walk {
         }
         match name {
             "style" => self.style = None,
+            "table-row-group" | "table-column-group"
+                if self.table_depth == 1 && self.deep_groups > 0 =>
+            {
+                self.deep_groups -= 1;
+            }
+            "table-row-group" if self.table_depth == 1 => {
+                self.row_groups.pop();
+            }
+            "table-column-group" if self.table_depth == 1 => {
+                self.col_groups.pop();
+            }
             "table" => {
                 self.table_depth = self.table_depth.saturating_sub(1);
                 if self.table_depth == 0 {
@@ -348,6 +381,16 @@ mod tests {
             w.comment_lines,
             vec![(1, "a   b".to_string()), (2, "c".to_string())]
         );
+    }
+
+    #[test]
+    fn rows_and_columns_of_a_collapsed_group_are_hidden() {
+        let w = walk(
+            r#"<t:table xmlns:t="t" t:name="S"><t:table-column-group><t:table-column/></t:table-column-group><t:table-column-group t:display="false"><t:table-column/></t:table-column-group><t:table-row-group><t:table-row><t:table-cell/></t:table-row></t:table-row-group><t:table-row-group t:display="false"><t:table-row><t:table-cell/></t:table-row></t:table-row-group></t:table>"#,
+        );
+        let s = &w.sheets[0];
+        assert_eq!((s.first_row, s.first_col), (Some(2), Some(2)));
+        assert!(w.row_groups.is_empty() && w.col_groups.is_empty());
     }
 
     #[test]
