@@ -48,9 +48,12 @@ pub enum Format {
     Jpeg,
     Gif,
     Tiff,
+    Webp,
     Bmp,
     Zip,
     Gzip,
+    Bzip2,
+    Xz,
     Tar,
     SevenZip,
     Rar,
@@ -98,9 +101,12 @@ impl Format {
         Format::Jpeg,
         Format::Gif,
         Format::Tiff,
+        Format::Webp,
         Format::Bmp,
         Format::Zip,
         Format::Gzip,
+        Format::Bzip2,
+        Format::Xz,
         Format::Tar,
         Format::SevenZip,
         Format::Rar,
@@ -148,9 +154,12 @@ impl Format {
             Format::Jpeg => "jpeg",
             Format::Gif => "gif",
             Format::Tiff => "tiff",
+            Format::Webp => "webp",
             Format::Bmp => "bmp",
             Format::Zip => "zip",
             Format::Gzip => "gzip",
+            Format::Bzip2 => "bzip2",
+            Format::Xz => "xz",
             Format::Tar => "tar",
             Format::SevenZip => "7z",
             Format::Rar => "rar",
@@ -199,9 +208,12 @@ impl Format {
             Format::Jpeg => "a JPEG image",
             Format::Gif => "a GIF image",
             Format::Tiff => "a TIFF image",
+            Format::Webp => "a WebP image",
             Format::Bmp => "a BMP image",
             Format::Zip => "a zip archive",
             Format::Gzip => "a gzip archive",
+            Format::Bzip2 => "a bzip2 archive",
+            Format::Xz => "an xz archive",
             Format::Tar => "a tar archive",
             Format::SevenZip => "a 7z archive",
             Format::Rar => "a RAR archive",
@@ -327,9 +339,12 @@ impl Name {
             "jpg" | "jpeg" | "jpe" | "jfif" => Format::Jpeg,
             "gif" => Format::Gif,
             "tif" | "tiff" => Format::Tiff,
+            "webp" => Format::Webp,
             "bmp" | "dib" => Format::Bmp,
             "zip" => Format::Zip,
             "gz" | "tgz" => Format::Gzip,
+            "bz2" | "tbz2" | "tbz" => Format::Bzip2,
+            "xz" | "txz" => Format::Xz,
             "tar" => Format::Tar,
             "7z" => Format::SevenZip,
             "rar" => Format::Rar,
@@ -434,6 +449,8 @@ fn binary_magic(name: &Name, head: &[u8]) -> Option<Format> {
         Format::Gif
     } else if starts(b"II*\0") || starts(b"MM\0*") || starts(b"II+\0") || starts(b"MM\0+") {
         Format::Tiff
+    } else if starts(b"RIFF") && head.get(8..12) == Some(&b"WEBP"[..]) {
+        Format::Webp
     } else if is_bmp(head) {
         Format::Bmp
     } else if starts(b"\x1F\x8B") {
@@ -442,14 +459,18 @@ fn binary_magic(name: &Name, head: &[u8]) -> Option<Format> {
         } else {
             Format::Gzip
         }
-    } else if (starts(b"BZh") && head.len() > 3 && head[3].is_ascii_digit())
-        || starts(b"\xFD7zXZ\0")
-    {
-        // bzip2 / xz: R's other `save()` compressions; any other such file cannot be inspected.
+    } else if starts(b"BZh") && head.len() > 3 && head[3].is_ascii_digit() {
+        // bzip2 and xz are also R's other `save()` compressions.
         if name.ext_is(R_EXTS) {
             Format::RData
         } else {
-            Format::UnknownBinary
+            Format::Bzip2
+        }
+    } else if starts(b"\xFD7zXZ\0") {
+        if name.ext_is(R_EXTS) {
+            Format::RData
+        } else {
+            Format::Xz
         }
     } else if starts(b"7z\xBC\xAF\x27\x1C") {
         Format::SevenZip
@@ -1032,6 +1053,9 @@ mod tests {
         assert_eq!(fmt("a.gif", b"GIF89a\x01\0\x01\0"), Format::Gif);
         assert_eq!(fmt("a.tif", b"II*\0\x08\0\0\0"), Format::Tiff);
         assert_eq!(fmt("a.tiff", b"MM\0*\0\0\0\x08"), Format::Tiff);
+        assert_eq!(fmt("a.webp", b"RIFF\x1a\0\0\0WEBPVP8L"), Format::Webp);
+        // A RIFF file that is not WebP (a WAV sound) is not an image.
+        assert_ne!(fmt("a.webp", b"RIFF\x1a\0\0\0WAVEfmt "), Format::Webp);
     }
 
     fn bmp(file_size: u32, dib: u32, offset: u32) -> Vec<u8> {
@@ -1068,9 +1092,11 @@ mod tests {
         assert_eq!(fmt("a.tar", &tar), Format::Tar);
         tar[257..265].copy_from_slice(b"ustar  \0");
         assert_eq!(fmt("a.tar", &tar), Format::Tar);
-        // bzip2 / xz that are not R files cannot be inspected.
-        assert_eq!(fmt("a.bz2", b"BZh91AY&SY"), Format::UnknownBinary);
-        assert_eq!(fmt("a.xz", b"\xFD7zXZ\0\0\x04"), Format::UnknownBinary);
+        // bzip2 / xz that are not R files are archives.
+        assert_eq!(fmt("a.bz2", b"BZh91AY&SY"), Format::Bzip2);
+        assert_eq!(fmt("a.tar.bz2", b"BZh91AY&SY"), Format::Bzip2);
+        assert_eq!(fmt("a.xz", b"\xFD7zXZ\0\0\x04"), Format::Xz);
+        assert_eq!(fmt("a.txz", b"\xFD7zXZ\0\0\x04"), Format::Xz);
     }
 
     // -- data sets -----------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-//! Archives (zip, tar, tar.gz, gzip): members are checked like files under `location.member`,
+//! Archives (zip, tar, tar.gz, gzip, tar.bz2, bzip2, tar.xz, xz): members are checked like files under `location.member`,
 //! nested archives to the depth limit, and every limit, link or encrypted member keeps the
 //! archive from passing. The fixtures under `fixtures/cases/archives/` are built here.
 
@@ -50,6 +50,19 @@ fn gzip(bytes: &[u8], name: Option<&str>) -> Vec<u8> {
     let mut w = g.write(Vec::new(), flate2::Compression::best());
     w.write_all(bytes).expect("gzip written");
     w.finish().expect("gzip finishes")
+}
+
+fn bzip2(bytes: &[u8]) -> Vec<u8> {
+    let mut w = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::best());
+    w.write_all(bytes).expect("bzip2 written");
+    w.finish().expect("bzip2 finishes")
+}
+
+fn xz(bytes: &[u8]) -> Vec<u8> {
+    let options = lzma_rust2::XzOptions::with_preset(6);
+    let mut w = lzma_rust2::XzWriter::new(Vec::new(), options).expect("xz starts");
+    w.write_all(bytes).expect("xz written");
+    w.finish().expect("xz finishes")
 }
 
 /// A zip whose only member is marked encrypted (general purpose flag bit 0) in both headers.
@@ -124,6 +137,15 @@ fn generated() -> Vec<(&'static str, Vec<u8>)> {
             z
         }),
         ("cases/archives/encrypted.zip", encrypted_zip()),
+        ("cases/archives/results.tar.bz2", bzip2(&tar)),
+        ("cases/archives/results.txz", xz(&tar)),
+        ("cases/archives/trend.csv.bz2", bzip2(CLEAN_CSV.as_bytes())),
+        ("cases/archives/trend.csv.xz", xz(CLEAN_CSV.as_bytes())),
+        (
+            "cases/archives/bomb.bz2",
+            bzip2(&vec![b'0'; 4 * 1024 * 1024]),
+        ),
+        ("cases/archives/bomb.xz", xz(&vec![b'0'; 4 * 1024 * 1024])),
         (
             "cases/archives/lock.zip",
             common::zip_of(&[
@@ -214,6 +236,37 @@ fn a_tar_gz_is_read_member_by_member() {
 fn a_gzipped_table_is_read_under_its_own_name() {
     let r = report("archives/trend.csv.gz");
     assert_eq!(r.verdict, Verdict::Pass, "{:?}", places(&r));
+}
+
+#[test]
+fn a_tar_bz2_and_a_txz_are_read_member_by_member() {
+    for (name, format) in [("results.tar.bz2", "bzip2"), ("results.txz", "xz")] {
+        let r = report(&format!("archives/{name}"));
+        assert_eq!(r.verdict, Verdict::Fail, "{name}: {:?}", places(&r));
+        let sc = errors_of(&r, "small-count");
+        assert_eq!(sc.len(), 1, "{name}: {:?}", places(&r));
+        assert_eq!(sc[0].location.member.as_deref(), Some("results/RQ5.csv"));
+        assert_eq!(r.files[0].format, format);
+    }
+}
+
+#[test]
+fn a_bzip2_or_xz_table_is_read_as_its_content() {
+    for name in ["trend.csv.bz2", "trend.csv.xz"] {
+        let r = report(&format!("archives/{name}"));
+        assert_eq!(r.verdict, Verdict::Pass, "{name}: {:?}", places(&r));
+    }
+}
+
+#[test]
+fn bzip2_and_xz_past_the_ratio_limit_are_unreadable() {
+    for name in ["bomb.bz2", "bomb.xz"] {
+        let r = report(&format!("archives/{name}"));
+        assert_eq!(r.verdict, Verdict::Fail, "{name}: {:?}", places(&r));
+        let limit = errors_of(&r, "unreadable");
+        assert_eq!(limit.len(), 1, "{name}: {:?}", places(&r));
+        assert!(limit[0].message.contains("times"), "{}", limit[0].message);
+    }
 }
 
 #[test]

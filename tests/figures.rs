@@ -1,7 +1,7 @@
 //! Figures under `fixtures/cases/figures/` through the whole pipeline: SVG drawings, PDF pages
 //! and raster images. Each fixture is built by a function below (hand-written SVG text, PDFs
 //! written object by object with their cross-reference table, PNGs chunk by chunk with their
-//! CRCs) and committed; `EXPORT_CHECK_REGENERATE=1 cargo test --test figures` rewrites them.
+//! CRCs, WebPs chunk by chunk) and committed; `EXPORT_CHECK_REGENERATE=1 cargo test --test figures` rewrites them.
 //! A scatter of individuals fails, a bar chart and a monthly line pass, text drawn in a figure
 //! (an at-risk table, a flowchart box, a table on a PDF page) goes through the table rules,
 //! and an image's metadata through the text and table rules.
@@ -418,6 +418,39 @@ fn png(texts: &[(&[u8; 4], &str, &str)]) -> Vec<u8> {
 
 const COHORT_CSV: &str = "patient_id,age,sex,event_date\n100234,54,F,2019-03-02\n100871,61,M,2019-04-17\n101002,47,F,2019-05-09\n101345,70,M,2019-06-21\n101777,38,F,2019-07-30\n";
 
+/// A 1×1 lossless WebP (`VP8X` first, as the format asks when metadata follows) with an `XMP `
+/// packet whose description is `xmp`, if any.
+fn webp(xmp: Option<&str>) -> Vec<u8> {
+    fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+        out.extend_from_slice(kind);
+        out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        out.extend_from_slice(data);
+        if data.len() % 2 == 1 {
+            out.push(0);
+        }
+    }
+    let mut body = b"WEBP".to_vec();
+    let flags = if xmp.is_some() { 0x04 } else { 0 };
+    chunk(&mut body, b"VP8X", &[flags, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    chunk(
+        &mut body,
+        b"VP8L",
+        &[
+            0x2f, 0, 0, 0, 0x10, 0x07, 0x10, 0x11, 0x11, 0x88, 0x88, 0xfe, 0x07,
+        ],
+    );
+    if let Some(text) = xmp {
+        let packet = format!(
+            "<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n<rdf:Description xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<dc:description>\n{text}</dc:description>\n</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>"
+        );
+        chunk(&mut body, b"XMP ", packet.as_bytes());
+    }
+    let mut out = b"RIFF".to_vec();
+    out.extend_from_slice(&(body.len() as u32).to_le_bytes());
+    out.extend(body);
+    out
+}
+
 /// A minimal JPEG: start of image, a comment segment, end of image.
 fn jpeg_comment(comment: &str) -> Vec<u8> {
     let mut out = vec![0xFF, 0xD8, 0xFF, 0xFE];
@@ -567,6 +600,11 @@ fn generated() -> Vec<(&'static str, Vec<u8>)> {
                 "Software",
                 "Matplotlib version3.8.2, https://matplotlib.org/",
             )]),
+        ),
+        ("cases/figures/webp_csv_xmp.webp", webp(Some(COHORT_CSV))),
+        (
+            "cases/figures/webp_plain.webp",
+            webp(Some("Figure 2: incidence by region, 2019-2023\n")),
         ),
         (
             "cases/figures/jpeg_comment.jpg",
@@ -722,6 +760,7 @@ fn png_text_chunks_go_through_the_rules() {
     for (name, member) in [
         ("png_csv_text.png", "tEXt Comment"),
         ("png_csv_ztxt.png", "zTXt Description"),
+        ("webp_csv_xmp.webp", "XMP"),
     ] {
         let (verdict, f) = findings(name);
         assert_eq!(verdict, Verdict::Fail, "{name}: {f:?}");
@@ -738,7 +777,7 @@ fn png_text_chunks_go_through_the_rules() {
 
 #[test]
 fn raster_images_without_data_ask_for_a_look() {
-    for name in ["png_plain.png", "jpeg_comment.jpg"] {
+    for name in ["png_plain.png", "jpeg_comment.jpg", "webp_plain.webp"] {
         let (verdict, f) = findings(name);
         assert_eq!(verdict, Verdict::Pass, "{name}: {f:?}");
         assert_eq!(

@@ -2,7 +2,10 @@
 //! here as zip packages of hand-written XML, and checked in (`EXPORT_CHECK_REGENERATE=1` rewrites
 //! them): a hidden sheet of person rows, a small count at a known cell of a visible sheet, a
 //! comment holding a person number, a macro project, a workbook cut short, and a clean workbook
-//! of two tables on one sheet, whose formula error values are not counts.
+//! of two tables on one sheet, whose formula error values are not counts. ODS packages are
+//! written by hand too (`mimetype` stored first, the manifest, `content.xml`): a hidden sheet of
+//! person rows, comments with a person number and with a small count, hidden rows and columns,
+//! and a clean one.
 
 mod common;
 
@@ -356,6 +359,125 @@ fn pivot_parts() -> Vec<(String, Vec<u8>)> {
     ]
 }
 
+/// An ODS sheet: name, hidden, rows of cells (`None` an empty cell), hidden row numbers
+/// (1-based), hidden column numbers, and comments `(row, column, text)`.
+struct OdsSheet {
+    name: &'static str,
+    hidden: bool,
+    rows: Vec<Vec<V>>,
+    hidden_rows: Vec<u32>,
+    hidden_cols: Vec<u32>,
+    comments: Vec<(u32, u32, &'static str)>,
+}
+
+fn ods_sheet(name: &'static str, cells: Vec<(String, V)>) -> OdsSheet {
+    // Cells by reference into a grid of rows.
+    let mut rows: Vec<Vec<V>> = Vec::new();
+    for (at, v) in cells {
+        let r = row_of(&at) as usize;
+        let letters: String = at.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+        let c = letters
+            .bytes()
+            .fold(0usize, |acc, b| acc * 26 + (b - b'A' + 1) as usize);
+        while rows.len() < r {
+            rows.push(Vec::new());
+        }
+        let row = &mut rows[r - 1];
+        while row.len() < c {
+            row.push(V::S(""));
+        }
+        row[c - 1] = v;
+    }
+    OdsSheet {
+        name,
+        hidden: false,
+        rows,
+        hidden_rows: Vec::new(),
+        hidden_cols: Vec::new(),
+        comments: Vec::new(),
+    }
+}
+
+/// An ODS package of the sheets, written by hand: `mimetype` stored first, the manifest and
+/// `content.xml` with the table styles that hide a sheet.
+fn ods(sheets: &[OdsSheet]) -> Vec<u8> {
+    let mut x = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/" office:version="1.3"><office:automatic-styles><style:style style:name="ta1" style:family="table" style:master-page-name="Default"><style:table-properties table:display="true" style:writing-mode="lr-tb"/></style:style><style:style style:name="ta2" style:family="table" style:master-page-name="Default"><style:table-properties table:display="false" style:writing-mode="lr-tb"/></style:style></office:automatic-styles><office:body><office:spreadsheet>"#,
+    );
+    for s in sheets {
+        let style = if s.hidden { "ta2" } else { "ta1" };
+        x.push_str(&format!(
+            r#"<table:table table:name="{}" table:style-name="{style}">"#,
+            esc(s.name)
+        ));
+        let width = s.rows.iter().map(Vec::len).max().unwrap_or(1).max(1) as u32;
+        for c in 1..=width {
+            let vis = if s.hidden_cols.contains(&c) {
+                r#" table:visibility="collapse""#
+            } else {
+                ""
+            };
+            x.push_str(&format!(r#"<table:table-column{vis}/>"#));
+        }
+        let height = s
+            .rows
+            .len()
+            .max(s.comments.iter().map(|c| c.0 as usize).max().unwrap_or(0));
+        for r in 1..=height as u32 {
+            let vis = if s.hidden_rows.contains(&r) {
+                r#" table:visibility="collapse""#
+            } else {
+                ""
+            };
+            x.push_str(&format!(r#"<table:table-row{vis}>"#));
+            let empty = Vec::new();
+            let row = s.rows.get(r as usize - 1).unwrap_or(&empty);
+            for c in 1..=width {
+                let note = s
+                    .comments
+                    .iter()
+                    .find(|k| k.0 == r && k.1 == c)
+                    .map(|k| {
+                        format!(
+                            "<office:annotation><dc:creator>A. Analyst</dc:creator><dc:date>2024-01-01T00:00:00</dc:date><text:p>{}</text:p></office:annotation>",
+                            esc(k.2)
+                        )
+                    })
+                    .unwrap_or_default();
+                match row.get(c as usize - 1) {
+                    Some(V::S(t)) if !t.is_empty() => x.push_str(&format!(
+                        r#"<table:table-cell office:value-type="string">{note}<text:p>{}</text:p></table:table-cell>"#,
+                        esc(t)
+                    )),
+                    Some(V::N(n)) => x.push_str(&format!(
+                        r#"<table:table-cell office:value-type="float" office:value="{n}">{note}<text:p>{n}</text:p></table:table-cell>"#
+                    )),
+                    _ if !note.is_empty() => {
+                        x.push_str(&format!("<table:table-cell>{note}</table:table-cell>"))
+                    }
+                    _ => x.push_str("<table:table-cell/>"),
+                }
+            }
+            x.push_str("</table:table-row>");
+        }
+        // The trailing empty rows a spreadsheet program writes.
+        x.push_str(r#"<table:table-row table:number-rows-repeated="1048500"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>"#);
+        x.push_str("</table:table>");
+    }
+    x.push_str("</office:spreadsheet></office:body></office:document-content>");
+    let manifest = br#"<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+    common::zip_of(&[
+        (
+            "mimetype",
+            b"application/vnd.oasis.opendocument.spreadsheet",
+        ),
+        ("META-INF/manifest.xml", manifest),
+        ("content.xml", x.as_bytes()),
+    ])
+}
+
 fn fixtures() -> Vec<(&'static str, Vec<u8>)> {
     let mut commented = summary();
     commented.comments = vec![("B4", "Checked the record of CPR 161124-3533 by hand")];
@@ -381,6 +503,31 @@ fn fixtures() -> Vec<(&'static str, Vec<u8>)> {
             xlsx_with(&[summary()], false, pivot_parts()),
         ),
         ("cases/workbooks/clean_two_tables.xlsx", clean),
+        ("cases/workbooks/hidden_person_sheet.ods", {
+            let mut data = ods_sheet("Data", person_rows().cells);
+            data.hidden = true;
+            ods(&[ods_sheet("Summary", summary().cells), data])
+        }),
+        ("cases/workbooks/comment_with_id.ods", {
+            let mut s = ods_sheet("Summary", summary().cells);
+            s.comments = vec![(4, 2, "Checked the record of CPR 161124-3533 by hand")];
+            ods(&[s])
+        }),
+        ("cases/workbooks/comment_small_count.ods", {
+            let mut s = ods_sheet("Summary", summary().cells);
+            s.comments = vec![(7, 3, "2 of these had died before follow-up")];
+            ods(&[s])
+        }),
+        ("cases/workbooks/hidden_rows_columns.ods", {
+            let mut s = ods_sheet("Summary", summary().cells);
+            s.hidden_rows = vec![6];
+            s.hidden_cols = vec![3];
+            ods(&[s])
+        }),
+        (
+            "cases/workbooks/clean.ods",
+            ods(&[ods_sheet("Summary", summary().cells)]),
+        ),
     ]
 }
 
@@ -509,6 +656,86 @@ fn a_workbook_cut_short_is_unreadable() {
 #[test]
 fn a_clean_workbook_of_two_tables_on_one_sheet_passes() {
     let (verdict, found) = findings("clean_two_tables.xlsx");
+    assert_eq!(verdict, Verdict::Pass, "{found:#?}");
+}
+
+#[test]
+fn an_ods_with_a_hidden_sheet_of_person_rows_fails() {
+    let (verdict, found) = findings("hidden_person_sheet.ods");
+    assert_eq!(verdict, Verdict::Fail, "{found:#?}");
+    let micro = errors(&found, "micro-data");
+    assert!(!micro.is_empty(), "{found:#?}");
+    assert!(micro
+        .iter()
+        .all(|f| f.location.sheet.as_deref() == Some("Data")));
+    let hidden = errors(&found, "hidden-content");
+    assert_eq!(hidden.len(), 1, "{found:#?}");
+    assert_eq!(hidden[0].location.sheet.as_deref(), Some("Data"));
+    assert!(
+        hidden[0].message.contains("hidden sheet 'Data'"),
+        "{}",
+        hidden[0].message
+    );
+    assert!(
+        found
+            .iter()
+            .all(|f| f.location.sheet.as_deref() != Some("Summary") || f.severity == Severity::Info),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn an_ods_comment_with_a_person_number_fails_at_its_cell() {
+    let (verdict, found) = findings("comment_with_id.ods");
+    assert_eq!(verdict, Verdict::Fail, "{found:#?}");
+    let ids = errors(&found, "person-id");
+    assert_eq!(ids.len(), 1, "{found:#?}");
+    assert_eq!(ids[0].location.member.as_deref(), Some("content.xml"));
+    assert_eq!(ids[0].location.line, Some(1));
+    let hidden = errors(&found, "hidden-content");
+    assert_eq!(hidden.len(), 1, "{found:#?}");
+    assert_eq!(hidden[0].location.sheet.as_deref(), Some("Summary"));
+    assert_eq!(hidden[0].location.cell.as_deref(), Some("B4"));
+    assert!(!hidden[0].message.contains("3533"), "{}", hidden[0].message);
+    // The comment's author is not read as text.
+    assert!(
+        found.iter().all(|f| !f.message.contains("Analyst")),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn an_ods_comment_with_a_small_count_is_reviewed_as_in_xlsx() {
+    let (verdict, found) = findings("comment_small_count.ods");
+    assert_ne!(verdict, Verdict::Pass, "{found:#?}");
+    let hidden: Vec<_> = found
+        .iter()
+        .filter(|f| f.rule == "hidden-content")
+        .collect();
+    assert_eq!(hidden.len(), 1, "{found:#?}");
+    assert_eq!(hidden[0].location.cell.as_deref(), Some("C7"));
+}
+
+#[test]
+fn ods_hidden_rows_and_columns_are_named_by_sheet_row_and_column() {
+    let (verdict, found) = findings("hidden_rows_columns.ods");
+    assert_eq!(verdict, Verdict::Review, "{found:#?}");
+    let hidden: Vec<_> = found
+        .iter()
+        .filter(|f| f.rule == "hidden-content")
+        .collect();
+    assert_eq!(hidden.len(), 2, "{found:#?}");
+    assert!(hidden.iter().all(|f| f.severity == Severity::Warning));
+    assert!(hidden
+        .iter()
+        .all(|f| f.location.sheet.as_deref() == Some("Summary")));
+    assert!(hidden.iter().any(|f| f.location.row == Some(6)));
+    assert!(hidden.iter().any(|f| f.location.column == Some(3)));
+}
+
+#[test]
+fn a_clean_ods_passes() {
+    let (verdict, found) = findings("clean.ods");
     assert_eq!(verdict, Verdict::Pass, "{found:#?}");
 }
 

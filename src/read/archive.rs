@@ -1,4 +1,5 @@
-//! Archives: zip, tar, gzip (a `.tar.gz`/`.tgz` is a tar inside a gzip). Every member becomes a
+//! Archives: zip, tar, gzip, bzip2 and xz (a `.tar.gz`/`.tgz`, `.tar.bz2`/`.tbz2` or
+//! `.tar.xz`/`.txz` is a tar inside the compressed stream). Every member becomes a
 //! [`Member`], which the engine checks like a file under its name; links and special members of
 //! a tar are facts, never opened. What an archive holds is bounded (member count, bytes per
 //! member, bytes in all, compression ratio): past a limit the archive is reported as not
@@ -37,8 +38,13 @@ pub const LIMITS: Limits = Limits {
     ratio_from: 1024 * 1024,
 };
 
-/// Name given to the content of a gzip file whose header does not name it.
+/// Name given to the content of a gzip file whose header does not name it, and of every bzip2
+/// and xz file (their headers name nothing).
 const GZIP_CONTENT: &str = "content";
+
+/// Most memory (KiB) the xz decoder may take for one block's dictionary; a stream that asks for
+/// more is unreadable (`xz -9` asks for 64 MiB).
+const XZ_MEMORY_KIB: u32 = 256 * 1024;
 
 /// Read an archive of a detected format into its members. A zip that is an OpenDocument
 /// presentation is read as the document it is.
@@ -86,6 +92,16 @@ pub fn read_with(
             let file = File::open(path)?;
             let size = file.metadata().map(|m| m.len()).unwrap_or(0);
             read_gzip(file, size, &mut out)?
+        }
+        (Format::Bzip2 | Format::Xz, Source::Bytes(bytes)) => {
+            let size = bytes.len() as u64;
+            read_compressed(decoder(format, bytes), GZIP_CONTENT.into(), size, &mut out)?
+        }
+        (Format::Bzip2 | Format::Xz, Source::Stream { path, .. }) => {
+            let file = File::open(path)?;
+            let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+            let file = io::BufReader::new(file);
+            read_compressed(decoder(format, file), GZIP_CONTENT.into(), size, &mut out)?
         }
         _ => return Err(ReadError::Parse("not an archive".into())),
     }
@@ -378,13 +394,38 @@ fn read_tar<R: Read>(reader: R, out: &mut Collect<'_>) -> Result<(), ReadError> 
 /// A gzip file: its content is a tar (a `.tar.gz`), whose members are read, or one file, named
 /// as the gzip header names it. The ratio limit applies to the whole of what it expands to.
 fn read_gzip<R: Read>(reader: R, size: u64, out: &mut Collect<'_>) -> Result<(), ReadError> {
-    let mut gz = MultiGzDecoder::new(reader);
+    let gz = MultiGzDecoder::new(reader);
     let name = gz
         .header()
         .and_then(|h| h.filename())
         .map(|n| String::from_utf8_lossy(n).into_owned())
         .filter(|n| !n.trim().is_empty())
         .unwrap_or_else(|| GZIP_CONTENT.to_string());
+    read_compressed(gz, name, size, out)
+}
+
+/// The decoder of a bzip2 or xz stream (several concatenated streams are read as one, as
+/// `bzip2 -d` and `xz -d` do).
+fn decoder<'r, R: io::BufRead + 'r>(format: Format, reader: R) -> Box<dyn Read + 'r> {
+    if format == Format::Xz {
+        Box::new(lzma_rust2::XzReader::new_mem_limit(
+            reader,
+            true,
+            XZ_MEMORY_KIB,
+        ))
+    } else {
+        Box::new(bzip2::bufread::MultiBzDecoder::new(reader))
+    }
+}
+
+/// The expanded content of a compressed file of `size` bytes: a tar, whose members are read,
+/// or one file called `name`. The ratio limit applies to the whole of what it expands to.
+fn read_compressed<R: Read>(
+    mut gz: R,
+    name: String,
+    size: u64,
+    out: &mut Collect<'_>,
+) -> Result<(), ReadError> {
     // The first block tells whether a tar follows; it is put back in front of the rest.
     let mut first = Vec::new();
     (&mut gz)

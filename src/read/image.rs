@@ -1,6 +1,7 @@
-//! Raster images (PNG, JPEG, GIF, TIFF, BMP): their pixels are not read, their metadata text
-//! is. PNG text chunks (`tEXt`, `zTXt`, `iTXt`, inflated under a size cap) and `eXIf`, JPEG
-//! comments, EXIF and XMP segments, GIF comment and XMP extensions and TIFF text tags become
+//! Raster images (PNG, JPEG, GIF, TIFF, WebP, BMP): their pixels are not read, their metadata
+//! text is. PNG text chunks (`tEXt`, `zTXt`, `iTXt`, inflated under a size cap) and `eXIf`, JPEG
+//! comments, EXIF and XMP segments, GIF comment and XMP extensions, TIFF text tags and WebP's
+//! `EXIF` and `XMP ` chunks become
 //! texts named by their part (`tEXt Comment`), so the text rules apply, and a part shaped like a
 //! table becomes a table. A part that holds data (a table, many numbers) is said so; an image
 //! whose metadata holds none asks a person to look at it (see `docs/figures.md`).
@@ -71,6 +72,7 @@ pub fn read(
         Format::Jpeg => jpeg(bytes, &mut found),
         Format::Gif => gif(bytes, &mut found),
         Format::Tiff => tiff(bytes, "TIFF", &mut found),
+        Format::Webp => webp(bytes, &mut found),
         _ => {}
     }
     if let Source::Stream { .. } = source {
@@ -290,6 +292,56 @@ fn decode_text(b: &[u8]) -> String {
     }
 }
 
+/// WebP: walk the chunks of the RIFF container after `RIFF size WEBP` (`fourcc, size, data`,
+/// padded to an even length): `EXIF` is a TIFF structure (some writers put JPEG's `Exif\0\0`
+/// before it), `XMP ` is text; the image chunks (`VP8 `, `VP8L`, `VP8X`, `ALPH`, `ANIM`,
+/// `ANMF`) hold no text.
+fn webp(b: &[u8], found: &mut Found) {
+    let le32 = |at: usize| -> Option<u32> {
+        let s = b.get(at..at.checked_add(4)?)?;
+        Some(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+    };
+    // The container's own size bounds the chunks, whatever follows it.
+    let end = le32(4)
+        .map(|n| (n as usize).saturating_add(8).min(b.len()))
+        .unwrap_or(b.len());
+    let mut at: usize = 12;
+    let mut parts = 0;
+    while at.saturating_add(8) <= end {
+        let (Some(kind), Some(len)) = (b.get(at..at + 4), le32(at + 4)) else {
+            break;
+        };
+        let start = at + 8;
+        let Some(data) = start
+            .checked_add(len as usize)
+            .filter(|e| *e <= end)
+            .and_then(|e| b.get(start..e))
+        else {
+            found
+                .facts
+                .push(Fact::whole(FactKind::Unreadable(Unreadable::Parsing(
+                    "a WebP chunk runs past the end of the file".into(),
+                ))));
+            return;
+        };
+        parts += 1;
+        if parts > MAX_PARTS {
+            found.limit(format!("more than {MAX_PARTS} WebP chunks"));
+            return;
+        }
+        match kind {
+            b"EXIF" => tiff(
+                data.strip_prefix(b"Exif\0\0").unwrap_or(data),
+                "EXIF",
+                found,
+            ),
+            b"XMP " => found.push("XMP", decode_text(data)),
+            _ => {}
+        }
+        at = start + len as usize + (len as usize & 1);
+    }
+}
+
 /// GIF: walk the blocks: comment extensions and XMP application extensions are text.
 fn gif(b: &[u8], found: &mut Found) {
     let Some(&flags) = b.get(10) else {
@@ -413,5 +465,90 @@ fn tiff(b: &[u8], what: &str, found: &mut Found) {
             let text = text.trim_end_matches('\0').to_string();
             found.push(format!("{what} tag {tag:#06x}"), text);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn riff(chunks: &[(&[u8; 4], &[u8])]) -> Vec<u8> {
+        let mut body = b"WEBP".to_vec();
+        for (kind, data) in chunks {
+            body.extend_from_slice(*kind);
+            body.extend_from_slice(&(data.len() as u32).to_le_bytes());
+            body.extend_from_slice(data);
+            if data.len() % 2 == 1 {
+                body.push(0);
+            }
+        }
+        let mut out = b"RIFF".to_vec();
+        out.extend_from_slice(&(body.len() as u32).to_le_bytes());
+        out.extend(body);
+        out
+    }
+
+    /// A little-endian TIFF structure with one ASCII tag (ImageDescription).
+    fn exif(text: &str) -> Vec<u8> {
+        let mut t = b"II*\0\x08\0\0\0".to_vec();
+        t.extend_from_slice(&1u16.to_le_bytes());
+        t.extend_from_slice(&0x010eu16.to_le_bytes());
+        t.extend_from_slice(&2u16.to_le_bytes());
+        t.extend_from_slice(&(text.len() as u32 + 1).to_le_bytes());
+        t.extend_from_slice(&26u32.to_le_bytes());
+        t.extend_from_slice(&0u32.to_le_bytes());
+        t.extend_from_slice(text.as_bytes());
+        t.push(0);
+        t
+    }
+
+    #[test]
+    fn webp_exif_and_xmp_chunks_are_text_and_image_chunks_are_skipped() {
+        let mut prefixed = b"Exif\0\0".to_vec();
+        prefixed.extend(exif("second"));
+        let b = riff(&[
+            (b"VP8X", &[0x0c, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+            (b"VP8L", b"\x2f\0\0\0\x10"),
+            (b"EXIF", &exif("first")),
+            (b"EXIF", &prefixed),
+            (b"XMP ", b"<x:xmpmeta>odd</x:xmpmeta>"),
+        ]);
+        let mut found = Found::default();
+        webp(&b, &mut found);
+        let parts: Vec<(&str, &str)> = found
+            .parts
+            .iter()
+            .map(|p| (p.name.as_str(), p.text.as_str()))
+            .collect();
+        assert_eq!(
+            parts,
+            vec![
+                ("EXIF tag 0x010e", "first"),
+                ("EXIF tag 0x010e", "second"),
+                ("XMP", "<x:xmpmeta>odd</x:xmpmeta>"),
+            ]
+        );
+        assert!(found.facts.is_empty());
+    }
+
+    #[test]
+    fn a_webp_chunk_past_the_end_is_unreadable() {
+        let mut b = riff(&[(b"XMP ", b"some text here")]);
+        b.truncate(b.len() - 4);
+        let mut found = Found::default();
+        webp(&b, &mut found);
+        assert!(matches!(
+            found.facts.as_slice(),
+            [Fact {
+                kind: FactKind::Unreadable(Unreadable::Parsing(_)),
+                ..
+            }]
+        ));
+        // A container whose size says less than the file holds ends where it says.
+        let mut short = riff(&[(b"XMP ", b"first"), (b"XMP ", b"second")]);
+        short[4..8].copy_from_slice(&18u32.to_le_bytes());
+        let mut found = Found::default();
+        webp(&short, &mut found);
+        assert_eq!(found.parts.len(), 1);
     }
 }

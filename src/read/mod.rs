@@ -83,13 +83,15 @@ pub fn read(
         Format::Code => read_code(source),
         Format::Markdown => read_markdown(source, readers),
         Format::Log | Format::Listing => log::read(source, readers),
-        Format::Zip | Format::Tar | Format::Gzip => archive::read(format, source, readers),
+        Format::Zip | Format::Tar | Format::Gzip | Format::Bzip2 | Format::Xz => {
+            archive::read(format, source, readers)
+        }
         Format::Docx | Format::Pptx | Format::Odt | Format::Rtf => {
             document::read(format, source, readers)
         }
         Format::Svg => svg::read(source, readers),
         Format::Pdf => pdf::read(source, readers),
-        Format::Png | Format::Jpeg | Format::Gif | Format::Tiff | Format::Bmp => {
+        Format::Png | Format::Jpeg | Format::Gif | Format::Tiff | Format::Webp | Format::Bmp => {
             image::read(format, source, readers)
         }
         Format::Notebook => notebook::read(source, readers),

@@ -1,6 +1,6 @@
 //! Workbooks: XLSX, XLSM, XLSB, XLS (BIFF) and ODS. calamine reads every sheet's cells by their
 //! cached values ([`sheets`]); the zip package of an XLSX or XLSM gives what calamine does not
-//! read ([`parts`]). A zip package is checked against its limits before anything in it expands
+//! read ([`parts`]), and so does an ODS package's content ([`ods`]). A zip package is checked against its limits before anything in it expands
 //! ([`package`]); a workbook that cannot be opened is an error of the reader, which the check
 //! reports as unreadable.
 
@@ -14,6 +14,7 @@ use crate::read::{ReadError, Readers, Source, Streamed};
 use crate::table::grid::Builder;
 
 mod layout;
+mod ods;
 mod package;
 mod parts;
 mod sheets;
@@ -110,6 +111,7 @@ fn read_from<R: Read + Seek>(
     match (kind, package.as_mut()) {
         (Kind::Xlsx, Some(pkg)) => parts::read_parts(pkg, &builder, &mut doc),
         (Kind::Xlsb, Some(pkg)) => parts::objects(pkg, &mut doc),
+        (Kind::Ods, Some(pkg)) => ods::read_parts(pkg, &mut doc),
         _ => {}
     }
     if kind == Kind::Xls {
