@@ -13,10 +13,12 @@ use thiserror::Error;
 use crate::config::Rules;
 use crate::detect::{detect, Format};
 use crate::digest::hex;
-use crate::finding::{Finding, Verdict};
+use crate::finding::{basis, Finding, Severity, Verdict};
 use crate::model::{Fact, FactKind, Location, Member, Table, Unreadable};
 use crate::read::{self, Readers, Source, IN_MEMORY_LIMIT, TABLE_IN_MEMORY_LIMIT};
+use crate::redact;
 use crate::report::{FileReport, Report};
+use crate::rules::families::CodeColumn;
 use crate::rules::{self, file_type, Compiled, Context, FileFacts, FileTables, StreamState};
 use crate::table::cell::CellParser;
 use crate::walk::{walk, Entry, EntryKind};
@@ -88,6 +90,11 @@ pub fn check(root: &Path, rules: &Rules, options: &Options) -> Result<Report, Ch
 fn cross_file(files: &mut [FileReport], tables: &[FileTables], shared: &Shared<'_>) {
     let found = rules::check_folder(tables, &shared.context());
     let mut touched = vec![false; files.len()];
+    for code in rules::families::code_columns(tables) {
+        if let Some(report) = files.get_mut(code.file) {
+            touched[code.file] |= small_counts_as_codes(report, &code, shared.rules);
+        }
+    }
     for (i, f) in found {
         if let Some(report) = files.get_mut(i) {
             report.findings.push(f);
@@ -99,6 +106,46 @@ fn cross_file(files: &mut [FileReport], tables: &[FileTables], shared: &Shared<'
             finish(report);
         }
     }
+}
+
+/// The `small-count` errors of a column that the file's family shows to hold codes
+/// ([`rules::families`]) become one warning that says why; whether any did.
+fn small_counts_as_codes(report: &mut FileReport, code: &CodeColumn, rules: &Rules) -> bool {
+    let before = report.findings.len();
+    report.findings.retain(|f| {
+        !(f.rule == rules::small_count::RULE.id
+            && f.severity == Severity::Error
+            && f.location.table == Some(code.table)
+            && f.location.column == Some(code.col))
+    });
+    if report.findings.len() == before {
+        return false;
+    }
+    let t = rules.thresholds.min_count;
+    let message = format!(
+        "values below {t} in column '{}' read as codes, not counts: this file is one of a \
+         family in this folder (the same header but this column, named after each file), and \
+         in most of the others the column holds codes; a person must confirm",
+        redact::safe_label(&code.name),
+    );
+    let location = Location {
+        table: Some(code.table),
+        column: Some(code.col),
+        ..Location::default()
+    };
+    let basis = basis(&[
+        report.path.as_bytes(),
+        code.name.as_bytes(),
+        b"family codes",
+    ]);
+    report.findings.push(Finding::new(
+        rules::small_count::RULE.id,
+        Severity::Warning,
+        message,
+        location,
+        basis,
+    ));
+    true
 }
 
 /// What every file's check shares: the rules in force, compiled once.

@@ -25,6 +25,7 @@ pub mod code_literal;
 pub mod differencing;
 pub mod embedded_data;
 pub mod extreme_values;
+pub mod families;
 pub mod file_type;
 pub mod group_disclosure;
 pub mod hidden_content;
@@ -316,11 +317,15 @@ impl FileTables {
             .filter_map(|r| r.checks.folder)
             .filter(|f| f.enabled(rules))
             .collect();
-        if folder_rules.is_empty() {
+        // The family pass of `small-count` (`families`) compares the tables of files too.
+        let families = rules.runs(small_count::RULE.id);
+        if folder_rules.is_empty() && !families {
             return;
         }
         for table in tables {
-            if folder_rules.iter().any(|r| r.keeps(&table, rules)) {
+            if folder_rules.iter().any(|r| r.keeps(&table, rules))
+                || (families && families::keeps(&table, rules))
+            {
                 self.tables.push(table);
             } else {
                 self.too_large.push(table.location());

@@ -324,3 +324,37 @@ fn small_counts_of_organisations_are_warnings_and_of_patients_errors() {
         .count();
     assert_eq!(errors, 2);
 }
+
+/// Files written once per item of a list share their header but for one column named after
+/// each file. Where that column holds codes in the others (concept ids), the `1` of a yes/no
+/// codelist is a code too: one warning instead of a small count per row. Where it counts
+/// deaths in every file, each small count stays an error.
+#[test]
+fn a_family_of_files_tells_a_code_column_from_a_count() {
+    let r = report("small-count/codelist_family");
+    assert_eq!(r.verdict, Verdict::Review, "{:?}", findings(&r));
+    let registered = r
+        .files
+        .iter()
+        .find(|f| f.path.contains("registered"))
+        .expect("the registered file is checked");
+    let sc: Vec<_> = registered
+        .findings
+        .iter()
+        .filter(|f| f.rule == "small-count")
+        .collect();
+    assert_eq!(sc.len(), 1, "{sc:?}");
+    assert_eq!(sc[0].severity, Severity::Warning);
+    assert!(sc[0].message.contains("read as codes"), "{}", sc[0].message);
+    assert_eq!(sc[0].location.column, Some(3));
+    let r = report("small-count/count_family");
+    assert_eq!(r.verdict, Verdict::Fail);
+    for f in &r.files {
+        let errors = f
+            .findings
+            .iter()
+            .filter(|x| x.rule == "small-count" && x.severity == Severity::Error)
+            .count();
+        assert_eq!(errors, 1, "{}", f.path);
+    }
+}
