@@ -18,6 +18,9 @@ use crate::table::classify::tokens;
 /// files where it reads as counts).
 const MIN_SIBLINGS: usize = 2;
 
+/// Most columns of one file named after it that are tried as the varying one.
+const MAX_NAMED: usize = 4;
+
 /// A column that the file's family shows to hold codes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CodeColumn {
@@ -55,12 +58,22 @@ pub fn code_columns(files: &[FileTables]) -> Vec<CodeColumn> {
         let (dir, stem) = split_path(&f.path);
         let stem_tokens = tokens(stem);
         let headers: Vec<String> = table.columns.iter().map(|c| c.name.clone()).collect();
-        for (k, name) in headers.iter().enumerate() {
-            // The varying column is named after the file: its words are a run of the name's.
-            let words = tokens(name);
-            if words.is_empty() || !contains_run(&stem_tokens, &words) {
-                continue;
-            }
+        // The varying column is named after the file: its words are a run of the name's. A
+        // name has few words, so few columns can be; past a few the file is left out.
+        let named: Vec<usize> = headers
+            .iter()
+            .enumerate()
+            .filter(|(_, name)| {
+                let words = tokens(name);
+                !words.is_empty() && contains_run(&stem_tokens, &words)
+            })
+            .map(|(k, _)| k)
+            .take(MAX_NAMED + 1)
+            .collect();
+        if named.len() > MAX_NAMED {
+            continue;
+        }
+        for k in named {
             let mut signature = headers.clone();
             signature[k] = String::new();
             families
