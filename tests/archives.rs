@@ -350,3 +350,26 @@ fn cut_archives_are_never_passed_and_never_a_reader_failure() {
         }
     }
 }
+
+/// A profile or a rules file forbids archives by leaving their formats off `[file_types]
+/// allowed`: the archive itself is then a `file-type` error, while its members are still
+/// checked (and named) like any other.
+#[test]
+fn a_rules_file_can_forbid_archives() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let path = dir.path().join("no-archives.toml");
+    std::fs::write(
+        &path,
+        "[file_types]\nallowed = [\"csv\", \"tsv\", \"text\", \"xlsx\", \"pdf\", \"png\"]\n",
+    )
+    .expect("rules file written");
+    let rules = export_check::config::Rules::load("default", Some(&path), None)
+        .expect("the rules file loads");
+    let r = common::report_with("archives/clean.zip", &rules);
+    assert_eq!(r.verdict, Verdict::Fail, "{:?}", places(&r));
+    let types = errors_of(&r, "file-type");
+    assert_eq!(types.len(), 1, "{:?}", places(&r));
+    assert_eq!(types[0].location.member, None);
+    // Under the default rules the same archive passes.
+    assert_eq!(report("archives/clean.zip").verdict, Verdict::Pass);
+}

@@ -26,7 +26,9 @@
 //! ## Options
 //! `[file_types] allowed` and `[file_types] blocked` list format names (`csv`, `xlsx`, `pdf`,
 //! `sas7bdat`, `stata-dta`, `executable`, `unknown-binary` ...). A format on neither list is an
-//! error.
+//! error. An environment that forbids archives outright leaves `zip`, `tar`, `gzip`, `bzip2` and
+//! `xz` off `allowed` (in its profile or a `--rules` file): each archive is then an error, and its
+//! members are still checked and reported.
 //!
 //! ## References
 //! Statistics Denmark, rules on transfer of analysis results: only approved file types pass the
