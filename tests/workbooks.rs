@@ -503,6 +503,15 @@ fn fixtures() -> Vec<(&'static str, Vec<u8>)> {
             xlsx_with(&[summary()], false, pivot_parts()),
         ),
         ("cases/workbooks/clean_two_tables.xlsx", clean),
+        // A zip bomb: one part of 20 MiB of blanks, stored in a few kilobytes.
+        (
+            "cases/workbooks/expanding_part.xlsx",
+            xlsx_with(
+                &[summary()],
+                false,
+                vec![("customXml/item1.xml".to_string(), vec![b' '; 20 << 20])],
+            ),
+        ),
         ("cases/workbooks/hidden_person_sheet.ods", {
             let mut data = ods_sheet("Data", person_rows().cells);
             data.hidden = true;
@@ -650,6 +659,21 @@ fn a_workbook_cut_short_is_unreadable() {
         found.iter().map(|f| f.rule).collect::<Vec<_>>(),
         vec!["unreadable"],
         "{found:#?}"
+    );
+}
+
+/// A part that expands hundreds of times its stored size is refused before it is expanded:
+/// the workbook is unreadable, never half-checked.
+#[test]
+fn a_workbook_zip_bomb_is_unreadable_before_it_expands() {
+    let (verdict, found) = findings("expanding_part.xlsx");
+    assert_eq!(verdict, Verdict::Fail);
+    let unreadable = errors(&found, "unreadable");
+    assert_eq!(unreadable.len(), 1, "{found:#?}");
+    assert!(
+        unreadable[0].message.contains("times its stored size"),
+        "{}",
+        unreadable[0].message
     );
 }
 
