@@ -60,6 +60,36 @@ fn svg_scatter() -> Vec<u8> {
     svg(&body)
 }
 
+/// A Kaplan-Meier curve as R's `plot.survfit` draws it: a step line, and a short vertical
+/// tick on the curve at each of 60 censoring times (one per individual who left follow-up).
+fn svg_censor_ticks() -> Vec<u8> {
+    let mut times: Vec<f64> = (0..60).map(|i| 400.0 * jitter(i, 6)).collect();
+    times.sort_by(f64::total_cmp);
+    let height = |t: f64| 40.0 + 250.0 * (t / 400.0).powf(0.7);
+    let mut steps = String::from("60.00,40.00");
+    for k in 1..=40 {
+        let t = 10.0 * f64::from(k);
+        write!(
+            steps,
+            " {:.2},{:.2} {:.2},{:.2}",
+            60.0 + t,
+            height(t - 10.0),
+            60.0 + t,
+            height(t)
+        )
+        .unwrap();
+    }
+    let mut body = format!(
+        "<polyline points='{steps}' style='stroke-width: 0.75; stroke: #000000; fill: none;' />\n"
+    );
+    for t in times {
+        let (x, y) = (60.0 + t, height((t / 10.0).floor() * 10.0));
+        writeln!(body, "<line x1='{x:.2}' y1='{:.2}' x2='{x:.2}' y2='{:.2}' style='stroke-width: 0.75; stroke: #000000;' />", y - 3.0, y + 3.0).unwrap();
+    }
+    body.push_str(&axis_labels());
+    svg(&body)
+}
+
 /// ggplot's way over a grid: 80 points whose heights are whole values (an age in years, a
 /// score) each on one of 8 horizontal gridlines that span the panel.
 fn svg_scatter_gridlines() -> Vec<u8> {
@@ -582,6 +612,7 @@ fn generated() -> Vec<(&'static str, Vec<u8>)> {
             "cases/figures/svg_scatter_gridlines.svg",
             svg_scatter_gridlines(),
         ),
+        ("cases/figures/svg_censor_ticks.svg", svg_censor_ticks()),
         ("cases/figures/pdf_table.pdf", pdf_table()),
         ("cases/figures/pdf_scatter.pdf", pdf_scatter()),
         ("cases/figures/pdf_attachment.pdf", pdf_attachment()),
@@ -677,6 +708,15 @@ fn a_stata_forest_plot_of_estimates_on_their_intervals_passes() {
     let (verdict, f) = findings("svg_forest_plot.svg");
     assert_eq!(verdict, Verdict::Pass, "{f:?}");
     assert_eq!(f, vec![("embedded-data".into(), Severity::Info, None)]);
+}
+
+/// Censor ticks on a survival curve are one mark per individual: an error, while the step
+/// line itself is an aggregate.
+#[test]
+fn censor_ticks_on_a_survival_curve_are_individuals() {
+    let (verdict, f) = findings("svg_censor_ticks.svg");
+    assert_eq!(verdict, Verdict::Fail, "{f:?}");
+    assert_eq!(f, vec![("embedded-data".into(), Severity::Error, None)]);
 }
 
 /// Points of a scatter whose heights are whole values fall on the horizontal gridlines; each
