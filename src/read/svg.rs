@@ -355,6 +355,21 @@ fn is_text_artist(id: &str) -> bool {
 }
 
 /// Count what a drawing element draws.
+/// A `line`: a short vertical one is a tick (a censor mark, an axis tick, an interval's cap),
+/// any other an interval bar if it runs along an axis. `off` is the frame's translation.
+fn line(a: &HashMap<String, String>, off: (f64, f64), key: &str, name: &str, st: &mut State) {
+    let at = |x: f64, y: f64| (x + off.0, y + off.1);
+    let (x1, y1) = (num(a, "x1").unwrap_or(0.0), num(a, "y1").unwrap_or(0.0));
+    let (x2, y2) = (num(a, "x2").unwrap_or(0.0), num(a, "y2").unwrap_or(0.0));
+    if (x1 - x2).abs() < 0.01 && (y1 - y2).abs() <= st.marker && (y1 - y2).abs() > 0.0 {
+        let ends = (at(x1, y1), at(x2, y2));
+        st.marks
+            .add_stroke(key, name, Shape::Tick, at(x1, y1.min(y2)), ends);
+    } else {
+        st.marks.stroke(at(x1, y1), at(x2, y2));
+    }
+}
+
 fn shape(name: &str, a: &HashMap<String, String>, frame: &Frame, st: &mut State) {
     if frame.glyphs {
         return;
@@ -419,18 +434,7 @@ fn shape(name: &str, a: &HashMap<String, String>, frame: &Frame, st: &mut State)
             );
             st.marks.add(&key(&href), &series_name, Shape::Marker, x, y);
         }
-        "line" if !frame.defining => {
-            let (x1, y1) = (num(a, "x1").unwrap_or(0.0), num(a, "y1").unwrap_or(0.0));
-            let (x2, y2) = (num(a, "x2").unwrap_or(0.0), num(a, "y2").unwrap_or(0.0));
-            if (x1 - x2).abs() < 0.01 && (y1 - y2).abs() <= st.marker && (y1 - y2).abs() > 0.0 {
-                let ends = (at(x1, y1), at(x2, y2));
-                let top = at(x1, y1.min(y2));
-                st.marks
-                    .add_stroke(&key(""), &series_name, Shape::Tick, top, ends);
-            } else {
-                st.marks.stroke(at(x1, y1), at(x2, y2));
-            }
-        }
+        "line" if !frame.defining => line(a, (frame.dx, frame.dy), &key(""), &series_name, st),
         "polyline" | "polygon" | "path" => {
             let subpaths = if name == "path" {
                 path_vertices(a.get("d").map(String::as_str).unwrap_or(""))
