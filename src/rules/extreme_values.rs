@@ -68,7 +68,7 @@ use crate::finding::{basis, Finding, Severity};
 use crate::model::{Cell, Kind, Row, Table, Value};
 use crate::redact::{group_sizes, safe_label};
 use crate::rules::{small_count, Checks, Context, Listing, Rule, TableInput, TableRule};
-use crate::table::classify::tokens;
+use crate::table::classify::{contains_run, tokens};
 
 pub const RULE: Rule = Rule {
     id: "extreme-values",
@@ -119,9 +119,7 @@ impl Quantiles {
 
     fn names(&self, label: &str) -> bool {
         let toks = tokens(label);
-        self.0
-            .iter()
-            .any(|p| p.len() <= toks.len() && toks.windows(p.len()).any(|w| w == p.as_slice()))
+        self.0.iter().any(|p| contains_run(&toks, p))
     }
 }
 

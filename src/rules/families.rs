@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use crate::config::Rules;
 use crate::model::{Kind, Table};
 use crate::rules::FileTables;
-use crate::table::classify::tokens;
+use crate::table::classify::{contains_run, tokens};
 
 /// Fewest other files of the family whose column holds codes (they must also outnumber the
 /// files where it reads as counts).
@@ -139,10 +139,6 @@ fn split_path(path: &str) -> (&str, &str) {
     let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
     let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
     (dir, stem)
-}
-
-fn contains_run(toks: &[String], run: &[String]) -> bool {
-    toks.windows(run.len()).any(|w| w == run)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use crate::config::Vocabulary;
-use crate::table::classify::tokens;
+use crate::table::classify::{token_runs, tokens};
 
 /// The compiled word sets (build once per run; `Send + Sync`).
 #[derive(Debug, Clone, Default)]
@@ -47,14 +47,6 @@ fn phrases(list: &[String]) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// Phrases folded like a header's tokens (`Care home` → `care`, `home`).
-fn folded_phrases(list: &[String]) -> Vec<Vec<String>> {
-    list.iter()
-        .map(|p| tokens(p))
-        .filter(|t| !t.is_empty())
-        .collect()
-}
-
 /// The length of the phrase of `phrases` that `toks` begins with, if any (the longest).
 fn phrase_at(toks: &[String], phrases: &[Vec<String>]) -> Option<usize> {
     phrases
@@ -87,9 +79,9 @@ impl Words {
             residual_column: phrases(&v.residual_column),
             share_words: set(&v.share_words),
             pair_percent: set(&v.pair_percent),
-            organisation_unit: folded_phrases(&v.organisation_unit),
-            unit_counted_before: folded_phrases(&v.unit_counted_before),
-            unit_counted_after: folded_phrases(&v.unit_counted_after),
+            organisation_unit: token_runs(&v.organisation_unit),
+            unit_counted_before: token_runs(&v.unit_counted_before),
+            unit_counted_after: token_runs(&v.unit_counted_after),
             person_unit: v.person_unit.iter().flat_map(|w| tokens(w)).collect(),
         }
     }

@@ -15,6 +15,7 @@ use std::io::{Read, Seek};
 use crate::model::{cell_ref, Document, Fact, FactKind, Location, Text, TextKind, Unreadable};
 
 use super::package::Package;
+use super::parts::{hidden, hidden_lines, unchecked};
 use super::sheets::sheet_location;
 use super::xml::{attr, Ev};
 
@@ -277,21 +278,10 @@ pub fn read_parts<R: Read + Seek>(pkg: &mut Package<R>, doc: &mut Document) {
         ..Location::default()
     };
     if walked.is_err() {
-        doc.facts.push(Fact {
-            location: content,
-            kind: FactKind::Unchecked {
-                part: format!("hidden rows, columns and comments ({CONTENT})"),
-                why: "the part is not well-formed".into(),
-            },
-        });
+        let part = format!("hidden rows, columns and comments ({CONTENT})");
+        unchecked(doc, content, part, "the part is not well-formed");
         return;
     }
-    let hidden = |doc: &mut Document, location: Location, part: String, scope: Location| {
-        doc.facts.push(Fact {
-            location,
-            kind: FactKind::Hidden { part, scope },
-        });
-    };
     for s in &w.sheets {
         let here = sheet_location(&s.name);
         let hidden_sheet = s
@@ -310,30 +300,7 @@ pub fn read_parts<R: Read + Seek>(pkg: &mut Package<R>, doc: &mut Document) {
                 here.clone(),
             );
         }
-        if let Some(row) = s.first_row {
-            let location = Location {
-                row: Some(row),
-                ..here.clone()
-            };
-            hidden(
-                doc,
-                location,
-                format!("hidden rows of sheet '{}'", s.name),
-                here.clone(),
-            );
-        }
-        if let Some(col) = s.first_col {
-            let location = Location {
-                column: Some(col),
-                ..here.clone()
-            };
-            hidden(
-                doc,
-                location,
-                format!("hidden columns of sheet '{}'", s.name),
-                here.clone(),
-            );
-        }
+        hidden_lines(doc, &s.name, s.first_row.map(Some), s.first_col.map(Some));
         if let Some(cell) = s.comments.first() {
             let location = Location {
                 member: Some(CONTENT.to_string()),

@@ -34,14 +34,14 @@ fn member(part: &str) -> Location {
     }
 }
 
-fn hidden(doc: &mut Document, location: Location, part: String, scope: Location) {
+pub(super) fn hidden(doc: &mut Document, location: Location, part: String, scope: Location) {
     doc.facts.push(Fact {
         location,
         kind: FactKind::Hidden { part, scope },
     });
 }
 
-fn unchecked(doc: &mut Document, location: Location, part: String, why: &str) {
+pub(super) fn unchecked(doc: &mut Document, location: Location, part: String, why: &str) {
     doc.facts.push(Fact {
         location,
         kind: FactKind::Unchecked {
@@ -158,30 +158,38 @@ fn hidden_rows_and_columns<R: Read + Seek>(
         }
         true
     });
-    let here = super::sheets::sheet_location(&s.name);
-    if rows > 0 {
+    hidden_lines(
+        doc,
+        &s.name,
+        (rows > 0).then_some(first_row),
+        (cols > 0).then_some(first_col),
+    );
+}
+
+/// The facts of a sheet's hidden rows and columns, the sheet as scope: `rows` and `cols` are
+/// `Some` (with the first hidden one, if known) when the sheet hides any.
+pub(super) fn hidden_lines(
+    doc: &mut Document,
+    sheet: &str,
+    rows: Option<Option<u32>>,
+    cols: Option<Option<u32>>,
+) {
+    let here = super::sheets::sheet_location(sheet);
+    if let Some(row) = rows {
         let location = Location {
-            row: first_row,
+            row,
             ..here.clone()
         };
-        hidden(
-            doc,
-            location,
-            format!("hidden rows of sheet '{}'", s.name),
-            here.clone(),
-        );
+        let part = format!("hidden rows of sheet '{sheet}'");
+        hidden(doc, location, part, here.clone());
     }
-    if cols > 0 {
+    if let Some(column) = cols {
         let location = Location {
-            column: first_col,
+            column,
             ..here.clone()
         };
-        hidden(
-            doc,
-            location,
-            format!("hidden columns of sheet '{}'", s.name),
-            here,
-        );
+        let part = format!("hidden columns of sheet '{sheet}'");
+        hidden(doc, location, part, here);
     }
 }
 

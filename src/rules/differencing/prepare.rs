@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use crate::config::{Differencing, Vocabulary};
 use crate::model::{Cell, Kind, Location, Table, Value};
 use crate::rules::Context;
-use crate::table::classify::tokens;
+use crate::table::classify::{contains_run, token_runs, tokens};
 
 /// The population a table describes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,19 +55,6 @@ pub(super) struct Prepared<'a> {
     pub(super) key_cols: Vec<u32>,
 }
 
-/// Token runs of a word list.
-fn phrases(words: &[String]) -> Vec<Vec<String>> {
-    words
-        .iter()
-        .map(|w| tokens(w))
-        .filter(|t| !t.is_empty())
-        .collect()
-}
-
-fn contains_run(toks: &[String], p: &[String]) -> bool {
-    p.len() <= toks.len() && toks.windows(p.len()).any(|w| w == p)
-}
-
 /// Compiled population words.
 pub(super) struct Words {
     all: Vec<Vec<String>>,
@@ -80,13 +67,13 @@ pub(super) struct Words {
 impl Words {
     pub(super) fn new(d: &Differencing, vocabulary: &Vocabulary) -> Self {
         Words {
-            all: phrases(&d.all),
+            all: token_runs(&d.all),
             groups: d
                 .groups
                 .iter()
-                .map(|(name, words)| (name.clone(), phrases(words)))
+                .map(|(name, words)| (name.clone(), token_runs(words)))
                 .collect(),
-            restricting: phrases(&vocabulary.population_restriction),
+            restricting: token_runs(&vocabulary.population_restriction),
         }
     }
 

@@ -29,7 +29,7 @@ use columns::{
 use evidence::{column_kind, evidence};
 
 pub(crate) use words::RoundingWords;
-pub use words::{tokens, Lexicon};
+pub use words::{contains_run, token_runs, tokens, Lexicon};
 
 /// Set `table.columns[i].kind` and each `table.rows[j].kind`; `row.label` is left as the reader
 /// filled it. A table without columns gets one per column number its header rows and cells use.

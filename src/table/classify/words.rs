@@ -43,6 +43,20 @@ pub fn tokens(text: &str) -> Vec<String> {
     out
 }
 
+/// The token runs of a word list, folded like a header (`Care home` → `care`, `home`); empty
+/// entries are left out.
+pub fn token_runs(list: &[String]) -> Vec<Vec<String>> {
+    list.iter()
+        .map(|w| tokens(w))
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// Whether `run` (not empty) occurs in `toks` as consecutive tokens.
+pub fn contains_run(toks: &[String], run: &[String]) -> bool {
+    !run.is_empty() && run.len() <= toks.len() && toks.windows(run.len()).any(|w| w == run)
+}
+
 fn fold(c: char, out: &mut String) {
     let s = match c {
         'æ' => "ae",
