@@ -238,6 +238,17 @@ fn codes_that_key_the_rows_are_levels() {
     assert_eq!(places(&r, "small-count"), vec!["B2", "B3", "B4", "B5"]);
 }
 
+/// A 0/1 column before the month keys a long table with it (a pandas `groupby` written with
+/// its row index): levels, not counts. Without a label beside them to key, the same small values
+/// stay counts.
+#[test]
+fn an_indicator_that_keys_the_rows_is_a_level() {
+    let r = report("small-count/indicator_keyed_measure.csv");
+    assert_eq!(places(&r, "small-count"), Vec::<String>::new());
+    let r = report("small-count/indicator_counts.csv");
+    assert_eq!(places(&r, "small-count"), vec!["B3", "B4", "B5", "B7"]);
+}
+
 /// In a column where values have decimals (`44.2`), a `5.0` is a rate written with its one
 /// decimal, not a count stored as a float, even under a `total` header.
 #[test]

@@ -200,40 +200,67 @@ fn is_axis(values: &[i64], named: bool) -> bool {
         && (named || runs.len() == 1)
 }
 
-/// Whole numbers that, with the label columns before them, tell the rows apart are levels of
-/// a cross-classification (`agetype;ageval;ethval;estimate`: age and ethnic group codes keying
-/// one estimate each), not counts. Read left to right from the stub: while the label columns
-/// so far leave rows that share every label, the next column of whole numbers joins the key if
-/// its header names no measure and its values repeat (at most half of them distinct). The
-/// columns join only if the key they complete tells every row apart: a column of counts adds
-/// nothing to a stub that already does (`Characteristic;Exposed;Unexposed`), and counts that
-/// happen to repeat seldom complete a key. Rows whose key cells are all empty are left out.
+/// Whole numbers that, with the label columns, tell the rows apart are levels of a
+/// cross-classification (`agetype;ageval;ethval;estimate`: age and ethnic group codes keying one
+/// estimate each; `care_home_type;date;had_smr`: a 0/1 indicator and a month keying a measure),
+/// not counts. While the label columns so far leave rows that share every label, a column of
+/// whole numbers joins the key if its header names no measure and its values repeat (at most
+/// half of them distinct): any such column left of the last label column (a long table puts its
+/// keys first), then those that follow the labels in an unbroken run. The columns join only if
+/// the key they complete tells every row apart: a column of counts adds nothing to a stub that
+/// already does (`Characteristic;Exposed;Unexposed`), and counts that happen to repeat seldom
+/// complete a key. A row index (`0…n−1` or `1…n` under an empty header, as pandas and R print
+/// it) tells rows apart by position only, so it is no part of the key. Rows whose key cells are
+/// all empty are left out.
 pub(super) fn key_columns(table: &mut Table, lexicon: &Lexicon) {
     let mut order: Vec<usize> = (0..table.columns.len()).collect();
     order.sort_by_key(|&i| table.columns[i].col);
-    let mut key: Vec<u32> = Vec::new();
+    let mut key: Vec<u32> = order
+        .iter()
+        .map(|&i| &table.columns[i])
+        .filter(|c| c.kind == Kind::Label && !row_index(table, c))
+        .map(|c| c.col)
+        .collect();
+    let Some(&last_label) = key.last() else {
+        return;
+    };
     let mut joined: Vec<usize> = Vec::new();
     for &i in &order {
+        if tells_rows_apart(table, &key) {
+            break;
+        }
         let c = &table.columns[i];
         if c.kind == Kind::Label {
-            key.push(c.col);
             continue;
         }
-        if key.is_empty() || tells_rows_apart(table, &key) {
-            break;
-        }
         let measure = names_measure(lexicon.header_kind(&c.name));
-        if c.kind != Kind::Count || measure || !repeating_levels(table, c.col) {
+        let level = c.kind == Kind::Count && !measure && repeating_levels(table, c.col);
+        if level {
+            key.push(c.col);
+            joined.push(i);
+        } else if c.col > last_label {
             break;
         }
-        key.push(c.col);
-        joined.push(i);
     }
     if !joined.is_empty() && tells_rows_apart(table, &key) {
         for i in joined {
             table.columns[i].kind = Kind::Label;
         }
     }
+}
+
+/// Whether a column is a row index: an empty header over `0…n−1` or `1…n` in row order.
+fn row_index(table: &Table, column: &crate::model::Column) -> bool {
+    if !column.name.trim().is_empty() {
+        return false;
+    }
+    let Some(values) = whole_numbers(table, column.col) else {
+        return false;
+    };
+    let start = values.first().copied().unwrap_or(-1);
+    values.len() >= 2
+        && (start == 0 || start == 1)
+        && values.iter().zip(start..).all(|(&v, i)| v == i)
 }
 
 /// Most columns of estimates a model-output table shows beside its stub for [`model_levels`].

@@ -438,6 +438,39 @@ mod tests {
         );
     }
 
+    /// A 0/1 column before a label column keys a long table with it (a pandas `groupby` printed
+    /// with its row index: `care_home_type` 0 or 1 and `date` tell the rows apart together).
+    #[test]
+    fn an_indicator_before_a_label_keys_the_rows() {
+        let rows: &[&[&str]] = &[
+            &["0", "0", "2020-01-01", "299", "1493", "0.200268"],
+            &["1", "0", "2020-02-01", "305", "1469", "0.207624"],
+            &["2", "0", "2020-03-01", "303", "1476", "0.205285"],
+            &["3", "1", "2020-01-01", "301", "1507", "0.199735"],
+            &["4", "1", "2020-02-01", "295", "1531", "0.192685"],
+            &["5", "1", "2020-03-01", "297", "1524", "0.194882"],
+        ];
+        let header = ["", "home_type", "date", "had_review", "population", "value"];
+        let k = kinds(&header, rows);
+        assert_eq!(&k[..5], [Label, Label, Label, Count, Count]);
+        // Without the dates the 0/1 column tells nothing apart: it stays a count.
+        let cut: Vec<Vec<&str>> = rows.iter().map(|r| vec![r[0], r[1], r[3], r[4]]).collect();
+        let cut: Vec<&[&str]> = cut.iter().map(|r| r.as_slice()).collect();
+        let k = kinds(&["", "home_type", "had_review", "population"], &cut);
+        assert_eq!(k, [Label, Count, Count, Count]);
+        // Counts right of the labels that merely repeat do not join the key when the labels
+        // alone tell the rows apart.
+        let k = kinds(
+            &["Region", "Sex", "Deaths"],
+            &[
+                &["North", "M", "6"],
+                &["North", "F", "6"],
+                &["South", "M", "8"],
+                &["South", "F", "8"],
+            ],
+        );
+        assert_eq!(k, [Label, Label, Count]);
+    }
     #[test]
     fn values_decide_without_header_words() {
         assert_eq!(
