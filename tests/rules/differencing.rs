@@ -793,6 +793,40 @@ fn differencing_a_table_released_again_with_a_few_persons_changed_needs_review()
     assert_eq!(verdict(&r, "release2/table1.csv"), Verdict::Review);
 }
 
+/// A table too large to keep is not compared with its other release, and says so: an info
+/// finding on each release, naming the other. A table small enough is compared as before.
+#[test]
+fn differencing_a_release_too_large_to_compare_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut big = String::from("Group,n\n");
+    for i in 0..1500 {
+        big.push_str(&format!("G{i},{}\n", 100 + i));
+    }
+    for folder in ["release", "release2"] {
+        std::fs::create_dir(dir.path().join(folder)).unwrap();
+        std::fs::write(dir.path().join(folder).join("big.csv"), &big).unwrap();
+    }
+    let r = check(dir.path(), &Rules::default_rules(), &Options::default()).unwrap();
+    for (path, other) in [
+        ("release/big.csv", "release2/big.csv"),
+        ("release2/big.csv", "release/big.csv"),
+    ] {
+        let file = r.files.iter().find(|f| f.path == path).unwrap();
+        let notes: Vec<_> = (file.findings.iter())
+            .filter(|x| x.rule == "differencing")
+            .collect();
+        assert_eq!(notes.len(), 1, "{:?}", file.findings);
+        assert_eq!(notes[0].severity, Severity::Info);
+        assert!(
+            notes[0].message.contains("other releases"),
+            "{}",
+            notes[0].message
+        );
+        assert_eq!(notes[0].related, vec![other.to_string()]);
+        assert_eq!(file.verdict, Verdict::Pass);
+    }
+}
+
 #[test]
 fn differencing_same_named_tables_of_two_populations_are_not_releases() {
     // tpp/ and emis/ hold the same layout for two different populations: far apart, nothing.

@@ -78,7 +78,9 @@ pub(super) fn check(files: &[FileTables], cx: &Context<'_>) -> Vec<Placed> {
         }
         compare_group(members, files, &words, cx, &mut used, &mut out);
     }
-    for pair in releases::release_pairs(files) {
+    let pairs = releases::release_pairs(files);
+    releases::not_compared(&pairs, files, &mut out);
+    for &pair in &pairs {
         releases::compare(pair, files, &words, cx, &mut out);
     }
     links::unused(links, &used, &index, files, &mut out);

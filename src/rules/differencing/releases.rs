@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use crate::finding::{basis, Finding, Severity};
-use crate::model::Cell;
+use crate::model::{Cell, Location};
 use crate::rules::{Context, FileTables};
 
 use super::nested::looks_rounded;
@@ -19,6 +19,9 @@ use super::ID;
 
 /// Pairs of tables compared at most per pair of files.
 const MAX_TABLE_PAIRS: usize = 10_000;
+
+/// Other releases named in the message of a table not compared with them.
+const NAMED_RELEASES: usize = 3;
 
 /// A shown count of a release may differ from its counterpart by at most this share of the
 /// larger (or by less than the threshold) for the two to be one table released twice.
@@ -34,7 +37,7 @@ fn parent_and_name(path: &str) -> (&str, &str, &str) {
 pub(super) fn release_pairs(files: &[FileTables]) -> Vec<(usize, usize)> {
     let mut by_name: BTreeMap<(&str, &str), Vec<(usize, &str)>> = BTreeMap::new();
     for (i, f) in files.iter().enumerate() {
-        if f.tables.is_empty() {
+        if f.tables.is_empty() && f.too_large.is_empty() {
             continue;
         }
         let (parent, folder, name) = parent_and_name(&f.path);
@@ -58,7 +61,8 @@ pub(super) fn release_pairs(files: &[FileTables]) -> Vec<(usize, usize)> {
 
 /// Compares the tables of two releases of one file, in order, and reports the counts that
 /// changed by a few persons. Rounded tables (declared, detected, or every count a multiple of
-/// 5) are left out: their changes are the rounding's.
+/// 5) are left out: their changes are the rounding's. The table pairs past the work limit are
+/// not compared: an info finding says so.
 pub(super) fn compare(
     (fa, fb): (usize, usize),
     files: &[FileTables],
@@ -66,12 +70,10 @@ pub(super) fn compare(
     cx: &Context<'_>,
     out: &mut Out<'_>,
 ) {
-    let max_cells = u64::from(cx.rules.differencing.max_table_cells);
     let tables = |f: usize| -> Vec<Prepared<'_>> {
         files[f]
             .tables
             .iter()
-            .filter(|t| t.rows.iter().map(|r| r.cells.len() as u64).sum::<u64>() <= max_cells)
             .flat_map(|t| prepare(f, &files[f].path, t, words, cx, false))
             .filter(|p| !looks_rounded(p, cx))
             .collect()
@@ -84,6 +86,14 @@ pub(super) fn compare(
         for (j, b) in tb.iter().enumerate().skip(next) {
             tried += 1;
             if tried > MAX_TABLE_PAIRS {
+                let msg = format!(
+                    "the comparison of this file with its other release '{}' stopped at its work limit; some of their tables were not compared",
+                    files[fa].path
+                );
+                let b = basis(&[files[fb].path.as_bytes(), b"release comparison stopped"]);
+                let mut finding = Finding::new(ID, Severity::Info, msg, Location::default(), b);
+                finding.related = vec![files[fa].path.clone()];
+                out.found.push((fb, finding));
                 return;
             }
             if let Some(small) = released_again(a, b, t) {
@@ -93,6 +103,38 @@ pub(super) fn compare(
                 }
                 break;
             }
+        }
+    }
+}
+
+/// An info finding on each table that was too large to keep, in a file that has other releases:
+/// it was not compared with them (`pairs` from [`release_pairs`]).
+pub(super) fn not_compared(pairs: &[(usize, usize)], files: &[FileTables], out: &mut Out<'_>) {
+    let mut others: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
+    for &(a, b) in pairs {
+        others.entry(a).or_default().push(&files[b].path);
+        others.entry(b).or_default().push(&files[a].path);
+    }
+    for (f, paths) in others {
+        for loc in &files[f].too_large {
+            let mut named = (paths.iter().take(NAMED_RELEASES))
+                .map(|p| format!("'{p}'"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            if paths.len() > NAMED_RELEASES {
+                named.push_str(" and others");
+            }
+            let msg = format!(
+                "this table was not compared with its other releases ({named}) for counts that changed by a few persons: it is too large to compare ([differencing] max_table_cells)"
+            );
+            let b = basis(&[
+                files[f].path.as_bytes(),
+                format!("{loc:?}").as_bytes(),
+                b"release",
+            ]);
+            let mut finding = Finding::new(ID, Severity::Info, msg, loc.clone(), b);
+            finding.related = paths.iter().map(|p| p.to_string()).collect();
+            out.found.push((f, finding));
         }
     }
 }
