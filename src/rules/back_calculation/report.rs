@@ -206,7 +206,7 @@ impl<'a> Report<'a> {
         let residual = v.vars.len() == 1 && v.vars.iter().all(|x| origin_is(x, Origin::Residual));
         match v.code {
             VerdictCode::GroupSumSmall if residual => format!(
-                "an implied residual category (N minus the categories shown) can be calculated back exactly, and it is below {t} [B2]: {}{note}",
+                "an implied residual category (the total or N minus the categories shown: a group not shown, such as unknown or other) can be calculated back exactly, and it is below {t} [B2]: {}{note}",
                 v.derivation
             ),
             VerdictCode::GroupSumSmall => {

@@ -75,10 +75,7 @@ impl Builder<'_> {
             return;
         };
         if rel.residual {
-            let name = match rel.parts.first() {
-                Some(q) => format!("residual category in {}", self.table.column_label(q.col)),
-                None => "residual category".to_string(),
-            };
+            let name = residual_name(self.table, rel);
             let v = self.sys.add_unknown(Unknown::of(&name, Origin::Residual));
             self.slots.push(Slot::Residual(ri));
             line.terms.push((v, 1));
@@ -179,5 +176,31 @@ impl Builder<'_> {
         let v = self.sys.add_unknown(u);
         self.vars.insert(p, v);
         v
+    }
+}
+
+/// The name of a relation's implied residual: the group a total leaves out of the groups shown
+/// beside it (in its row, or in its column), or the category a `Table 1` block leaves out of its
+/// column's `N`.
+fn residual_name(table: &Table, rel: &Relation) -> String {
+    let Some(q) = rel.parts.first() else {
+        return "residual category".to_string();
+    };
+    match rel.total {
+        Total::Cell(p) if rel.parts.iter().all(|x| x.row == p.row) => {
+            let label = table.rows.get(p.row).map_or("", |r| r.label.trim());
+            if label.is_empty() {
+                format!("group not shown in the row of {}", cell_name(table, p))
+            } else {
+                format!(
+                    "group not shown in row '{}'",
+                    crate::redact::safe_label(label)
+                )
+            }
+        }
+        Total::Cell(p) if rel.parts.iter().all(|x| x.col == p.col) => {
+            format!("group not shown in {}", table.column_label(p.col))
+        }
+        _ => format!("residual category in {}", table.column_label(q.col)),
     }
 }

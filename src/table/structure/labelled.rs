@@ -59,8 +59,9 @@ pub(super) fn labelled_rows(b: &mut Builder<'_, '_>, total_rows: &[usize], stron
             [above, below, siblings, roots, others, plain.clone()],
             |parts| row_lines(g, t, parts),
             row_name(table, t),
-            false,
-            // S1 only for a row whose whole label names a total (not `all / with records`).
+            // A row whose whole label names a total (not `all / with records`) may leave a
+            // group out (an implied residual), and otherwise is an S1 mismatch.
+            strong.contains(&t),
             strong.contains(&t),
         );
     }
@@ -172,7 +173,9 @@ pub(super) fn settle_total<T: PartialEq>(
             verify(g, &lines, Sense::Le, false, b.rounding.as_ref(), 2).map(|acc| (lines, acc))
         });
         if let Some((lines, acc)) = bound {
-            b.add(name, Source::Lexicon, lines, Sense::Le, false, acc);
+            // What the groups shown leave of the total is a group not shown (`Unknown`,
+            // `Other`): an implied residual per line, audited like any cell.
+            b.add(name, Source::Lexicon, lines, Sense::Eq, true, acc);
             return;
         }
     }
@@ -276,8 +279,14 @@ mod tests {
 
     #[test]
     fn mismatch_is_reported() {
-        let (t, lx) = table("Age,HD,Pop\n21-30,7,19\n31-40,5,15\n41-50,8,18\nTotal,20,64\n");
+        // Pop's total is below its parts: no reading.
+        let (t, lx) = table("Age,HD,Pop\n21-30,7,19\n31-40,5,15\n41-50,8,18\nTotal,20,40\n");
         let s = detect(&t, &lx);
         assert!(!s.mismatches.is_empty(), "{s:?}");
+        // Above its parts, it leaves an age group out: a residual on each column.
+        let (t, lx) = table("Age,HD,Pop\n21-30,7,19\n31-40,5,15\n41-50,8,18\nTotal,20,64\n");
+        let s = detect(&t, &lx);
+        assert!(s.mismatches.is_empty(), "{s:?}");
+        assert!(s.relations.len() == 2 && s.relations.iter().all(|r| r.residual), "{s:?}");
     }
 }
