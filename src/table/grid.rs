@@ -273,7 +273,8 @@ impl Builder<'_> {
         let mut header_end = start;
         while header_end < end
             && header_end - start < MAX_HEADER_ROWS
-            && (!is_body_row(&names_as_labels(&block[header_end], &parsed[header_end]))
+            && (!(is_body_row(&names_as_labels(&block[header_end], &parsed[header_end]))
+                || self.is_total_row(&block[header_end], &parsed[header_end]))
                 || (header_end + 1 < end
                     && is_body_row(&parsed[header_end + 1])
                     && (self.is_band_header(&block[header_end], &parsed[header_end])
@@ -319,6 +320,16 @@ impl Builder<'_> {
         }
         let distinct: std::collections::BTreeSet<&str> = codes.iter().copied().collect();
         anchor && codes.len() >= 2 && distinct.len() == codes.len()
+    }
+
+    /// A row with a total word in its stub and numbers beside it is a body row even when the
+    /// numbers read like years (`Total⇥1948` under `Code⇥N`): a header puts years over columns,
+    /// and a total word in the stub labels the row.
+    fn is_total_row(&self, r: &GridRow, values: &[Value]) -> bool {
+        r.cells
+            .first()
+            .is_some_and(|t| self.lexicon.is_total(t.trim()))
+            && values.iter().skip(1).any(|v| matches!(v, Value::Number(_)))
     }
 
     /// A header row of age bands or groups whose first band reads like a bounded marker
@@ -899,6 +910,19 @@ mod tests {
         assert_eq!(t[0].header.len(), 2);
         assert_eq!(t[0].columns[2].name, "Male / %");
         assert_eq!(t[0].columns[3].name, "Female / n");
+    }
+
+    /// A total row whose count reads like a year (`Total;1948`) is the body's first row, not a
+    /// second header row; years over columns stay a header.
+    #[test]
+    fn a_total_row_with_a_year_like_count_is_a_body_row() {
+        let t = build(&["Code;N", "Total;1948", "01;525", "02;1423"]);
+        assert_eq!(t[0].header.len(), 1);
+        assert_eq!(t[0].columns[0].name, "Code");
+        assert_eq!(t[0].rows.len(), 3);
+        let t = build(&["Region;2019;2020;Total", "North;15;16;31", "South;40;41;81"]);
+        assert_eq!(t[0].header.len(), 1);
+        assert_eq!(t[0].rows.len(), 2);
     }
 
     #[test]

@@ -287,6 +287,9 @@ mod tests {
         let (t, lx) = table("Age,HD,Pop\n21-30,7,19\n31-40,5,15\n41-50,8,18\nTotal,20,64\n");
         let s = detect(&t, &lx);
         assert!(s.mismatches.is_empty(), "{s:?}");
-        assert!(s.relations.len() == 2 && s.relations.iter().all(|r| r.residual), "{s:?}");
+        assert!(
+            s.relations.len() == 2 && s.relations.iter().all(|r| r.residual),
+            "{s:?}"
+        );
     }
 }
