@@ -19,6 +19,94 @@ fn tc13_rate_with_person_years() {
     assert_eq!(errors(&r, PC), vec!["D2"]);
 }
 
+/// Person-time printed with a decimal (`1520.5` person-years) is a denominator too: the rate
+/// beside `<5` events gives them back. With the rates of those rows suppressed as well, nothing.
+#[test]
+fn a_rate_with_decimal_person_years_gives_the_events_back() {
+    let r = report("percent/rate_decimal_person_years.csv");
+    assert_eq!(errors(&r, PC), vec!["D2", "D5"]);
+    let r = report("percent/rate_decimal_person_years_safe.csv");
+    assert_eq!(places(&r, PC), vec![]);
+    assert_eq!(r.verdict, Verdict::Pass);
+}
+
+/// Against the truth of generated rate tables (events, person-years from 50 to 500,000 with one
+/// or two decimals, a rate per 1,000 with two decimals; events under 5 shown as `<5`): a rate is
+/// flagged exactly when the events it allows (every count whose rate, for some person-time that
+/// rounds to the shown one, rounds to the shown rate; exact integer arithmetic here) are fewer
+/// than the marker's 0 to 4 and none is 0. Rows with events shown say nothing.
+#[test]
+fn rates_beside_suppressed_events_against_the_truth() {
+    let mut state: u64 = 0xda7e;
+    let mut next = |n: u64| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) % n
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut flagged_rows = 0;
+    for case in 0..150 {
+        let mut csv = String::from("Region,Events,Person-years,Rate per 1000 person-years\n");
+        let mut expected = Vec::new();
+        for r in 0..(2 + next(4) as usize) {
+            let events = if next(3) == 0 {
+                1 + next(4)
+            } else {
+                5 + next(60)
+            } as i128;
+            let places = 1 + next(2) as u32;
+            let unit = 10i128.pow(places);
+            // Person-years in units of 10^-places, log-uniform from 50 to 500,000.
+            let whole = (50.0 * 10f64.powf(next(4000) as f64 / 1000.0)) as i128;
+            let py = whole * unit + next(unit as u64) as i128;
+            // The rate per 1000 in hundredths, rounded half up: events·10^5·unit / py.
+            let c = |n: i128| n * 100_000 * unit;
+            let rate = (2 * c(events) + py) / (2 * py);
+            let shown_events = if events < 5 {
+                "<5".to_string()
+            } else {
+                events.to_string()
+            };
+            csv.push_str(&format!(
+                "Region {r},{shown_events},{}.{:0w$},{}.{:02}\n",
+                py / unit,
+                py % unit,
+                rate / 100,
+                rate % 100,
+                w = places as usize
+            ));
+            if events < 5 {
+                // n fits when c(n)/p' rounds to `rate` for some p' in [py − ½, py + ½]:
+                // c(n)/(py + ½) ≤ rate + ½ and c(n)/(py − ½) ≥ rate − ½.
+                let fits = |n: i128| {
+                    4 * c(n) <= (2 * rate + 1) * (2 * py + 1)
+                        && 4 * c(n) >= (2 * rate - 1) * (2 * py - 1)
+                };
+                // `<5` allows 0 to 4, and a count that may be 0 discloses no one.
+                let allowed: Vec<i128> = (0..5).filter(|&n| fits(n)).collect();
+                if allowed.first().is_some_and(|&lo| lo >= 1) && allowed.len() < 5 {
+                    expected.push(format!("D{}", r + 2));
+                }
+            }
+        }
+        flagged_rows += expected.len();
+        let path = dir.path().join(format!("case{case}.csv"));
+        std::fs::write(&path, &csv).unwrap();
+        let rules = export_check::config::Rules::default_rules();
+        let r = export_check::check(&path, &rules, &export_check::Options::default()).unwrap();
+        let flagged: Vec<String> = (places(&r, PC).into_iter())
+            .filter(|(severity, _)| *severity != Severity::Info)
+            .map(|(_, place)| place)
+            .collect();
+        assert_eq!(flagged, expected, "case {case}:\n{csv}");
+    }
+    assert!(
+        flagged_rows > 20,
+        "the generator makes disclosive rows: {flagged_rows}"
+    );
+}
+
 #[test]
 fn percent_only_column_under_an_n_header() {
     let r = report("percent/percent_only_n_header.csv");

@@ -2,7 +2,7 @@
 //! column's `N = …`, the row label, the table's title or note, an N column, the total row, the
 //! total column.
 
-use crate::model::{Kind, Row, Table};
+use crate::model::{Kind, Row, Table, Value};
 use crate::redact::group_sizes;
 use crate::rules::words::Words;
 use crate::table::structure::{CellPos, Structure};
@@ -73,26 +73,64 @@ impl DenColumns {
     }
 }
 
-/// Denominator candidates for a cell in row `r` of pair `p`.
+/// Most decimals of a person-time denominator (`1520.5` person-years) that are used.
+const MAX_PERSON_TIME_DECIMALS: u8 = 3;
+
+/// Denominator candidates for a cell in row `r` of pair `p`, each with the decimals it was
+/// shown with: `(source, d, k)` stands for `d / 10^k` (`k > 0` only for person-time, which is
+/// often printed with decimals).
 pub(super) fn candidates(
     table: &Table,
     s: &Structure,
     p: &Pair,
     r: usize,
     cols: &DenColumns,
-) -> Vec<(DenSource, i128)> {
+) -> Vec<(DenSource, i128, u8)> {
     let mut out = Vec::new();
     let row: &Row = &table.rows[r];
     if p.rate {
         for &c in &cols.person_time {
             if c != p.pct_col {
-                if let Some(v) = exact_at(table, CellPos { row: r, col: c }) {
-                    out.push((DenSource::PersonTime, v));
+                let pos = CellPos { row: r, col: c };
+                if let Some(v) = exact_at(table, pos) {
+                    out.push((DenSource::PersonTime, v, 0));
+                } else if let Some((v, k)) = decimal_at(table, pos) {
+                    out.push((DenSource::PersonTime, v, k));
                 }
             }
         }
         return out;
     }
+    other_candidates(table, s, p, r, cols, row)
+        .into_iter()
+        .map(|(src, d)| (src, d, 0))
+        .collect()
+}
+
+/// A positive number shown with 1 to [`MAX_PERSON_TIME_DECIMALS`] decimals, as `(d, k)` with
+/// the value `d / 10^k`.
+fn decimal_at(table: &Table, p: CellPos) -> Option<(i128, u8)> {
+    let Value::Number(n) = super::cell_value(table, p)? else {
+        return None;
+    };
+    if n.percent || n.decimals == 0 || n.decimals > MAX_PERSON_TIME_DECIMALS || n.value <= 0.0 {
+        return None;
+    }
+    let scaled = (n.value * 10f64.powi(i32::from(n.decimals))).round();
+    (scaled.is_finite() && scaled < 1e15).then_some((scaled as i128, n.decimals))
+}
+
+/// The candidates of a percentage or proportion: group sizes from the header, label, title or
+/// note, N columns, the total row and column.
+fn other_candidates(
+    table: &Table,
+    s: &Structure,
+    p: &Pair,
+    r: usize,
+    cols: &DenColumns,
+    row: &Row,
+) -> Vec<(DenSource, i128)> {
+    let mut out = Vec::new();
     for col in [Some(p.pct_col), p.count_col].into_iter().flatten() {
         if let Some(n) = s.column_n.get(&col) {
             out.push((DenSource::ColumnHeader, *n));

@@ -69,17 +69,21 @@ impl PairCheck<'_> {
                 continue;
             };
             checked += 1;
-            for (src, d) in candidates(table, s, p, r, self.cols) {
+            for (src, d, k) in candidates(table, s, p, r, self.cols) {
                 let e = agree.entry(src as u8).or_default();
                 e.1 += 1;
-                if consistent_boxed(n, d, sh, p.scale, s.rounding) {
+                let fits = match k {
+                    0 => consistent_boxed(n, d, sh, p.scale, s.rounding),
+                    _ => consistent_decimal(n, (d, k), sh, p.scale, s.rounding),
+                };
+                if fits {
                     e.0 += 1;
                 }
             }
             if s.rounding.is_some() {
-                if let Some(d) = candidates(table, s, p, r, self.cols).first().map(|x| x.1) {
+                if let Some((_, d, k)) = candidates(table, s, p, r, self.cols).first() {
                     // The shown percentage is the ratio of the shown (rounded) counts.
-                    if consistent(n, d, sh, p.scale) {
+                    if consistent_decimal(n, (*d, *k), sh, p.scale, None) {
                         from_rounded += 1;
                     }
                 }
@@ -110,11 +114,11 @@ impl PairCheck<'_> {
         let thresholds = &self.cx.rules.thresholds;
         let t = i128::from(thresholds.min_count);
         let narrow = i128::from(self.cx.rules.back_calculation.narrow_max_values);
-        for (src, d) in candidates(table, s, p, r, self.cols) {
+        for (src, d, k) in candidates(table, s, p, r, self.cols) {
             if !trusted(agree, src) || d <= 0 {
                 continue;
             }
-            let Some((lo, hi)) = self.implied(ratio, nominal, d) else {
+            let Some((lo, hi)) = self.implied(ratio, nominal, (d, k)) else {
                 continue;
             };
             if lo > hi {
@@ -147,18 +151,21 @@ impl PairCheck<'_> {
         }
     }
 
-    /// The counts a ratio gives with denominator `d` (a rounded denominator is a box), within
-    /// the count's nominal box.
+    /// The counts a ratio gives with denominator `d / 10^k` (a rounded denominator is a box),
+    /// within the count's nominal box.
     fn implied(
         &self,
         ratio: Ratio,
         nominal: (i128, Option<i128>),
-        d: i128,
+        (d, k): (i128, u8),
     ) -> Option<(i128, i128)> {
-        let scale = self.p.scale;
-        let (dlo, dhi) = match self.s.rounding.and_then(|ro| ro.true_box(d)) {
-            Some(b) => b,
-            None => (d, d),
+        let (scale, (dlo, dhi)) = if k > 0 {
+            decimal_box(self.p.scale, d, k)?
+        } else {
+            match self.s.rounding.and_then(|ro| ro.true_box(d)) {
+                Some(b) => (self.p.scale, b),
+                None => (self.p.scale, (d, d)),
+            }
         };
         if dlo < dhi && dhi - dlo < MAX_DENOMINATORS {
             // Exact: the numerators that fit some denominator of the box.
@@ -278,6 +285,37 @@ fn consistent_boxed(
         MAX_DENOMINATORS,
     )
     .is_some()
+}
+
+/// A denominator `d / 10^k` shown with `k` decimals, in units of `10^-(k+1)`: the ratio's scale
+/// times `10^(k+1)`, and the box of what rounds to the shown value (a shown `1520.5` is a value
+/// in `[1520.45, 1520.55]`, `152045..=152055` hundredths).
+fn decimal_box(scale: i128, d: i128, k: u8) -> Option<(i128, (i128, i128))> {
+    let unit = 10i128.checked_pow(u32::from(k) + 1)?;
+    let d = d.checked_mul(10)?;
+    Some((scale.checked_mul(unit)?, (d - 5, d + 5)))
+}
+
+/// [`consistent_boxed`] for a denominator `d / 10^k`; with `k = 0`, the shown denominator as
+/// it is.
+fn consistent_decimal(
+    n: i128,
+    (d, k): (i128, u8),
+    sh: Shown2,
+    scale: i128,
+    rounding: Option<structure::Rounding>,
+) -> bool {
+    if k == 0 {
+        return consistent(n, d, sh, scale);
+    }
+    let (Some(ratio), Some((scale, db))) = (
+        Ratio::from_f64(sh.value, sh.decimals),
+        decimal_box(scale, d, k),
+    ) else {
+        return false;
+    };
+    let nb = rounding.and_then(|r| r.true_box(n)).unwrap_or((n, n));
+    ratio_in_boxes(ratio, scale, nb, db, MAX_DENOMINATORS).is_some()
 }
 
 /// Most denominators of a rounding box enumerated exactly.
