@@ -47,6 +47,13 @@ section! {
         pub denominator: Vec<String> [merge add_words],
         /// Headers of person-time or population columns: a rate's denominator, never a count.
         pub person_time: Vec<String> [merge add_words],
+        /// Headers of a ratio of two groups' risks or rates (`RR`, `IRR`, `Relative risk`) and of
+        /// their odds (`OR`, `Odds ratio`): whole headers, or a run of a header's tokens at its
+        /// start (`RR (95% CI)`).
+        pub risk_ratio: Vec<String> [merge add_words],
+        pub odds_ratio: Vec<String> [merge add_words],
+        /// Header tokens of a group's event count beside its size (`Events exposed`, `Cases`).
+        pub event_count: Vec<String> [merge add_words],
         /// Organisations a table may count instead of persons (`care homes`, `practices`), and
         /// the title words that say it counts them: `unit_counted_before` a unit (`number of care
         /// homes`), `unit_counted_after` it (`care home characteristics`). A title with a word

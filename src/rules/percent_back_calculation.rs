@@ -39,7 +39,10 @@
 //! shown total n is plain subtraction, reported by `back-calculation`. A proportion right after
 //! an n column (`n, Proportion died` with `120, 0.025`), or a `Mean of … indicator`, is a share
 //! of that n when no common total fits the pairs as count and share; then the n column is its
-//! denominator, and 0.025 of 120 is 3 deaths.
+//! denominator, and 0.025 of 120 is 3 deaths. A relative risk, rate ratio or odds ratio beside
+//! each of two groups' events and sizes (`Events exposed, N exposed, Events unexposed, N
+//! unexposed, RR`) gives back one group's suppressed events: `RR 0.11` with 20 of 640 unexposed
+//! and 600 exposed leaves 2 exposed events.
 //!
 //! ## Why is this bad?
 //! Hiding a count while publishing its percentage and the group size hides nothing: 2.2 % of 137
@@ -91,6 +94,7 @@ mod denominators;
 mod derived;
 mod means;
 mod pairs;
+mod ratios;
 mod shares;
 mod vector;
 mod verdict;
@@ -186,4 +190,5 @@ pub fn check(table: &Table, s: &Structure, cx: &Context<'_>, out: &mut Vec<Findi
     vector::check(table, s, cx, &mut emit);
     means::check(table, s, cx, &mut emit);
     means::check_groups(table, s, cx, &mut emit);
+    ratios::check(table, s, cx, &mut emit);
 }

@@ -26,6 +26,9 @@ pub struct Words {
     residual_column: Vec<Vec<String>>,
     share_words: HashSet<String>,
     pair_percent: HashSet<String>,
+    risk_ratio: Vec<Vec<String>>,
+    odds_ratio: Vec<Vec<String>>,
+    event_count: HashSet<String>,
     organisation_unit: Vec<Vec<String>>,
     unit_counted_before: Vec<Vec<String>>,
     unit_counted_after: Vec<Vec<String>>,
@@ -79,6 +82,9 @@ impl Words {
             residual_column: phrases(&v.residual_column),
             share_words: set(&v.share_words),
             pair_percent: set(&v.pair_percent),
+            risk_ratio: token_runs(&v.risk_ratio),
+            odds_ratio: token_runs(&v.odds_ratio),
+            event_count: v.event_count.iter().flat_map(|w| tokens(w)).collect(),
             organisation_unit: token_runs(&v.organisation_unit),
             unit_counted_before: token_runs(&v.unit_counted_before),
             unit_counted_after: token_runs(&v.unit_counted_after),
@@ -117,6 +123,31 @@ impl Words {
     pub(crate) fn is_at_risk(&self, label: &str) -> bool {
         let l = label.to_lowercase();
         self.at_risk.iter().any(|w| l.contains(w.as_str()))
+    }
+
+    /// What ratio of two groups a header names: `Some(false)` a risk or rate ratio (`RR`,
+    /// `IRR (95% CI)`), `Some(true)` an odds ratio, `None` neither. The header is the phrase, or
+    /// begins with it.
+    pub(crate) fn group_ratio(&self, header: &str) -> Option<bool> {
+        let toks = tokens(header);
+        let starts = |phrases: &[Vec<String>]| phrases.iter().any(|p| toks.starts_with(p));
+        if starts(&self.risk_ratio) {
+            Some(false)
+        } else if starts(&self.odds_ratio) {
+            Some(true)
+        } else {
+            None
+        }
+    }
+
+    /// Whether a header token names events (`events`, `cases`, `deaths`).
+    pub(crate) fn is_event_token(&self, token: &str) -> bool {
+        self.event_count.contains(token)
+    }
+
+    /// Whether a header token is a group size's word (`n`, `total`, `antal`).
+    pub(crate) fn is_denominator_token(&self, token: &str) -> bool {
+        self.denominator.contains(token)
     }
 
     /// Whether a header is, as a whole, an n column's (`N`, `Total`, `Antal`).

@@ -107,6 +107,114 @@ fn rates_beside_suppressed_events_against_the_truth() {
     );
 }
 
+/// A relative risk or odds ratio beside each group's events and size gives back one group's
+/// suppressed events: the rows that show every number say which group is divided by. With the
+/// ratio of that row suppressed too, nothing.
+#[test]
+fn a_ratio_of_two_groups_gives_suppressed_events_back() {
+    let r = report("percent/ratio_rr_strata.csv");
+    assert_eq!(errors(&r, PC), vec!["F2"]);
+    let r = report("percent/ratio_or_strata.csv");
+    assert_eq!(errors(&r, PC), vec!["F2"]);
+    let r = report("percent/ratio_rr_strata_safe.csv");
+    assert_eq!(places(&r, PC), vec![]);
+    assert_eq!(r.verdict, Verdict::Pass);
+}
+
+/// Against the truth of generated strata (each group 200 to 3,000 persons, events 1 to 4 or
+/// more, a relative risk or odds ratio with two decimals, the exposed group over the unexposed
+/// or the other way round, one group's events suppressed as `<5` in some rows): a ratio is
+/// flagged exactly when the counts it allows for the suppressed events (exact integer arithmetic
+/// over the ratio's rounding interval) are fewer than the marker's 0 to 4 and none is 0.
+#[test]
+fn ratios_of_two_groups_against_the_truth() {
+    let mut state: u64 = 0x0dd5;
+    let mut next = |n: u64| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) % n
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut flagged_rows = 0;
+    for case in 0..150 {
+        let odds = next(2) == 0;
+        let swap = next(2) == 0;
+        let header = if odds { "Odds ratio" } else { "RR" };
+        let mut csv =
+            format!("Stratum,Events exposed,N exposed,Events unexposed,N unexposed,{header}\n");
+        let mut expected = Vec::new();
+        for r in 0..(3 + next(3) as usize) {
+            let n = [200 + next(2800) as i128, 200 + next(2800) as i128];
+            let hide = if r == 0 {
+                None
+            } else {
+                [None, Some(0), Some(1)][next(3) as usize]
+            };
+            let a: Vec<i128> = (0..2)
+                .map(|g| {
+                    if hide == Some(g) {
+                        1 + next(4) as i128
+                    } else {
+                        20 + next(120) as i128
+                    }
+                })
+                .collect();
+            // The ratio of group `top` over the other, (num, den) as a rational.
+            let (top, bot) = if swap { (1, 0) } else { (0, 1) };
+            let frac = |a: &[i128]| {
+                if odds {
+                    (a[top] * (n[bot] - a[bot]), (n[top] - a[top]) * a[bot])
+                } else {
+                    (a[top] * n[bot], n[top] * a[bot])
+                }
+            };
+            let (p, q) = frac(&a);
+            let units = (200 * p + q) / (2 * q); // two decimals, half up
+            let shown = |g: usize| match hide == Some(g) {
+                true => "<5".to_string(),
+                false => a[g].to_string(),
+            };
+            csv.push_str(&format!(
+                "Stratum {r},{},{},{},{},{}.{:02}\n",
+                shown(0),
+                n[0],
+                shown(1),
+                n[1],
+                units / 100,
+                units % 100
+            ));
+            if let Some(g) = hide {
+                // x fits when the ratio with a[g] = x rounds to the shown one.
+                let fits = |x: i128| {
+                    let mut b = a.clone();
+                    b[g] = x;
+                    let (p, q) = frac(&b);
+                    q > 0 && (2 * units - 1) * q <= 200 * p && 200 * p <= (2 * units + 1) * q
+                };
+                let allowed: Vec<i128> = (0..5).filter(|&x| fits(x)).collect();
+                if allowed.first().is_some_and(|&lo| lo >= 1) && allowed.len() < 5 {
+                    expected.push(format!("F{}", r + 2));
+                }
+            }
+        }
+        flagged_rows += expected.len();
+        let path = dir.path().join(format!("case{case}.csv"));
+        std::fs::write(&path, &csv).unwrap();
+        let rules = export_check::config::Rules::default_rules();
+        let r = export_check::check(&path, &rules, &export_check::Options::default()).unwrap();
+        let flagged: Vec<String> = (places(&r, PC).into_iter())
+            .filter(|(severity, _)| *severity != Severity::Info)
+            .map(|(_, place)| place)
+            .collect();
+        assert_eq!(flagged, expected, "case {case}:\n{csv}");
+    }
+    assert!(
+        flagged_rows > 30,
+        "the generator makes disclosive rows: {flagged_rows}"
+    );
+}
+
 #[test]
 fn percent_only_column_under_an_n_header() {
     let r = report("percent/percent_only_n_header.csv");
