@@ -65,46 +65,69 @@ pub(super) fn check(table: &Table, _s: &Structure, cx: &Context<'_>, emit: &mut 
     }
 }
 
+/// Most ratio columns of one table that are read: each is paired with the columns left of it,
+/// so the work stays linear in the table's width.
+const MAX_RATIO_COLUMNS: usize = 8;
+
+/// What a column left of a ratio may be: a group's events or its size (person-time or not),
+/// with the words that name its group.
+enum Role {
+    Events(Vec<String>),
+    Size(Vec<String>, bool),
+}
+
 /// The ratio columns of a table with their two groups.
 fn layouts(table: &Table, words: &Words) -> Vec<Layout> {
-    let mut out = Vec::new();
-    for c in &table.columns {
-        let Some(odds) = words.group_ratio(&c.name) else {
-            continue;
-        };
-        let left: Vec<&crate::model::Column> = (table.columns.iter())
-            .filter(|x| x.col < c.col && !matches!(x.kind, Kind::Label))
-            .collect();
-        let mut events: Vec<(Vec<String>, u32)> = Vec::new();
-        let mut sizes: Vec<(Vec<String>, u32, bool)> = Vec::new();
-        for x in left {
+    let ratios: Vec<(u32, bool)> = (table.columns.iter())
+        .filter_map(|c| words.group_ratio(&c.name).map(|odds| (c.col, odds)))
+        .take(MAX_RATIO_COLUMNS)
+        .collect();
+    if ratios.is_empty() {
+        return Vec::new();
+    }
+    let roles: Vec<(u32, Role)> = (table.columns.iter())
+        .filter(|x| !matches!(x.kind, Kind::Label))
+        .filter_map(|x| {
             let toks = tokens(&x.name);
             let person_time = words.is_person_time(&x.name);
             if toks.iter().any(|t| words.is_event_token(t)) {
-                events.push((group_key(&toks, words), x.col));
+                Some((x.col, Role::Events(group_key(&toks, words))))
             } else if person_time || toks.iter().any(|t| words.is_denominator_token(t)) {
-                sizes.push((group_key(&toks, words), x.col, person_time));
+                Some((x.col, Role::Size(group_key(&toks, words), person_time)))
+            } else {
+                None
+            }
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (ratio, odds) in ratios {
+        let left = roles.iter().filter(|(col, _)| *col < ratio);
+        let mut events: Vec<(&[String], u32)> = Vec::new();
+        let mut sizes: Vec<(&[String], u32, bool)> = Vec::new();
+        for (col, role) in left {
+            match role {
+                Role::Events(key) => events.push((key, *col)),
+                Role::Size(key, pt) => sizes.push((key, *col, *pt)),
             }
         }
-        if events.len() != 2 || sizes.len() != 2 {
+        if events.len() != 2 || sizes.len() != 2 || events[0].0 == events[1].0 {
             continue;
         }
         let mut groups = Vec::new();
         let mut person_time = false;
         for (key, ev) in &events {
-            let Some((_, size, pt)) = sizes.iter().find(|(k, _, _)| k == key) else {
-                break;
-            };
-            person_time |= *pt;
-            groups.push(Group {
-                events: *ev,
-                size: *size,
-            });
+            if let Some((_, size, pt)) = sizes.iter().find(|(k, _, _)| k == key) {
+                person_time |= *pt;
+                groups.push(Group {
+                    events: *ev,
+                    size: *size,
+                });
+            }
         }
         if let [g1, g0] = groups[..] {
-            if events[0].0 != events[1].0 && !(odds && person_time) {
+            if !(odds && person_time) {
                 out.push(Layout {
-                    ratio: c.col,
+                    ratio,
                     odds,
                     groups: [g1, g0],
                     person_time,
