@@ -57,6 +57,15 @@ pub mod with_severity {
             .collect()
     }
 
+    /// The places of one rule's errors and warnings (info findings left out).
+    pub fn said(r: &Report, rule: &str) -> Vec<String> {
+        places(r, rule)
+            .into_iter()
+            .filter(|(severity, _)| *severity != Severity::Info)
+            .map(|(_, place)| place)
+            .collect()
+    }
+
     pub fn errors(r: &Report, rule: &str) -> Vec<String> {
         places(r, rule)
             .into_iter()

@@ -2,7 +2,7 @@
 //! `fixtures/cases/back-calculation/`, the tables of both back-calculation rules that must pass,
 //! and messages of either that never carry a recovered value.
 
-use crate::common::places::with_severity::{errors, places, BC, PC};
+use crate::common::places::with_severity::{errors, places, said, BC, PC};
 use crate::common::{self, report};
 
 use export_check::finding::{Severity, Verdict};
@@ -59,13 +59,8 @@ fn a_total_over_the_groups_shown_gives_back_the_group_not_shown() {
 /// when that region's group not shown has 1 to 4 persons; otherwise nothing is said of it.
 #[test]
 fn groups_not_shown_are_found_exactly_when_small() {
-    let mut state: u64 = 0x5eed;
-    let mut next = |n: u64| {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (state >> 33) % n
-    };
+    let mut rng = common::Lcg(0x5eed);
+    let mut next = |n: u64| rng.below(n);
     let dir = tempfile::tempdir().unwrap();
     for case in 0..150 {
         let rows = 2 + next(5) as usize;
@@ -81,20 +76,13 @@ fn groups_not_shown_are_found_exactly_when_small() {
                 expected.push(format!("D{}", r + 2));
             }
         }
-        let path = dir.path().join(format!("case{case}.csv"));
-        std::fs::write(&path, &csv).unwrap();
-        let r = export_check::check(
-            &path,
-            &export_check::config::Rules::default_rules(),
-            &export_check::Options::default(),
-        )
-        .unwrap();
+        let r = common::report_of_text(dir.path(), &format!("case{case}.csv"), &csv);
         assert_eq!(errors(&r, BC), expected, "case {case}:\n{csv}");
-        let said: Vec<String> = (places(&r, BC).into_iter())
-            .filter(|(severity, _)| *severity != Severity::Info)
-            .map(|(_, place)| place)
-            .collect();
-        assert_eq!(said, expected, "case {case}: nothing else is said:\n{csv}");
+        assert_eq!(
+            said(&r, BC),
+            expected,
+            "case {case}: nothing else is said:\n{csv}"
+        );
     }
 }
 

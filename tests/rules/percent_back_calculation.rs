@@ -1,7 +1,7 @@
 //! `percent-back-calculation`: the exact places of its findings on the cases under
 //! `fixtures/cases/percent/`: percentages, rates, shares and means beside suppressed counts.
 
-use crate::common::places::with_severity::{errors, places, BC, PC};
+use crate::common::places::with_severity::{errors, places, said, BC, PC};
 use crate::common::{self, report};
 
 use export_check::finding::{Severity, Verdict};
@@ -37,13 +37,8 @@ fn a_rate_with_decimal_person_years_gives_the_events_back() {
 /// than the marker's 0 to 4 and none is 0. Rows with events shown say nothing.
 #[test]
 fn rates_beside_suppressed_events_against_the_truth() {
-    let mut state: u64 = 0xda7e;
-    let mut next = |n: u64| {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (state >> 33) % n
-    };
+    let mut rng = common::Lcg(0xda7e);
+    let mut next = |n: u64| rng.below(n);
     let dir = tempfile::tempdir().unwrap();
     let mut flagged_rows = 0;
     for case in 0..150 {
@@ -91,15 +86,8 @@ fn rates_beside_suppressed_events_against_the_truth() {
             }
         }
         flagged_rows += expected.len();
-        let path = dir.path().join(format!("case{case}.csv"));
-        std::fs::write(&path, &csv).unwrap();
-        let rules = export_check::config::Rules::default_rules();
-        let r = export_check::check(&path, &rules, &export_check::Options::default()).unwrap();
-        let flagged: Vec<String> = (places(&r, PC).into_iter())
-            .filter(|(severity, _)| *severity != Severity::Info)
-            .map(|(_, place)| place)
-            .collect();
-        assert_eq!(flagged, expected, "case {case}:\n{csv}");
+        let r = common::report_of_text(dir.path(), &format!("case{case}.csv"), &csv);
+        assert_eq!(said(&r, PC), expected, "case {case}:\n{csv}");
     }
     assert!(
         flagged_rows > 20,
@@ -128,13 +116,8 @@ fn a_ratio_of_two_groups_gives_suppressed_events_back() {
 /// over the ratio's rounding interval) are fewer than the marker's 0 to 4 and none is 0.
 #[test]
 fn ratios_of_two_groups_against_the_truth() {
-    let mut state: u64 = 0x0dd5;
-    let mut next = |n: u64| {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (state >> 33) % n
-    };
+    let mut rng = common::Lcg(0x0dd5);
+    let mut next = |n: u64| rng.below(n);
     let dir = tempfile::tempdir().unwrap();
     let mut flagged_rows = 0;
     for case in 0..150 {
@@ -199,15 +182,8 @@ fn ratios_of_two_groups_against_the_truth() {
             }
         }
         flagged_rows += expected.len();
-        let path = dir.path().join(format!("case{case}.csv"));
-        std::fs::write(&path, &csv).unwrap();
-        let rules = export_check::config::Rules::default_rules();
-        let r = export_check::check(&path, &rules, &export_check::Options::default()).unwrap();
-        let flagged: Vec<String> = (places(&r, PC).into_iter())
-            .filter(|(severity, _)| *severity != Severity::Info)
-            .map(|(_, place)| place)
-            .collect();
-        assert_eq!(flagged, expected, "case {case}:\n{csv}");
+        let r = common::report_of_text(dir.path(), &format!("case{case}.csv"), &csv);
+        assert_eq!(said(&r, PC), expected, "case {case}:\n{csv}");
     }
     assert!(
         flagged_rows > 30,

@@ -116,8 +116,8 @@ fn decimal_at(table: &Table, p: CellPos) -> Option<(i128, u8)> {
     if n.percent || n.decimals == 0 || n.decimals > MAX_PERSON_TIME_DECIMALS || n.value <= 0.0 {
         return None;
     }
-    let scaled = (n.value * 10f64.powi(i32::from(n.decimals))).round();
-    (scaled.is_finite() && scaled < 1e15).then_some((scaled as i128, n.decimals))
+    let shown = crate::audit::Shown::from_f64(n.value, n.decimals)?;
+    (shown.mantissa < 1_000_000_000_000_000).then_some((shown.mantissa, n.decimals))
 }
 
 /// The candidates of a percentage or proportion: group sizes from the header, label, title or

@@ -10,7 +10,8 @@
 //! must fit); with no such row both readings are tried, and what they give is a warning.
 
 use super::verdict::judge_with;
-use super::{cell_value, Emit};
+use super::{cell_value, exact_at, Emit};
+use crate::audit::Shown as Ratio;
 use crate::finding::Severity;
 use crate::model::{Kind, Table, Value};
 use crate::rules::words::Words;
@@ -34,13 +35,6 @@ struct Layout {
     groups: [Group; 2],
     /// The sizes are person-time (a rate ratio): odds make no sense there.
     person_time: bool,
-}
-
-/// A ratio shown with `decimals` decimals, in units of `10^-decimals`.
-#[derive(Clone, Copy, Debug)]
-struct Shown10 {
-    units: i128,
-    decimals: u8,
 }
 
 /// Check the ratio columns of a table.
@@ -161,14 +155,11 @@ fn group_key(toks: &[String], words: &Words) -> Vec<String> {
 
 /// A whole number a cell shows.
 fn exact(table: &Table, row: usize, col: u32) -> Option<i128> {
-    match structure::shown(cell_value(table, CellPos { row, col })?)? {
-        Shown::Exact(v) => Some(v),
-        _ => None,
-    }
+    exact_at(table, CellPos { row, col })
 }
 
 /// The ratio a cell shows: a number, or the estimate of `1.21 (0.98-1.50)`.
-fn ratio_at(table: &Table, row: usize, col: u32) -> Option<Shown10> {
+fn ratio_at(table: &Table, row: usize, col: u32) -> Option<Ratio> {
     let n = match cell_value(table, CellPos { row, col })? {
         Value::Number(n) => n,
         Value::Estimate { value } => value,
@@ -177,11 +168,7 @@ fn ratio_at(table: &Table, row: usize, col: u32) -> Option<Shown10> {
     if n.percent || n.value <= 0.0 || n.decimals > 6 {
         return None;
     }
-    let units = (n.value * 10f64.powi(i32::from(n.decimals))).round();
-    (units.is_finite() && units < 1e12).then_some(Shown10 {
-        units: units as i128,
-        decimals: n.decimals,
-    })
+    Ratio::from_f64(n.value, n.decimals).filter(|r| r.mantissa < 1_000_000_000_000)
 }
 
 /// The numerator group and the denominator group of the ratio: `swap` puts the second group of
@@ -202,7 +189,7 @@ fn any_visible_row(table: &Table, layout: &Layout) -> bool {
 
 /// The events and sizes of the numerator and denominator groups and the ratio of a row that
 /// shows all of them.
-fn visible(table: &Table, layout: &Layout, r: usize, swap: bool) -> Option<([i128; 4], Shown10)> {
+fn visible(table: &Table, layout: &Layout, r: usize, swap: bool) -> Option<([i128; 4], Ratio)> {
     let (g1, g0) = ordered(layout, swap);
     let v = [
         exact(table, r, g1.events)?,
@@ -234,13 +221,13 @@ fn fits_visible_rows(table: &Table, layout: &Layout, swap: bool) -> bool {
     n > 0 && ok * 10 >= n * 7
 }
 
-/// Whether `num/den` rounds to the shown ratio: it lies in `[units − ½, units + ½]·10^-d`.
-fn within(num: i128, den: i128, shown: Shown10) -> bool {
+/// Whether `num/den` rounds to the shown ratio: it lies in `[mantissa − ½, mantissa + ½]·10^-d`.
+fn within(num: i128, den: i128, shown: Ratio) -> bool {
     let Some(unit) = 10i128.checked_pow(u32::from(shown.decimals)) else {
         return false;
     };
     let x = 2 * num * unit;
-    (2 * shown.units - 1) * den <= x && x <= (2 * shown.units + 1) * den
+    (2 * shown.mantissa - 1) * den <= x && x <= (2 * shown.mantissa + 1) * den
 }
 
 /// Check one row with one numerator group: whether a finding was given.
@@ -318,9 +305,12 @@ fn row(
 }
 
 /// The ratio's bounds `(2u ∓ 1) / (2·10^d)` as numerator and denominator.
-fn bounds(shown: Shown10) -> Option<[(i128, i128); 2]> {
+fn bounds(shown: Ratio) -> Option<[(i128, i128); 2]> {
     let unit2 = 2 * 10i128.checked_pow(u32::from(shown.decimals))?;
-    Some([(2 * shown.units - 1, unit2), (2 * shown.units + 1, unit2)])
+    Some([
+        (2 * shown.mantissa - 1, unit2),
+        (2 * shown.mantissa + 1, unit2),
+    ])
 }
 
 /// The whole numbers between two non-negative rationals (either order); `None` for an
@@ -339,13 +329,7 @@ fn whole_between(x: (i128, i128), y: (i128, i128)) -> Option<(i128, i128)> {
 }
 
 /// The numerator group's events `a₁` from the denominator group's `a₀` and the sizes.
-fn numerator(
-    layout: &Layout,
-    shown: Shown10,
-    a0: i128,
-    n1: i128,
-    n0: i128,
-) -> Option<(i128, i128)> {
+fn numerator(layout: &Layout, shown: Ratio, a0: i128, n1: i128, n0: i128) -> Option<(i128, i128)> {
     let [lo, hi] = bounds(shown)?;
     let at = |(p, q): (i128, i128)| -> (i128, i128) {
         if layout.odds {
@@ -362,7 +346,7 @@ fn numerator(
 /// The denominator group's events `a₀` from the numerator group's `a₁` and the sizes.
 fn denominator(
     layout: &Layout,
-    shown: Shown10,
+    shown: Ratio,
     a1: i128,
     n1: i128,
     n0: i128,
