@@ -204,6 +204,66 @@ pub enum FactKind {
     UnnamedNumbers,
     /// A member of a container that is a link or special file; it is not opened.
     SpecialMember { name: String, kind: String },
+    /// What an output checker that ran before this tool wrote into the file about it: ACRO's
+    /// `Summary` row and risk grid in a finalised workbook. The rule of the check it names
+    /// judges it.
+    PriorChecker { tool: &'static str, said: PriorSaid },
+}
+
+/// A check that an earlier output checker names, from the words of its risk grid and summary
+/// (ACRO: `threshold`, `p-ratio`, `nk-rule`, `all-values-are-same`, `negative`, `missing`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PriorCheck {
+    /// Too few observations behind a cell.
+    Threshold,
+    /// One or two contributors dominate a cell's total (p% and (n,k) rules).
+    Dominance,
+    /// Every contributor to a cell has the same value.
+    SameValues,
+    /// Negative values, which the dominance rules cannot judge.
+    Negative,
+    /// Missing values, which the checker could not judge.
+    Missing,
+    /// A reason the checker gives that this tool does not know (a custom output, an
+    /// exception request).
+    Other,
+}
+
+impl PriorCheck {
+    /// The rule that the check belongs to.
+    pub fn rule(self) -> &'static str {
+        match self {
+            PriorCheck::Threshold | PriorCheck::Other => "small-count",
+            PriorCheck::Dominance | PriorCheck::Negative | PriorCheck::Missing => "extreme-values",
+            PriorCheck::SameValues => "group-disclosure",
+        }
+    }
+
+    /// How a message names it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            PriorCheck::Threshold => "fewer observations than its threshold",
+            PriorCheck::Dominance => "a cell dominated by its largest contributors",
+            PriorCheck::SameValues => "every contributor with the same value",
+            PriorCheck::Negative => "negative values, which its dominance checks cannot judge",
+            PriorCheck::Missing => "missing values, which it could not judge",
+            PriorCheck::Other => "a reason it gives in its own words",
+        }
+    }
+}
+
+/// What an earlier output checker said of the output in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PriorSaid {
+    /// Its summary asks a person to review the output, for this check.
+    Review(PriorCheck),
+    /// Its risk grid flags a cell for this check, and the cell shows a value: it was not
+    /// suppressed.
+    Shown(PriorCheck),
+    /// Its summary says the output fails for this check, and its risk grid could not be
+    /// matched to the values cell by cell, so this tool cannot tell whether the flagged cells
+    /// were suppressed.
+    Unmatched(PriorCheck),
 }
 
 /// Where reading an entry failed.

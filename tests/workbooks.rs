@@ -537,7 +537,136 @@ fn fixtures() -> Vec<(&'static str, Vec<u8>)> {
             "cases/workbooks/clean.ods",
             ods(&[ods_sheet("Summary", summary().cells)]),
         ),
+        (
+            "cases/workbooks/acro_finalised.xlsx",
+            xlsx(&acro_outputs(), false),
+        ),
     ]
+}
+
+/// A sheet as ACRO's `finalise()` writes one output: `Command` and `Summary` rows, then its risk
+/// grid and the table, each under a blank row. Grid and table rows are `(year, A, B)`; a table
+/// cell that parses as a number is written as one, an empty one is left out (suppressed).
+fn acro_output(
+    name: &'static str,
+    summary: &'static str,
+    grid: &[[&'static str; 3]],
+    table: &[[&'static str; 3]],
+) -> Sheet {
+    let mut cells = vec![
+        n("B1", 0.0),
+        s("A2", "Command"),
+        s("B2", "safe_table = acro.crosstab(df.year, df.grant_type)"),
+        s("A3", "Summary"),
+        s("B3", summary),
+    ];
+    let header = [["year", "A", "B"]];
+    let mut put = |top: usize, rows: &[[&'static str; 3]]| {
+        for (i, row) in header.iter().chain(rows).enumerate() {
+            for (j, &t) in row.iter().enumerate() {
+                let at = format!("{}{}", ["A", "B", "C"][j], top + i);
+                match t.parse::<f64>() {
+                    _ if t.is_empty() => {}
+                    Ok(v) if i > 0 && j > 0 => cells.push(n(&at, v)),
+                    _ => cells.push(s(&at, t)),
+                }
+            }
+        }
+    };
+    put(5, grid);
+    put(6 + grid.len() + 1, table);
+    visible(name, cells)
+}
+
+/// Four outputs of a made-up ACRO session: a crosstab whose flagged cell was suppressed (fail,
+/// as ACRO says before suppression), one whose flagged cell still shows its count, means of a
+/// variable with negative values (ACRO asks for review), and one that passed.
+fn acro_outputs() -> Vec<Sheet> {
+    vec![
+        acro_output(
+            "output_0",
+            "fail; threshold: 1 cells suppressed; ",
+            &[["2020", "ok", "threshold; "], ["2021", "ok", "ok"]],
+            &[["2020", "48", ""], ["2021", "52", "61"]],
+        ),
+        acro_output(
+            "output_1",
+            "fail; threshold: 1 cells suppressed; ",
+            &[["2020", "ok", "ok"], ["2021", "threshold; ", "ok"]],
+            &[["2020", "48", "57"], ["2021", "7", "61"]],
+        ),
+        acro_output(
+            "output_2",
+            "review; negative values found",
+            &[["2020", "", "negative"], ["2021", "", "negative"]],
+            &[["2020", "1520.5", "-310.25"], ["2021", "1498", "-287.5"]],
+        ),
+        acro_output(
+            "output_3",
+            "pass",
+            &[["2020", "ok", "ok"], ["2021", "ok", "ok"]],
+            &[["2020", "48", "57"], ["2021", "52", "61"]],
+        ),
+    ]
+}
+
+#[test]
+fn what_acro_said_of_its_outputs_is_reported_at_their_cells() {
+    let (verdict, found) = findings("acro_finalised.xlsx");
+    assert_eq!(verdict, Verdict::Fail, "{found:#?}");
+    let at = |f: &Finding| {
+        (
+            f.rule,
+            f.severity,
+            f.location.sheet.clone().unwrap_or_default(),
+            f.location.cell.clone().unwrap_or_default(),
+        )
+    };
+    let mut acro: Vec<_> = found
+        .iter()
+        .filter(|f| f.message.contains("ACRO"))
+        .map(at)
+        .collect();
+    acro.sort();
+    assert_eq!(
+        acro,
+        vec![
+            (
+                "extreme-values",
+                Severity::Warning,
+                "output_2".to_string(),
+                "B3".to_string()
+            ),
+            (
+                "small-count",
+                Severity::Error,
+                "output_1".to_string(),
+                "B11".to_string()
+            ),
+        ],
+        "{found:#?}"
+    );
+    // The suppressed output and the one that passed raise nothing to review.
+    assert!(
+        found.iter().all(
+            |f| !matches!(f.location.sheet.as_deref(), Some("output_0" | "output_3"))
+                || f.severity == Severity::Info
+        ),
+        "{found:#?}"
+    );
+    // Under a threshold of 10 the count is a small count of the table too: said once.
+    let uk = common::report_with(
+        "workbooks/acro_finalised.xlsx",
+        &export_check::Rules::load("uk", None, None).expect("uk profile"),
+    );
+    let at_b11: Vec<_> = uk.files[0]
+        .findings
+        .iter()
+        .filter(|f| f.location.cell.as_deref() == Some("B11"))
+        .collect();
+    assert_eq!(at_b11.len(), 1, "{at_b11:#?}");
+    // The shown count is not echoed.
+    assert!(found.iter().all(|f| !f.message.contains('7')), "{found:#?}");
 }
 
 #[test]

@@ -21,6 +21,11 @@
 //! single units). Where only the largest contribution is known, a cell is flagged only when that
 //! alone settles it. Tables without contributor columns are not touched.
 //!
+//! A workbook finalised by ACRO says what ACRO's own dominance rules found: a cell its risk grid
+//! flags `p-ratio` or `nk-rule` that still shows a value is an error, and an output whose ACRO
+//! summary asks for review because of negative or missing values (which the dominance rules
+//! cannot judge) is a warning at the summary (docs/tables.md §12).
+//!
 //! ## Why is this bad?
 //! A minimum or a maximum is the value of one person: the oldest patient, the longest stay, the
 //! highest income. Whoever knows who that is learns the exact value, and extreme persons are the
@@ -67,7 +72,9 @@ use crate::audit::magnitude::{Contributions, Rule as MagnitudeRule};
 use crate::finding::{basis, Finding, Severity};
 use crate::model::{Cell, Kind, Row, Table, Value};
 use crate::redact::{group_sizes, safe_label};
-use crate::rules::{small_count, Checks, Context, Listing, Rule, TableInput, TableRule};
+use crate::rules::{
+    small_count, Checks, Context, FileFacts, FileRule, Listing, Rule, TableInput, TableRule,
+};
 use crate::table::classify::{contains_run, tokens};
 
 pub const RULE: Rule = Rule {
@@ -77,6 +84,7 @@ pub const RULE: Rule = Rule {
     source: include_str!("extreme_values.rs"),
     checks: Checks {
         table: Some(&ExtremeValues),
+        file: Some(&ExtremeValues),
         ..Checks::NONE
     },
 };
@@ -84,6 +92,13 @@ pub const RULE: Rule = Rule {
 const ID: &str = RULE.id;
 
 struct ExtremeValues;
+
+/// What ACRO said of the file, where it names this rule's check.
+impl FileRule for ExtremeValues {
+    fn check(&self, file: &FileFacts<'_>, _cx: &Context<'_>, out: &mut Vec<Finding>) {
+        crate::rules::prior::findings(ID, file, out);
+    }
+}
 
 impl TableRule for ExtremeValues {
     fn check(&self, input: &TableInput<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {

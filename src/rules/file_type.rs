@@ -131,7 +131,8 @@ pub fn check(file: &FileFacts<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
             | FactKind::Unchecked { .. }
             | FactKind::Hidden { .. }
             | FactKind::LookAtFigure
-            | FactKind::DataInMetadata { .. } => continue,
+            | FactKind::DataInMetadata { .. }
+            | FactKind::PriorChecker { .. } => continue,
         };
         let basis = if about_content {
             file.content_basis()

@@ -7,7 +7,9 @@
 //! beside a count, or `12 (100%)`, when the shown precision proves the share is exactly 0 or
 //! 100. Zeros alone are allowed, and total lines, columns of 100% totals, a first row at 100%
 //! in every column (the denominator of the rows below), cumulative percentages and empty lines
-//! are never flagged.
+//! are never flagged. In a workbook finalised by ACRO, a cell its risk grid flags
+//! `all-values-are-same` that still shows a value is an error, and an output ACRO sends to
+//! review for it a warning (docs/tables.md §12).
 //!
 //! ## Why is this bad?
 //! No cell need be small for a table to disclose: when everyone in a group has the same value,
@@ -38,7 +40,7 @@ use crate::finding::{basis, Finding, Severity};
 use crate::model::{Cell, Kind, Row, Table, Value};
 use crate::redact::safe_label;
 use crate::rules::words::Words;
-use crate::rules::{Checks, Context, Listing, Rule, TableInput, TableRule};
+use crate::rules::{Checks, Context, FileFacts, FileRule, Listing, Rule, TableInput, TableRule};
 use crate::table::classify::tokens;
 
 pub const RULE: Rule = Rule {
@@ -48,6 +50,7 @@ pub const RULE: Rule = Rule {
     source: include_str!("group_disclosure.rs"),
     checks: Checks {
         table: Some(&GroupDisclosure),
+        file: Some(&GroupDisclosure),
         ..Checks::NONE
     },
 };
@@ -55,6 +58,13 @@ pub const RULE: Rule = Rule {
 const ID: &str = RULE.id;
 
 struct GroupDisclosure;
+
+/// What ACRO said of the file, where it names this rule's check.
+impl FileRule for GroupDisclosure {
+    fn check(&self, file: &FileFacts<'_>, _cx: &Context<'_>, out: &mut Vec<Finding>) {
+        crate::rules::prior::findings(ID, file, out);
+    }
+}
 
 impl TableRule for GroupDisclosure {
     fn check(&self, input: &TableInput<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {

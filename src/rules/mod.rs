@@ -36,6 +36,7 @@ pub mod micro_data;
 pub mod people;
 pub mod percent_back_calculation;
 pub mod person_id;
+mod prior;
 pub mod small_count;
 pub mod unreadable;
 mod words;

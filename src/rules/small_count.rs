@@ -9,6 +9,10 @@
 //! to 5, a `5` (3 to 7) is small under a threshold of 10 but not under 6. A table whose title
 //! says it counts organisations (`Number of care homes per MSOA`, `Missingness in practice
 //! characteristics`, and no persons named) gets warnings instead: a person confirms the unit.
+//! A workbook finalised by ACRO says what ACRO found: a cell its risk grid flags `threshold`
+//! that still shows a value is an error (under ACRO's own threshold, which may be higher than
+//! this profile's), and an output whose ACRO summary asks for review for a reason this tool
+//! does not know (a custom output) is a warning (docs/tables.md §12).
 //!
 //! ## Why is this bad?
 //! A cell that counts fewer persons than the threshold can identify them: whoever knows one of
@@ -40,7 +44,9 @@ use crate::audit::rounding::{rounding_box, RoundingScheme};
 use crate::finding::{basis, Finding, Severity};
 use crate::model::{Cell, Kind, Row, Table, Value};
 use crate::redact::{group_sizes, safe_label};
-use crate::rules::{Checks, Context, Listing, RowRule, RowState, Rule, TableInput, TableRule};
+use crate::rules::{
+    Checks, Context, FileFacts, FileRule, Listing, RowRule, RowState, Rule, TableInput, TableRule,
+};
 
 pub const RULE: Rule = Rule {
     id: "small-count",
@@ -49,6 +55,7 @@ pub const RULE: Rule = Rule {
     source: include_str!("small_count.rs"),
     checks: Checks {
         table: Some(&SmallCount),
+        file: Some(&SmallCount),
         rows: Some(&SmallCount),
         ..Checks::NONE
     },
@@ -57,6 +64,13 @@ pub const RULE: Rule = Rule {
 const ID: &str = RULE.id;
 
 struct SmallCount;
+
+/// What ACRO said of the file, where it names this rule's check.
+impl FileRule for SmallCount {
+    fn check(&self, file: &FileFacts<'_>, _cx: &Context<'_>, out: &mut Vec<Finding>) {
+        crate::rules::prior::findings(ID, file, out);
+    }
+}
 
 impl TableRule for SmallCount {
     fn check(&self, input: &TableInput<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {

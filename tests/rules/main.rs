@@ -64,6 +64,8 @@ const ROWS: &[(&str, &str, &str)] = &[
     ("small-count", "logs", "default"),
     ("back-calculation", "logs", "default"),
     ("extreme-values", "logs", "default"),
+    // What ACRO said in a workbook it finalised: its review of negative values.
+    ("extreme-values", "workbooks", "default"),
     // Profiles that change what a rule finds: the UK threshold of 10 and its zeros, the Danish
     // markers.
     ("small-count", "small-count", "uk"),

@@ -283,6 +283,7 @@ impl SheetRead<'_, '_> {
             }
             return (self.tables, Some(s.table));
         }
+        facts.extend(super::acro::prior_checker(&self.cells, &self.name));
         match layout::tables(&mut self.cells, self.builder, &self.name) {
             Ok(t) => (t, None),
             Err(_) => {
