@@ -18,6 +18,7 @@
 //! Formats and check-digit rules follow `identifiers.md` §1.2 (python-stdnum as reference).
 
 mod checks;
+mod codes;
 mod column;
 pub mod generate;
 mod scan;
@@ -25,6 +26,7 @@ mod scan;
 #[cfg(test)]
 mod tests;
 
+pub use codes::snomed_concept;
 pub use column::{classify_column, ColumnIdClass, ColumnIdFinding, KeyNames};
 pub use scan::Scanner;
 

@@ -127,3 +127,21 @@ fn a_streamed_id_column_is_one_finding_and_cell_findings_are_capped() {
         }
     }
 }
+
+/// An `id` column of SNOMED CT concept ids beside their terms is a code list: no person
+/// numbers, no micro-data. The same column under `patient_id` stays a key.
+#[test]
+fn an_id_column_of_snomed_concepts_is_a_code_list() {
+    let r = report("person-id/snomed_codelist.csv");
+    assert_eq!(r.verdict, Verdict::Pass, "{:?}", findings(&r));
+    let dir = tempfile::tempdir().unwrap();
+    let rows = "patient_id,age,sex\n22298006,54,F\n401303003,61,M\n194828000,47,F\n84114007,70,M\n42343007,39,F\n";
+    let r = crate::common::report_of_text(dir.path(), "cohort.csv", rows);
+    assert_eq!(r.verdict, Verdict::Fail);
+    assert_eq!(
+        places(&r, "person-id"),
+        vec!["table 1, column 1"],
+        "{:?}",
+        findings(&r)
+    );
+}
