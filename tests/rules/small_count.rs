@@ -145,6 +145,18 @@ fn code_columns_are_labels() {
     assert!(places(&r, "small-count").is_empty());
 }
 
+/// A code list's grouping column (`code,term,Grouping_6`, category numbers 1 to 6) holds
+/// categories, not counts; a count column beside the same codes stays a count.
+#[test]
+fn a_grouping_column_of_a_code_list_is_a_label() {
+    let r = report("small-count/codelist_grouping.csv");
+    assert_eq!(r.verdict, Verdict::Pass, "{:?}", findings(&r));
+    let dir = tempfile::tempdir().unwrap();
+    let counts = "code,term,count\n22298006,Myocardial infarction,412\n194828000,Angina,3\n84114007,Heart failure,980\n";
+    let r = crate::common::report_of_text(dir.path(), "code_counts.csv", counts);
+    assert_eq!(places(&r, "small-count"), vec!["C3"]);
+}
+
 /// Markdown is read: its pipe tables are tables (a small count in a README's table fails), and
 /// a codebook of variable names and value codes passes.
 #[test]

@@ -36,12 +36,21 @@ pub(super) fn percent_signed_headers(table: &mut Table, lexicon: &Lexicon) {
     }
 }
 
-/// A column headed by a code word alone (`Code`, `Kode`, `Koodi`, `Kod`) over whole numbers
-/// holds category codes, wherever it stands (`År;Kode;Beskrivelse;Antal`).
+/// A column headed by a code word alone (`Code`, `Kode`, `Koodi`, `Kod`), or by one and a number
+/// (`Grouping_6`), over whole numbers holds category codes, wherever it stands
+/// (`År;Kode;Beskrivelse;Antal`, `code,term,Grouping_6`).
 pub(super) fn code_columns(table: &mut Table, lexicon: &Lexicon) {
     for i in 0..table.columns.len() {
         let name = table.columns[i].name.trim().to_lowercase();
-        if !lexicon.code_columns.contains(&name) || table.columns[i].kind == Kind::Label {
+        let numbered = || match tokens(&name).as_slice() {
+            [word, n] => {
+                n.bytes().all(|b| b.is_ascii_digit()) && lexicon.code_columns.contains(word)
+            }
+            _ => false,
+        };
+        if !(lexicon.code_columns.contains(&name) || numbered())
+            || table.columns[i].kind == Kind::Label
+        {
             continue;
         }
         let col = table.columns[i].col;
