@@ -1,6 +1,7 @@
 //! Readers: one per format family, each turning a file into the neutral [`Document`]. Readers
 //! know nothing of thresholds.
 
+use std::collections::HashSet;
 use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
@@ -137,17 +138,26 @@ fn read_markdown(source: Source<'_>, readers: &Readers<'_>) -> Result<Document, 
         style: None,
     };
     let mut block: Vec<GridRow> = Vec::new();
+    let mut block_lines: Vec<usize> = Vec::new();
     let mut tables = Vec::new();
-    let flush = |block: &mut Vec<GridRow>, tables: &mut Vec<Table>| {
+    // Lines read as a pipe table (its rule line too): the tables aligned with spaces do not read
+    // them again.
+    let mut taken: HashSet<usize> = HashSet::new();
+    let mut flush = |block: &mut Vec<GridRow>, lines: &mut Vec<usize>, tables: &mut Vec<Table>| {
         if block.len() >= 2 {
             tables.extend(builder.tables(block, None, None));
+            if block.iter().all(|r| r.cells.len() >= 2) {
+                taken.extend(lines.iter().copied());
+            }
         }
         block.clear();
+        lines.clear();
     };
     for (i, line) in text.lines().enumerate() {
         let t = line.trim();
         let no = i as u32 + 1;
         if t.starts_with('|') && t.len() > 1 {
+            block_lines.push(i);
             let inner = t.trim_start_matches('|').trim_end_matches('|');
             let cells: Vec<String> = inner.split('|').map(|c| c.trim().to_string()).collect();
             let rule = cells
@@ -161,11 +171,18 @@ fn read_markdown(source: Source<'_>, readers: &Readers<'_>) -> Result<Document, 
                 });
             }
         } else {
-            flush(&mut block, &mut tables);
+            flush(&mut block, &mut block_lines, &mut tables);
         }
     }
-    flush(&mut block, &mut tables);
-    tables.extend(log::text_tables(&text, readers));
+    flush(&mut block, &mut block_lines, &mut tables);
+    let mut rest = String::with_capacity(text.len());
+    for (i, line) in text.lines().enumerate() {
+        if !taken.contains(&i) {
+            rest.push_str(line);
+        }
+        rest.push('\n');
+    }
+    tables.extend(log::text_tables(&rest, readers));
     for (k, t) in tables.iter_mut().enumerate() {
         t.index = k as u32 + 1;
     }

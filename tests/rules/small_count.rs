@@ -166,6 +166,17 @@ fn markdown_pipe_tables_are_checked() {
     assert_eq!(places(&r, "small-count"), vec!["B8"]);
     let r = report("small-count/codebook_pass.md");
     assert_eq!(r.verdict, Verdict::Pass, "{:?}", findings(&r));
+    // A pipe table whose columns also line up with spaces is one table, its cell said once.
+    let dir = tempfile::tempdir().unwrap();
+    let md = "# Results\n\n| Region | Patients |\n|--------|----------|\n| North  | 120      |\n| South  | 3        |\n";
+    let r = crate::common::report_of_text(dir.path(), "README.md", md);
+    let small: Vec<_> = r.files[0]
+        .findings
+        .iter()
+        .filter(|f| f.rule == "small-count")
+        .collect();
+    assert_eq!(small.len(), 1, "{small:#?}");
+    assert_eq!(small[0].location.cell.as_deref(), Some("B6"));
 }
 
 #[test]
