@@ -373,7 +373,17 @@ fn text_by_name(name: &Name) -> Option<Format> {
     }
     if matches!(
         name.lower.as_str(),
-        ".rhistory" | ".rprofile" | "makefile" | "dockerfile"
+        ".rhistory"
+            | ".rprofile"
+            | "makefile"
+            | "gnumakefile"
+            | "dockerfile"
+            | "containerfile"
+            | "justfile"
+            | ".justfile"
+            | "snakefile"
+            | "jenkinsfile"
+            | "rakefile"
     ) {
         return Some(Format::Code);
     }
@@ -386,7 +396,9 @@ fn text_by_name(name: &Name) -> Option<Format> {
         "sas" | "do" | "ado" | "r" | "rmd" | "qmd" | "py" | "sql" | "sps" | "jl" | "m" | "sh"
         | "bash" | "zsh" | "ps1" | "bat" | "cmd" | "pl" | "rb" | "js" | "c" | "h" | "cpp"
         | "hpp" | "java" | "scala" | "go" | "rs" | "stan" | "inp" | "rhistory" | "rprofile"
-        | "toml" | "yaml" | "yml" | "ini" | "cfg" => Format::Code,
+        | "toml" | "yaml" | "yml" | "ini" | "cfg" | "lua" | "css" | "scss" | "less" | "mk"
+        | "smk" | "nf" | "wdl" | "ts" | "tsx" | "jsx" | "mjs" | "cjs" | "php" | "swift" | "kt"
+        | "f90" | "f95" | "pyx" | "just" => Format::Code,
         "md" | "markdown" | "rst" => Format::Markdown,
         "json" | "geojson" => Format::Json,
         "ipynb" => Format::Notebook,
@@ -1233,6 +1245,10 @@ mod tests {
             ("a.m", Format::Code),
             ("a.sh", Format::Code),
             (".Rhistory", Format::Code),
+            ("justfile", Format::Code),
+            ("Snakefile", Format::Code),
+            ("filter.lua", Format::Code),
+            ("site.css", Format::Code),
             ("README.md", Format::Markdown),
             ("a.json", Format::Json),
             ("a.xml", Format::Xml),
