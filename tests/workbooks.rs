@@ -478,6 +478,266 @@ fn ods(sheets: &[OdsSheet]) -> Vec<u8> {
     ])
 }
 
+/// The parts that put charts on sheet `n` of a workbook: a drawing related to the sheet, and the
+/// chart parts (`xl/charts/chart{k}.xml`, from 1) related to the drawing. The sheet's XML has no
+/// `<drawing>` element: the relationships are what the reader follows.
+fn chart_parts(n: usize, charts: Vec<Vec<u8>>) -> Vec<(String, Vec<u8>)> {
+    let mut anchors = String::new();
+    let mut rels = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#,
+    );
+    let mut parts = Vec::new();
+    for (i, chart) in charts.into_iter().enumerate() {
+        let k = i + 1;
+        anchors.push_str(&format!(
+            r#"<xdr:twoCellAnchor><xdr:from><xdr:col>4</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>{r0}</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:from><xdr:to><xdr:col>12</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>{r1}</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:to><xdr:graphicFrame macro=""><xdr:nvGraphicFramePr><xdr:cNvPr id="{id}" name="Chart {k}"/><xdr:cNvGraphicFramePr/></xdr:nvGraphicFramePr><xdr:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/></xdr:xfrm><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart"><c:chart r:id="rId{k}"/></a:graphicData></a:graphic></xdr:graphicFrame><xdr:clientData/></xdr:twoCellAnchor>"#,
+            r0 = 1 + 16 * i,
+            r1 = 15 + 16 * i,
+            id = k + 1,
+        ));
+        rels.push_str(&format!(r#"<Relationship Id="rId{k}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart" Target="../charts/chart{k}.xml"/>"#));
+        parts.push((format!("xl/charts/chart{k}.xml"), chart));
+    }
+    rels.push_str("</Relationships>");
+    parts.push((
+        "xl/drawings/drawing1.xml".into(),
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">{anchors}</xdr:wsDr>"#
+        )
+        .into_bytes(),
+    ));
+    parts.push((
+        "xl/drawings/_rels/drawing1.xml.rels".into(),
+        rels.into_bytes(),
+    ));
+    parts.push((
+        format!("xl/worksheets/_rels/sheet{n}.xml.rels"),
+        br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing" Target="../drawings/drawing1.xml"/></Relationships>"#
+            .to_vec(),
+    ));
+    parts
+}
+
+/// A chart part (`c:chartSpace`) with a title and one plot: its element (`scatterChart`), what
+/// comes before its series (`<c:scatterStyle val="lineMarker"/>`) and its series.
+fn chart_xml(title: &str, plot: &str, settings: &str, series: &[String]) -> Vec<u8> {
+    let axes = if plot == "pieChart" {
+        ""
+    } else {
+        r#"<c:axId val="500001"/><c:axId val="500002"/>"#
+    };
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><c:roundedCorners val="0"/><c:chart><c:title><c:tx><c:rich><a:bodyPr/><a:p><a:r><a:t>{}</a:t></a:r></a:p></c:rich></c:tx><c:overlay val="0"/></c:title><c:autoTitleDeleted val="0"/><c:plotArea><c:layout/><c:{plot}>{settings}{}{axes}</c:{plot}><c:valAx><c:axId val="500001"/><c:scaling><c:orientation val="minMax"/></c:scaling><c:delete val="0"/><c:axPos val="b"/><c:crossAx val="500002"/></c:valAx><c:valAx><c:axId val="500002"/><c:scaling><c:orientation val="minMax"/></c:scaling><c:delete val="0"/><c:axPos val="l"/><c:crossAx val="500001"/></c:valAx></c:plotArea><c:plotVisOnly val="1"/></c:chart></c:chartSpace>"#,
+        esc(title),
+        series.concat()
+    )
+    .into_bytes()
+}
+
+/// A series: its index, name, extra settings (`<c:spPr>…`) and data elements.
+fn chart_series(i: usize, name: &str, settings: &str, data: &[String]) -> String {
+    format!(
+        r#"<c:ser><c:idx val="{i}"/><c:order val="{i}"/><c:tx><c:v>{}</c:v></c:tx>{settings}{}</c:ser>"#,
+        esc(name),
+        data.concat()
+    )
+}
+
+fn points<T: std::fmt::Display>(values: &[T]) -> String {
+    let mut x = format!(r#"<c:ptCount val="{}"/>"#, values.len());
+    for (i, v) in values.iter().enumerate() {
+        x.push_str(&format!(
+            r#"<c:pt idx="{i}"><c:v>{}</c:v></c:pt>"#,
+            esc(&v.to_string())
+        ));
+    }
+    x
+}
+
+/// A data element (`c:cat`, `c:val`, `c:xVal`, `c:yVal`) that refers to cells by formula `f`,
+/// with its cache.
+fn num_ref(role: &str, f: &str, values: &[f64]) -> String {
+    format!(
+        r#"<c:{role}><c:numRef><c:f>{}</c:f><c:numCache><c:formatCode>General</c:formatCode>{}</c:numCache></c:numRef></c:{role}>"#,
+        esc(f),
+        points(values)
+    )
+}
+
+fn str_ref(role: &str, f: &str, values: &[&str]) -> String {
+    format!(
+        r#"<c:{role}><c:strRef><c:f>{}</c:f><c:strCache>{}</c:strCache></c:strRef></c:{role}>"#,
+        esc(f),
+        points(values)
+    )
+}
+
+/// A data element whose values are held only in the chart.
+fn num_lit(role: &str, values: &[f64]) -> String {
+    format!(
+        r#"<c:{role}><c:numLit><c:formatCode>General</c:formatCode>{}</c:numLit></c:{role}>"#,
+        points(values)
+    )
+}
+
+fn str_lit(role: &str, values: &[&str]) -> String {
+    format!(
+        r#"<c:{role}><c:strLit>{}</c:strLit></c:{role}>"#,
+        points(values)
+    )
+}
+
+/// Markers and no line: how Excel writes a scatter of points.
+const NO_LINE: &str = r#"<c:spPr><a:ln w="19050"><a:noFill/></a:ln></c:spPr><c:marker><c:symbol val="circle"/><c:size val="5"/></c:marker>"#;
+
+/// Four hundred made-up measurements at scattered positions, as a sheet `Points` (`x`, `y` in
+/// A and B) and a scatter chart of them whose cache holds the same values.
+fn scatter_of_points() -> Vec<u8> {
+    let mut lcg = common::Lcg(20_261_203);
+    let (mut xs, mut ys) = (Vec::new(), Vec::new());
+    let mut cells = vec![s("A1", "x"), s("B1", "y")];
+    for i in 0..400 {
+        let x = 150.0 + lcg.below(5_000) as f64 / 100.0;
+        let y = 40.0 + lcg.below(7_000) as f64 / 100.0;
+        cells.push(n(&format!("A{}", i + 2), x));
+        cells.push(n(&format!("B{}", i + 2), y));
+        xs.push(x);
+        ys.push(y);
+    }
+    let series = chart_series(
+        0,
+        "Measurements",
+        NO_LINE,
+        &[
+            num_ref("xVal", "Points!$A$2:$A$401", &xs),
+            num_ref("yVal", "Points!$B$2:$B$401", &ys),
+        ],
+    );
+    let chart = chart_xml(
+        "Made-up measurements",
+        "scatterChart",
+        r#"<c:scatterStyle val="lineMarker"/><c:varyColors val="0"/>"#,
+        &[series],
+    );
+    xlsx_with(
+        &[visible("Points", cells)],
+        false,
+        chart_parts(1, vec![chart]),
+    )
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// Twelve monthly admissions (every one at least 10) on a sheet, with a bar chart and a line
+/// chart (markers on the line) of them whose caches hold the sheet's values.
+fn monthly_charts() -> Vec<u8> {
+    let values: Vec<f64> = (0..12).map(|i| 120.0 + (i * 37 % 50) as f64).collect();
+    let mut cells = vec![
+        s("A1", "Table 1. Admissions by month"),
+        s("A3", "Month"),
+        s("B3", "Admissions"),
+    ];
+    for (i, (m, v)) in MONTHS.iter().zip(&values).enumerate() {
+        cells.push(s(&format!("A{}", i + 4), m));
+        cells.push(n(&format!("B{}", i + 4), *v));
+    }
+    let data = [
+        str_ref("cat", "Admissions!$A$4:$A$15", &MONTHS),
+        num_ref("val", "Admissions!$B$4:$B$15", &values),
+    ];
+    let bar = chart_xml(
+        "Admissions by month",
+        "barChart",
+        r#"<c:barDir val="col"/><c:grouping val="clustered"/><c:varyColors val="0"/>"#,
+        &[chart_series(0, "Admissions", "", &data)],
+    );
+    let line = chart_xml(
+        "Admissions by month",
+        "lineChart",
+        r#"<c:grouping val="standard"/><c:varyColors val="0"/>"#,
+        &[chart_series(0, "Admissions", "", &data)],
+    );
+    xlsx_with(
+        &[visible("Admissions", cells)],
+        false,
+        chart_parts(1, vec![bar, line]),
+    )
+}
+
+/// A clean summary sheet with a bar chart whose series are held only in the chart (`numLit`,
+/// `strLit`), one of its counts 3.
+fn literal_chart() -> Vec<u8> {
+    let series = chart_series(
+        0,
+        "Patients",
+        "",
+        &[
+            str_lit("cat", &["North", "South", "East", "West"]),
+            num_lit("val", &[120.0, 80.0, 45.0, 3.0]),
+        ],
+    );
+    let chart = chart_xml(
+        "Patients by region",
+        "barChart",
+        r#"<c:barDir val="col"/><c:grouping val="clustered"/>"#,
+        &[series],
+    );
+    xlsx_with(&[summary()], false, chart_parts(1, vec![chart]))
+}
+
+/// A clean summary sheet with a bar chart whose series refers to a sheet the workbook does not
+/// have (deleted after the chart was made): its cache, one count 3, is all that is left.
+fn chart_of_a_missing_sheet() -> Vec<u8> {
+    let series = chart_series(
+        0,
+        "Deaths",
+        "",
+        &[
+            str_ref(
+                "cat",
+                "'Old data'!$A$2:$A$5",
+                &["North", "South", "East", "West"],
+            ),
+            num_ref("val", "'Old data'!$B$2:$B$5", &[33.0, 41.0, 3.0, 28.0]),
+        ],
+    );
+    let chart = chart_xml(
+        "Deaths by region",
+        "barChart",
+        r#"<c:barDir val="col"/><c:grouping val="clustered"/>"#,
+        &[series],
+    );
+    xlsx_with(&[summary()], false, chart_parts(1, vec![chart]))
+}
+
+/// A small-count sheet with two chart parts that cannot be read: one cut short, one that is
+/// not XML at all.
+fn malformed_charts() -> Vec<u8> {
+    let whole = chart_xml(
+        "Deaths by region",
+        "barChart",
+        r#"<c:barDir val="col"/>"#,
+        &[chart_series(
+            0,
+            "Deaths",
+            "",
+            &[num_lit("val", &[120.0, 80.0, 45.0, 33.0])],
+        )],
+    );
+    let cut = whole[..whole.len() / 2].to_vec();
+    xlsx_with(
+        &[small_count()],
+        false,
+        chart_parts(1, vec![cut, b"\x00\x01 this is not a chart".to_vec()]),
+    )
+}
+
 fn fixtures() -> Vec<(&'static str, Vec<u8>)> {
     let mut commented = summary();
     commented.comments = vec![("B4", "Checked the record of CPR 161124-3533 by hand")];
@@ -541,6 +801,23 @@ fn fixtures() -> Vec<(&'static str, Vec<u8>)> {
             "cases/workbooks/acro_finalised.xlsx",
             xlsx(&acro_outputs(), false),
         ),
+        (
+            "cases/workbooks/chart_scatter_of_points.xlsx",
+            scatter_of_points(),
+        ),
+        (
+            "cases/workbooks/chart_monthly_admissions.xlsx",
+            monthly_charts(),
+        ),
+        (
+            "cases/workbooks/chart_literal_small_count.xlsx",
+            literal_chart(),
+        ),
+        (
+            "cases/workbooks/chart_of_a_missing_sheet.xlsx",
+            chart_of_a_missing_sheet(),
+        ),
+        ("cases/workbooks/chart_malformed.xlsx", malformed_charts()),
     ]
 }
 
@@ -938,4 +1215,131 @@ fn large_workbooks_for_measuring_memory() {
         }
         z.finish().unwrap();
     }
+}
+
+/// The findings of one rule.
+fn of_rule<'a>(found: &'a [Finding], rule: &str) -> Vec<&'a Finding> {
+    found.iter().filter(|f| f.rule == rule).collect()
+}
+
+#[test]
+fn a_scatter_chart_of_four_hundred_points_fails_at_its_chart() {
+    let (verdict, found) = findings("chart_scatter_of_points.xlsx");
+    assert_eq!(verdict, Verdict::Fail, "{found:#?}");
+    let embedded = of_rule(&found, "embedded-data");
+    assert_eq!(embedded.len(), 1, "{found:#?}");
+    assert_eq!(embedded[0].severity, Severity::Error);
+    assert_eq!(
+        embedded[0].location.member.as_deref(),
+        Some("xl/charts/chart1.xml")
+    );
+    assert_eq!(embedded[0].location.sheet.as_deref(), Some("Points"));
+    assert!(
+        embedded[0]
+            .message
+            .starts_with("Excel chart: series 'Measurements' draws 400 markers"),
+        "{}",
+        embedded[0].message
+    );
+    // The cache holds what the sheet shows: it is not a hidden part.
+    assert!(of_rule(&found, "hidden-content").is_empty(), "{found:#?}");
+}
+
+#[test]
+fn monthly_bar_and_line_charts_of_a_visible_table_pass() {
+    let (verdict, found) = findings("chart_monthly_admissions.xlsx");
+    assert_eq!(verdict, Verdict::Pass, "{found:#?}");
+    assert!(of_rule(&found, "embedded-data").is_empty(), "{found:#?}");
+    assert!(of_rule(&found, "hidden-content").is_empty(), "{found:#?}");
+    assert!(
+        found.iter().all(|f| f.severity == Severity::Info),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn a_chart_of_literal_values_is_hidden_and_its_small_count_found() {
+    let (verdict, found) = findings("chart_literal_small_count.xlsx");
+    assert_eq!(verdict, Verdict::Fail, "{found:#?}");
+    let part = Some("xl/charts/chart1.xml");
+    let small = errors(&found, "small-count");
+    assert_eq!(small.len(), 1, "{found:#?}");
+    assert_eq!(small[0].location.member.as_deref(), part);
+    assert_eq!(small[0].location.cell.as_deref(), Some("B5"));
+    let hidden = of_rule(&found, "hidden-content");
+    assert_eq!(hidden.len(), 1, "{found:#?}");
+    assert_eq!(hidden[0].severity, Severity::Error);
+    assert_eq!(hidden[0].location.member.as_deref(), part);
+    assert_eq!(hidden[0].location.sheet.as_deref(), Some("Summary"));
+    assert!(
+        hidden[0]
+            .message
+            .contains("chart cache of series 'Patients' in xl/charts/chart1.xml (data held only in the chart)"),
+        "{}",
+        hidden[0].message
+    );
+    assert!(
+        hidden[0].message.contains("small-count"),
+        "{}",
+        hidden[0].message
+    );
+    // The visible summary raises nothing to review.
+    assert!(
+        found
+            .iter()
+            .all(|f| f.location.member.as_deref() == part || f.severity == Severity::Info),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn a_chart_of_a_sheet_not_in_the_workbook_is_hidden_and_its_small_count_found() {
+    let (verdict, found) = findings("chart_of_a_missing_sheet.xlsx");
+    assert_eq!(verdict, Verdict::Fail, "{found:#?}");
+    let part = Some("xl/charts/chart1.xml");
+    let small = errors(&found, "small-count");
+    assert_eq!(small.len(), 1, "{found:#?}");
+    assert_eq!(small[0].location.member.as_deref(), part);
+    assert_eq!(small[0].location.cell.as_deref(), Some("B4"));
+    let hidden = errors(&found, "hidden-content");
+    assert_eq!(hidden.len(), 1, "{found:#?}");
+    assert_eq!(hidden[0].location.member.as_deref(), part);
+    assert!(
+        hidden[0].message.contains("(data not in any sheet)"),
+        "{}",
+        hidden[0].message
+    );
+}
+
+#[test]
+fn chart_parts_that_cannot_be_read_are_unreadable_and_the_sheets_still_checked() {
+    let (verdict, found) = findings("chart_malformed.xlsx");
+    assert_eq!(verdict, Verdict::Fail, "{found:#?}");
+    let unread = errors(&found, "unreadable");
+    assert_eq!(unread.len(), 2, "{found:#?}");
+    assert_eq!(
+        unread[0].location.member.as_deref(),
+        Some("xl/charts/chart1.xml")
+    );
+    assert_eq!(unread[0].location.sheet.as_deref(), Some("Deaths"));
+    assert!(
+        unread[0].message.contains(
+            "chart xl/charts/chart1.xml cannot be checked: the part is not well-formed XML"
+        ),
+        "{}",
+        unread[0].message
+    );
+    assert_eq!(
+        unread[1].location.member.as_deref(),
+        Some("xl/charts/chart2.xml")
+    );
+    assert!(
+        unread[1].message.contains("no chartSpace element"),
+        "{}",
+        unread[1].message
+    );
+    // The sheet is read all the same.
+    let small = errors(&found, "small-count");
+    assert_eq!(small.len(), 1, "{found:#?}");
+    assert_eq!(small[0].location.cell.as_deref(), Some("D8"));
 }

@@ -21,7 +21,7 @@ const MAX_DEPTH: usize = 24;
 
 /// A position along an axis: a number, or a category's text hashed.
 #[derive(Clone, Copy, PartialEq)]
-enum Pos {
+pub(crate) enum Pos {
     Num(f64),
     Cat(u64),
 }
@@ -35,10 +35,7 @@ fn positions(v: &Value) -> Option<Vec<Pos>> {
                 .take(MAX_VALUES)
                 .map(|x| match x {
                     Value::Number(n) => Pos::Num(n.as_f64().unwrap_or(0.0)),
-                    Value::String(s) => match s.trim().parse::<f64>() {
-                        Ok(f) if f.is_finite() => Pos::Num(f),
-                        _ => Pos::Cat(hash(s)),
-                    },
+                    Value::String(s) => text_position(s),
                     other => Pos::Cat(hash(&other.to_string())),
                 })
                 .collect(),
@@ -60,6 +57,14 @@ fn positions(v: &Value) -> Option<Vec<Pos>> {
             }
         }
         _ => None,
+    }
+}
+
+/// The position of a value written as text: a finite number, else a category.
+pub(crate) fn text_position(s: &str) -> Pos {
+    match s.trim().parse::<f64>() {
+        Ok(f) if f.is_finite() => Pos::Num(f),
+        _ => Pos::Cat(hash(s)),
     }
 }
 
@@ -120,7 +125,12 @@ fn typed_array(dtype: &str, b64: &str) -> Option<Vec<Pos>> {
 
 /// Count a series from its horizontal and vertical positions (either may be missing: Plotly
 /// draws `y` alone against its index).
-fn series(name: &str, mark: Mark, xs: Option<&[Pos]>, ys: Option<&[Pos]>) -> Option<Series> {
+pub(crate) fn series(
+    name: &str,
+    mark: Mark,
+    xs: Option<&[Pos]>,
+    ys: Option<&[Pos]>,
+) -> Option<Series> {
     let n = xs.map_or(0, <[Pos]>::len).max(ys.map_or(0, <[Pos]>::len));
     if n == 0 {
         return None;

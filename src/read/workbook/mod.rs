@@ -14,6 +14,7 @@ use crate::read::{ReadError, Readers, Source, Streamed};
 use crate::table::grid::Builder;
 
 mod acro;
+mod charts;
 mod layout;
 mod ods;
 mod package;

@@ -21,13 +21,13 @@ const MAX_RECORDS: usize = 100_000;
 const MAX_EMBEDDED_BYTES: u64 = 512 << 20;
 
 /// A sheet of the workbook as the package names it.
-struct SheetPart {
-    name: String,
-    part: String,
+pub(super) struct SheetPart {
+    pub(super) name: String,
+    pub(super) part: String,
     hidden: bool,
 }
 
-fn member(part: &str) -> Location {
+pub(super) fn member(part: &str) -> Location {
     Location {
         member: Some(part.to_string()),
         ..Location::default()
@@ -75,6 +75,7 @@ pub fn read_parts<R: Read + Seek>(pkg: &mut Package<R>, builder: &Builder<'_>, d
     defined_names(pkg, &sheets, doc);
     pivot_caches(pkg, builder, doc);
     external_links(pkg, builder, doc);
+    super::charts::read_charts(pkg, &sheets, builder, doc);
     objects(pkg, doc);
 }
 
@@ -577,7 +578,7 @@ fn external_links<R: Read + Seek>(pkg: &mut Package<R>, builder: &Builder<'_>, d
 }
 
 /// `B7` as `(7, 2)`.
-fn cell_position(r: &str) -> Option<(u32, u32)> {
+pub(super) fn cell_position(r: &str) -> Option<(u32, u32)> {
     let letters: String = r.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
     let row: u32 = r[letters.len()..].trim_start_matches('$').parse().ok()?;
     let mut col = 0u32;

@@ -1,0 +1,1035 @@
+//! The charts of an XLSX or XLSM package (`xl/charts/chart*.xml`, on worksheets and on
+//! chartsheets alike). A chart keeps a copy of the data it draws: each series (`c:ser`) of each
+//! plot (`c:scatterChart`, `c:lineChart`, `c:barChart` …) has its categories or x values and its
+//! values (`c:cat`, `c:val`, `c:xVal`, `c:yVal`, `c:bubbleSize`), each a reference to sheet
+//! cells (`c:numRef`/`c:strRef`, a formula `c:f` with a cache of the values, `c:numCache`) or
+//! literal values held only in the chart (`c:numLit`/`c:strLit`).
+//!
+//! Each chart becomes a [`Figure`] (`Excel chart`, located at the chart part and, when the
+//! relationships sheet → drawing → chart resolve, the sheet that shows it) with one [`Series`]
+//! per series: its mark from the plot type and its marker and line settings, its cached points,
+//! their distinct positions and whether the horizontal positions lie on a regular grid, counted
+//! as the chart JSON of an HTML page is ([`crate::read::html::charts`]). `embedded-data`
+//! judges it like any other figure.
+//!
+//! A cache whose data a reader of the sheets never sees (literal values, a reference to another
+//! workbook or to a sheet the workbook does not have, or sheet cells that do not hold the cached
+//! values) is a hidden part, and its values are read as a table of the chart part (a category
+//! column and a column per series), so that the table rules check them. A cache that the
+//! referenced cells hold is not hidden: the sheet is checked already. A reference that cannot
+//! be followed is taken for hidden data (fail closed). Text of the chart (titles, axis titles,
+//! rich-text labels) is a text of the part.
+//!
+//! Limits: at most [`MAX_SERIES`] series per chart and [`MAX_HELD_VALUES`] cached values for all
+//! charts of a workbook are held; past a limit (and for a chart part that is not well-formed)
+//! the part is unchecked, never passed.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::{Read, Seek};
+
+use crate::model::{Document, Figure, Location, Mark, Series, Text, TextKind};
+use crate::read::html::charts::{series as count_series, text_position, Pos};
+use crate::redact::safe_label;
+use crate::table::grid::{Builder, GridRow};
+
+use super::package::Package;
+use super::parts::{hidden, member, unchecked, SheetPart};
+use super::xml::{attr, Ev};
+
+/// Most series read from one chart.
+pub const MAX_SERIES: usize = 1_000;
+/// Most cached values held for all the charts of one workbook.
+pub const MAX_HELD_VALUES: usize = 1_000_000;
+/// Longest cached value kept (a longer one is cut; it is a label).
+const MAX_VALUE_CHARS: usize = 256;
+/// Deepest element nesting of a chart part.
+const MAX_DEPTH: usize = 256;
+/// Most text lines kept from one chart.
+const MAX_TEXT_LINES: usize = 10_000;
+/// Most cell ranges of one data reference.
+const MAX_RANGES: usize = 64;
+
+/// What a data element of a series gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Role {
+    Cat,
+    X,
+    Val,
+    Y,
+    Size,
+}
+
+impl Role {
+    fn of(name: &str) -> Option<Role> {
+        Some(match name {
+            "cat" => Role::Cat,
+            "xVal" => Role::X,
+            "val" => Role::Val,
+            "yVal" => Role::Y,
+            "bubbleSize" => Role::Size,
+            _ => return None,
+        })
+    }
+}
+
+/// One data element of a series: where its values come from and its cached points.
+#[derive(Debug, Default)]
+struct Data {
+    role: Option<Role>,
+    /// `numLit`/`strLit`: the values are held only in the chart.
+    literal: bool,
+    numeric: bool,
+    formula: String,
+    /// Cached points `(idx, text)` held.
+    points: Vec<(u32, String)>,
+}
+
+/// One `c:ser`.
+#[derive(Debug)]
+struct Ser {
+    plot: usize,
+    name: String,
+    /// The series' own line is not drawn (`c:spPr/a:ln/a:noFill`).
+    no_line: bool,
+    /// Its marker symbol: `Some(false)` for `none`, `Some(true)` for a symbol, `None` unsaid.
+    marker: Option<bool>,
+    data: Vec<Data>,
+}
+
+/// One plot of a chart's plot area.
+#[derive(Debug, Default)]
+struct Plot {
+    kind: String,
+    /// `c:scatterStyle` or `c:radarStyle`.
+    style: Option<String>,
+    /// `c:marker val` of a line chart.
+    show_marker: Option<bool>,
+}
+
+/// A chart part as read.
+#[derive(Debug, Default)]
+struct Chart {
+    part: String,
+    sheet: Option<String>,
+    plots: Vec<Plot>,
+    series: Vec<Ser>,
+    texts: Vec<String>,
+    /// Why what it holds was not all read.
+    cut: Option<&'static str>,
+}
+
+/// Why a cache is data a reader of the sheets never sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unseen {
+    Literal,
+    External,
+    NoSheet,
+    NotInCells,
+    Unfollowed,
+}
+
+impl Unseen {
+    fn describe(self) -> &'static str {
+        match self {
+            Unseen::Literal => "data held only in the chart",
+            Unseen::External => "data of another workbook",
+            Unseen::NoSheet => "data not in any sheet",
+            Unseen::NotInCells => "data the referenced cells do not hold",
+            Unseen::Unfollowed => "a data reference that could not be followed",
+        }
+    }
+}
+
+/// A rectangle of cells, 1-based, inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Rect {
+    r0: u32,
+    c0: u32,
+    r1: u32,
+    c1: u32,
+}
+
+impl Rect {
+    fn cells(&self) -> u64 {
+        u64::from(self.r1 - self.r0 + 1) * u64::from(self.c1 - self.c0 + 1)
+    }
+    fn contains(&self, r: u32, c: u32) -> bool {
+        (self.r0..=self.r1).contains(&r) && (self.c0..=self.c1).contains(&c)
+    }
+}
+
+/// Where a reference formula points.
+#[derive(Debug, PartialEq)]
+enum Target {
+    External,
+    Unfollowed,
+    Cells(Vec<(String, Rect)>),
+}
+
+/// Read every chart part of the package into figures, hidden-part facts, tables and texts.
+pub fn read_charts<R: Read + Seek>(
+    pkg: &mut Package<R>,
+    sheets: &[SheetPart],
+    builder: &Builder<'_>,
+    doc: &mut Document,
+) {
+    let anchors = anchors(pkg, sheets);
+    let mut parts: BTreeSet<String> = pkg
+        .names
+        .iter()
+        .filter(|n| is_chart_part(n))
+        .cloned()
+        .collect();
+    parts.extend(anchors.keys().filter(|p| pkg.has(p)).cloned());
+    let mut budget = MAX_HELD_VALUES;
+    let mut charts: Vec<Chart> = Vec::new();
+    for part in parts {
+        let mut chart = Chart {
+            sheet: anchors.get(&part).cloned(),
+            part: part.clone(),
+            ..Chart::default()
+        };
+        match read_chart(pkg, &mut chart, &mut budget) {
+            Ok(()) => charts.push(chart),
+            Err(why) => {
+                let at = chart_location(&chart);
+                unchecked(doc, at, format!("chart {part}"), why);
+            }
+        }
+    }
+    let unseen = check_sources(pkg, sheets, &charts);
+    for (ci, chart) in charts.iter().enumerate() {
+        let at = chart_location(chart);
+        if let Some(why) = chart.cut {
+            unchecked(doc, at.clone(), format!("chart {}", chart.part), why);
+        }
+        let series: Vec<Series> = chart
+            .series
+            .iter()
+            .filter_map(|s| figure_series(chart, s))
+            .collect();
+        if !series.is_empty() {
+            doc.figures.push(Figure {
+                location: at.clone(),
+                source: "Excel chart".into(),
+                series,
+            });
+        }
+        let hidden_series: Vec<(usize, Unseen)> = chart
+            .series
+            .iter()
+            .enumerate()
+            .filter_map(|(si, _)| unseen.get(&(ci, si)).map(|u| (si, *u)))
+            .collect();
+        let mut named: BTreeSet<String> = BTreeSet::new();
+        for (si, why) in &hidden_series {
+            let s = &chart.series[*si];
+            let part = format!(
+                "chart cache of series {} in {} ({})",
+                shown_name(chart, s),
+                chart.part,
+                why.describe()
+            );
+            if named.insert(part.clone()) {
+                hidden(doc, at.clone(), part, member(&chart.part));
+            }
+        }
+        cache_tables(chart, &hidden_series, builder, doc);
+        if !chart.texts.is_empty() {
+            let lines = chart
+                .texts
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (i as u32 + 1, l.clone()))
+                .collect();
+            let mut text = Text::new(TextKind::Output, lines);
+            text.member = Some(chart.part.clone());
+            doc.texts.push(text);
+        }
+    }
+}
+
+/// `xl/charts/chart3.xml`.
+fn is_chart_part(name: &str) -> bool {
+    name.strip_prefix("xl/charts/")
+        .is_some_and(|f| !f.contains('/') && f.starts_with("chart") && !f.starts_with("chartEx"))
+        && name.ends_with(".xml")
+}
+
+fn chart_location(chart: &Chart) -> Location {
+    Location {
+        member: Some(chart.part.clone()),
+        sheet: chart.sheet.clone(),
+        ..Location::default()
+    }
+}
+
+/// The sheet each chart part is drawn on: sheet (or chartsheet) → drawing → chart.
+fn anchors<R: Read + Seek>(pkg: &mut Package<R>, sheets: &[SheetPart]) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for s in sheets {
+        for (typ, drawing) in pkg.rels(&s.part) {
+            if typ != "drawing" {
+                continue;
+            }
+            for (typ, chart) in pkg.rels(&drawing) {
+                if typ == "chart" {
+                    out.entry(chart).or_insert_with(|| s.name.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether `stack` ends with the names `tail`.
+fn ends_with(stack: &[String], tail: &[&str]) -> bool {
+    stack.len() >= tail.len()
+        && stack[stack.len() - tail.len()..]
+            .iter()
+            .zip(tail)
+            .all(|(a, b)| a == b)
+}
+
+/// The state of reading one chart part, event by event.
+#[derive(Default)]
+struct ChartRead {
+    stack: Vec<String>,
+    rooted: bool,
+    wrong_root: bool,
+    closed: bool,
+    second_root: bool,
+    too_deep: bool,
+    /// The plot, series and data element being read, and the cached point.
+    plot: Option<usize>,
+    ser: Option<Ser>,
+    data: Option<Data>,
+    pt: Option<u32>,
+    value: String,
+    in_v: bool,
+    name_v: bool,
+    in_f: bool,
+    rich: usize,
+    in_t: bool,
+    line: String,
+}
+
+impl ChartRead {
+    fn parent(&self) -> Option<&str> {
+        self.stack.last().map(String::as_str)
+    }
+
+    /// Whether the element being read is inside the series' own `c:tx`.
+    fn in_series_name(&self) -> bool {
+        self.stack
+            .iter()
+            .position(|s| s == "ser")
+            .is_some_and(|i| self.stack.get(i + 1).is_some_and(|t| t == "tx"))
+    }
+
+    fn start(
+        &mut self,
+        name: &str,
+        attrs: &[(String, String)],
+        empty: bool,
+        chart: &mut Chart,
+    ) -> bool {
+        if self.stack.is_empty() {
+            if self.rooted {
+                self.second_root = true;
+                return false;
+            }
+            self.rooted = true;
+            if name != "chartSpace" {
+                self.wrong_root = true;
+                return false;
+            }
+        }
+        let parent = self.parent().map(str::to_string);
+        let parent = parent.as_deref();
+        if name.ends_with("Chart") && parent == Some("plotArea") {
+            chart.plots.push(Plot {
+                kind: name.to_string(),
+                ..Plot::default()
+            });
+            self.plot = (!empty).then_some(chart.plots.len() - 1);
+        } else if let Some(p) = self.plot {
+            self.in_plot(p, name, attrs, empty, parent, chart);
+        }
+        if name == "rich" && !empty {
+            self.rich += 1;
+        }
+        if name == "t" && self.rich > 0 && !empty {
+            self.in_t = true;
+        }
+        if !empty {
+            if self.stack.len() >= MAX_DEPTH {
+                self.too_deep = true;
+                return false;
+            }
+            self.stack.push(name.to_string());
+        }
+        true
+    }
+
+    fn in_plot(
+        &mut self,
+        p: usize,
+        name: &str,
+        attrs: &[(String, String)],
+        empty: bool,
+        parent: Option<&str>,
+        chart: &mut Chart,
+    ) {
+        let plot_kind = chart.plots.get(p).map(|k| k.kind.as_str());
+        match name {
+            "scatterStyle" | "radarStyle" if self.ser.is_none() => {
+                if let Some(plot) = chart.plots.get_mut(p) {
+                    plot.style = attr(attrs, "val").map(str::to_string);
+                }
+            }
+            "marker" if self.ser.is_none() && parent == plot_kind => {
+                if let Some(plot) = chart.plots.get_mut(p) {
+                    plot.show_marker =
+                        Some(matches!(attr(attrs, "val"), Some("1" | "true") | None));
+                }
+            }
+            "ser" if self.ser.is_none() && !empty => {
+                if chart.series.len() >= MAX_SERIES {
+                    chart.cut = Some("series past the first 1000 of the chart are not read");
+                } else {
+                    self.ser = Some(Ser {
+                        plot: p,
+                        name: String::new(),
+                        no_line: false,
+                        marker: None,
+                        data: Vec::new(),
+                    });
+                }
+            }
+            "symbol" if parent == Some("marker") && self.data.is_none() => {
+                if let Some(s) = &mut self.ser {
+                    if ends_with(&self.stack, &["ser", "marker"]) {
+                        s.marker = Some(attr(attrs, "val") != Some("none"));
+                    }
+                }
+            }
+            "noFill" if ends_with(&self.stack, &["ser", "spPr", "ln"]) => {
+                if let Some(s) = &mut self.ser {
+                    s.no_line = true;
+                }
+            }
+            _ if self.ser.is_some() && parent == Some("ser") && Role::of(name).is_some() => {
+                self.data = (!empty).then(|| Data {
+                    role: Role::of(name),
+                    ..Data::default()
+                });
+            }
+            "numRef" | "numLit" | "strRef" | "strLit" | "multiLvlStrRef" => {
+                if let Some(d) = &mut self.data {
+                    d.literal = name.ends_with("Lit");
+                    d.numeric = name.starts_with("num");
+                }
+            }
+            "f" if self.data.is_some() && !empty => self.in_f = true,
+            "pt" if self.data.is_some() => {
+                self.pt = attr(attrs, "idx").and_then(|v| v.parse().ok());
+            }
+            "v" if !empty && self.data.is_some() && self.pt.is_some() => {
+                self.in_v = true;
+                self.value.clear();
+            }
+            "v" if !empty && self.ser.is_some() && self.data.is_none() && self.in_series_name() => {
+                self.name_v = true;
+            }
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, name: &str, chart: &mut Chart, budget: &mut usize) {
+        self.stack.pop();
+        match name {
+            "v" if self.in_v => {
+                self.in_v = false;
+                if let (Some(d), Some(i)) = (&mut self.data, self.pt) {
+                    if *budget == 0 {
+                        chart.cut = Some(
+                            "cached values past the first 1000000 of the workbook's charts are not read",
+                        );
+                    } else {
+                        *budget -= 1;
+                        d.points.push((i, std::mem::take(&mut self.value)));
+                    }
+                }
+            }
+            "v" => self.name_v = false,
+            "f" => self.in_f = false,
+            "pt" => self.pt = None,
+            "p" if self.rich > 0 => {
+                let l = self.line.trim();
+                if !l.is_empty() && chart.texts.len() < MAX_TEXT_LINES {
+                    chart.texts.push(l.to_string());
+                }
+                self.line.clear();
+            }
+            "t" => self.in_t = false,
+            "rich" => self.rich = self.rich.saturating_sub(1),
+            _ => {}
+        }
+        let parent = self.parent();
+        if parent == Some("ser") && Role::of(name).is_some() {
+            if let (Some(d), Some(s)) = (self.data.take(), &mut self.ser) {
+                s.data.push(d);
+            }
+        } else if name == "ser" {
+            if let Some(s) = self.ser.take() {
+                chart.series.push(s);
+            }
+        } else if parent == Some("plotArea") && name.ends_with("Chart") {
+            self.plot = None;
+        }
+        if self.stack.is_empty() {
+            self.closed = true;
+        }
+    }
+
+    fn text(&mut self, t: &str) {
+        if self.in_v {
+            if self.value.len() < MAX_VALUE_CHARS {
+                self.value.extend(t.chars().take(MAX_VALUE_CHARS));
+            }
+        } else if self.name_v {
+            if let Some(s) = &mut self.ser {
+                if s.name.len() < MAX_VALUE_CHARS {
+                    s.name.extend(t.chars().take(MAX_VALUE_CHARS));
+                }
+            }
+        } else if self.in_f {
+            if let Some(d) = &mut self.data {
+                if d.formula.len() < 8192 {
+                    d.formula.push_str(t);
+                }
+            }
+        } else if self.in_t && self.line.len() < 4096 {
+            self.line.push_str(t);
+        }
+    }
+}
+
+/// Read one chart part; the reason when it cannot be read.
+fn read_chart<R: Read + Seek>(
+    pkg: &mut Package<R>,
+    chart: &mut Chart,
+    budget: &mut usize,
+) -> Result<(), &'static str> {
+    let mut st = ChartRead::default();
+    let part = chart.part.clone();
+    let read = pkg.walk(&part, &mut |e| match e {
+        Ev::Start { name, attrs, empty } => st.start(name, attrs, empty, chart),
+        Ev::End { name } => {
+            st.end(name, chart, budget);
+            true
+        }
+        Ev::Text(t) => {
+            st.text(t);
+            true
+        }
+    });
+    if st.too_deep {
+        return Err("its elements are nested too deeply");
+    }
+    if read.is_err() || st.second_root || (st.rooted && !st.wrong_root && !st.closed) {
+        return Err("the part is not well-formed XML (damaged or cut short)");
+    }
+    if !st.rooted || st.wrong_root {
+        return Err("the part holds no chart (no chartSpace element)");
+    }
+    Ok(())
+}
+
+/// How a series draws its points, from its plot's type and its marker and line settings.
+fn mark_of(plot: &Plot, s: &Ser) -> Mark {
+    let style = plot.style.as_deref();
+    // A line chart's markers show unless the series or the plot says otherwise; a scatter
+    // style says whether markers and lines are drawn.
+    let lines = |markers_by_default: bool| {
+        let markers = s.marker.unwrap_or(markers_by_default);
+        let line = !s.no_line;
+        (markers, line)
+    };
+    match plot.kind.as_str() {
+        "scatterChart" => {
+            let styled_line = matches!(
+                style,
+                Some("line" | "lineMarker" | "smooth" | "smoothMarker")
+            );
+            let styled_markers = !matches!(style, Some("line" | "smooth" | "none"));
+            let markers = s.marker.unwrap_or(styled_markers);
+            // Markers drawn are one per datum, whatever joins them (Plotly's `lines+markers`).
+            if markers {
+                Mark::Point
+            } else if styled_line && !s.no_line {
+                Mark::Line
+            } else {
+                Mark::Other
+            }
+        }
+        "bubbleChart" => Mark::Point,
+        "lineChart" | "line3DChart" | "stockChart" | "radarChart" => {
+            if plot.kind == "radarChart" && style == Some("filled") {
+                return Mark::Bar;
+            }
+            let by_default = match plot.kind.as_str() {
+                "lineChart" => plot.show_marker.unwrap_or(true),
+                "radarChart" => style == Some("marker"),
+                _ => false,
+            };
+            match lines(by_default) {
+                (true, false) => Mark::Point,
+                (_, true) => Mark::Line,
+                (false, false) => Mark::Other,
+            }
+        }
+        "barChart" | "bar3DChart" | "areaChart" | "area3DChart" | "pieChart" | "pie3DChart"
+        | "doughnutChart" | "ofPieChart" => Mark::Bar,
+        "surfaceChart" | "surface3DChart" => Mark::Cell,
+        _ => Mark::Other,
+    }
+}
+
+/// A series' name as it may be printed: its own (made safe, digits hidden as the figure rule
+/// hides them), else its plot type.
+fn shown_name(chart: &Chart, s: &Ser) -> String {
+    let name = s.name.trim();
+    if name.is_empty() {
+        let kind = chart.plots.get(s.plot).map_or("chart", |p| p.kind.as_str());
+        format!("'{}'", kind.trim_end_matches("Chart"))
+    } else {
+        let label = safe_label(name).replace(|c: char| c.is_ascii_digit(), "#");
+        format!("'{label}'")
+    }
+}
+
+/// The series as the figure rule counts it: its cached points, their positions.
+fn figure_series(chart: &Chart, s: &Ser) -> Option<Series> {
+    let plot = chart.plots.get(s.plot)?;
+    let role = |r: &[Role]| {
+        s.data
+            .iter()
+            .find(|d| d.role.is_some_and(|x| r.contains(&x)))
+    };
+    let ys = role(&[Role::Val, Role::Y])?;
+    let xs = role(&[Role::X, Role::Cat]);
+    let mut ypts: Vec<&(u32, String)> = ys.points.iter().collect();
+    ypts.sort_by_key(|(i, _)| *i);
+    // Text x values of a scatter are drawn at 1, 2, 3 …, as Excel does.
+    let x_of: Option<HashMap<u32, &str>> = xs
+        .filter(|x| x.numeric || x.role == Some(Role::Cat))
+        .map(|x| x.points.iter().map(|(i, v)| (*i, v.as_str())).collect());
+    let y: Vec<Pos> = ypts.iter().map(|(_, v)| text_position(v)).collect();
+    let x: Vec<Pos> = ypts
+        .iter()
+        .map(|(i, _)| match x_of.as_ref().and_then(|m| m.get(i)) {
+            Some(v) => text_position(v),
+            None => Pos::Num(f64::from(*i)),
+        })
+        .collect();
+    let name = match s.name.trim() {
+        "" => plot.kind.trim_end_matches("Chart").to_string(),
+        n => n.chars().take(80).collect(),
+    };
+    count_series(&name, mark_of(plot, s), Some(&x), Some(&y))
+}
+
+/// Where a reference formula points: `Sheet1!$B$2:$B$13`, `'My sheet'!$A$1`, a union
+/// `(Sheet1!$A$1:$A$5,Sheet1!$C$1:$C$5)`; `[1]Sheet1!…` is another workbook.
+fn target_of(f: &str) -> Target {
+    let f = f.trim();
+    let f = f
+        .strip_prefix('(')
+        .and_then(|x| x.strip_suffix(')'))
+        .unwrap_or(f);
+    let mut pieces: Vec<String> = Vec::new();
+    let (mut cur, mut quoted) = (String::new(), false);
+    for ch in f.chars() {
+        match ch {
+            '\'' => {
+                quoted = !quoted;
+                cur.push(ch);
+            }
+            ',' if !quoted => pieces.push(std::mem::take(&mut cur)),
+            _ => cur.push(ch),
+        }
+    }
+    pieces.push(cur);
+    let mut out = Vec::new();
+    for piece in pieces.iter().take(MAX_RANGES + 1) {
+        let Some((sheet, range)) = piece.trim().rsplit_once('!') else {
+            return Target::Unfollowed;
+        };
+        let sheet = match sheet.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')) {
+            Some(q) => q.replace("''", "'"),
+            None => sheet.to_string(),
+        };
+        if sheet.contains('[') || sheet.contains(']') {
+            return Target::External;
+        }
+        let Some(rect) = rect_of(range) else {
+            return Target::Unfollowed;
+        };
+        out.push((sheet, rect));
+    }
+    if out.is_empty() || out.len() > MAX_RANGES {
+        return Target::Unfollowed;
+    }
+    Target::Cells(out)
+}
+
+/// `$B$2:$B$13` or `B2` as a rectangle.
+fn rect_of(range: &str) -> Option<Rect> {
+    let (a, b) = range.split_once(':').unwrap_or((range, range));
+    let (r0, c0) = a1(a)?;
+    let (r1, c1) = a1(b)?;
+    Some(Rect {
+        r0: r0.min(r1),
+        c0: c0.min(c1),
+        r1: r0.max(r1),
+        c1: c0.max(c1),
+    })
+}
+
+/// `$B$7` or `B7` as `(7, 2)`.
+fn a1(r: &str) -> Option<(u32, u32)> {
+    super::parts::cell_position(&r.trim().replace('$', ""))
+}
+
+/// One cell that a cached point says a sheet holds: the number, or (for text) anything.
+struct Probe {
+    row: u32,
+    col: u32,
+    owner: usize,
+    number: Option<f64>,
+}
+
+/// The probes and counted rectangles of one sheet.
+#[derive(Default)]
+struct SheetProbes {
+    probes: Vec<Probe>,
+    /// Rectangles whose filled cells are counted (a block of several rows and columns, as
+    /// multi-level categories take, has no one order of its points).
+    counted: Vec<(Rect, usize)>,
+}
+
+/// The series whose caches hold data that the sheets do not: `(chart, series)` → why.
+fn check_sources<R: Read + Seek>(
+    pkg: &mut Package<R>,
+    sheets: &[SheetPart],
+    charts: &[Chart],
+) -> HashMap<(usize, usize), Unseen> {
+    let mut unseen: HashMap<(usize, usize), Unseen> = HashMap::new();
+    // Each data element checked against cells: its series and the points it must find.
+    let mut owners: Vec<((usize, usize), usize)> = Vec::new();
+    let mut by_sheet: BTreeMap<usize, SheetProbes> = BTreeMap::new();
+    let sheet_index = |name: &str| {
+        sheets
+            .iter()
+            .position(|s| s.name.eq_ignore_ascii_case(name) && s.part.starts_with("xl/worksheets/"))
+    };
+    for (ci, chart) in charts.iter().enumerate() {
+        for (si, s) in chart.series.iter().enumerate() {
+            for d in s.data.iter().filter(|d| !d.points.is_empty()) {
+                let found = if d.literal {
+                    Err(Unseen::Literal)
+                } else {
+                    match target_of(&d.formula) {
+                        Target::External => Err(Unseen::External),
+                        Target::Unfollowed => Err(Unseen::Unfollowed),
+                        Target::Cells(ranges) => {
+                            let at: Option<Vec<(usize, Rect)>> = ranges
+                                .iter()
+                                .map(|(sheet, r)| sheet_index(sheet).map(|i| (i, *r)))
+                                .collect();
+                            at.ok_or(Unseen::NoSheet)
+                        }
+                    }
+                };
+                let ranges = match found {
+                    Ok(r) => r,
+                    Err(why) => {
+                        unseen.entry((ci, si)).or_insert(why);
+                        continue;
+                    }
+                };
+                let owner = owners.len();
+                owners.push(((ci, si), d.points.len()));
+                if !probe(d, &ranges, owner, &mut by_sheet) {
+                    unseen.entry((ci, si)).or_insert(Unseen::NotInCells);
+                }
+            }
+        }
+    }
+    let mut matched = vec![0usize; owners.len()];
+    for (sheet, mut probes) in by_sheet {
+        probes.probes.sort_by_key(|p| (p.row, p.col));
+        let last_row = probes
+            .probes
+            .iter()
+            .map(|p| p.row)
+            .chain(probes.counted.iter().map(|(r, _)| r.r1))
+            .max()
+            .unwrap_or(0);
+        let part = sheets[sheet].part.clone();
+        let _ = walk_cells(pkg, &part, &mut |row, col, cell| {
+            if row > last_row {
+                return false;
+            }
+            let start = probes
+                .probes
+                .partition_point(|p| (p.row, p.col) < (row, col));
+            for p in probes.probes[start..]
+                .iter()
+                .take_while(|p| (p.row, p.col) == (row, col))
+            {
+                let ok = match (p.number, cell.number) {
+                    (Some(want), Some(got)) => {
+                        (want - got).abs() <= 1e-9 * want.abs().max(got.abs()).max(1.0)
+                    }
+                    (Some(_), None) => false,
+                    (None, _) => true,
+                };
+                if ok {
+                    matched[p.owner] += 1;
+                }
+            }
+            for (r, owner) in &probes.counted {
+                if r.contains(row, col) {
+                    matched[*owner] += 1;
+                }
+            }
+            true
+        });
+    }
+    for (owner, (series, needed)) in owners.iter().enumerate() {
+        if matched[owner] < *needed {
+            unseen.entry(*series).or_insert(Unseen::NotInCells);
+        }
+    }
+    unseen
+}
+
+/// The probes of one data element's points over its ranges; `false` when a point lies past
+/// them.
+fn probe(
+    d: &Data,
+    ranges: &[(usize, Rect)],
+    owner: usize,
+    by_sheet: &mut BTreeMap<usize, SheetProbes>,
+) -> bool {
+    let flat = ranges.iter().all(|(_, r)| r.r0 == r.r1 || r.c0 == r.c1);
+    if !flat {
+        let total: u64 = ranges.iter().map(|(_, r)| r.cells()).sum();
+        for (sheet, r) in ranges {
+            by_sheet
+                .entry(*sheet)
+                .or_default()
+                .counted
+                .push((*r, owner));
+        }
+        return total >= d.points.len() as u64;
+    }
+    for (idx, v) in &d.points {
+        let mut i = u64::from(*idx);
+        let mut at = None;
+        for (sheet, r) in ranges {
+            if i < r.cells() {
+                let i = i as u32;
+                at = Some(if r.c0 == r.c1 {
+                    (*sheet, r.r0 + i, r.c0)
+                } else {
+                    (*sheet, r.r0, r.c0 + i)
+                });
+                break;
+            }
+            i -= r.cells();
+        }
+        let Some((sheet, row, col)) = at else {
+            return false;
+        };
+        let number = if d.numeric {
+            v.trim().parse::<f64>().ok().filter(|f| f.is_finite())
+        } else {
+            None
+        };
+        by_sheet.entry(sheet).or_default().probes.push(Probe {
+            row,
+            col,
+            owner,
+            number,
+        });
+    }
+    true
+}
+
+/// A filled cell of a sheet as the check of chart caches sees it.
+struct CellSeen {
+    number: Option<f64>,
+}
+
+/// Walk the filled cells of a worksheet part in order, 1-based; `f` returns `false` to stop.
+fn walk_cells<R: Read + Seek>(
+    pkg: &mut Package<R>,
+    part: &str,
+    f: &mut dyn FnMut(u32, u32, CellSeen) -> bool,
+) -> Result<(), super::xml::BadXml> {
+    let (mut row, mut col) = (0u32, 0u32);
+    let mut typ: Option<String> = None;
+    let mut text = String::new();
+    let mut reading = false;
+    let mut in_cell = false;
+    pkg.walk(part, &mut |e| {
+        match e {
+            Ev::Start {
+                name: "row", attrs, ..
+            } => {
+                row = attr(attrs, "r")
+                    .and_then(|r| r.parse().ok())
+                    .unwrap_or(row.saturating_add(1));
+                col = 0;
+            }
+            Ev::Start {
+                name: "c",
+                attrs,
+                empty,
+            } => {
+                match attr(attrs, "r").and_then(super::parts::cell_position) {
+                    Some((r, c)) => {
+                        row = r;
+                        col = c;
+                    }
+                    None => col = col.saturating_add(1),
+                }
+                typ = attr(attrs, "t").map(str::to_string);
+                text.clear();
+                in_cell = !empty;
+            }
+            Ev::Start {
+                name: "v" | "t",
+                empty,
+                ..
+            } if in_cell => reading = !empty,
+            Ev::End { name: "v" | "t" } => reading = false,
+            Ev::Text(t) if reading && text.len() < MAX_VALUE_CHARS => text.push_str(t),
+            Ev::End { name: "c" } if in_cell => {
+                in_cell = false;
+                if text.trim().is_empty() {
+                    return true;
+                }
+                let number = match typ.as_deref() {
+                    None | Some("n" | "b" | "str" | "inlineStr") => {
+                        text.trim().parse::<f64>().ok().filter(|f| f.is_finite())
+                    }
+                    _ => None,
+                };
+                return f(row, col, CellSeen { number });
+            }
+            _ => {}
+        }
+        true
+    })
+}
+
+/// A data element's cached values by index.
+fn values(d: &Data) -> HashMap<u32, &str> {
+    d.points.iter().map(|(i, v)| (*i, v.as_str())).collect()
+}
+
+/// The cached values of the series whose data the sheets do not hold, as tables of the chart
+/// part: series that share their categories (or x values) share a table, a category column
+/// and a value column per series.
+fn cache_tables(
+    chart: &Chart,
+    hidden_series: &[(usize, Unseen)],
+    builder: &Builder<'_>,
+    doc: &mut Document,
+) {
+    let mut groups: Vec<(String, Vec<&Ser>)> = Vec::new();
+    for (si, _) in hidden_series {
+        let s = &chart.series[*si];
+        let cat = s
+            .data
+            .iter()
+            .find(|d| matches!(d.role, Some(Role::Cat | Role::X)));
+        let key = match cat {
+            None => String::new(),
+            Some(d) if !d.formula.is_empty() && !d.literal => format!("f {}", d.formula),
+            Some(d) => {
+                use std::hash::{Hash, Hasher};
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                d.points.hash(&mut h);
+                format!("v {}", h.finish())
+            }
+        };
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, g)) => g.push(s),
+            None => groups.push((key, vec![s])),
+        }
+    }
+    for (_, group) in groups {
+        let mut columns: Vec<(String, HashMap<u32, &str>)> = Vec::new();
+        if let Some(cat) = group.first().and_then(|s| {
+            s.data
+                .iter()
+                .find(|d| matches!(d.role, Some(Role::Cat | Role::X)))
+        }) {
+            let header = if cat.role == Some(Role::X) {
+                "x"
+            } else {
+                "Category"
+            };
+            columns.push((header.to_string(), values(cat)));
+        }
+        for s in &group {
+            let name = match s.name.trim() {
+                "" => "Value".to_string(),
+                n => n.to_string(),
+            };
+            let mut data: Vec<&Data> = s
+                .data
+                .iter()
+                .filter(|d| matches!(d.role, Some(Role::Val | Role::Y | Role::Size)))
+                .collect();
+            data.sort_by_key(|d| d.role);
+            for d in data {
+                let header = if d.role == Some(Role::Size) {
+                    format!("{name} (size)")
+                } else {
+                    name.clone()
+                };
+                columns.push((header, values(d)));
+            }
+        }
+        let rows: BTreeSet<u32> = columns
+            .iter()
+            .flat_map(|(_, v)| v.keys().copied())
+            .collect();
+        let mut grid = vec![GridRow {
+            row: 1,
+            line: None,
+            cells: columns.iter().map(|(h, _)| h.clone()).collect(),
+        }];
+        for (n, idx) in rows.iter().enumerate() {
+            grid.push(GridRow {
+                row: n as u32 + 2,
+                line: None,
+                cells: columns
+                    .iter()
+                    .map(|(_, v)| v.get(idx).map_or(String::new(), |t| t.to_string()))
+                    .collect(),
+            });
+        }
+        for mut t in builder.tables(&grid, Some(&chart.part), None) {
+            t.member = Some(chart.part.clone());
+            doc.tables.push(t);
+        }
+    }
+}
