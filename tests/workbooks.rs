@@ -716,6 +716,38 @@ fn chart_of_a_missing_sheet() -> Vec<u8> {
     xlsx_with(&[summary()], false, chart_parts(1, vec![chart]))
 }
 
+/// The clean summary sheet with a bar chart of its two columns: the cache of `Women` holds the
+/// sheet's values, the cache of `Men` does not (the sheet changed after the chart was drawn,
+/// or the cache was edited), and one of its cached counts is 3.
+fn stale_chart_cache() -> Vec<u8> {
+    let regions = ["North", "South", "East", "West"];
+    let men = chart_series(
+        0,
+        "Men",
+        "",
+        &[
+            str_ref("cat", "Summary!$A$4:$A$7", &regions),
+            num_ref("val", "Summary!$B$4:$B$7", &[120.0, 80.0, 45.0, 3.0]),
+        ],
+    );
+    let women = chart_series(
+        1,
+        "Women",
+        "",
+        &[
+            str_ref("cat", "Summary!$A$4:$A$7", &regions),
+            num_ref("val", "Summary!$C$4:$C$7", &[98.0, 77.0, 51.0, 43.0]),
+        ],
+    );
+    let chart = chart_xml(
+        "Patients by region",
+        "barChart",
+        r#"<c:barDir val="col"/><c:grouping val="clustered"/>"#,
+        &[men, women],
+    );
+    xlsx_with(&[summary()], false, chart_parts(1, vec![chart]))
+}
+
 /// A small-count sheet with two chart parts that cannot be read: one cut short, one that is
 /// not XML at all.
 fn malformed_charts() -> Vec<u8> {
@@ -818,6 +850,10 @@ fn fixtures() -> Vec<(&'static str, Vec<u8>)> {
             chart_of_a_missing_sheet(),
         ),
         ("cases/workbooks/chart_malformed.xlsx", malformed_charts()),
+        (
+            "cases/workbooks/chart_stale_cache.xlsx",
+            stale_chart_cache(),
+        ),
     ]
 }
 
@@ -1342,4 +1378,26 @@ fn chart_parts_that_cannot_be_read_are_unreadable_and_the_sheets_still_checked()
     let small = errors(&found, "small-count");
     assert_eq!(small.len(), 1, "{found:#?}");
     assert_eq!(small[0].location.cell.as_deref(), Some("D8"));
+}
+
+#[test]
+fn a_chart_cache_the_referenced_cells_do_not_hold_is_hidden_series_by_series() {
+    let (verdict, found) = findings("chart_stale_cache.xlsx");
+    assert_eq!(verdict, Verdict::Fail, "{found:#?}");
+    let part = Some("xl/charts/chart1.xml");
+    let hidden = of_rule(&found, "hidden-content");
+    assert_eq!(hidden.len(), 1, "{found:#?}");
+    assert_eq!(hidden[0].severity, Severity::Error);
+    assert_eq!(hidden[0].location.member.as_deref(), part);
+    assert!(
+        hidden[0].message.contains(
+            "series 'Men' in xl/charts/chart1.xml (data the referenced cells do not hold)"
+        ),
+        "{}",
+        hidden[0].message
+    );
+    let small = errors(&found, "small-count");
+    assert_eq!(small.len(), 1, "{found:#?}");
+    assert_eq!(small[0].location.member.as_deref(), part);
+    assert_eq!(small[0].location.cell.as_deref(), Some("B5"));
 }

@@ -671,6 +671,10 @@ fn target_of(f: &str) -> Target {
             Some(q) => q.replace("''", "'"),
             None => sheet.to_string(),
         };
+        // `[0]` is the workbook itself, in a reference to one of its names.
+        if sheet.starts_with("[0]") {
+            return Target::Unfollowed;
+        }
         if sheet.contains('[') || sheet.contains(']') {
             return Target::External;
         }
@@ -731,9 +735,9 @@ fn check_sources<R: Read + Seek>(
     let mut owners: Vec<((usize, usize), usize)> = Vec::new();
     let mut by_sheet: BTreeMap<usize, SheetProbes> = BTreeMap::new();
     let sheet_index = |name: &str| {
-        sheets
-            .iter()
-            .position(|s| s.name.eq_ignore_ascii_case(name) && s.part.starts_with("xl/worksheets/"))
+        sheets.iter().position(|s| {
+            s.name.eq_ignore_ascii_case(name) && !s.part.starts_with("xl/chartsheets/")
+        })
     };
     for (ci, chart) in charts.iter().enumerate() {
         for (si, s) in chart.series.iter().enumerate() {
@@ -1031,5 +1035,123 @@ fn cache_tables(
             t.member = Some(chart.part.clone());
             doc.tables.push(t);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The figures the reader makes of a generated fixture (tests/workbooks.rs).
+    fn figures_of(name: &str) -> Vec<Figure> {
+        use crate::read::{workbook, Source};
+        let bytes = std::fs::read(format!(
+            "{}/fixtures/cases/workbooks/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .expect("a generated fixture (tests/workbooks.rs)");
+        crate::testutil::with_readers(|readers| {
+            workbook::read(Source::Bytes(&bytes), readers, &mut |_| {})
+                .expect("the fixture reads")
+                .figures
+        })
+    }
+
+    #[test]
+    fn references_are_followed_to_sheets_and_ranges() {
+        let r = |r0, c0, r1, c1| Rect { r0, c0, r1, c1 };
+        assert_eq!(
+            target_of("Sheet1!$B$2:$B$400"),
+            Target::Cells(vec![("Sheet1".into(), r(2, 2, 400, 2))])
+        );
+        assert_eq!(
+            target_of("'Bob''s data'!$A$1"),
+            Target::Cells(vec![("Bob's data".into(), r(1, 1, 1, 1))])
+        );
+        assert_eq!(
+            target_of("(S!$A$1:$A$5,'T, U'!$C$1:$E$1)"),
+            Target::Cells(vec![
+                ("S".into(), r(1, 1, 5, 1)),
+                ("T, U".into(), r(1, 3, 1, 5))
+            ])
+        );
+        assert_eq!(target_of("[1]Sheet1!$A$1:$A$3"), Target::External);
+        assert_eq!(target_of("'C:\\x\\[book.xlsx]S'!$A$1"), Target::External);
+        assert_eq!(target_of("[0]!MyName"), Target::Unfollowed);
+        assert_eq!(target_of("MyName"), Target::Unfollowed);
+        assert_eq!(target_of("Sheet1!MyName"), Target::Unfollowed);
+        assert_eq!(target_of(""), Target::Unfollowed);
+    }
+
+    #[test]
+    fn marks_follow_the_plot_and_the_series_settings() {
+        let plot = |kind: &str, style: Option<&str>| Plot {
+            kind: kind.into(),
+            style: style.map(str::to_string),
+            show_marker: None,
+        };
+        let ser = |no_line, marker| Ser {
+            plot: 0,
+            name: String::new(),
+            no_line,
+            marker,
+            data: Vec::new(),
+        };
+        let scatter = plot("scatterChart", Some("lineMarker"));
+        assert_eq!(mark_of(&scatter, &ser(true, None)), Mark::Point);
+        assert_eq!(mark_of(&scatter, &ser(false, Some(false))), Mark::Line);
+        assert_eq!(
+            mark_of(&plot("scatterChart", Some("line")), &ser(false, None)),
+            Mark::Line
+        );
+        let line = plot("lineChart", None);
+        assert_eq!(mark_of(&line, &ser(false, None)), Mark::Line);
+        assert_eq!(mark_of(&line, &ser(true, None)), Mark::Point);
+        assert_eq!(mark_of(&line, &ser(true, Some(false))), Mark::Other);
+        assert_eq!(
+            mark_of(&plot("barChart", None), &ser(false, None)),
+            Mark::Bar
+        );
+        assert_eq!(
+            mark_of(&plot("bubbleChart", None), &ser(false, None)),
+            Mark::Point
+        );
+    }
+
+    #[test]
+    fn a_scatter_of_points_counts_its_cached_points_at_scattered_positions() {
+        let f = figures_of("chart_scatter_of_points.xlsx");
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(f[0].source, "Excel chart");
+        assert_eq!(
+            f[0].location.member.as_deref(),
+            Some("xl/charts/chart1.xml")
+        );
+        assert_eq!(f[0].location.sheet.as_deref(), Some("Points"));
+        let s = &f[0].series;
+        assert_eq!(s.len(), 1);
+        assert_eq!(
+            (s[0].mark, s[0].points, s[0].regular),
+            (Mark::Point, 400, false)
+        );
+        assert_eq!(s[0].name, "Measurements");
+    }
+
+    #[test]
+    fn monthly_bars_and_lines_are_aggregates_on_a_regular_grid() {
+        let f = figures_of("chart_monthly_admissions.xlsx");
+        assert_eq!(f.len(), 2, "{f:#?}");
+        let marks: Vec<(Mark, u64, bool)> = f
+            .iter()
+            .map(|f| (f.series[0].mark, f.series[0].points, f.series[0].regular))
+            .collect();
+        assert_eq!(marks, vec![(Mark::Bar, 12, true), (Mark::Line, 12, true)]);
+        assert_eq!(
+            f[1].location.member.as_deref(),
+            Some("xl/charts/chart2.xml")
+        );
+        assert!(f
+            .iter()
+            .all(|f| f.location.sheet.as_deref() == Some("Admissions")));
     }
 }
