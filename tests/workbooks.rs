@@ -597,10 +597,15 @@ const NO_LINE: &str = r#"<c:spPr><a:ln w="19050"><a:noFill/></a:ln></c:spPr><c:m
 /// Four hundred made-up measurements at scattered positions, as a sheet `Points` (`x`, `y` in
 /// A and B) and a scatter chart of them whose cache holds the same values.
 fn scatter_of_points() -> Vec<u8> {
+    scatter_workbook(400)
+}
+
+/// `n` made-up measurements on sheet `Points` and a scatter chart of them.
+fn scatter_workbook(n_points: usize) -> Vec<u8> {
     let mut lcg = common::Lcg(20_261_203);
     let (mut xs, mut ys) = (Vec::new(), Vec::new());
     let mut cells = vec![s("A1", "x"), s("B1", "y")];
-    for i in 0..400 {
+    for i in 0..n_points {
         let x = 150.0 + lcg.below(5_000) as f64 / 100.0;
         let y = 40.0 + lcg.below(7_000) as f64 / 100.0;
         cells.push(n(&format!("A{}", i + 2), x));
@@ -608,13 +613,14 @@ fn scatter_of_points() -> Vec<u8> {
         xs.push(x);
         ys.push(y);
     }
+    let last = n_points + 1;
     let series = chart_series(
         0,
         "Measurements",
         NO_LINE,
         &[
-            num_ref("xVal", "Points!$A$2:$A$401", &xs),
-            num_ref("yVal", "Points!$B$2:$B$401", &ys),
+            num_ref("xVal", &format!("Points!$A$2:$A${last}"), &xs),
+            num_ref("yVal", &format!("Points!$B$2:$B${last}"), &ys),
         ],
     );
     let chart = chart_xml(
@@ -1400,4 +1406,18 @@ fn a_chart_cache_the_referenced_cells_do_not_hold_is_hidden_series_by_series() {
     assert_eq!(small.len(), 1, "{found:#?}");
     assert_eq!(small[0].location.member.as_deref(), part);
     assert_eq!(small[0].location.cell.as_deref(), Some("B5"));
+}
+
+/// Writes a workbook with a 50,000-point scatter chart for timing the chart reader (never
+/// checked in): `EXPORT_CHECK_LARGE_CHART=/tmp/chart cargo test --release --test workbooks --
+/// --ignored large_chart`, then `/usr/bin/time -v target/release/export-check /tmp/chart`.
+#[test]
+#[ignore]
+fn large_chart_for_measuring_time_and_memory() {
+    let Some(dir) = std::env::var_os("EXPORT_CHECK_LARGE_CHART") else {
+        return;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("scatter_50000.xlsx"), scatter_workbook(50_000)).unwrap();
 }

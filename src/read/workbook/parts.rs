@@ -4,6 +4,7 @@
 //! macro projects, data connections and the data model. Each becomes a hidden-part fact, and
 //! what it holds is read like the rest of the file: comments as text, records and cached values
 //! as tables, embedded objects as members checked like files.
+//! Charts and their caches are read by [`super::charts`].
 
 use std::collections::BTreeMap;
 use std::io::{Read, Seek};
