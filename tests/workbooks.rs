@@ -482,13 +482,24 @@ fn ods(sheets: &[OdsSheet]) -> Vec<u8> {
 /// chart parts (`xl/charts/chart{k}.xml`, from 1) related to the drawing. The sheet's XML has no
 /// `<drawing>` element: the relationships are what the reader follows.
 fn chart_parts(n: usize, charts: Vec<Vec<u8>>) -> Vec<(String, Vec<u8>)> {
+    let named = charts
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| (format!("chart{}.xml", i + 1), "chart", c))
+        .collect();
+    chart_parts_named(n, named)
+}
+
+/// As [`chart_parts`], each chart with its file name under `xl/charts/` and the type of its
+/// relationship (`chart`, or `chartEx` for a chart extension part).
+fn chart_parts_named(n: usize, charts: Vec<(String, &str, Vec<u8>)>) -> Vec<(String, Vec<u8>)> {
     let mut anchors = String::new();
     let mut rels = String::from(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#,
     );
     let mut parts = Vec::new();
-    for (i, chart) in charts.into_iter().enumerate() {
+    for (i, (file, rel, chart)) in charts.into_iter().enumerate() {
         let k = i + 1;
         anchors.push_str(&format!(
             r#"<xdr:twoCellAnchor><xdr:from><xdr:col>4</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>{r0}</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:from><xdr:to><xdr:col>12</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>{r1}</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:to><xdr:graphicFrame macro=""><xdr:nvGraphicFramePr><xdr:cNvPr id="{id}" name="Chart {k}"/><xdr:cNvGraphicFramePr/></xdr:nvGraphicFramePr><xdr:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/></xdr:xfrm><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart"><c:chart r:id="rId{k}"/></a:graphicData></a:graphic></xdr:graphicFrame><xdr:clientData/></xdr:twoCellAnchor>"#,
@@ -496,8 +507,15 @@ fn chart_parts(n: usize, charts: Vec<Vec<u8>>) -> Vec<(String, Vec<u8>)> {
             r1 = 15 + 16 * i,
             id = k + 1,
         ));
-        rels.push_str(&format!(r#"<Relationship Id="rId{k}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart" Target="../charts/chart{k}.xml"/>"#));
-        parts.push((format!("xl/charts/chart{k}.xml"), chart));
+        let typ = if rel == "chartEx" {
+            "http://schemas.microsoft.com/office/2014/relationships/chartEx"
+        } else {
+            "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart"
+        };
+        rels.push_str(&format!(
+            r#"<Relationship Id="rId{k}" Type="{typ}" Target="../charts/{file}"/>"#
+        ));
+        parts.push((format!("xl/charts/{file}"), chart));
     }
     rels.push_str("</Relationships>");
     parts.push((
@@ -633,6 +651,31 @@ fn scatter_workbook(n_points: usize) -> Vec<u8> {
         &[visible("Points", cells)],
         false,
         chart_parts(1, vec![chart]),
+    )
+}
+
+/// Four hundred made-up measurements on sheet `Values` and a histogram of them, a chart
+/// extension part (`cx:chartSpace`) whose data block holds every value.
+fn histogram_of_values() -> Vec<u8> {
+    let mut lcg = common::Lcg(7_2026);
+    let mut cells = vec![s("A1", "Measurement")];
+    let mut pts = String::new();
+    for i in 0..400 {
+        let v = 20.0 + lcg.below(6_000) as f64 / 100.0;
+        cells.push(n(&format!("A{}", i + 2), v));
+        pts.push_str(&format!(r#"<cx:pt idx="{i}">{v}</cx:pt>"#));
+    }
+    let chart = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<cx:chartSpace xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:cx="http://schemas.microsoft.com/office/drawing/2014/chartex"><cx:chartData><cx:data id="0"><cx:numDim type="val"><cx:f>Values!$A$2:$A$401</cx:f><cx:lvl ptCount="400" formatCode="General">{pts}</cx:lvl></cx:numDim></cx:data></cx:chartData><cx:chart><cx:title><cx:tx><cx:rich><a:bodyPr/><a:p><a:r><a:t>Made-up measurements</a:t></a:r></a:p></cx:rich></cx:tx></cx:title><cx:plotArea><cx:plotAreaRegion><cx:series layoutId="clusteredColumn" uniqueId="{{00000001-0000-0000-0000-000000000000}}"><cx:tx><cx:txData><cx:f>Values!$A$1</cx:f><cx:v>Measurement</cx:v></cx:txData></cx:tx><cx:dataId val="0"/><cx:layoutPr><cx:binning intervalClosed="r"/></cx:layoutPr></cx:series></cx:plotAreaRegion><cx:axis id="0"><cx:catScaling gapWidth="0"/></cx:axis><cx:axis id="1"><cx:valScaling/></cx:axis></cx:plotArea></cx:chart></cx:chartSpace>"#
+    );
+    xlsx_with(
+        &[visible("Values", cells)],
+        false,
+        chart_parts_named(
+            1,
+            vec![("chartEx1.xml".into(), "chartEx", chart.into_bytes())],
+        ),
     )
 }
 
@@ -859,6 +902,10 @@ fn fixtures() -> Vec<(&'static str, Vec<u8>)> {
         (
             "cases/workbooks/chart_stale_cache.xlsx",
             stale_chart_cache(),
+        ),
+        (
+            "cases/workbooks/chart_histogram_of_values.xlsx",
+            histogram_of_values(),
         ),
     ]
 }
@@ -1420,4 +1467,26 @@ fn large_chart_for_measuring_time_and_memory() {
     let dir = std::path::PathBuf::from(dir);
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("scatter_50000.xlsx"), scatter_workbook(50_000)).unwrap();
+}
+
+#[test]
+fn a_histogram_chart_extension_of_four_hundred_values_fails_at_its_part() {
+    let (verdict, found) = findings("chart_histogram_of_values.xlsx");
+    assert_eq!(verdict, Verdict::Fail, "{found:#?}");
+    let embedded = of_rule(&found, "embedded-data");
+    assert_eq!(embedded.len(), 1, "{found:#?}");
+    assert_eq!(embedded[0].severity, Severity::Error);
+    assert_eq!(
+        embedded[0].location.member.as_deref(),
+        Some("xl/charts/chartEx1.xml")
+    );
+    assert_eq!(embedded[0].location.sheet.as_deref(), Some("Values"));
+    assert!(
+        embedded[0]
+            .message
+            .starts_with("Excel chart: series 'Measurement' draws 400 markers"),
+        "{}",
+        embedded[0].message
+    );
+    assert!(of_rule(&found, "hidden-content").is_empty(), "{found:#?}");
 }

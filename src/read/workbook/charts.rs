@@ -20,6 +20,10 @@
 //! be followed is taken for hidden data (fail closed). Text of the chart (titles, axis titles,
 //! rich-text labels) is a text of the part.
 //!
+//! Chart extension parts (`xl/charts/chartEx*.xml`, Office 2016's histograms, box plots,
+//! waterfalls …) keep their data in blocks (`cx:data`) that their series name; a histogram or
+//! box plot keeps every value it summarises, each a marker at its value.
+//!
 //! Limits: at most [`MAX_SERIES`] series per chart and [`MAX_HELD_VALUES`] cached values for all
 //! charts of a workbook are held; past a limit (and for a chart part that is not well-formed)
 //! the part is unchecked, never passed.
@@ -73,7 +77,7 @@ impl Role {
 }
 
 /// One data element of a series: where its values come from and its cached points.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Data {
     role: Option<Role>,
     /// `numLit`/`strLit`: the values are held only in the chart.
@@ -180,6 +184,7 @@ pub fn read_charts<R: Read + Seek>(
         .filter(|n| is_chart_part(n))
         .cloned()
         .collect();
+    parts.extend(pkg.names.iter().filter(|n| is_chart_ex_part(n)).cloned());
     parts.extend(anchors.keys().filter(|p| pkg.has(p)).cloned());
     let mut budget = MAX_HELD_VALUES;
     let mut charts: Vec<Chart> = Vec::new();
@@ -189,7 +194,12 @@ pub fn read_charts<R: Read + Seek>(
             part: part.clone(),
             ..Chart::default()
         };
-        match read_chart(pkg, &mut chart, &mut budget) {
+        let read = if is_chart_ex_part(&part) {
+            read_chart_ex(pkg, &mut chart, &mut budget)
+        } else {
+            read_chart(pkg, &mut chart, &mut budget)
+        };
+        match read {
             Ok(()) => charts.push(chart),
             Err(why) => {
                 let at = chart_location(&chart);
@@ -256,6 +266,13 @@ fn is_chart_part(name: &str) -> bool {
         && name.ends_with(".xml")
 }
 
+/// `xl/charts/chartEx1.xml`: a chart of Office 2016's kinds (histogram, box plot, waterfall …).
+fn is_chart_ex_part(name: &str) -> bool {
+    name.strip_prefix("xl/charts/")
+        .is_some_and(|f| !f.contains('/') && f.starts_with("chartEx"))
+        && name.ends_with(".xml")
+}
+
 fn chart_location(chart: &Chart) -> Location {
     Location {
         member: Some(chart.part.clone()),
@@ -273,7 +290,7 @@ fn anchors<R: Read + Seek>(pkg: &mut Package<R>, sheets: &[SheetPart]) -> BTreeM
                 continue;
             }
             for (typ, chart) in pkg.rels(&drawing) {
-                if typ == "chart" {
+                if typ == "chart" || typ == "chartEx" {
                     out.entry(chart).or_insert_with(|| s.name.clone());
                 }
             }
@@ -547,6 +564,233 @@ fn read_chart<R: Read + Seek>(
     Ok(())
 }
 
+/// The state of reading a chart extension part (`cx:chartSpace`): its data blocks
+/// (`cx:chartData/cx:data`, each dimension a formula `cx:f` and levels of points `cx:pt`) and
+/// the series that draw them (`cx:series layoutId=…` with `cx:dataId`).
+#[derive(Default)]
+struct ChartExRead {
+    stack: Vec<String>,
+    rooted: bool,
+    wrong_root: bool,
+    closed: bool,
+    second_root: bool,
+    too_deep: bool,
+    blocks: HashMap<String, Vec<Data>>,
+    block: Option<String>,
+    dim: Option<Data>,
+    pt: Option<u32>,
+    value: String,
+    in_f: bool,
+    /// Series: layout, name, data block, whether it bins its values (a histogram).
+    series: Vec<(String, String, String, bool)>,
+    in_series: bool,
+    name_v: bool,
+    rich: usize,
+    in_t: bool,
+    line: String,
+}
+
+impl ChartExRead {
+    fn start(
+        &mut self,
+        name: &str,
+        attrs: &[(String, String)],
+        empty: bool,
+        chart: &mut Chart,
+    ) -> bool {
+        if self.stack.is_empty() {
+            if self.rooted {
+                self.second_root = true;
+                return false;
+            }
+            self.rooted = true;
+            if name != "chartSpace" {
+                self.wrong_root = true;
+                return false;
+            }
+        }
+        let parent = self.stack.last().map(String::as_str);
+        match name {
+            "data" if parent == Some("chartData") && !empty => {
+                self.block = Some(attr(attrs, "id").unwrap_or("").to_string());
+            }
+            "numDim" | "strDim" if self.block.is_some() && !empty => {
+                let role = match attr(attrs, "type") {
+                    Some("cat") => Role::Cat,
+                    Some("x") => Role::X,
+                    Some("y") => Role::Y,
+                    Some("size") => Role::Size,
+                    _ => Role::Val,
+                };
+                self.dim = Some(Data {
+                    role: Some(role),
+                    numeric: name == "numDim",
+                    ..Data::default()
+                });
+            }
+            "f" if self.dim.is_some() && !empty => self.in_f = true,
+            "pt" if self.dim.is_some() && !empty => {
+                self.pt = attr(attrs, "idx").and_then(|v| v.parse().ok());
+                self.value.clear();
+            }
+            "series" if parent == Some("plotAreaRegion") && !empty => {
+                if self.series.len() >= MAX_SERIES {
+                    chart.cut = Some("series past the first 1000 of the chart are not read");
+                } else {
+                    let layout = attr(attrs, "layoutId").unwrap_or("").to_string();
+                    self.series
+                        .push((layout, String::new(), String::new(), false));
+                    self.in_series = true;
+                }
+            }
+            "dataId" if self.in_series => {
+                if let Some(s) = self.series.last_mut() {
+                    s.2 = attr(attrs, "val").unwrap_or("").to_string();
+                }
+            }
+            "binning" if self.in_series => {
+                if let Some(s) = self.series.last_mut() {
+                    s.3 = true;
+                }
+            }
+            "v" if self.in_series
+                && !empty
+                && ends_with(&self.stack, &["series", "tx", "txData"]) =>
+            {
+                self.name_v = true;
+            }
+            _ => {}
+        }
+        if name == "rich" && !empty {
+            self.rich += 1;
+        }
+        if name == "t" && self.rich > 0 && !empty {
+            self.in_t = true;
+        }
+        if !empty {
+            if self.stack.len() >= MAX_DEPTH {
+                self.too_deep = true;
+                return false;
+            }
+            self.stack.push(name.to_string());
+        }
+        true
+    }
+
+    fn end(&mut self, name: &str, chart: &mut Chart, budget: &mut usize) {
+        self.stack.pop();
+        match name {
+            "pt" => {
+                if let (Some(d), Some(i)) = (&mut self.dim, self.pt.take()) {
+                    if *budget == 0 {
+                        chart.cut = Some(
+                            "cached values past the first 1000000 of the workbook's charts are not read",
+                        );
+                    } else {
+                        *budget -= 1;
+                        d.points.push((i, std::mem::take(&mut self.value)));
+                    }
+                }
+            }
+            "f" => self.in_f = false,
+            "v" => self.name_v = false,
+            "numDim" | "strDim" => {
+                if let (Some(mut d), Some(b)) = (self.dim.take(), &self.block) {
+                    d.literal = d.formula.trim().is_empty();
+                    self.blocks.entry(b.clone()).or_default().push(d);
+                }
+            }
+            "data" => self.block = None,
+            "series" => self.in_series = false,
+            "p" if self.rich > 0 => {
+                let l = self.line.trim();
+                if !l.is_empty() && chart.texts.len() < MAX_TEXT_LINES {
+                    chart.texts.push(l.to_string());
+                }
+                self.line.clear();
+            }
+            "t" => self.in_t = false,
+            "rich" => self.rich = self.rich.saturating_sub(1),
+            _ => {}
+        }
+        if self.stack.is_empty() {
+            self.closed = true;
+        }
+    }
+
+    fn text(&mut self, t: &str) {
+        if self.pt.is_some() {
+            if self.value.len() < MAX_VALUE_CHARS {
+                self.value.extend(t.chars().take(MAX_VALUE_CHARS));
+            }
+        } else if self.in_f {
+            if let Some(d) = &mut self.dim {
+                if d.formula.len() < 8192 {
+                    d.formula.push_str(t);
+                }
+            }
+        } else if self.name_v {
+            if let Some(s) = self.series.last_mut() {
+                if s.1.len() < MAX_VALUE_CHARS {
+                    s.1.extend(t.chars().take(MAX_VALUE_CHARS));
+                }
+            }
+        } else if self.in_t && self.line.len() < 4096 {
+            self.line.push_str(t);
+        }
+    }
+}
+
+/// Read one chart extension part into plots (one per series, named by its layout) and series.
+fn read_chart_ex<R: Read + Seek>(
+    pkg: &mut Package<R>,
+    chart: &mut Chart,
+    budget: &mut usize,
+) -> Result<(), &'static str> {
+    let mut st = ChartExRead::default();
+    let part = chart.part.clone();
+    let read = pkg.walk(&part, &mut |e| match e {
+        Ev::Start { name, attrs, empty } => st.start(name, attrs, empty, chart),
+        Ev::End { name } => {
+            st.end(name, chart, budget);
+            true
+        }
+        Ev::Text(t) => {
+            st.text(t);
+            true
+        }
+    });
+    if st.too_deep {
+        return Err("its elements are nested too deeply");
+    }
+    if read.is_err() || st.second_root || (st.rooted && !st.wrong_root && !st.closed) {
+        return Err("the part is not well-formed XML (damaged or cut short)");
+    }
+    if !st.rooted || st.wrong_root {
+        return Err("the part holds no chart (no chartSpace element)");
+    }
+    for (layout, name, block, binned) in std::mem::take(&mut st.series) {
+        let kind = if binned && layout == "clusteredColumn" {
+            "histogram".to_string()
+        } else {
+            layout
+        };
+        chart.plots.push(Plot {
+            kind,
+            ..Plot::default()
+        });
+        let data = st.blocks.get(&block).cloned().unwrap_or_default();
+        chart.series.push(Ser {
+            plot: chart.plots.len() - 1,
+            name,
+            no_line: false,
+            marker: None,
+            data,
+        });
+    }
+    Ok(())
+}
+
 /// How a series draws its points, from its plot's type and its marker and line settings.
 fn mark_of(plot: &Plot, s: &Ser) -> Mark {
     let style = plot.style.as_deref();
@@ -593,6 +837,12 @@ fn mark_of(plot: &Plot, s: &Ser) -> Mark {
         "barChart" | "bar3DChart" | "areaChart" | "area3DChart" | "pieChart" | "pie3DChart"
         | "doughnutChart" | "ofPieChart" => Mark::Bar,
         "surfaceChart" | "surface3DChart" => Mark::Cell,
+        // A histogram or box plot of a chart extension keeps every value it summarises: each
+        // is a datum, as for Plotly's histogram and box traces.
+        "histogram" | "boxWhisker" => Mark::Point,
+        "waterfall" | "funnel" | "clusteredColumn" => Mark::Bar,
+        "paretoLine" => Mark::Line,
+        "sunburst" | "treemap" | "regionMap" => Mark::Cell,
         _ => Mark::Other,
     }
 }
@@ -619,6 +869,15 @@ fn figure_series(chart: &Chart, s: &Ser) -> Option<Series> {
             .find(|d| d.role.is_some_and(|x| r.contains(&x)))
     };
     let ys = role(&[Role::Val, Role::Y])?;
+    if matches!(plot.kind.as_str(), "histogram" | "boxWhisker") {
+        // The values are the positions (of the individuals the plot summarises).
+        let xs: Vec<Pos> = ys.points.iter().map(|(_, v)| text_position(v)).collect();
+        let name = match s.name.trim() {
+            "" => plot.kind.clone(),
+            n => n.chars().take(80).collect(),
+        };
+        return count_series(&name, mark_of(plot, s), Some(&xs), None);
+    }
     let xs = role(&[Role::X, Role::Cat]);
     let mut ypts: Vec<&(u32, String)> = ys.points.iter().collect();
     ypts.sort_by_key(|(i, _)| *i);
