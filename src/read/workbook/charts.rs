@@ -868,36 +868,44 @@ fn figure_series(chart: &Chart, s: &Ser) -> Option<Series> {
             .iter()
             .find(|d| d.role.is_some_and(|x| r.contains(&x)))
     };
-    let ys = role(&[Role::Val, Role::Y])?;
-    if matches!(plot.kind.as_str(), "histogram" | "boxWhisker") {
-        // The values are the positions (of the individuals the plot summarises).
-        let xs: Vec<Pos> = ys.points.iter().map(|(_, v)| text_position(v)).collect();
-        let name = match s.name.trim() {
-            "" => plot.kind.clone(),
-            n => n.chars().take(80).collect(),
-        };
-        return count_series(&name, mark_of(plot, s), Some(&xs), None);
-    }
-    let xs = role(&[Role::X, Role::Cat]);
-    let mut ypts: Vec<&(u32, String)> = ys.points.iter().collect();
-    ypts.sort_by_key(|(i, _)| *i);
-    // Text x values of a scatter are drawn at 1, 2, 3 …, as Excel does.
-    let x_of: Option<HashMap<u32, &str>> = xs
-        .filter(|x| x.numeric || x.role == Some(Role::Cat))
-        .map(|x| x.points.iter().map(|(i, v)| (*i, v.as_str())).collect());
-    let y: Vec<Pos> = ypts.iter().map(|(_, v)| text_position(v)).collect();
-    let x: Vec<Pos> = ypts
-        .iter()
-        .map(|(i, _)| match x_of.as_ref().and_then(|m| m.get(i)) {
-            Some(v) => text_position(v),
-            None => Pos::Num(f64::from(*i)),
-        })
-        .collect();
     let name = match s.name.trim() {
         "" => plot.kind.trim_end_matches("Chart").to_string(),
         n => n.chars().take(80).collect(),
     };
-    count_series(&name, mark_of(plot, s), Some(&x), Some(&y))
+    let ys = role(&[Role::Val, Role::Y])?;
+    // A number cache may hold error values (`#N/A`) and blanks: Excel draws no point there.
+    let number = |v: &str| v.trim().parse::<f64>().ok().filter(|f| f.is_finite());
+    let drawn = |d: &Data, v: &str| !d.numeric || number(v).is_some();
+    if matches!(plot.kind.as_str(), "histogram" | "boxWhisker") {
+        // The values are the positions (of the individuals the plot summarises).
+        let xs: Vec<Pos> = ys
+            .points
+            .iter()
+            .filter(|(_, v)| drawn(ys, v))
+            .map(|(_, v)| text_position(v))
+            .collect();
+        return count_series(&name, mark_of(plot, s), Some(&xs), None);
+    }
+    let xs = role(&[Role::X, Role::Cat]);
+    // Text x values of a scatter are drawn at 1, 2, 3 …, as Excel does.
+    let x_of: Option<(&Data, HashMap<u32, &str>)> = xs
+        .filter(|x| x.numeric || x.role == Some(Role::Cat))
+        .map(|x| (x, values(x)));
+    let mut x: Vec<(u32, Pos, Pos)> = Vec::with_capacity(ys.points.len());
+    for (i, v) in ys.points.iter().filter(|(_, v)| drawn(ys, v)) {
+        let at = match &x_of {
+            Some((d, m)) => match m.get(i) {
+                Some(xv) if drawn(d, xv) => text_position(xv),
+                Some(_) => continue,
+                None => Pos::Num(f64::from(*i)),
+            },
+            None => Pos::Num(f64::from(*i)),
+        };
+        x.push((*i, at, text_position(v)));
+    }
+    x.sort_by_key(|(i, _, _)| *i);
+    let (xs, ys): (Vec<Pos>, Vec<Pos>) = x.into_iter().map(|(_, a, b)| (a, b)).unzip();
+    count_series(&name, mark_of(plot, s), Some(&xs), Some(&ys))
 }
 
 /// Where a reference formula points: `Sheet1!$B$2:$B$13`, `'My sheet'!$A$1`, a union
@@ -1375,6 +1383,42 @@ mod tests {
             mark_of(&plot("bubbleChart", None), &ser(false, None)),
             Mark::Point
         );
+    }
+
+    #[test]
+    fn error_values_of_a_number_cache_are_not_points() {
+        let data = |role, values: &[&str]| Data {
+            role: Some(role),
+            numeric: true,
+            formula: "S!$A$1:$A$9".into(),
+            points: values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (i as u32, v.to_string()))
+                .collect(),
+            ..Data::default()
+        };
+        let chart = |x: &[&str], y: &[&str]| Chart {
+            plots: vec![Plot {
+                kind: "scatterChart".into(),
+                style: Some("marker".into()),
+                show_marker: None,
+            }],
+            series: vec![Ser {
+                plot: 0,
+                name: "s".into(),
+                no_line: true,
+                marker: None,
+                data: vec![data(Role::X, x), data(Role::Y, y)],
+            }],
+            ..Chart::default()
+        };
+        let na = ["#N/A"; 31];
+        let c = chart(&na, &na);
+        assert_eq!(figure_series(&c, &c.series[0]), None);
+        let c = chart(&["1.5", "#N/A", "2.25", "3"], &["4", "5", "#DIV/0!", "6.5"]);
+        let s = figure_series(&c, &c.series[0]).expect("two points are drawn");
+        assert_eq!((s.points, s.distinct, s.mark), (2, 2, Mark::Point));
     }
 
     #[test]
