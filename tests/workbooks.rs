@@ -654,6 +654,83 @@ fn scatter_workbook(n_points: usize) -> Vec<u8> {
     )
 }
 
+/// Sixty made-up measurements on sheet `Points` and a scatter chart of them on a chartsheet
+/// `Scatter` (a sheet that is only a chart: its drawing is related to the chartsheet part).
+fn scatter_on_a_chartsheet() -> Vec<u8> {
+    let mut lcg = common::Lcg(60);
+    let (mut xs, mut ys) = (Vec::new(), Vec::new());
+    let mut cells = vec![s("A1", "x"), s("B1", "y")];
+    for i in 0..60 {
+        let x = 150.0 + lcg.below(5_000) as f64 / 100.0;
+        let y = 40.0 + lcg.below(7_000) as f64 / 100.0;
+        cells.push(n(&format!("A{}", i + 2), x));
+        cells.push(n(&format!("B{}", i + 2), y));
+        xs.push(x);
+        ys.push(y);
+    }
+    let series = chart_series(
+        0,
+        "Measurements",
+        NO_LINE,
+        &[
+            num_ref("xVal", "Points!$A$2:$A$61", &xs),
+            num_ref("yVal", "Points!$B$2:$B$61", &ys),
+        ],
+    );
+    let chart = chart_xml(
+        "Made-up measurements",
+        "scatterChart",
+        r#"<c:scatterStyle val="lineMarker"/>"#,
+        &[series],
+    );
+    let mut extra: Vec<(String, Vec<u8>)> = chart_parts(1, vec![chart])
+        .into_iter()
+        .map(|(name, bytes)| match name.as_str() {
+            "xl/worksheets/_rels/sheet1.xml.rels" => {
+                ("xl/chartsheets/_rels/sheet1.xml.rels".to_string(), bytes)
+            }
+            _ => (name, bytes),
+        })
+        .collect();
+    extra.push((
+        "xl/chartsheets/sheet1.xml".into(),
+        br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<chartsheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheetViews><sheetView workbookViewId="0"/></sheetViews><drawing r:id="rId1"/></chartsheet>"#
+            .to_vec(),
+    ));
+    let book = xlsx_with(&[visible("Points", cells)], false, extra);
+    // The chartsheet is listed in the workbook and its relationships, after the worksheet.
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(book)).unwrap();
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut out);
+        let options = SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .last_modified_time(zip::DateTime::default());
+        for i in 0..archive.len() {
+            let mut f = archive.by_index(i).unwrap();
+            let name = f.name().unwrap().to_string();
+            let mut text = Vec::new();
+            std::io::Read::read_to_end(&mut f, &mut text).unwrap();
+            let text = match name.as_str() {
+                "xl/workbook.xml" => String::from_utf8(text).unwrap().replace(
+                    "</sheets>",
+                    r#"<sheet name="Scatter" sheetId="2" r:id="rIdCs1"/></sheets>"#,
+                ),
+                "xl/_rels/workbook.xml.rels" => String::from_utf8(text).unwrap().replace(
+                    "</Relationships>",
+                    r#"<Relationship Id="rIdCs1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/chartsheet" Target="chartsheets/sheet1.xml"/></Relationships>"#,
+                ),
+                _ => String::from_utf8(text).unwrap(),
+            };
+            z.start_file(name, options).unwrap();
+            z.write_all(text.as_bytes()).unwrap();
+        }
+        z.finish().unwrap();
+    }
+    out.into_inner()
+}
+
 /// Four hundred made-up measurements on sheet `Values` and a histogram of them, a chart
 /// extension part (`cx:chartSpace`) whose data block holds every value.
 fn histogram_of_values() -> Vec<u8> {
@@ -906,6 +983,10 @@ fn fixtures() -> Vec<(&'static str, Vec<u8>)> {
         (
             "cases/workbooks/chart_histogram_of_values.xlsx",
             histogram_of_values(),
+        ),
+        (
+            "cases/workbooks/chart_on_a_chartsheet.xlsx",
+            scatter_on_a_chartsheet(),
         ),
     ]
 }
@@ -1485,6 +1566,26 @@ fn a_histogram_chart_extension_of_four_hundred_values_fails_at_its_part() {
         embedded[0]
             .message
             .starts_with("Excel chart: series 'Measurement' draws 400 markers"),
+        "{}",
+        embedded[0].message
+    );
+    assert!(of_rule(&found, "hidden-content").is_empty(), "{found:#?}");
+}
+
+#[test]
+fn a_scatter_chart_on_a_chartsheet_is_read_and_located_at_the_chartsheet() {
+    let (verdict, found) = findings("chart_on_a_chartsheet.xlsx");
+    assert_eq!(verdict, Verdict::Fail, "{found:#?}");
+    let embedded = of_rule(&found, "embedded-data");
+    assert_eq!(embedded.len(), 1, "{found:#?}");
+    assert_eq!(embedded[0].severity, Severity::Error);
+    assert_eq!(
+        embedded[0].location.member.as_deref(),
+        Some("xl/charts/chart1.xml")
+    );
+    assert_eq!(embedded[0].location.sheet.as_deref(), Some("Scatter"));
+    assert!(
+        embedded[0].message.contains("draws 60 markers"),
         "{}",
         embedded[0].message
     );
