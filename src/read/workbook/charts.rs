@@ -956,6 +956,86 @@ fn target_of(f: &str) -> Target {
     Target::Cells(out)
 }
 
+/// The defined names of a workbook: `(name, the sheet it is local to)`, both lowercased, to
+/// the formula it stands for.
+type Names = HashMap<(String, Option<String>), String>;
+
+/// The defined names of `xl/workbook.xml`.
+fn defined_names<R: Read + Seek>(pkg: &mut Package<R>) -> Names {
+    let mut sheets: Vec<String> = Vec::new();
+    let mut defs: Vec<(String, Option<usize>, String)> = Vec::new();
+    let mut inside = false;
+    let _ = pkg.walk("xl/workbook.xml", &mut |e| {
+        match e {
+            Ev::Start {
+                name: "sheet",
+                attrs,
+                ..
+            } => sheets.push(attr(attrs, "name").unwrap_or("").to_lowercase()),
+            Ev::Start {
+                name: "definedName",
+                attrs,
+                empty,
+            } if defs.len() < 100_000 => {
+                let local = attr(attrs, "localSheetId").and_then(|v| v.parse().ok());
+                let name = attr(attrs, "name").unwrap_or("").to_lowercase();
+                defs.push((name, local, String::new()));
+                inside = !empty;
+            }
+            Ev::End {
+                name: "definedName",
+            } => inside = false,
+            Ev::Text(t) if inside => {
+                if let Some((_, _, f)) = defs.last_mut() {
+                    if f.len() < 8192 {
+                        f.push_str(t);
+                    }
+                }
+            }
+            _ => {}
+        }
+        true
+    });
+    defs.into_iter()
+        .map(|(name, local, f)| ((name, local.and_then(|i| sheets.get(i).cloned())), f))
+        .collect()
+}
+
+/// Where a reference formula points, a defined name (`[0]!Months`, `Sheet1!Months`,
+/// `Months`) followed once to the range it stands for.
+fn target_in(f: &str, names: &Names) -> Target {
+    let direct = target_of(f);
+    if direct != Target::Unfollowed {
+        return direct;
+    }
+    let f = f.trim();
+    let (scope, name) = match f.rsplit_once('!') {
+        Some((s, n)) => {
+            let s = s
+                .strip_prefix('\'')
+                .and_then(|q| q.strip_suffix('\''))
+                .map_or(s.to_string(), |q| q.replace("''", "'"));
+            ((s != "[0]").then(|| s.to_lowercase()), n)
+        }
+        None => (None, f),
+    };
+    let is_name = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '\\'));
+    if !is_name || scope.as_deref().is_some_and(|s| s.contains('[')) {
+        return Target::Unfollowed;
+    }
+    let key = name.to_lowercase();
+    let def = names
+        .get(&(key.clone(), scope.clone()))
+        .or_else(|| scope.is_none().then(|| names.get(&(key, None))).flatten());
+    match def.map(|d| target_of(d)) {
+        Some(t @ (Target::Cells(_) | Target::External)) => t,
+        _ => Target::Unfollowed,
+    }
+}
+
 /// `$B$2:$B$13` or `B2` as a rectangle.
 fn rect_of(range: &str) -> Option<Rect> {
     let (a, b) = range.split_once(':').unwrap_or((range, range));
@@ -997,6 +1077,11 @@ fn check_sources<R: Read + Seek>(
     sheets: &[SheetPart],
     charts: &[Chart],
 ) -> HashMap<(usize, usize), Unseen> {
+    let names = if charts.iter().any(|c| !c.series.is_empty()) {
+        defined_names(pkg)
+    } else {
+        Names::new()
+    };
     let mut unseen: HashMap<(usize, usize), Unseen> = HashMap::new();
     // Each data element checked against cells: its series and the points it must find.
     let mut owners: Vec<((usize, usize), usize)> = Vec::new();
@@ -1012,7 +1097,7 @@ fn check_sources<R: Read + Seek>(
                 let found = if d.literal {
                     Err(Unseen::Literal)
                 } else {
-                    match target_of(&d.formula) {
+                    match target_in(&d.formula, &names) {
                         Target::External => Err(Unseen::External),
                         Target::Unfollowed => Err(Unseen::Unfollowed),
                         Target::Cells(ranges) => {
@@ -1348,6 +1433,33 @@ mod tests {
         assert_eq!(target_of("MyName"), Target::Unfollowed);
         assert_eq!(target_of("Sheet1!MyName"), Target::Unfollowed);
         assert_eq!(target_of(""), Target::Unfollowed);
+        let names: Names = [
+            (("months".into(), None), "Admissions!$A$4:$A$15".into()),
+            (
+                ("vals".into(), Some("admissions".into())),
+                "Admissions!$B$4:$B$15".into(),
+            ),
+            (
+                ("moving".into(), None),
+                "OFFSET(Admissions!$B$4,0,0,12,1)".into(),
+            ),
+        ]
+        .into_iter()
+        .collect();
+        let months = Target::Cells(vec![("Admissions".into(), r(4, 1, 15, 1))]);
+        assert_eq!(target_in("[0]!Months", &names), months);
+        assert_eq!(target_in("Months", &names), months);
+        assert_eq!(
+            target_in("Admissions!vals", &names),
+            Target::Cells(vec![("Admissions".into(), r(4, 2, 15, 2))])
+        );
+        assert_eq!(target_in("Other!vals", &names), Target::Unfollowed);
+        assert_eq!(target_in("[0]!Moving", &names), Target::Unfollowed);
+        assert_eq!(target_in("[0]!Nothing", &names), Target::Unfollowed);
+        assert_eq!(
+            target_in("Sheet1!$A$1", &names),
+            Target::Cells(vec![("Sheet1".into(), r(1, 1, 1, 1))])
+        );
     }
 
     #[test]
