@@ -189,12 +189,13 @@ pub fn read_charts<R: Read + Seek>(
     let mut budget = MAX_HELD_VALUES;
     let mut charts: Vec<Chart> = Vec::new();
     for part in parts {
+        let anchor = anchors.get(&part);
         let mut chart = Chart {
-            sheet: anchors.get(&part).cloned(),
+            sheet: anchor.map(|(sheet, _)| sheet.clone()),
             part: part.clone(),
             ..Chart::default()
         };
-        let read = if is_chart_ex_part(&part) {
+        let read = if is_chart_ex_part(&part) || anchor.is_some_and(|(_, ex)| *ex) {
             read_chart_ex(pkg, &mut chart, &mut budget)
         } else {
             read_chart(pkg, &mut chart, &mut budget)
@@ -281,8 +282,12 @@ fn chart_location(chart: &Chart) -> Location {
     }
 }
 
-/// The sheet each chart part is drawn on: sheet (or chartsheet) → drawing → chart.
-fn anchors<R: Read + Seek>(pkg: &mut Package<R>, sheets: &[SheetPart]) -> BTreeMap<String, String> {
+/// The sheet each chart part is drawn on (sheet or chartsheet → drawing → chart), and whether
+/// the drawing relates it as a chart extension.
+fn anchors<R: Read + Seek>(
+    pkg: &mut Package<R>,
+    sheets: &[SheetPart],
+) -> BTreeMap<String, (String, bool)> {
     let mut out = BTreeMap::new();
     for s in sheets {
         for (typ, drawing) in pkg.rels(&s.part) {
@@ -291,7 +296,8 @@ fn anchors<R: Read + Seek>(pkg: &mut Package<R>, sheets: &[SheetPart]) -> BTreeM
             }
             for (typ, chart) in pkg.rels(&drawing) {
                 if typ == "chart" || typ == "chartEx" {
-                    out.entry(chart).or_insert_with(|| s.name.clone());
+                    out.entry(chart)
+                        .or_insert_with(|| (s.name.clone(), typ == "chartEx"));
                 }
             }
         }
