@@ -85,7 +85,9 @@ const ROWS: &[(&str, &str, &str)] = &[
     ("person-id", "micro-data", "default"),
     ("micro-data", "person-id", "default"),
     // What the readers of workbooks and figures give the other rules: a hidden sheet of person
-    // rows, small counts at sheet cells and in drawn text, data in image metadata, corrupt files.
+    // rows, small counts at sheet cells and in drawn text, data in image metadata, corrupt files,
+    // the cached points of workbook charts.
+    ("embedded-data", "workbooks", "default"),
     ("hidden-content", "figures", "default"),
     ("micro-data", "figures", "default"),
     ("micro-data", "workbooks", "default"),
