@@ -1415,6 +1415,81 @@ mod tests {
         })
     }
 
+    /// The document the chart reader makes of a package of the given parts (no sheets).
+    fn read_package(parts: &[(&str, Vec<u8>)]) -> Document {
+        use std::io::Write;
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, bytes) in parts {
+            w.start_file(*name, zip::write::SimpleFileOptions::default())
+                .expect("member starts");
+            w.write_all(bytes).expect("member written");
+        }
+        let bytes = w.finish().expect("zip finishes").into_inner();
+        let Ok((mut pkg, _)) = Package::open(std::io::Cursor::new(bytes)) else {
+            panic!("the package opens");
+        };
+        crate::testutil::with_readers(|readers| {
+            let builder = Builder {
+                parser: readers.parser,
+                lexicon: readers.lexicon,
+                style: None,
+            };
+            let mut doc = Document::default();
+            read_charts(&mut pkg, &[], &builder, &mut doc);
+            doc
+        })
+    }
+
+    fn unchecked_reasons(doc: &Document) -> Vec<String> {
+        doc.facts
+            .iter()
+            .filter_map(|f| match &f.kind {
+                crate::model::FactKind::Unchecked { why, .. } => Some(why.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn past_a_limit_a_chart_is_unchecked_and_what_was_read_is_kept() {
+        let ser = r#"<c:ser><c:tx><c:v>s</c:v></c:tx><c:val><c:numLit><c:pt idx="0"><c:v>20</c:v></c:pt></c:numLit></c:val></c:ser>"#;
+        let chart = format!(
+            r#"<c:chartSpace xmlns:c="c"><c:chart><c:plotArea><c:barChart>{}</c:barChart></c:plotArea></c:chart></c:chartSpace>"#,
+            ser.repeat(MAX_SERIES + 1)
+        );
+        let doc = read_package(&[("xl/charts/chart1.xml", chart.into_bytes())]);
+        assert_eq!(
+            unchecked_reasons(&doc),
+            vec!["series past the first 1000 of the chart are not read"]
+        );
+        assert_eq!(doc.figures.len(), 1);
+        assert_eq!(doc.figures[0].series.len(), MAX_SERIES);
+        // Nested past the walk's depth: not read at all.
+        let deep = format!(
+            "<c:chartSpace>{}{}</c:chartSpace>",
+            "<a>".repeat(MAX_DEPTH + 1),
+            "</a>".repeat(MAX_DEPTH + 1)
+        );
+        let doc = read_package(&[("xl/charts/chart1.xml", deep.into_bytes())]);
+        assert_eq!(
+            unchecked_reasons(&doc),
+            vec!["its elements are nested too deeply"]
+        );
+        assert!(doc.figures.is_empty());
+    }
+
+    #[test]
+    fn an_entity_declared_in_a_chart_is_never_expanded() {
+        let chart = r#"<?xml version="1.0"?><!DOCTYPE c [<!ENTITY big "1,2,3,4,5,6,7,8">]><c:chartSpace xmlns:c="c"><c:chart><c:plotArea><c:barChart><c:ser><c:val><c:numLit><c:pt idx="0"><c:v>&big;</c:v></c:pt></c:numLit></c:val></c:ser></c:barChart></c:plotArea></c:chart></c:chartSpace>"#;
+        let doc = read_package(&[("xl/charts/chart1.xml", chart.as_bytes().to_vec())]);
+        // The literal point is empty text, never the entity's value.
+        assert!(doc
+            .tables
+            .iter()
+            .flat_map(|t| t.rows.iter().flat_map(|r| r.cells.iter()))
+            .all(|c| !c.text.contains("1,2")));
+    }
+
     #[test]
     fn references_are_followed_to_sheets_and_ranges() {
         let r = |r0, c0, r1, c1| Rect { r0, c0, r1, c1 };
