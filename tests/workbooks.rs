@@ -401,6 +401,11 @@ fn ods_sheet(name: &'static str, cells: Vec<(String, V)>) -> OdsSheet {
 /// An ODS package of the sheets, written by hand: `mimetype` stored first, the manifest and
 /// `content.xml` with the table styles that hide a sheet.
 fn ods(sheets: &[OdsSheet]) -> Vec<u8> {
+    ods_with(sheets, &[])
+}
+
+/// An ODS package with parts besides its sheets (embedded objects, macro modules, pictures).
+fn ods_with(sheets: &[OdsSheet], extra: &[(&str, &[u8])]) -> Vec<u8> {
     let mut x = String::from(
         r#"<?xml version="1.0" encoding="UTF-8"?>
 <office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/" office:version="1.3"><office:automatic-styles><style:style style:name="ta1" style:family="table" style:master-page-name="Default"><style:table-properties table:display="true" style:writing-mode="lr-tb"/></style:style><style:style style:name="ta2" style:family="table" style:master-page-name="Default"><style:table-properties table:display="false" style:writing-mode="lr-tb"/></style:style></office:automatic-styles><office:body><office:spreadsheet>"#,
@@ -468,14 +473,16 @@ fn ods(sheets: &[OdsSheet]) -> Vec<u8> {
     x.push_str("</office:spreadsheet></office:body></office:document-content>");
     let manifest = br#"<?xml version="1.0" encoding="UTF-8"?>
 <manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
-    common::zip_of(&[
+    let mut parts: Vec<(&str, &[u8])> = vec![
         (
             "mimetype",
             b"application/vnd.oasis.opendocument.spreadsheet",
         ),
         ("META-INF/manifest.xml", manifest),
         ("content.xml", x.as_bytes()),
-    ])
+    ];
+    parts.extend_from_slice(extra);
+    common::zip_of(&parts)
 }
 
 /// The parts that put charts on sheet `n` of a workbook: a drawing related to the sheet, and the
@@ -959,6 +966,28 @@ fn fixtures() -> Vec<(&'static str, Vec<u8>)> {
             "cases/workbooks/acro_finalised.xlsx",
             xlsx(&acro_outputs(), false),
         ),
+        ("cases/workbooks/ods_objects_and_macros.ods", {
+            let own = ods_chart(false);
+            let copied = ods_chart(true);
+            ods_with(
+                &[ods_sheet("Summary", summary().cells)],
+                &[
+                    ("Object 1/content.xml", own.as_bytes()),
+                    ("Object 1/styles.xml", b"<office:document-styles/>"),
+                    ("Object 2/content.xml", copied.as_bytes()),
+                    ("ObjectReplacements/Object 1", b"a rendering"),
+                    ("Basic/script-lc.xml", b"<library:libraries/>"),
+                    ("Basic/Standard/Module1.xml", ODS_MACRO.as_bytes()),
+                ],
+            )
+        }),
+        ("cases/workbooks/ods_chart_of_its_sheet.ods", {
+            let copied = ods_chart(true);
+            ods_with(
+                &[ods_sheet("Summary", summary().cells)],
+                &[("Object 1/content.xml", copied.as_bytes())],
+            )
+        }),
         (
             "cases/workbooks/chart_scatter_of_points.xlsx",
             scatter_of_points(),
@@ -989,6 +1018,80 @@ fn fixtures() -> Vec<(&'static str, Vec<u8>)> {
             scatter_on_a_chartsheet(),
         ),
     ]
+}
+
+/// A LibreOffice chart object (`Object 1/content.xml`) with its data table: drawn from the sheet's
+/// cells (`table:cell-range-address` names them) or typed into the chart, with a count of 3.
+fn ods_chart(from_sheet: bool) -> String {
+    let range = if from_sheet {
+        r#" table:cell-range-address="Summary.A3:Summary.C7""#
+    } else {
+        ""
+    };
+    let west = if from_sheet { "43" } else { "3" };
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:chart="urn:oasis:names:tc:opendocument:xmlns:chart:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:chart><chart:chart chart:class="chart:bar"><chart:plot-area{range}><chart:series chart:values-cell-range-address="local-table.B2:B5"/></chart:plot-area><table:table table:name="local-table"><table:table-header-rows><table:table-row><table:table-cell><text:p/></table:table-cell><table:table-cell office:value-type="string"><text:p>Men</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>Women</text:p></table:table-cell></table:table-row></table:table-header-rows><table:table-rows><table:table-row><table:table-cell office:value-type="string"><text:p>North</text:p></table:table-cell><table:table-cell office:value-type="float" office:value="120"><text:p>120</text:p></table:table-cell><table:table-cell office:value-type="float" office:value="98"><text:p>98</text:p></table:table-cell></table:table-row><table:table-row><table:table-cell office:value-type="string"><text:p>West</text:p></table:table-cell><table:table-cell office:value-type="float" office:value="60"><text:p>60</text:p></table:table-cell><table:table-cell office:value-type="float" office:value="{west}"><text:p>{west}</text:p></table:table-cell></table:table-row></table:table-rows></table:table></chart:chart></office:chart></office:body></office:document-content>"#
+    )
+}
+
+/// A LibreOffice Basic module that hard-codes a made-up person number.
+const ODS_MACRO: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1" script:language="StarBasic">Sub Check
+  If ThisComponent.Sheets(0).getCellByPosition(0, 3).String = &quot;161124-3533&quot; Then MsgBox &quot;found&quot;
+End Sub
+</script:module>"#;
+
+#[test]
+fn ods_embedded_objects_and_macros_are_read_and_hidden() {
+    let (verdict, found) = findings("ods_objects_and_macros.ods");
+    assert_eq!(verdict, Verdict::Fail, "{found:#?}");
+    let at = |f: &&Finding| {
+        (
+            f.rule,
+            f.severity,
+            f.location.member.clone().unwrap_or_default(),
+        )
+    };
+    let mut errors: Vec<_> = found
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| at(&f))
+        .collect();
+    errors.sort();
+    errors.dedup();
+    assert_eq!(
+        errors,
+        vec![
+            (
+                "code-literal",
+                Severity::Error,
+                "Basic/Standard/Module1.xml".to_string()
+            ),
+            (
+                "hidden-content",
+                Severity::Error,
+                "Basic/Standard/Module1.xml".to_string()
+            ),
+            ("hidden-content", Severity::Error, "Object 1".to_string()),
+            ("small-count", Severity::Error, "Object 1".to_string()),
+        ],
+        "{found:#?}"
+    );
+    let literal = found.iter().find(|f| f.rule == "code-literal").unwrap();
+    assert_eq!(literal.location.line, Some(2), "the module's own line");
+    // The chart drawn from the sheet, the object's styles, the rendering and the library list
+    // raise nothing.
+    assert!(
+        found.iter().all(|f| !matches!(
+            f.location.member.as_deref(),
+            Some("Object 2" | "Object 1/styles.xml" | "ObjectReplacements/Object 1")
+                | Some("Basic/script-lc.xml")
+        )),
+        "{found:#?}"
+    );
+    let (verdict, found) = findings("ods_chart_of_its_sheet.ods");
+    assert_eq!(verdict, Verdict::Pass, "{found:#?}");
 }
 
 /// A sheet as ACRO's `finalise()` writes one output: `Command` and `Summary` rows, then its risk

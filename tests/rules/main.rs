@@ -66,6 +66,8 @@ const ROWS: &[(&str, &str, &str)] = &[
     ("extreme-values", "logs", "default"),
     // What ACRO said in a workbook it finalised: its review of negative values.
     ("extreme-values", "workbooks", "default"),
+    // The macro modules of an ODS, read as code.
+    ("code-literal", "workbooks", "default"),
     // Profiles that change what a rule finds: the UK threshold of 10 and its zeros, the Danish
     // markers.
     ("small-count", "small-count", "uk"),

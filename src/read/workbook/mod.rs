@@ -113,7 +113,7 @@ fn read_from<R: Read + Seek>(
     match (kind, package.as_mut()) {
         (Kind::Xlsx, Some(pkg)) => parts::read_parts(pkg, &builder, &mut doc),
         (Kind::Xlsb, Some(pkg)) => parts::objects(pkg, &mut doc),
-        (Kind::Ods, Some(pkg)) => ods::read_parts(pkg, &mut doc),
+        (Kind::Ods, Some(pkg)) => ods::read_parts(pkg, &builder, &mut doc),
         _ => {}
     }
     if kind == Kind::Xls {

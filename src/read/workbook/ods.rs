@@ -12,7 +12,10 @@
 use std::collections::BTreeSet;
 use std::io::{Read, Seek};
 
-use crate::model::{cell_ref, Document, Fact, FactKind, Location, Text, TextKind, Unreadable};
+use crate::model::{
+    cell_ref, Document, Fact, FactKind, Location, Member, Text, TextKind, Unreadable,
+};
+use crate::table::grid::Builder;
 
 use super::package::Package;
 use super::parts::{hidden, hidden_lines, unchecked};
@@ -259,8 +262,177 @@ impl Walk {
     }
 }
 
+/// The parts of an ODS package besides its sheets: embedded objects (`Object 1/content.xml`: a
+/// chart with its data table, an embedded spreadsheet or text), macro modules (`Basic/…`,
+/// `Scripts/…`) and pictures. An object's tables and text are read as the member's, and the
+/// object is hidden content, unless it is a chart that draws from sheet cells (its table is a
+/// copy of them).
+/// Macro modules are hidden content and their code goes to the code rules. Pictures and
+/// anything not known are members, checked like files. Layout, settings, metadata and the
+/// renderings of the first sheet and of objects (`Thumbnails/`, `ObjectReplacements/`) hold
+/// no content of their own.
+fn other_parts<R: Read + Seek>(pkg: &mut Package<R>, builder: &Builder<'_>, doc: &mut Document) {
+    let mut held = 0u64;
+    for name in pkg.names.clone() {
+        let lower = name.to_ascii_lowercase();
+        let leaf = lower.rsplit('/').next().unwrap_or(&lower);
+        let structure = name.ends_with('/')
+            || name == "mimetype"
+            || name == CONTENT
+            || lower.starts_with("meta-inf/")
+            || lower.starts_with("thumbnails/")
+            || lower.starts_with("objectreplacements/")
+            || lower.starts_with("configurations2/")
+            || matches!(
+                leaf,
+                "styles.xml" | "meta.xml" | "settings.xml" | "manifest.rdf"
+            );
+        if structure {
+            continue;
+        }
+        let here = Location {
+            member: Some(name.clone()),
+            ..Location::default()
+        };
+        let macro_part = lower.starts_with("basic/") || lower.starts_with("scripts/");
+        if let Some(object) = name.strip_suffix("/content.xml").filter(|_| !macro_part) {
+            embedded_object(pkg, &name, object, builder, doc);
+        } else if macro_part {
+            // The library lists (`script-lc.xml`, `script.xlb`) name modules; the modules hold
+            // the code.
+            if matches!(
+                leaf,
+                "script-lc.xml" | "dialog-lc.xml" | "script.xlb" | "dialog.xlb"
+            ) {
+                continue;
+            }
+            hidden(
+                doc,
+                here.clone(),
+                format!("macro module {name}"),
+                here.clone(),
+            );
+            match pkg.read(&name, super::package::MAX_SCANNED_PART) {
+                Some(bytes) => {
+                    let code = if leaf.ends_with(".xml") || leaf.ends_with(".xba") {
+                        leaf_text(&bytes)
+                    } else {
+                        String::from_utf8_lossy(&bytes).into_owned()
+                    };
+                    let mut text = Text::of(TextKind::Code, &code);
+                    text.member = Some(name.clone());
+                    doc.texts.push(text);
+                }
+                None => unchecked(
+                    doc,
+                    here,
+                    format!("macro module {name}"),
+                    "the part could not be read",
+                ),
+            }
+        } else {
+            match pkg.read(&name, super::package::MAX_SCANNED_PART) {
+                Some(bytes) if held + bytes.len() as u64 <= MAX_MEMBER_BYTES => {
+                    held += bytes.len() as u64;
+                    doc.members.push(Member { name, bytes });
+                }
+                _ => unchecked(doc, here, format!("part {name}"), "it is too large to read"),
+            }
+        }
+    }
+}
+
+/// Most bytes of pictures and other parts held for checking as members.
+const MAX_MEMBER_BYTES: u64 = 512 << 20;
+
+/// The text of an XML part's elements, in order (a Basic module's code is the text of its one
+/// `script:module` element, entities such as `&quot;` decoded by the walker).
+fn leaf_text(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    let _ = super::xml::walk(bytes, &mut |e| {
+        match e {
+            Ev::Start { .. } => inside = true,
+            Ev::Text(t) if inside => out.push_str(t),
+            _ => {}
+        }
+        true
+    });
+    out
+}
+
+/// One embedded object's `content.xml`, read as the text and tables of the object.
+fn embedded_object<R: Read + Seek>(
+    pkg: &mut Package<R>,
+    part: &str,
+    object: &str,
+    builder: &Builder<'_>,
+    doc: &mut Document,
+) {
+    let here = Location {
+        member: Some(object.to_string()),
+        ..Location::default()
+    };
+    let Some(bytes) = pkg.read(part, super::package::MAX_SCANNED_PART) else {
+        unchecked(
+            doc,
+            here,
+            format!("embedded object {object}"),
+            "the part could not be read",
+        );
+        return;
+    };
+    let xml = String::from_utf8_lossy(&bytes);
+    let parsed = match crate::read::document::odf::parse(&xml) {
+        Ok(p) => p,
+        Err(e) => {
+            unchecked(
+                doc,
+                here,
+                format!("embedded object {object}"),
+                &e.to_string(),
+            );
+            return;
+        }
+    };
+    // A chart draws its data from sheet cells when its plot area names a range of them: its
+    // table is a copy of what the sheets show, already checked there. A chart without one holds
+    // data typed into the chart, which no sheet shows.
+    let chart = xml.contains("<chart:chart");
+    let from_sheets = chart
+        && xml.contains("table:cell-range-address=\"")
+        && !xml.contains("table:cell-range-address=\"\"");
+    if !from_sheets {
+        let what = if chart {
+            format!("chart data held only in embedded object {object}")
+        } else {
+            format!("embedded object {object}")
+        };
+        hidden(doc, here.clone(), what, here.clone());
+    }
+    for scope in parsed.scopes {
+        if !scope.lines.is_empty() {
+            let mut text = Text::new(TextKind::Output, scope.lines);
+            text.member = Some(object.to_string());
+            doc.texts.push(text);
+        }
+        for rows in scope.tables.iter().filter(|_| !from_sheets) {
+            if rows.len() >= 2 {
+                doc.tables.extend(builder.tables(rows, Some(object), None));
+            }
+        }
+    }
+    let notes: Vec<(u32, String)> = [parsed.comments, parsed.deleted, parsed.hidden].concat();
+    if !notes.is_empty() {
+        let mut text = Text::new(TextKind::Output, notes);
+        text.member = Some(object.to_string());
+        doc.texts.push(text);
+    }
+}
+
 /// Read the hidden parts of an ODS package's content into `doc`.
-pub fn read_parts<R: Read + Seek>(pkg: &mut Package<R>, doc: &mut Document) {
+pub fn read_parts<R: Read + Seek>(pkg: &mut Package<R>, builder: &Builder<'_>, doc: &mut Document) {
+    other_parts(pkg, builder, doc);
     let mut w = Walk {
         max_elements: MAX_ELEMENTS,
         ..Walk::default()
