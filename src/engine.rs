@@ -1,6 +1,7 @@
 //! The check of a folder: walk, then each file on a thread pool (detect, read, rules), then the
 //! sorted report. Per-file work is pure, so output never depends on thread timing.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::Read;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -95,7 +96,7 @@ fn cross_file(files: &mut [FileReport], tables: &[FileTables], shared: &Shared<'
             touched[code.file] |= small_counts_as_codes(report, &code, shared.rules);
         }
     }
-    for (i, f) in found {
+    for (i, f) in found.into_iter().chain(prior_records(tables, shared.rules)) {
         if let Some(report) = files.get_mut(i) {
             report.findings.push(f);
             touched[i] = true;
@@ -106,6 +107,46 @@ fn cross_file(files: &mut [FileReport], tables: &[FileTables], shared: &Shared<'
             finish(report);
         }
     }
+}
+
+/// What earlier checkers' records say of the files beside them (ACRO's `results.json` of the
+/// outputs in its folder), as findings of those files, by the rule of the check named. A file
+/// the record names that is not in the folder is not exported, and nothing is said of it.
+fn prior_records(tables: &[FileTables], rules: &Rules) -> Vec<(usize, Finding)> {
+    let parent = |p: &str| p.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+    let mut by_place: HashMap<(String, &str), usize> = HashMap::new();
+    for (i, t) in tables.iter().enumerate() {
+        let name = t.path.rsplit('/').next().unwrap_or(&t.path);
+        by_place.insert((parent(&t.path), name), i);
+    }
+    let mut out = Vec::new();
+    for record in tables.iter().filter(|t| !t.prior.is_empty()) {
+        let dir = parent(&record.path);
+        for (at, tool, file, said) in &record.prior {
+            let Some(&j) = by_place.get(&(dir.clone(), file.as_str())) else {
+                continue;
+            };
+            let (check, severity, message) = rules::prior::describe(tool, said);
+            if !rules.runs(check.rule()) || tables[j].path == record.path {
+                continue;
+            }
+            let message = format!(
+                "{message} (its record {}, {})",
+                redact::safe_label(&record.path),
+                at.describe()
+            );
+            let basis = basis(&[
+                tables[j].path.as_bytes(),
+                record.path.as_bytes(),
+                format!("{said:?}").as_bytes(),
+            ]);
+            out.push((
+                j,
+                Finding::new(check.rule(), severity, message, Location::default(), basis),
+            ));
+        }
+    }
+    out
 }
 
 /// The `small-count` errors of a column that the file's family shows to hold codes
@@ -202,6 +243,13 @@ fn check_entry(entry: &Entry, shared: &Shared<'_>) -> (FileReport, FileTables) {
         }
         EntryKind::File => {
             format = check_file(entry, shared, &mut report, &mut facts, &mut tables);
+        }
+    }
+    for f in &facts {
+        if let FactKind::PriorCheckerOf { tool, file, said } = &f.kind {
+            tables
+                .prior
+                .push((f.location.clone(), tool, file.clone(), said.clone()));
         }
     }
     if entry.hidden {

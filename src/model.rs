@@ -208,6 +208,14 @@ pub enum FactKind {
     /// `Summary` row and risk grid in a finalised workbook. The rule of the check it names
     /// judges it.
     PriorChecker { tool: &'static str, said: PriorSaid },
+    /// What an earlier output checker's record in this file says of another file beside it:
+    /// ACRO's `results.json` names each output's files with its verdict. `file` is the file's
+    /// name as the record gives it; the folder pass finds it and the finding goes there.
+    PriorCheckerOf {
+        tool: &'static str,
+        file: String,
+        said: PriorSaid,
+    },
 }
 
 /// A check that an earlier output checker names, from the words of its risk grid and summary
@@ -264,6 +272,9 @@ pub enum PriorSaid {
     /// matched to the values cell by cell, so this tool cannot tell whether the flagged cells
     /// were suppressed.
     Unmatched(PriorCheck),
+    /// Its record says the output fails for this check and does not say that it suppressed
+    /// the cells.
+    Fails(PriorCheck),
 }
 
 /// Where reading an entry failed.

@@ -61,6 +61,10 @@ pub fn read(source: Source<'_>, readers: &Readers<'_>) -> Result<Document, ReadE
         limited: None,
     };
     reader.value("$", &value);
+    reader
+        .doc
+        .facts
+        .extend(crate::read::acro_results::outputs(&value));
     if let Some(what) = reader.limited.take() {
         reader.doc.facts.push(limit_fact(what));
     }

@@ -15,6 +15,7 @@ use crate::table::cell::CellParser;
 use crate::table::classify::Lexicon;
 use crate::table::grid::{Builder, GridRow};
 
+mod acro_results;
 pub mod archive;
 pub mod delimited;
 pub mod document;

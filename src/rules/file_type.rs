@@ -132,7 +132,8 @@ pub fn check(file: &FileFacts<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
             | FactKind::Hidden { .. }
             | FactKind::LookAtFigure
             | FactKind::DataInMetadata { .. }
-            | FactKind::PriorChecker { .. } => continue,
+            | FactKind::PriorChecker { .. }
+            | FactKind::PriorCheckerOf { .. } => continue,
         };
         let basis = if about_content {
             file.content_basis()

@@ -36,7 +36,7 @@ pub mod micro_data;
 pub mod people;
 pub mod percent_back_calculation;
 pub mod person_id;
-mod prior;
+pub mod prior;
 pub mod small_count;
 pub mod unreadable;
 mod words;
@@ -307,6 +307,9 @@ pub struct FileTables {
     pub tables: Vec<Table>,
     /// Tables left out because they were too large (or streamed): their locations.
     pub too_large: Vec<Location>,
+    /// What an earlier checker's record in this file says of other files beside it (ACRO's
+    /// `results.json`): `(where in the record, tool, file name, what it says)`.
+    pub prior: Vec<(Location, &'static str, String, crate::model::PriorSaid)>,
 }
 
 impl FileTables {

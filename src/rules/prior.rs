@@ -7,7 +7,7 @@
 //! output whose grid cannot be matched to its values is a warning.
 
 use crate::finding::{Finding, Severity};
-use crate::model::{FactKind, PriorSaid};
+use crate::model::{FactKind, PriorCheck, PriorSaid};
 use crate::rules::FileFacts;
 
 /// The findings of rule `rule` from what earlier checkers said in `file`.
@@ -16,32 +16,7 @@ pub fn findings(rule: &'static str, file: &FileFacts<'_>, out: &mut Vec<Finding>
         let FactKind::PriorChecker { tool, said } = &fact.kind else {
             continue;
         };
-        let (check, severity, message) = match *said {
-            PriorSaid::Shown(check) => (
-                check,
-                Severity::Error,
-                format!(
-                    "{tool}'s risk grid flags this cell ({}) and it shows a value: it was not suppressed",
-                    check.describe()
-                ),
-            ),
-            PriorSaid::Review(check) => (
-                check,
-                Severity::Warning,
-                format!(
-                    "{tool}'s summary of this output asks for review ({}): {tool} did not clear it, so a person must check its values",
-                    check.describe()
-                ),
-            ),
-            PriorSaid::Unmatched(check) => (
-                check,
-                Severity::Warning,
-                format!(
-                    "{tool}'s summary says this output fails ({}), and its risk grid does not match the values cell by cell: whether the flagged cells were suppressed cannot be told",
-                    check.describe()
-                ),
-            ),
-        };
+        let (check, severity, message) = describe(tool, said);
         if check.rule() != rule {
             continue;
         }
@@ -67,5 +42,43 @@ pub fn findings(rule: &'static str, file: &FileFacts<'_>, out: &mut Vec<Finding>
             fact.location.clone(),
             file.content_basis_of(part.as_bytes()),
         ));
+    }
+}
+
+/// The check, severity and message of what a checker said.
+pub fn describe(tool: &str, said: &PriorSaid) -> (PriorCheck, Severity, String) {
+    match *said {
+        PriorSaid::Shown(check) => (
+            check,
+            Severity::Error,
+            format!(
+                "{tool}'s risk grid flags this cell ({}) and it shows a value: it was not suppressed",
+                check.describe()
+            ),
+        ),
+        PriorSaid::Review(check) => (
+            check,
+            Severity::Warning,
+            format!(
+                "{tool}'s summary of this output asks for review ({}): {tool} did not clear it, so a person must check its values",
+                check.describe()
+            ),
+        ),
+        PriorSaid::Unmatched(check) => (
+            check,
+            Severity::Warning,
+            format!(
+                "{tool}'s summary says this output fails ({}), and its risk grid does not match the values cell by cell: whether the flagged cells were suppressed cannot be told",
+                check.describe()
+            ),
+        ),
+        PriorSaid::Fails(check) => (
+            check,
+            Severity::Warning,
+            format!(
+                "{tool}'s summary says this output fails ({}) and does not say that the cells were suppressed: a person must check that they are",
+                check.describe()
+            ),
+        ),
     }
 }

@@ -5,7 +5,7 @@ use crate::common::places::in_folder::{m_places, messages, places, verdict};
 use crate::common::{case, report};
 
 use export_check::config::Rules;
-use export_check::finding::Verdict;
+use export_check::finding::{Severity, Verdict};
 use export_check::{check, Options};
 
 #[test]
@@ -67,4 +67,32 @@ fn magnitude_rules_stay_off_without_dominance_or_contributors() {
     .expect("check runs");
     let dominated: Vec<_> = m_places(&r, "dominance_safe.csv", "dominates");
     assert_eq!(dominated, vec!["B3"]);
+}
+
+/// ACRO's `results.json` passes on to the files beside it what ACRO left for a person: the
+/// means of negative values it could not judge. An output whose cells ACRO suppressed, and a
+/// custom output ACRO only wrapped, get nothing from the record.
+#[test]
+fn an_acro_record_passes_on_its_reviews_to_the_files_it_names() {
+    let r = report("extreme-values/acro_session");
+    let said: Vec<(String, &str, Severity)> = r
+        .files
+        .iter()
+        .flat_map(|f| {
+            f.findings
+                .iter()
+                .filter(|x| x.message.contains("ACRO"))
+                .map(move |x| (f.path.clone(), x.rule, x.severity))
+        })
+        .collect();
+    assert_eq!(
+        said,
+        vec![(
+            "mean_balance_by_year_0.csv".to_string(),
+            "extreme-values",
+            Severity::Warning
+        )]
+    );
+    let record = r.files.iter().find(|f| f.path == "results.json").unwrap();
+    assert_eq!(record.verdict, Verdict::Pass);
 }

@@ -18,14 +18,26 @@ const TOOL: &str = "ACRO";
 
 /// ACRO's verdict of one output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Status {
+pub(crate) enum Status {
     Pass,
     Fail,
     Review,
 }
 
-/// The verdict and the checks a `Summary` cell names, if it is one of ACRO's.
-fn summary(text: &str) -> Option<(Status, BTreeSet<PriorCheck>)> {
+/// What an ACRO summary (`fail; threshold: 2 cells suppressed; `) says.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Summary {
+    pub status: Status,
+    /// Every check it names.
+    pub checks: BTreeSet<PriorCheck>,
+    /// The checks it names without saying that it suppressed the cells (`negative values
+    /// found`): what ACRO left for a person.
+    pub open: BTreeSet<PriorCheck>,
+}
+
+/// The verdict and the checks a `Summary` cell (or a results file's `summary`) names, if it is
+/// one of ACRO's.
+pub(crate) fn summary(text: &str) -> Option<Summary> {
     let t = text.trim().to_ascii_lowercase();
     let mut pieces = t.split(';');
     let status = match pieces.next()?.trim() {
@@ -35,14 +47,24 @@ fn summary(text: &str) -> Option<(Status, BTreeSet<PriorCheck>)> {
         _ => return None,
     };
     let mut checks = BTreeSet::new();
+    let mut open = BTreeSet::new();
     for piece in pieces {
-        let name = piece.split(':').next().unwrap_or("").trim();
+        let (name, rest) = piece.split_once(':').unwrap_or((piece, ""));
+        let name = name.trim();
         if name.is_empty() {
             continue;
         }
-        checks.insert(check(name).unwrap_or(PriorCheck::Other));
+        let check = check(name).unwrap_or(PriorCheck::Other);
+        checks.insert(check);
+        if !rest.contains("suppressed") {
+            open.insert(check);
+        }
     }
-    Some((status, checks))
+    Some(Summary {
+        status,
+        checks,
+        open,
+    })
 }
 
 /// A check by the word ACRO uses for it in a summary or a grid cell.
@@ -108,7 +130,12 @@ pub fn prior_checker(cells: &[SheetCell], sheet: &str) -> Vec<Fact> {
         .map(|(&k, _)| k)
         .collect();
     for (i, &(r, c)) in heads.iter().enumerate() {
-        let Some((status, checks)) = map.get(&(r, c + 1)).and_then(|t| summary(t)) else {
+        let Some(Summary {
+            status,
+            checks,
+            open,
+        }) = map.get(&(r, c + 1)).and_then(|t| summary(t))
+        else {
             continue;
         };
         let here = at(sheet, r, c + 1);
@@ -118,10 +145,12 @@ pub fn prior_checker(cells: &[SheetCell], sheet: &str) -> Vec<Fact> {
         match status {
             Status::Pass => {}
             Status::Review => {
+                // A check whose cells ACRO says it suppressed was acted on: the grid says
+                // whether any still shows a value.
                 let named: Vec<PriorCheck> = if checks.is_empty() {
                     vec![PriorCheck::Other]
                 } else {
-                    checks.iter().copied().collect()
+                    open.iter().copied().collect()
                 };
                 for check in named {
                     out.push(fact(here.clone(), PriorSaid::Review(check)));

@@ -13,7 +13,7 @@ use crate::model::{Document, Fact, FactKind, Location, Unreadable};
 use crate::read::{ReadError, Readers, Source, Streamed};
 use crate::table::grid::Builder;
 
-mod acro;
+pub(crate) mod acro;
 mod charts;
 mod layout;
 mod ods;

@@ -377,7 +377,7 @@ fn embedded_object<R: Read + Seek>(
         unchecked(
             doc,
             here,
-            format!("embedded object {object}"),
+            "an embedded object".to_string(),
             "the part could not be read",
         );
         return;
@@ -386,12 +386,7 @@ fn embedded_object<R: Read + Seek>(
     let parsed = match crate::read::document::odf::parse(&xml) {
         Ok(p) => p,
         Err(e) => {
-            unchecked(
-                doc,
-                here,
-                format!("embedded object {object}"),
-                &e.to_string(),
-            );
+            unchecked(doc, here, "an embedded object".to_string(), &e.to_string());
             return;
         }
     };
@@ -403,10 +398,11 @@ fn embedded_object<R: Read + Seek>(
         && xml.contains("table:cell-range-address=\"")
         && !xml.contains("table:cell-range-address=\"\"");
     if !from_sheets {
+        // The location names the object; a message never carries a bare number (`Object 1`).
         let what = if chart {
-            format!("chart data held only in embedded object {object}")
+            "chart data held only in an embedded object".to_string()
         } else {
-            format!("embedded object {object}")
+            "an embedded object".to_string()
         };
         hidden(doc, here.clone(), what, here.clone());
     }
