@@ -2,6 +2,7 @@
 //! their reports. Not every test file uses every helper.
 #![allow(dead_code)]
 
+pub mod charts;
 pub mod logs;
 pub mod places;
 
@@ -27,6 +28,14 @@ pub fn report_with(rel: &str, rules: &Rules) -> Report {
 /// The report of a case under the default rules.
 pub fn report(rel: &str) -> Report {
     report_with(rel, &Rules::default_rules())
+}
+
+/// Text escaped for XML content and attribute values.
+pub fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// A seeded linear congruential generator for tests that generate tables from a known truth.
