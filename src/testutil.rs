@@ -32,6 +32,18 @@ pub fn numbered(text: &str) -> Vec<(u32, String)> {
         .collect()
 }
 
+/// A zip of `(name, bytes)` members, in order.
+pub fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in members {
+        w.start_file(*name, zip::write::SimpleFileOptions::default())
+            .expect("member starts");
+        w.write_all(bytes).expect("member written");
+    }
+    w.finish().expect("zip finishes").into_inner()
+}
+
 /// Run `f` with the readers' shared parts under the default rules, as the engine builds them.
 pub fn with_readers<T>(f: impl FnOnce(&crate::read::Readers<'_>) -> T) -> T {
     let rules = crate::config::Rules::default_rules();

@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::charts::{chart_series, chart_xml, num_ref, str_ref, MONTHS, NO_LINE};
 use common::{assert_fixtures_current, report};
 use export_check::finding::{Finding, Severity, Verdict};
 use export_check::report::Report;
@@ -198,6 +199,93 @@ fn pptx() -> Vec<u8> {
     ])
 }
 
+// -- Charts in Word and PowerPoint -----------------------------------------------------------
+
+/// Relationships of one chart (`rId9`, to `../charts/chart1.xml`) from a part.
+fn chart_rels() -> &'static str {
+    "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
+     <Relationship Id=\"rId9\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart\" Target=\"charts/chart1.xml\"/></Relationships>"
+}
+
+/// The inline drawing of a chart in a Word paragraph, as Word writes it.
+const WORD_CHART: &str = "<w:p><w:r><w:drawing><wp:inline xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\"><a:graphic xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\"><a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/chart\"><c:chart xmlns:c=\"http://schemas.openxmlformats.org/drawingml/2006/chart\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\" r:id=\"rId9\"/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>";
+
+/// `n` made-up measurements at scattered positions, as a scatter chart's series whose cache
+/// refers to the chart's data workbook (`Sheet1!…`, as Word and PowerPoint write it).
+fn scatter_chart(n: usize) -> Vec<u8> {
+    let mut lcg = common::Lcg(20_261_204);
+    let (mut xs, mut ys) = (Vec::new(), Vec::new());
+    for _ in 0..n {
+        xs.push(150.0 + lcg.below(5_000) as f64 / 100.0);
+        ys.push(40.0 + lcg.below(7_000) as f64 / 100.0);
+    }
+    let last = n + 1;
+    let series = chart_series(
+        0,
+        "Measurements",
+        NO_LINE,
+        &[
+            num_ref("xVal", &format!("Sheet1!$A$2:$A${last}"), &xs),
+            num_ref("yVal", &format!("Sheet1!$B$2:$B${last}"), &ys),
+        ],
+    );
+    chart_xml(
+        "Made-up measurements",
+        "scatterChart",
+        r#"<c:scatterStyle val="lineMarker"/><c:varyColors val="0"/>"#,
+        &[series],
+    )
+}
+
+/// A bar chart of twelve monthly admissions, each at least 40.
+fn monthly_bar_chart() -> Vec<u8> {
+    let values: Vec<f64> = (0..12).map(|i| 40.0 + (i * 37 % 50) as f64).collect();
+    let data = [
+        str_ref("cat", "Sheet1!$A$2:$A$13", &MONTHS),
+        num_ref("val", "Sheet1!$B$2:$B$13", &values),
+    ];
+    chart_xml(
+        "Admissions by month",
+        "barChart",
+        r#"<c:barDir val="col"/><c:grouping val="clustered"/><c:varyColors val="0"/>"#,
+        &[chart_series(0, "Admissions", "", &data)],
+    )
+}
+
+/// A Word document with one chart after a paragraph.
+fn word_chart_docx(text: &str, chart: &[u8]) -> Vec<u8> {
+    let body = format!("{}{WORD_CHART}", para(text));
+    docx(
+        &body,
+        &[
+            ("word/_rels/document.xml.rels", chart_rels().as_bytes()),
+            ("word/charts/chart1.xml", chart),
+        ],
+    )
+}
+
+/// A presentation of one slide with a title and a chart.
+fn chart_pptx(title: &str, chart: &[u8]) -> Vec<u8> {
+    let types = "<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
+        <Override PartName=\"/ppt/presentation.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml\"/></Types>";
+    let presentation = format!(
+        "<?xml version=\"1.0\"?><p:presentation {P}><p:sldIdLst><p:sldId id=\"256\" r:id=\"rId2\"/></p:sldIdLst></p:presentation>"
+    );
+    let rels = "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
+        <Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/slide\" Target=\"slides/slide1.xml\"/></Relationships>";
+    let frame = "<p:graphicFrame><a:graphic><a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/chart\"><c:chart xmlns:c=\"http://schemas.openxmlformats.org/drawingml/2006/chart\" r:id=\"rId9\"/></a:graphicData></a:graphic></p:graphicFrame>";
+    let slide1 = slide(&format!("{}{frame}", shape(&[title])));
+    let slide_rels = chart_rels().replace("Target=\"charts/", "Target=\"../charts/");
+    common::zip_of(&[
+        ("[Content_Types].xml", types.as_bytes()),
+        ("ppt/presentation.xml", presentation.as_bytes()),
+        ("ppt/_rels/presentation.xml.rels", rels.as_bytes()),
+        ("ppt/slides/slide1.xml", slide1.as_bytes()),
+        ("ppt/slides/_rels/slide1.xml.rels", slide_rels.as_bytes()),
+        ("ppt/charts/chart1.xml", chart),
+    ])
+}
+
 // -- OpenDocument ----------------------------------------------------------------------------
 
 const O: &str = r#"xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:presentation="urn:oasis:names:tc:opendocument:xmlns:presentation:1.0""#;
@@ -284,6 +372,18 @@ fn generated() -> Vec<(&'static str, Vec<u8>)> {
         ("cases/documents/table.odt", odt()),
         ("cases/documents/notes.odp", odp()),
         ("cases/documents/table.rtf", rtf()),
+        (
+            "cases/documents/chart_scatter.docx",
+            word_chart_docx("Figure 1. Measurements", &scatter_chart(400)),
+        ),
+        (
+            "cases/documents/chart_monthly.docx",
+            word_chart_docx("Figure 2. Admissions by month", &monthly_bar_chart()),
+        ),
+        (
+            "cases/documents/chart_scatter.pptx",
+            chart_pptx("Measurements", &scatter_chart(400)),
+        ),
     ]
 }
 
@@ -489,4 +589,43 @@ fn broken_documents_are_unreadable_or_partial_never_a_reader_failure() {
             );
         }
     }
+}
+
+#[test]
+fn a_word_scatter_chart_of_points_is_embedded_data_at_its_chart_part() {
+    let r = report("documents/chart_scatter.docx");
+    assert_eq!(r.verdict, Verdict::Fail, "{:?}", all(&r));
+    let ed = of(&r, "embedded-data");
+    assert_eq!(ed.len(), 1, "{:?}", all(&r));
+    assert_eq!(ed[0].severity, Severity::Error);
+    assert_eq!(
+        ed[0].location.member.as_deref(),
+        Some("word/charts/chart1.xml")
+    );
+    assert!(ed[0].message.contains("Word chart"), "{}", ed[0].message);
+}
+
+#[test]
+fn a_word_bar_chart_of_monthly_aggregates_passes() {
+    let r = report("documents/chart_monthly.docx");
+    assert_eq!(r.verdict, Verdict::Pass, "{:?}", all(&r));
+    assert!(of(&r, "embedded-data").is_empty(), "{:?}", all(&r));
+}
+
+#[test]
+fn a_powerpoint_scatter_chart_of_points_is_embedded_data_at_its_chart_part() {
+    let r = report("documents/chart_scatter.pptx");
+    assert_eq!(r.verdict, Verdict::Fail, "{:?}", all(&r));
+    let ed = of(&r, "embedded-data");
+    assert_eq!(ed.len(), 1, "{:?}", all(&r));
+    assert_eq!(ed[0].severity, Severity::Error);
+    assert_eq!(
+        ed[0].location.member.as_deref(),
+        Some("ppt/charts/chart1.xml")
+    );
+    assert!(
+        ed[0].message.contains("PowerPoint chart"),
+        "{}",
+        ed[0].message
+    );
 }

@@ -9,7 +9,7 @@ use std::io::{Cursor, Read, Seek};
 use zip::ZipArchive;
 
 use crate::detect::Format;
-use crate::model::{Document, Table, Text, TextKind};
+use crate::model::{Document, Figure, Table, Text, TextKind};
 use crate::read::{ReadError, Readers, Source};
 use crate::table::grid::{Builder, GridRow};
 
@@ -70,11 +70,14 @@ pub fn is_odf_presentation<R: Read + Seek>(zip: &mut ZipArchive<R>) -> bool {
     head.starts_with(b"application/vnd.oasis.opendocument.presentation")
 }
 
-/// The texts and tables read so far, each under the member name of its part.
+/// The texts, tables and figures read so far, each under the member name of its part.
 pub struct Out<'a> {
     builder: Builder<'a>,
     texts: Vec<Text>,
     tables: Vec<Table>,
+    figures: Vec<Figure>,
+    /// Cached chart values that the charts of the file may still hold.
+    pub chart_budget: usize,
 }
 
 impl<'a> Out<'a> {
@@ -87,7 +90,14 @@ impl<'a> Out<'a> {
             },
             texts: Vec::new(),
             tables: Vec::new(),
+            figures: Vec::new(),
+            chart_budget: crate::read::workbook::MAX_HELD_VALUES,
         }
+    }
+
+    /// A figure (a chart of the document), located at its part.
+    pub fn figure(&mut self, figure: Figure) {
+        self.figures.push(figure);
     }
 
     /// Lines of text under a member name (none: the document's body).
@@ -127,8 +137,8 @@ impl<'a> Out<'a> {
         }
     }
 
-    /// The document: the package's facts and members with the texts and tables read, tables
-    /// numbered from 1 within each member.
+    /// The document: the package's facts and members with the texts, tables and figures read,
+    /// tables numbered from 1 within each member.
     pub fn finish(self, mut doc: Document) -> Document {
         let mut tables = self.tables;
         let mut counts: std::collections::HashMap<Option<String>, u32> = Default::default();
@@ -139,6 +149,7 @@ impl<'a> Out<'a> {
         }
         doc.texts = self.texts;
         doc.tables = tables;
+        doc.figures.extend(self.figures);
         doc
     }
 }

@@ -15,6 +15,7 @@ use crate::read::document::package::Package;
 use crate::read::document::wordml::{self, Parsed};
 use crate::read::document::xml::{walk, Ev};
 use crate::read::document::Out;
+use crate::read::workbook;
 
 /// Parts of a package that hold layout, styles or bookkeeping, and no content of the document.
 fn structural(name: &str) -> bool {
@@ -128,7 +129,10 @@ fn other_part<R: Read + Seek>(pkg: &mut Package<R>, name: &str, out: &mut Out) {
     if value_part(name) {
         if let Ok(text) = pkg.text(name) {
             match leaf_lines(&text) {
-                Ok(lines) => out.lines(Some(name), lines),
+                Ok(lines) => {
+                    out.lines(Some(name), lines);
+                    chart_part(pkg, name, &text, out);
+                }
                 Err(e) => pkg.unchecked(name, &e.to_string()),
             }
         }
@@ -141,6 +145,33 @@ fn other_part<R: Read + Seek>(pkg: &mut Package<R>, name: &str, out: &mut Out) {
         pkg.hidden(&format!("embedded object ({name})"), name);
     }
     pkg.member(name);
+}
+
+/// A chart part (`word/charts/chart1.xml`, `ppt/charts/chartEx1.xml`) is also a figure, read
+/// as a workbook's chart is: its cached series are what the document shows. Its values are
+/// lines of text already (the caller read them); a chart that cannot be read, or not all of
+/// it, is unchecked. There are no sheets to check a cache against: the chart's data workbook
+/// is an embedded member, checked on its own.
+fn chart_part<R: Read + Seek>(pkg: &mut Package<R>, name: &str, text: &str, out: &mut Out) {
+    let (ex, source) = match (
+        workbook::chart_file(name, "word/"),
+        workbook::chart_file(name, "ppt/"),
+    ) {
+        (Some(ex), _) => (ex, "Word chart"),
+        (_, Some(ex)) => (ex, "PowerPoint chart"),
+        _ => return,
+    };
+    match workbook::figure_of_chart_xml(name, text.as_bytes(), ex, source, &mut out.chart_budget) {
+        Ok((figure, cut)) => {
+            if let Some(why) = cut {
+                pkg.unchecked(name, why);
+            }
+            if let Some(f) = figure {
+                out.figure(f);
+            }
+        }
+        Err(why) => pkg.unchecked(name, why),
+    }
 }
 
 fn parse_part<R: Read + Seek>(pkg: &mut Package<R>, name: &str) -> Option<Parsed> {
@@ -327,6 +358,135 @@ fn comment_part<R: Read + Seek>(pkg: &mut Package<R>, name: &str, out: &mut Out)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detect::Format;
+    use crate::model::{Document, FactKind, Mark};
+    use crate::read::Source;
+
+    /// The document read from a zip of the given parts.
+    fn read_parts(format: Format, parts: &[(&str, &[u8])]) -> Document {
+        read_bytes(format, &crate::testutil::zip_of(parts))
+    }
+
+    fn read_bytes(format: Format, bytes: &[u8]) -> Document {
+        crate::testutil::with_readers(|readers| {
+            crate::read::document::read(format, Source::Bytes(bytes), readers)
+                .expect("the package reads")
+        })
+    }
+
+    /// The document read from a generated fixture (tests/documents.rs).
+    fn read_fixture(format: Format, name: &str) -> Document {
+        let bytes = std::fs::read(format!(
+            "{}/fixtures/cases/documents/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .expect("a generated fixture (tests/documents.rs)");
+        read_bytes(format, &bytes)
+    }
+
+    fn unchecked(doc: &Document) -> Vec<(Option<&str>, &str)> {
+        doc.facts
+            .iter()
+            .filter_map(|f| match &f.kind {
+                FactKind::Unchecked { why, .. } => {
+                    Some((f.location.member.as_deref(), why.as_str()))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_chart_of_a_document_is_a_figure_and_its_values_are_still_text() {
+        let doc = read_fixture(Format::Docx, "chart_monthly.docx");
+        assert_eq!(doc.figures.len(), 1, "{:#?}", doc.figures);
+        let f = &doc.figures[0];
+        assert_eq!(f.source, "Word chart");
+        assert_eq!(f.location.member.as_deref(), Some("word/charts/chart1.xml"));
+        let s: Vec<(Mark, u64, bool)> = f
+            .series
+            .iter()
+            .map(|s| (s.mark, s.points, s.regular))
+            .collect();
+        assert_eq!(s, vec![(Mark::Bar, 12, true)]);
+        let chart_text = doc
+            .texts
+            .iter()
+            .find(|t| t.member.as_deref() == Some("word/charts/chart1.xml"))
+            .expect("the chart's values are lines of text");
+        assert!(chart_text.lines.iter().any(|(_, l)| l == "Jan"));
+        assert!(unchecked(&doc).is_empty(), "{:?}", unchecked(&doc));
+        let doc = read_fixture(Format::Pptx, "chart_scatter.pptx");
+        let f: Vec<(&str, Option<&str>, Mark, u64)> = doc
+            .figures
+            .iter()
+            .flat_map(|f| {
+                f.series.iter().map(|s| {
+                    (
+                        f.source.as_str(),
+                        f.location.member.as_deref(),
+                        s.mark,
+                        s.points,
+                    )
+                })
+            })
+            .collect();
+        assert_eq!(
+            f,
+            vec![(
+                "PowerPoint chart",
+                Some("ppt/charts/chart1.xml"),
+                Mark::Point,
+                400
+            )]
+        );
+    }
+
+    #[test]
+    fn a_chart_part_that_cannot_be_read_is_unchecked_once() {
+        // Cut short: the text walk fails first, and says so once.
+        let cut = b"<c:chartSpace xmlns:c=\"c\"><c:chart><c:plotArea><c:barChart><c:ser>";
+        // Well-formed, but no chart.
+        let other = b"<c:userShapes xmlns:c=\"c\"><c:t>x</c:t></c:userShapes>";
+        // A chart extension part read as one: its data block is a figure.
+        let ex = br#"<cx:chartSpace xmlns:cx="cx"><cx:chartData><cx:data id="0"><cx:numDim type="val"><cx:lvl ptCount="2"><cx:pt idx="0">1.5</cx:pt><cx:pt idx="1">2.5</cx:pt></cx:lvl></cx:numDim></cx:data></cx:chartData><cx:chart><cx:plotArea><cx:plotAreaRegion><cx:series layoutId="boxWhisker"><cx:dataId val="0"/></cx:series></cx:plotAreaRegion></cx:plotArea></cx:chart></cx:chartSpace>"#;
+        let doc = read_parts(
+            Format::Docx,
+            &[
+                (
+                    "word/document.xml",
+                    b"<w:document xmlns:w=\"w\"><w:body/></w:document>",
+                ),
+                ("word/charts/chart1.xml", cut),
+                ("word/charts/chart2.xml", other),
+                ("word/charts/chartEx1.xml", ex),
+                (
+                    "word/charts/colors1.xml",
+                    b"<cs:colorStyle xmlns:cs=\"cs\"/>",
+                ),
+            ],
+        );
+        let u = unchecked(&doc);
+        assert_eq!(u.len(), 2, "{u:?}");
+        assert_eq!(u[0].0, Some("word/charts/chart1.xml"));
+        assert_eq!(
+            u[1],
+            (
+                Some("word/charts/chart2.xml"),
+                "the part holds no chart (no chartSpace element)"
+            )
+        );
+        let f: Vec<(Option<&str>, Mark, u64)> = doc
+            .figures
+            .iter()
+            .flat_map(|f| {
+                f.series
+                    .iter()
+                    .map(|s| (f.location.member.as_deref(), s.mark, s.points))
+            })
+            .collect();
+        assert_eq!(f, vec![(Some("word/charts/chartEx1.xml"), Mark::Point, 2)]);
+    }
 
     #[test]
     fn structure_parts_are_known() {

@@ -195,11 +195,8 @@ pub fn read_charts<R: Read + Seek>(
             part: part.clone(),
             ..Chart::default()
         };
-        let read = if is_chart_ex_part(&part) || anchor.is_some_and(|(_, ex)| *ex) {
-            read_chart_ex(pkg, &mut chart, &mut budget)
-        } else {
-            read_chart(pkg, &mut chart, &mut budget)
-        };
+        let ex = is_chart_ex_part(&part) || anchor.is_some_and(|(_, ex)| *ex);
+        let read = read_chart_with(ex, &mut |f| pkg.walk(&part, f), &mut chart, &mut budget);
         match read {
             Ok(()) => charts.push(chart),
             Err(why) => {
@@ -214,18 +211,8 @@ pub fn read_charts<R: Read + Seek>(
         if let Some(why) = chart.cut {
             unchecked(doc, at.clone(), format!("chart {}", chart.part), why);
         }
-        let series: Vec<Series> = chart
-            .series
-            .iter()
-            .filter_map(|s| figure_series(chart, s))
-            .collect();
-        if !series.is_empty() {
-            doc.figures.push(Figure {
-                location: at.clone(),
-                source: "Excel chart".into(),
-                series,
-            });
-        }
+        doc.figures
+            .extend(figure_of(chart, at.clone(), "Excel chart"));
         let hidden_series: Vec<(usize, Unseen)> = chart
             .series
             .iter()
@@ -262,16 +249,74 @@ pub fn read_charts<R: Read + Seek>(
 
 /// `xl/charts/chart3.xml`.
 fn is_chart_part(name: &str) -> bool {
-    name.strip_prefix("xl/charts/")
-        .is_some_and(|f| !f.contains('/') && f.starts_with("chart") && !f.starts_with("chartEx"))
-        && name.ends_with(".xml")
+    chart_file(name, "xl/") == Some(false)
 }
 
 /// `xl/charts/chartEx1.xml`: a chart of Office 2016's kinds (histogram, box plot, waterfall …).
 fn is_chart_ex_part(name: &str) -> bool {
-    name.strip_prefix("xl/charts/")
-        .is_some_and(|f| !f.contains('/') && f.starts_with("chartEx"))
-        && name.ends_with(".xml")
+    chart_file(name, "xl/") == Some(true)
+}
+
+/// Whether a part is a chart of the package folder `root` (`xl/`, `word/`, `ppt/`):
+/// `Some(false)` for `{root}charts/chart3.xml`, `Some(true)` for a chart extension
+/// `{root}charts/chartEx1.xml`, `None` for any other part.
+pub(crate) fn chart_file(name: &str, root: &str) -> Option<bool> {
+    let f = name.strip_prefix(root)?.strip_prefix("charts/")?;
+    (!f.contains('/') && f.starts_with("chart") && f.ends_with(".xml"))
+        .then(|| f.starts_with("chartEx"))
+}
+
+/// The figure of a chart read, under its location and source name (`Excel chart`), if any of
+/// its series draws a point.
+fn figure_of(chart: &Chart, location: Location, source: &str) -> Option<Figure> {
+    let series: Vec<Series> = chart
+        .series
+        .iter()
+        .filter_map(|s| figure_series(chart, s))
+        .collect();
+    (!series.is_empty()).then(|| Figure {
+        location,
+        source: source.into(),
+        series,
+    })
+}
+
+/// A chart part read on its own, outside a workbook (a chart of a Word document or a
+/// PowerPoint presentation, whose data workbook is an embedded member checked on its own): its
+/// figure, if it draws points, and why not all of it was read, if so. `ex` says the part is a
+/// chart extension (`cx:chartSpace`); `budget` is the cached values that all the charts of the
+/// file may still hold. `Err` is why the part cannot be read at all.
+pub(crate) fn figure_of_chart_xml(
+    part: &str,
+    xml: &[u8],
+    ex: bool,
+    source: &str,
+    budget: &mut usize,
+) -> Result<(Option<Figure>, Option<&'static str>), &'static str> {
+    let mut chart = Chart {
+        part: part.to_string(),
+        ..Chart::default()
+    };
+    read_chart_with(ex, &mut |f| super::xml::walk(xml, f), &mut chart, budget)?;
+    let figure = figure_of(&chart, chart_location(&chart), source);
+    Ok((figure, chart.cut))
+}
+
+/// An event walk over one chart part: it calls its argument with each event.
+type Walk<'a> = dyn FnMut(&mut dyn FnMut(Ev<'_>) -> bool) -> Result<(), super::xml::BadXml> + 'a;
+
+/// Read one chart part (a chart extension when `ex`) from its event walk.
+fn read_chart_with(
+    ex: bool,
+    walk: &mut Walk<'_>,
+    chart: &mut Chart,
+    budget: &mut usize,
+) -> Result<(), &'static str> {
+    if ex {
+        read_chart_ex(walk, chart, budget)
+    } else {
+        read_chart(walk, chart, budget)
+    }
 }
 
 fn chart_location(chart: &Chart) -> Location {
@@ -477,7 +522,7 @@ impl ChartRead {
                 if let (Some(d), Some(i)) = (&mut self.data, self.pt) {
                     if *budget == 0 {
                         chart.cut = Some(
-                            "cached values past the first 1000000 of the workbook's charts are not read",
+                            "cached values past the first 1000000 of the file's charts are not read",
                         );
                     } else {
                         *budget -= 1;
@@ -540,14 +585,13 @@ impl ChartRead {
 }
 
 /// Read one chart part; the reason when it cannot be read.
-fn read_chart<R: Read + Seek>(
-    pkg: &mut Package<R>,
+fn read_chart(
+    walk: &mut Walk<'_>,
     chart: &mut Chart,
     budget: &mut usize,
 ) -> Result<(), &'static str> {
     let mut st = ChartRead::default();
-    let part = chart.part.clone();
-    let read = pkg.walk(&part, &mut |e| match e {
+    let read = walk(&mut |e| match e {
         Ev::Start { name, attrs, empty } => st.start(name, attrs, empty, chart),
         Ev::End { name } => {
             st.end(name, chart, budget);
@@ -690,7 +734,7 @@ impl ChartExRead {
                 if let (Some(d), Some(i)) = (&mut self.dim, self.pt.take()) {
                     if *budget == 0 {
                         chart.cut = Some(
-                            "cached values past the first 1000000 of the workbook's charts are not read",
+                            "cached values past the first 1000000 of the file's charts are not read",
                         );
                     } else {
                         *budget -= 1;
@@ -748,14 +792,13 @@ impl ChartExRead {
 }
 
 /// Read one chart extension part into plots (one per series, named by its layout) and series.
-fn read_chart_ex<R: Read + Seek>(
-    pkg: &mut Package<R>,
+fn read_chart_ex(
+    walk: &mut Walk<'_>,
     chart: &mut Chart,
     budget: &mut usize,
 ) -> Result<(), &'static str> {
     let mut st = ChartExRead::default();
-    let part = chart.part.clone();
-    let read = pkg.walk(&part, &mut |e| match e {
+    let read = walk(&mut |e| match e {
         Ev::Start { name, attrs, empty } => st.start(name, attrs, empty, chart),
         Ev::End { name } => {
             st.end(name, chart, budget);
@@ -1417,14 +1460,8 @@ mod tests {
 
     /// The document the chart reader makes of a package of the given parts (no sheets).
     fn read_package(parts: &[(&str, Vec<u8>)]) -> Document {
-        use std::io::Write;
-        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        for (name, bytes) in parts {
-            w.start_file(*name, zip::write::SimpleFileOptions::default())
-                .expect("member starts");
-            w.write_all(bytes).expect("member written");
-        }
-        let bytes = w.finish().expect("zip finishes").into_inner();
+        let parts: Vec<(&str, &[u8])> = parts.iter().map(|(n, b)| (*n, &b[..])).collect();
+        let bytes = crate::testutil::zip_of(&parts);
         let Ok((mut pkg, _)) = Package::open(std::io::Cursor::new(bytes)) else {
             panic!("the package opens");
         };

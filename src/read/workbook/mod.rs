@@ -25,6 +25,9 @@ mod xml;
 
 use package::{Package, Refused};
 
+/// A chart part of a Word or PowerPoint package, read as a workbook's chart is.
+pub(crate) use charts::{chart_file, figure_of_chart_xml, MAX_HELD_VALUES};
+
 /// What a workbook is, from its bytes and parts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
