@@ -2,8 +2,9 @@
 //! Flags figures and pages that carry their data points: an SVG or PDF scatter plot whose
 //! markers each stand for one unit (circles, `use` symbols, small paths; censor ticks on a
 //! survival curve), chart JSON in an HTML page or a notebook (Plotly, Vega/Vega-Lite, Bokeh,
-//! htmlwidgets, Highcharts, ECharts) or the cached series of a workbook chart (XLSX, XLSM) with
-//! one point per person or unit, and data written into an image's metadata. A series of single markers at scattered positions is an error: each marker
+//! htmlwidgets, Highcharts, ECharts) or the cached series of an Office chart (XLSX, XLSM, DOCX,
+//! PPTX) with one point per person or unit, and data written into an image's metadata. A series
+//! of single markers at scattered positions is an error: each marker
 //! is an individual, whose values anyone can read back from the file; fewer than 50 scattered
 //! markers are a warning. Markers that each sit on an interval bar of their own (point
 //! estimates with their confidence intervals: a forest plot, an error-bar plot) are estimates,

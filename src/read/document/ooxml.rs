@@ -6,7 +6,9 @@
 //! deletions, hidden text and hidden slides are hidden parts: their text is checked like the
 //! rest, under its own member name, and a fact says a reader does not see it. Embedded files
 //! and images are members, checked as files. A part this reader does not know is a member too,
-//! so it is never passed unseen.
+//! so it is never passed unseen. A chart part (`word/charts/chart1.xml`, `ppt/charts/…`) is a
+//! figure of its cached series, read as a workbook's chart is, and its values are lines of text
+//! of the part; its data workbook is an embedded member.
 
 use std::collections::BTreeMap;
 use std::io::{Read, Seek};

@@ -24,8 +24,12 @@
 //! waterfalls …) keep their data in blocks (`cx:data`) that their series name; a histogram or
 //! box plot keeps every value it summarises, each a marker at its value.
 //!
+//! The charts of Word and PowerPoint packages are the same parts: [`figure_of_chart_xml`]
+//! reads one on its own into a figure (`Word chart`, `PowerPoint chart`), with no sheets to
+//! check its cache against ([`crate::read::document::ooxml`]).
+//!
 //! Limits: at most [`MAX_SERIES`] series per chart and [`MAX_HELD_VALUES`] cached values for all
-//! charts of a workbook are held; past a limit (and for a chart part that is not well-formed)
+//! charts of a file are held; past a limit (and for a chart part that is not well-formed)
 //! the part is unchecked, never passed.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
