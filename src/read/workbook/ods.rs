@@ -317,7 +317,16 @@ fn other_parts<R: Read + Seek>(pkg: &mut Package<R>, builder: &Builder<'_>, doc:
                     let code = if leaf.ends_with(".xml") || leaf.ends_with(".xba") {
                         leaf_text(&bytes)
                     } else {
-                        String::from_utf8_lossy(&bytes).into_owned()
+                        Some(String::from_utf8_lossy(&bytes).into_owned())
+                    };
+                    let Some(code) = code else {
+                        unchecked(
+                            doc,
+                            here,
+                            format!("macro module {name}"),
+                            "the part is not well-formed XML (damaged or cut short)",
+                        );
+                        continue;
                     };
                     let mut text = Text::of(TextKind::Code, &code);
                     text.member = Some(name.clone());
@@ -346,19 +355,26 @@ fn other_parts<R: Read + Seek>(pkg: &mut Package<R>, builder: &Builder<'_>, doc:
 const MAX_MEMBER_BYTES: u64 = 512 << 20;
 
 /// The text of an XML part's elements, in order (a Basic module's code is the text of its one
-/// `script:module` element, entities such as `&quot;` decoded by the walker).
-fn leaf_text(bytes: &[u8]) -> String {
+/// `script:module` element, entities such as `&quot;` decoded by the walker); `None` when the
+/// part is not well-formed or is cut short (an element left open).
+fn leaf_text(bytes: &[u8]) -> Option<String> {
     let mut out = String::new();
-    let mut inside = false;
-    let _ = super::xml::walk(bytes, &mut |e| {
+    let (mut depth, mut rooted) = (0usize, false);
+    let walked = super::xml::walk(bytes, &mut |e| {
         match e {
-            Ev::Start { .. } => inside = true,
-            Ev::Text(t) if inside => out.push_str(t),
-            _ => {}
+            Ev::Start { empty, .. } => {
+                rooted = true;
+                if !empty {
+                    depth += 1;
+                }
+            }
+            Ev::End { .. } => depth = depth.saturating_sub(1),
+            Ev::Text(t) if rooted => out.push_str(t),
+            Ev::Text(_) => {}
         }
         true
     });
-    out
+    (walked.is_ok() && rooted && depth == 0).then_some(out)
 }
 
 /// One embedded object's `content.xml`, read as the text and tables of the object.
@@ -502,6 +518,17 @@ mod tests {
         };
         super::super::xml::walk(xml.as_bytes(), &mut |e| w.event(e)).expect("well-formed");
         w
+    }
+
+    #[test]
+    fn a_macro_module_cut_short_gives_no_code() {
+        let module = br#"<?xml version="1.0"?>
+<script:module script:name="M">Sub A
+End Sub
+</script:module>"#;
+        assert_eq!(leaf_text(module).as_deref(), Some("Sub A\nEnd Sub\n"));
+        assert_eq!(leaf_text(&module[..module.len() - 10]), None);
+        assert_eq!(leaf_text(b"not xml at all"), None);
     }
 
     #[test]
