@@ -613,15 +613,16 @@ fn a_word_bar_chart_of_monthly_aggregates_passes() {
 }
 
 #[test]
-fn a_powerpoint_scatter_chart_of_points_is_embedded_data_at_its_chart_part() {
+fn a_powerpoint_scatter_chart_of_points_is_embedded_data_at_its_slide_and_chart_part() {
     let r = report("documents/chart_scatter.pptx");
     assert_eq!(r.verdict, Verdict::Fail, "{:?}", all(&r));
     let ed = of(&r, "embedded-data");
     assert_eq!(ed.len(), 1, "{:?}", all(&r));
     assert_eq!(ed[0].severity, Severity::Error);
+    // The slide that shows the chart, then the chart's part.
     assert_eq!(
         ed[0].location.member.as_deref(),
-        Some("ppt/charts/chart1.xml")
+        Some("slide 1!ppt/charts/chart1.xml")
     );
     assert!(
         ed[0].message.contains("PowerPoint chart"),

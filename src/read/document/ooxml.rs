@@ -125,6 +125,12 @@ fn word_part<R: Read + Seek>(
 /// A part this reader has no layout for: skipped when it is structure, a member when it is a
 /// file or unknown, lines of values when it is a chart or custom XML.
 fn other_part<R: Read + Seek>(pkg: &mut Package<R>, name: &str, out: &mut Out) {
+    other_part_as(pkg, name, name, out);
+}
+
+/// [`other_part`], its values and figure placed under `shown` (`slide 3!ppt/charts/chart1.xml`
+/// for a chart a slide shows).
+fn other_part_as<R: Read + Seek>(pkg: &mut Package<R>, name: &str, shown: &str, out: &mut Out) {
     if structural(name) {
         return;
     }
@@ -132,8 +138,8 @@ fn other_part<R: Read + Seek>(pkg: &mut Package<R>, name: &str, out: &mut Out) {
         if let Ok(text) = pkg.text(name) {
             match leaf_lines(&text) {
                 Ok(lines) => {
-                    out.lines(Some(name), lines);
-                    chart_part(pkg, name, &text, out);
+                    out.lines(Some(shown), lines);
+                    chart_part(pkg, name, shown, &text, out);
                 }
                 Err(e) => pkg.unchecked(name, &e.to_string()),
             }
@@ -154,7 +160,13 @@ fn other_part<R: Read + Seek>(pkg: &mut Package<R>, name: &str, out: &mut Out) {
 /// lines of text already (the caller read them); a chart that cannot be read, or not all of
 /// it, is unchecked. There are no sheets to check a cache against: the chart's data workbook
 /// is an embedded member, checked on its own.
-fn chart_part<R: Read + Seek>(pkg: &mut Package<R>, name: &str, text: &str, out: &mut Out) {
+fn chart_part<R: Read + Seek>(
+    pkg: &mut Package<R>,
+    name: &str,
+    shown: &str,
+    text: &str,
+    out: &mut Out,
+) {
     let (ex, source) = match (
         workbook::chart_file(name, "word/"),
         workbook::chart_file(name, "ppt/"),
@@ -163,7 +175,7 @@ fn chart_part<R: Read + Seek>(pkg: &mut Package<R>, name: &str, text: &str, out:
         (_, Some(ex)) => (ex, "PowerPoint chart"),
         _ => return,
     };
-    match workbook::figure_of_chart_xml(name, text.as_bytes(), ex, source, &mut out.chart_budget) {
+    match workbook::figure_of_chart_xml(shown, text.as_bytes(), ex, source, &mut out.chart_budget) {
         Ok((figure, cut)) => {
             if let Some(why) = cut {
                 pkg.unchecked(name, why);
@@ -239,6 +251,8 @@ fn relationships<R: Read + Seek>(
 pub fn pptx<R: Read + Seek>(pkg: &mut Package<R>, out: &mut Out) {
     let slides = slide_order(pkg);
     let mut seen: Vec<String> = Vec::new();
+    // The slide that shows each chart, by the chart's part: its figure is placed there.
+    let mut shown_on: BTreeMap<String, String> = BTreeMap::new();
     for (k, slide) in slides.iter().enumerate() {
         let no = k + 1;
         seen.push(slide.clone());
@@ -250,11 +264,19 @@ pub fn pptx<R: Read + Seek>(pkg: &mut Package<R>, out: &mut Out) {
             if kind.ends_with("/notesSlide") && pkg.has(target) && !seen.contains(target) {
                 seen.push(target.clone());
                 slide_part(pkg, target, &format!("notes {no}"), out);
+            } else if kind.ends_with("/chart") || kind.ends_with("/chartEx") {
+                shown_on
+                    .entry(target.clone())
+                    .or_insert_with(|| format!("slide {no}!{target}"));
             }
         }
     }
     for name in pkg.names.clone() {
         if seen.contains(&name) {
+            continue;
+        }
+        if let Some(shown) = shown_on.get(&name) {
+            other_part_as(pkg, &name, shown, out);
             continue;
         }
         if name.starts_with("ppt/comments/") && name.ends_with(".xml") {
@@ -437,7 +459,7 @@ mod tests {
             f,
             vec![(
                 "PowerPoint chart",
-                Some("ppt/charts/chart1.xml"),
+                Some("slide 1!ppt/charts/chart1.xml"),
                 Mark::Point,
                 400
             )]
