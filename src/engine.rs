@@ -15,7 +15,7 @@ use crate::config::Rules;
 use crate::detect::{detect, Format};
 use crate::digest::hex;
 use crate::finding::{basis, Finding, Severity, Verdict};
-use crate::model::{Fact, FactKind, Location, Member, Table, Unreadable};
+use crate::model::{Fact, FactKind, Location, Member, PriorSaid, Table, Unreadable, Value};
 use crate::read::{self, Readers, Source, IN_MEMORY_LIMIT, TABLE_IN_MEMORY_LIMIT};
 use crate::redact;
 use crate::report::{FileReport, Report};
@@ -120,6 +120,8 @@ fn prior_records(tables: &[FileTables], rules: &Rules) -> Vec<(usize, Finding)> 
         by_place.insert((parent(&t.path), name), i);
     }
     let mut out = Vec::new();
+    // Files whose table the grid could not be matched to, said once each.
+    let mut unmatched: std::collections::HashSet<usize> = std::collections::HashSet::new();
     for record in tables.iter().filter(|t| !t.prior.is_empty()) {
         let dir = parent(&record.path);
         for (at, tool, file, said) in &record.prior {
@@ -129,6 +131,22 @@ fn prior_records(tables: &[FileTables], rules: &Rules) -> Vec<(usize, Finding)> 
             let (check, severity, message) = rules::prior::describe(tool, said);
             if !rules.runs(check.rule()) || tables[j].path == record.path {
                 continue;
+            }
+            let mut location = Location::default();
+            let (mut severity, mut message) = (severity, message);
+            if let PriorSaid::FlaggedCell { column, row, .. } = said {
+                match flagged_cell(&tables[j], column, row) {
+                    // Suppressed, as the grid asks.
+                    Some(None) => continue,
+                    Some(Some(at)) => location = at,
+                    None => {
+                        if !unmatched.insert(j) {
+                            continue;
+                        }
+                        (_, severity, message) =
+                            rules::prior::describe(tool, &PriorSaid::Unmatched(check));
+                    }
+                }
             }
             let message = format!(
                 "{message} (its record {}, {})",
@@ -142,11 +160,50 @@ fn prior_records(tables: &[FileTables], rules: &Rules) -> Vec<(usize, Finding)> 
             ]);
             out.push((
                 j,
-                Finding::new(check.rule(), severity, message, Location::default(), basis),
+                Finding::new(check.rule(), severity, message, location, basis),
             ));
         }
     }
     out
+}
+
+/// The cell of a file's first table under the column headed `column`, in the row whose first
+/// cells read `row` (each level of a tuple `('a', 'b')` in turn): `Some(Some(location))` when it
+/// shows a value, `Some(None)` when it is empty or suppressed or its row or column was left out,
+/// `None` when the table has neither (or was not kept).
+fn flagged_cell(file: &FileTables, column: &str, row: &str) -> Option<Option<Location>> {
+    let table = file.tables.first()?;
+    let col = table
+        .columns
+        .iter()
+        .find(|c| c.name.trim() == column)
+        .map(|c| c.col);
+    // A row of several index levels is written as a tuple: `('great_pret', 'convenient')`.
+    let levels: Vec<&str> = match row.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+        Some(inner) => inner
+            .split(',')
+            .map(|l| l.trim().trim_matches(['\'', '"']))
+            .filter(|l| !l.is_empty())
+            .collect(),
+        None => vec![row],
+    };
+    let r = table.rows.iter().find(|r| {
+        r.cells.len() >= levels.len()
+            && r.cells
+                .iter()
+                .zip(&levels)
+                .all(|(c, l)| c.text.trim() == *l)
+    });
+    // A row or column the file left out altogether is not shown; when neither is there, the
+    // table is not the one the grid describes.
+    let (Some(r), Some(col)) = (r, col) else {
+        return (r.is_some() || col.is_some()).then_some(None);
+    };
+    match r.cell(col) {
+        None => Some(None),
+        Some(c) if matches!(c.value, Value::Empty | Value::Suppressed(_)) => Some(None),
+        Some(c) => Some(Some(table.locate(c))),
+    }
 }
 
 /// The `small-count` errors of a column that the file's family shows to hold codes

@@ -275,6 +275,13 @@ pub enum PriorSaid {
     /// Its record says the output fails for this check and does not say that it suppressed
     /// the cells.
     Fails(PriorCheck),
+    /// Its record's risk grid flags the cell of this column and row (by their labels) for this
+    /// check; the folder pass looks at the cell in the file.
+    FlaggedCell {
+        check: PriorCheck,
+        column: String,
+        row: String,
+    },
 }
 
 /// Where reading an entry failed.

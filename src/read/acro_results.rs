@@ -57,7 +57,17 @@ pub fn outputs(value: &Value) -> Vec<Fact> {
             Status::Fail if said.checks.is_empty() => vec![PriorSaid::Fails(PriorCheck::Other)],
             Status::Fail => said.open.iter().map(|&c| PriorSaid::Fails(c)).collect(),
         };
-        if verdicts.is_empty() {
+        let flagged = flagged_cells(e.get("outcome"));
+        // Where the grid names the flagged cells, the cells say whether they were suppressed.
+        let verdicts: Vec<PriorSaid> = if flagged.is_empty() {
+            verdicts
+        } else {
+            verdicts
+                .into_iter()
+                .filter(|v| !matches!(v, PriorSaid::Fails(_)))
+                .collect()
+        };
+        if verdicts.is_empty() && flagged.is_empty() {
             continue;
         }
         let location = Location {
@@ -68,7 +78,7 @@ pub fn outputs(value: &Value) -> Vec<Fact> {
             ..Location::default()
         };
         for file in files(e) {
-            for v in &verdicts {
+            for v in verdicts.iter().chain(&flagged) {
                 out.push(Fact {
                     location: location.clone(),
                     kind: FactKind::PriorCheckerOf {
@@ -76,6 +86,53 @@ pub fn outputs(value: &Value) -> Vec<Fact> {
                         file: file.clone(),
                         said: v.clone(),
                     },
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The cells an output's risk grid (`outcome`: `{column: {row: "threshold; "}}`, as JSON or as
+/// a JSON string) flags for a check that names a disclosure, by their column and row labels.
+/// A grid Python printed (single quotes) is not read: the summary speaks for it.
+fn flagged_cells(outcome: Option<&Value>) -> Vec<PriorSaid> {
+    let parsed;
+    let grid = match outcome {
+        Some(Value::Object(o)) => o,
+        Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
+            Ok(Value::Object(o)) => {
+                parsed = o;
+                &parsed
+            }
+            _ => return Vec::new(),
+        },
+        _ => return Vec::new(),
+    };
+    let mut out = Vec::new();
+    for (column, rows) in grid {
+        let Value::Object(rows) = rows else {
+            continue;
+        };
+        for (row, status) in rows {
+            let Some(status) = status.as_str() else {
+                continue;
+            };
+            let check = status
+                .split(';')
+                .map(str::trim)
+                .filter_map(|w| match w {
+                    "threshold" => Some(PriorCheck::Threshold),
+                    "p-ratio" | "nk-rule" => Some(PriorCheck::Dominance),
+                    "all-values-are-same" => Some(PriorCheck::SameValues),
+                    _ => None,
+                })
+                .min();
+            if let Some(check) = check {
+                out.push(PriorSaid::FlaggedCell {
+                    check,
+                    column: column.clone(),
+                    row: row.clone(),
                 });
             }
         }
@@ -171,6 +228,25 @@ mod tests {
                     PriorSaid::Review(PriorCheck::Missing)
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn a_grid_written_as_a_json_string_names_its_flagged_cells() {
+        let v = r#"{"output_0": {"command": "acro.crosstab(a, b)",
+            "summary": "fail; threshold: 1 cells suppressed; ",
+            "outcome": "{\"N\":{\"0.0\":\"threshold; \",\"1.0\":\"ok\"},\"G\":{\"0.0\":\"ok\"}}",
+            "output": "/x/output_0.csv"}}"#;
+        assert_eq!(
+            said(v),
+            vec![(
+                "output_0.csv".into(),
+                PriorSaid::FlaggedCell {
+                    check: PriorCheck::Threshold,
+                    column: "N".into(),
+                    row: "0.0".into()
+                }
+            )]
         );
     }
 

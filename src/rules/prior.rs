@@ -68,7 +68,15 @@ pub fn describe(tool: &str, said: &PriorSaid) -> (PriorCheck, Severity, String) 
             check,
             Severity::Warning,
             format!(
-                "{tool}'s summary says this output fails ({}), and its risk grid does not match the values cell by cell: whether the flagged cells were suppressed cannot be told",
+                "{tool}'s risk grid flags cells of this output ({}), and it does not match the values cell by cell: whether the flagged cells were suppressed cannot be told",
+                check.describe()
+            ),
+        ),
+        PriorSaid::FlaggedCell { check, .. } => (
+            check,
+            Severity::Error,
+            format!(
+                "{tool}'s risk grid flags this cell ({}) and it shows a value: it was not suppressed",
                 check.describe()
             ),
         ),

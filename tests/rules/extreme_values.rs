@@ -70,8 +70,9 @@ fn magnitude_rules_stay_off_without_dominance_or_contributors() {
 }
 
 /// ACRO's `results.json` passes on to the files beside it what ACRO left for a person: the
-/// means of negative values it could not judge. An output whose cells ACRO suppressed, and a
-/// custom output ACRO only wrapped, get nothing from the record.
+/// means of negative values it could not judge, and a cell its grid flags that the file still
+/// shows. An output whose flagged cells are suppressed, and a custom output ACRO only wrapped,
+/// get nothing from the record.
 #[test]
 fn an_acro_record_passes_on_its_reviews_to_the_files_it_names() {
     let r = report("extreme-values/acro_session");
@@ -87,12 +88,33 @@ fn an_acro_record_passes_on_its_reviews_to_the_files_it_names() {
         .collect();
     assert_eq!(
         said,
-        vec![(
-            "mean_balance_by_year_0.csv".to_string(),
-            "extreme-values",
-            Severity::Warning
-        )]
+        vec![
+            (
+                "mean_balance_by_year_0.csv".to_string(),
+                "extreme-values",
+                Severity::Warning
+            ),
+            // ACRO's grid flags South 2020 (fewer than its threshold of 10) and the file shows
+            // the 7: an error at that cell, though 7 is no small count under this profile.
+            (
+                "visits_by_year_0.csv".to_string(),
+                "small-count",
+                Severity::Error
+            ),
+        ]
     );
+    let visits = r
+        .files
+        .iter()
+        .find(|f| f.path == "visits_by_year_0.csv")
+        .unwrap();
+    let at: Vec<_> = visits
+        .findings
+        .iter()
+        .filter(|x| x.message.contains("ACRO"))
+        .map(|x| x.location.cell.clone())
+        .collect();
+    assert_eq!(at, vec![Some("C2".to_string())]);
     let record = r.files.iter().find(|f| f.path == "results.json").unwrap();
     assert_eq!(record.verdict, Verdict::Pass);
 }
