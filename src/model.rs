@@ -247,6 +247,16 @@ impl PriorCheck {
         }
     }
 
+    /// Whether the check names a disclosure of a cell (too few observations, a dominant
+    /// contributor, all values the same), which suppressing the cell answers, and not a value
+    /// the checker could not judge.
+    pub fn names_disclosure(self) -> bool {
+        matches!(
+            self,
+            PriorCheck::Threshold | PriorCheck::Dominance | PriorCheck::SameValues
+        )
+    }
+
     /// How a message names it.
     pub fn describe(self) -> &'static str {
         match self {

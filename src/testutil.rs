@@ -54,3 +54,17 @@ pub fn with_readers<T>(f: impl FnOnce(&crate::read::Readers<'_>) -> T) -> T {
         lexicon: &lexicon,
     })
 }
+
+/// The document the workbook reader makes of a generated fixture under
+/// `fixtures/cases/workbooks/` (tests/workbooks.rs writes them).
+pub fn workbook_fixture(name: &str) -> crate::model::Document {
+    use crate::read::{workbook, Source};
+    let bytes = std::fs::read(format!(
+        "{}/fixtures/cases/workbooks/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("a generated fixture (tests/workbooks.rs)");
+    with_readers(|readers| {
+        workbook::read(Source::Bytes(&bytes), readers, &mut |_| {}).expect("the fixture reads")
+    })
+}

@@ -13,7 +13,7 @@ use regex::Regex;
 use serde_json::Value;
 
 use crate::model::{Fact, FactKind, Location, PriorCheck, PriorSaid};
-use crate::read::workbook::acro::{summary, Status};
+use crate::read::workbook::acro::{check, summary, Status};
 
 /// The tool named in messages.
 const TOOL: &str = "ACRO";
@@ -121,12 +121,8 @@ fn flagged_cells(outcome: Option<&Value>) -> Vec<PriorSaid> {
             let check = status
                 .split(';')
                 .map(str::trim)
-                .filter_map(|w| match w {
-                    "threshold" => Some(PriorCheck::Threshold),
-                    "p-ratio" | "nk-rule" => Some(PriorCheck::Dominance),
-                    "all-values-are-same" => Some(PriorCheck::SameValues),
-                    _ => None,
-                })
+                .filter_map(check)
+                .filter(|c| c.names_disclosure())
                 .min();
             if let Some(check) = check {
                 out.push(PriorSaid::FlaggedCell {

@@ -68,7 +68,7 @@ pub(crate) fn summary(text: &str) -> Option<Summary> {
 }
 
 /// A check by the word ACRO uses for it in a summary or a grid cell.
-fn check(word: &str) -> Option<PriorCheck> {
+pub(crate) fn check(word: &str) -> Option<PriorCheck> {
     let w = word.trim();
     Some(match w {
         "threshold" => PriorCheck::Threshold,
@@ -219,14 +219,7 @@ fn grids(
                 Some(checks) => {
                     words += 1;
                     if let (Some(&check), Some(_)) = (checks.iter().min(), value) {
-                        if checks.iter().any(|k| {
-                            matches!(
-                                k,
-                                PriorCheck::Threshold
-                                    | PriorCheck::Dominance
-                                    | PriorCheck::SameValues
-                            )
-                        }) {
+                        if checks.iter().any(|k| k.names_disclosure()) {
                             flagged.push((r + shift, c, check));
                         }
                     }

@@ -367,11 +367,7 @@ fn ends_with(stack: &[String], tail: &[&str]) -> bool {
 #[derive(Default)]
 struct ChartRead {
     stack: Vec<String>,
-    rooted: bool,
-    wrong_root: bool,
-    closed: bool,
-    second_root: bool,
-    too_deep: bool,
+    root: Root,
     /// The plot, series and data element being read, and the cached point.
     plot: Option<usize>,
     ser: Option<Ser>,
@@ -397,51 +393,6 @@ impl ChartRead {
             .iter()
             .position(|s| s == "ser")
             .is_some_and(|i| self.stack.get(i + 1).is_some_and(|t| t == "tx"))
-    }
-
-    fn start(
-        &mut self,
-        name: &str,
-        attrs: &[(String, String)],
-        empty: bool,
-        chart: &mut Chart,
-    ) -> bool {
-        if self.stack.is_empty() {
-            if self.rooted {
-                self.second_root = true;
-                return false;
-            }
-            self.rooted = true;
-            if name != "chartSpace" {
-                self.wrong_root = true;
-                return false;
-            }
-        }
-        let parent = self.parent().map(str::to_string);
-        let parent = parent.as_deref();
-        if name.ends_with("Chart") && parent == Some("plotArea") {
-            chart.plots.push(Plot {
-                kind: name.to_string(),
-                ..Plot::default()
-            });
-            self.plot = (!empty).then_some(chart.plots.len() - 1);
-        } else if let Some(p) = self.plot {
-            self.in_plot(p, name, attrs, empty, parent, chart);
-        }
-        if name == "rich" && !empty {
-            self.rich += 1;
-        }
-        if name == "t" && self.rich > 0 && !empty {
-            self.in_t = true;
-        }
-        if !empty {
-            if self.stack.len() >= MAX_DEPTH {
-                self.too_deep = true;
-                return false;
-            }
-            self.stack.push(name.to_string());
-        }
-        true
     }
 
     fn in_plot(
@@ -517,6 +468,49 @@ impl ChartRead {
             _ => {}
         }
     }
+}
+
+impl PartRead for ChartRead {
+    fn root(&self) -> &Root {
+        &self.root
+    }
+
+    fn start(
+        &mut self,
+        name: &str,
+        attrs: &[(String, String)],
+        empty: bool,
+        chart: &mut Chart,
+    ) -> bool {
+        if self.stack.is_empty() && !self.root.enter(name) {
+            return false;
+        }
+        let parent = self.parent().map(str::to_string);
+        let parent = parent.as_deref();
+        if name.ends_with("Chart") && parent == Some("plotArea") {
+            chart.plots.push(Plot {
+                kind: name.to_string(),
+                ..Plot::default()
+            });
+            self.plot = (!empty).then_some(chart.plots.len() - 1);
+        } else if let Some(p) = self.plot {
+            self.in_plot(p, name, attrs, empty, parent, chart);
+        }
+        if name == "rich" && !empty {
+            self.rich += 1;
+        }
+        if name == "t" && self.rich > 0 && !empty {
+            self.in_t = true;
+        }
+        if !empty {
+            if self.stack.len() >= MAX_DEPTH {
+                self.root.too_deep = true;
+                return false;
+            }
+            self.stack.push(name.to_string());
+        }
+        true
+    }
 
     fn end(&mut self, name: &str, chart: &mut Chart, budget: &mut usize) {
         self.stack.pop();
@@ -561,7 +555,7 @@ impl ChartRead {
             self.plot = None;
         }
         if self.stack.is_empty() {
-            self.closed = true;
+            self.root.closed = true;
         }
     }
 
@@ -594,7 +588,72 @@ fn read_chart(
     chart: &mut Chart,
     budget: &mut usize,
 ) -> Result<(), &'static str> {
-    let mut st = ChartRead::default();
+    walk_part(walk, &mut ChartRead::default(), chart, budget).map(|_| ())
+}
+
+/// What reading a chart part event by event needs of its state: the events, and at the end
+/// whether the part had one root of the expected name, closed, within the nesting limit.
+trait PartRead {
+    fn start(
+        &mut self,
+        name: &str,
+        attrs: &[(String, String)],
+        empty: bool,
+        chart: &mut Chart,
+    ) -> bool;
+    fn end(&mut self, name: &str, chart: &mut Chart, budget: &mut usize);
+    fn text(&mut self, t: &str);
+    fn root(&self) -> &Root;
+}
+
+/// The root element of a chart part as the walk saw it.
+#[derive(Default)]
+struct Root {
+    rooted: bool,
+    wrong_root: bool,
+    closed: bool,
+    second_root: bool,
+    too_deep: bool,
+}
+
+impl Root {
+    /// A top-level element starts: whether the walk goes on (one `chartSpace` root only).
+    fn enter(&mut self, name: &str) -> bool {
+        if self.rooted {
+            self.second_root = true;
+            return false;
+        }
+        self.rooted = true;
+        if name != "chartSpace" {
+            self.wrong_root = true;
+            return false;
+        }
+        true
+    }
+
+    /// The reason the part cannot be read, if any, once the walk ended (`read_ok`: the XML
+    /// reader did not fail).
+    fn verdict(&self, read_ok: bool) -> Result<(), &'static str> {
+        if self.too_deep {
+            return Err("its elements are nested too deeply");
+        }
+        if !read_ok || self.second_root || (self.rooted && !self.wrong_root && !self.closed) {
+            return Err("the part is not well-formed XML (damaged or cut short)");
+        }
+        if !self.rooted || self.wrong_root {
+            return Err("the part holds no chart (no chartSpace element)");
+        }
+        Ok(())
+    }
+}
+
+/// Walk one chart part with `st`; the reason when it cannot be read, else the state.
+fn walk_part<'s, S: PartRead>(
+    walk: &mut Walk<'_>,
+    st: &'s mut S,
+    chart: &mut Chart,
+    budget: &mut usize,
+) -> Result<&'s mut S, &'static str> {
     let read = walk(&mut |e| match e {
         Ev::Start { name, attrs, empty } => st.start(name, attrs, empty, chart),
         Ev::End { name } => {
@@ -606,16 +665,8 @@ fn read_chart(
             true
         }
     });
-    if st.too_deep {
-        return Err("its elements are nested too deeply");
-    }
-    if read.is_err() || st.second_root || (st.rooted && !st.wrong_root && !st.closed) {
-        return Err("the part is not well-formed XML (damaged or cut short)");
-    }
-    if !st.rooted || st.wrong_root {
-        return Err("the part holds no chart (no chartSpace element)");
-    }
-    Ok(())
+    st.root().verdict(read.is_ok())?;
+    Ok(st)
 }
 
 /// The state of reading a chart extension part (`cx:chartSpace`): its data blocks
@@ -624,11 +675,7 @@ fn read_chart(
 #[derive(Default)]
 struct ChartExRead {
     stack: Vec<String>,
-    rooted: bool,
-    wrong_root: bool,
-    closed: bool,
-    second_root: bool,
-    too_deep: bool,
+    root: Root,
     blocks: HashMap<String, Vec<Data>>,
     block: Option<String>,
     dim: Option<Data>,
@@ -644,7 +691,11 @@ struct ChartExRead {
     line: String,
 }
 
-impl ChartExRead {
+impl PartRead for ChartExRead {
+    fn root(&self) -> &Root {
+        &self.root
+    }
+
     fn start(
         &mut self,
         name: &str,
@@ -652,16 +703,8 @@ impl ChartExRead {
         empty: bool,
         chart: &mut Chart,
     ) -> bool {
-        if self.stack.is_empty() {
-            if self.rooted {
-                self.second_root = true;
-                return false;
-            }
-            self.rooted = true;
-            if name != "chartSpace" {
-                self.wrong_root = true;
-                return false;
-            }
+        if self.stack.is_empty() && !self.root.enter(name) {
+            return false;
         }
         let parent = self.stack.last().map(String::as_str);
         match name {
@@ -723,7 +766,7 @@ impl ChartExRead {
         }
         if !empty {
             if self.stack.len() >= MAX_DEPTH {
-                self.too_deep = true;
+                self.root.too_deep = true;
                 return false;
             }
             self.stack.push(name.to_string());
@@ -768,7 +811,7 @@ impl ChartExRead {
             _ => {}
         }
         if self.stack.is_empty() {
-            self.closed = true;
+            self.root.closed = true;
         }
     }
 
@@ -801,27 +844,8 @@ fn read_chart_ex(
     chart: &mut Chart,
     budget: &mut usize,
 ) -> Result<(), &'static str> {
-    let mut st = ChartExRead::default();
-    let read = walk(&mut |e| match e {
-        Ev::Start { name, attrs, empty } => st.start(name, attrs, empty, chart),
-        Ev::End { name } => {
-            st.end(name, chart, budget);
-            true
-        }
-        Ev::Text(t) => {
-            st.text(t);
-            true
-        }
-    });
-    if st.too_deep {
-        return Err("its elements are nested too deeply");
-    }
-    if read.is_err() || st.second_root || (st.rooted && !st.wrong_root && !st.closed) {
-        return Err("the part is not well-formed XML (damaged or cut short)");
-    }
-    if !st.rooted || st.wrong_root {
-        return Err("the part holds no chart (no chartSpace element)");
-    }
+    let mut state = ChartExRead::default();
+    let st = walk_part(walk, &mut state, chart, budget)?;
     for (layout, name, block, binned) in std::mem::take(&mut st.series) {
         let kind = if binned && layout == "clusteredColumn" {
             "histogram".to_string()
@@ -1449,17 +1473,7 @@ mod tests {
 
     /// The figures the reader makes of a generated fixture (tests/workbooks.rs).
     fn figures_of(name: &str) -> Vec<Figure> {
-        use crate::read::{workbook, Source};
-        let bytes = std::fs::read(format!(
-            "{}/fixtures/cases/workbooks/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .expect("a generated fixture (tests/workbooks.rs)");
-        crate::testutil::with_readers(|readers| {
-            workbook::read(Source::Bytes(&bytes), readers, &mut |_| {})
-                .expect("the fixture reads")
-                .figures
-        })
+        crate::testutil::workbook_fixture(name).figures
     }
 
     /// The document the chart reader makes of a package of the given parts (no sheets).

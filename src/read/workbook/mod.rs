@@ -177,17 +177,7 @@ fn macros_of_xls<R: Read + Seek>(book: &mut Sheets<R>, doc: &mut Document) {
 mod tests {
     /// The reader's tables of a fixture, as the engine gets them.
     fn tables_of(name: &str) -> Vec<crate::model::Table> {
-        use crate::read::{workbook, Source};
-        let bytes = std::fs::read(format!(
-            "{}/fixtures/cases/workbooks/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .expect("a generated fixture (tests/workbooks.rs)");
-        crate::testutil::with_readers(|readers| {
-            workbook::read(Source::Bytes(&bytes), readers, &mut |_| {})
-                .expect("the fixture reads")
-                .tables
-        })
+        crate::testutil::workbook_fixture(name).tables
     }
 
     #[test]
