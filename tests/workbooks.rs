@@ -11,6 +11,7 @@ mod common;
 
 use std::io::Write;
 
+use common::cfb::{compound_file, workbook_stream, xls, BiffSheet, Cell};
 use common::charts::{
     chart_series, chart_xml, num_lit, num_ref, str_lit, str_ref, MONTHS, NO_LINE,
 };
@@ -937,6 +938,98 @@ fn fixtures() -> Vec<(&'static str, Vec<u8>)> {
             scatter_on_a_chartsheet(),
         ),
     ]
+    .into_iter()
+    .chain(legacy_fixtures())
+    .collect()
+}
+
+/// A sheet written as a legacy (BIFF8) sheet: the same cells at 0-based positions.
+fn biff_of(sheet: &Sheet) -> BiffSheet {
+    let cells = sheet
+        .cells
+        .iter()
+        .filter_map(|(at, v)| {
+            let col = at
+                .chars()
+                .take_while(char::is_ascii_alphabetic)
+                .fold(0u16, |c, l| c * 26 + (l as u16 - 'A' as u16 + 1));
+            let row = row_of(at) as u16;
+            let v = match v {
+                V::S(t) => Cell::S(t),
+                V::N(x) => Cell::N(*x),
+                V::E(_) => return None,
+            };
+            Some((row - 1, col - 1, v))
+        })
+        .collect();
+    let mut b = BiffSheet::new(sheet.name, cells);
+    b.state = match sheet.state {
+        "hidden" => 1,
+        "veryHidden" => 2,
+        _ => 0,
+    };
+    b
+}
+
+/// Legacy workbooks: a clean one whose workbook stream lies in the mini stream and one padded
+/// past it into regular sectors, a hidden sheet of person rows, a comment with a person number,
+/// hidden rows and columns, a text box with a person number, an embedded workbook package with a
+/// small count, and one cut short.
+fn legacy_fixtures() -> Vec<(&'static str, Vec<u8>)> {
+    let mut commented = biff_of(&summary());
+    commented.comments = vec![(3, 1, "Checked the record of CPR 161124-3533 by hand")];
+    let mut hiding = biff_of(&summary());
+    hiding.hidden_rows = vec![5];
+    hiding.hidden_cols = vec![2];
+    let mut boxed = biff_of(&summary());
+    boxed.text_boxes = vec!["Follow-up of CPR 161124-3533 is pending"];
+    let clean = xls(&[biff_of(&summary())], 0);
+    let truncated = {
+        let padded = xls(&[biff_of(&summary())], 9000);
+        padded[..padded.len() - 2048].to_vec()
+    };
+    let embedded = compound_file(&[
+        ("Workbook", workbook_stream(&[biff_of(&summary())])),
+        ("MBD0001A2B3/Package", xlsx(&[small_count()], false)),
+        (
+            "MBD0001A2B4/CONTENTS",
+            b"an object this version does not read".to_vec(),
+        ),
+        ("_SX_DB_CUR/0001", vec![0u8; 64]),
+    ]);
+    vec![
+        ("cases/workbooks/legacy_clean.xls", clean),
+        (
+            "cases/workbooks/legacy_clean_large_stream.xls",
+            xls(&[biff_of(&summary())], 9000),
+        ),
+        (
+            "cases/workbooks/legacy_hidden_person_sheet.xls",
+            xls(&[biff_of(&summary()), biff_of(&person_rows())], 0),
+        ),
+        (
+            "cases/workbooks/legacy_comment_with_id.xls",
+            xls(&[commented], 0),
+        ),
+        (
+            "cases/workbooks/legacy_hidden_rows_columns.xls",
+            xls(&[hiding], 9000),
+        ),
+        (
+            "cases/workbooks/legacy_text_box_with_id.xls",
+            xls(&[boxed], 0),
+        ),
+        ("cases/workbooks/legacy_embedded_objects.xls", embedded),
+        ("cases/workbooks/legacy_truncated.xls", truncated),
+        ("cases/workbooks/legacy_sheet_without_end.xls", {
+            let mut commented = biff_of(&summary());
+            commented.comments = vec![(3, 1, "Checked by hand")];
+            let mut stream = workbook_stream(&[commented]);
+            // The sheet's EOF record (four bytes) is gone: the stream ends inside the sheet.
+            stream.truncate(stream.len() - 4);
+            compound_file(&[("Workbook", stream)])
+        }),
+    ]
 }
 
 /// A LibreOffice chart object (`Object 1/content.xml`) with its data table: drawn from the sheet's
@@ -1612,4 +1705,140 @@ fn a_scatter_chart_on_a_chartsheet_is_read_and_located_at_the_chartsheet() {
         embedded[0].message
     );
     assert!(of_rule(&found, "hidden-content").is_empty(), "{found:#?}");
+}
+
+#[test]
+fn a_clean_legacy_workbook_passes_in_the_mini_stream_and_in_regular_sectors() {
+    for name in ["legacy_clean.xls", "legacy_clean_large_stream.xls"] {
+        let (verdict, found) = findings(name);
+        assert_eq!(verdict, Verdict::Pass, "{name}: {found:#?}");
+        assert!(
+            found.iter().all(|f| f.rule != "hidden-content"),
+            "{name}: {found:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_legacy_workbook_with_a_hidden_sheet_of_person_rows_fails() {
+    let (verdict, found) = findings("legacy_hidden_person_sheet.xls");
+    assert_eq!(verdict, Verdict::Fail, "{found:#?}");
+    let hidden = errors(&found, "hidden-content");
+    assert_eq!(hidden.len(), 1, "{found:#?}");
+    assert_eq!(hidden[0].location.sheet.as_deref(), Some("Data"));
+    assert!(!errors(&found, "micro-data").is_empty(), "{found:#?}");
+}
+
+#[test]
+fn a_legacy_comment_with_a_person_number_fails_at_its_cell() {
+    let (verdict, found) = findings("legacy_comment_with_id.xls");
+    assert_eq!(verdict, Verdict::Fail, "{found:#?}");
+    let ids = errors(&found, "person-id");
+    assert_eq!(ids.len(), 1, "{found:#?}");
+    assert_eq!(
+        ids[0].location.member.as_deref(),
+        Some("comments on sheet 'Summary'")
+    );
+    assert_eq!(ids[0].location.line, Some(1));
+    let hidden = errors(&found, "hidden-content");
+    assert_eq!(hidden.len(), 1, "{found:#?}");
+    assert_eq!(hidden[0].location.sheet.as_deref(), Some("Summary"));
+    assert_eq!(hidden[0].location.cell.as_deref(), Some("B4"));
+    assert!(!hidden[0].message.contains("3533"), "{}", hidden[0].message);
+}
+
+#[test]
+fn legacy_hidden_rows_and_columns_are_named_at_the_first_of_each() {
+    let (verdict, found) = findings("legacy_hidden_rows_columns.xls");
+    assert_eq!(verdict, Verdict::Review, "{found:#?}");
+    let hidden: Vec<_> = found
+        .iter()
+        .filter(|f| f.rule == "hidden-content")
+        .map(|f| (f.severity, f.location.row, f.location.column))
+        .collect();
+    assert_eq!(
+        hidden,
+        [
+            (Severity::Warning, None, Some(3)),
+            (Severity::Warning, Some(6), None)
+        ],
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn a_legacy_text_box_is_read_as_shown_text() {
+    let (verdict, found) = findings("legacy_text_box_with_id.xls");
+    assert_eq!(verdict, Verdict::Fail, "{found:#?}");
+    let ids = errors(&found, "person-id");
+    assert_eq!(ids.len(), 1, "{found:#?}");
+    assert_eq!(
+        ids[0].location.member.as_deref(),
+        Some("text boxes on sheet 'Summary'")
+    );
+    // A text box is on the sheet for everyone to see: not a hidden part.
+    assert!(
+        found.iter().all(|f| f.rule != "hidden-content"),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn legacy_embedded_objects_and_pivot_caches_are_hidden_and_read_where_they_can_be() {
+    let (verdict, found) = findings("legacy_embedded_objects.xls");
+    assert_eq!(verdict, Verdict::Fail, "{found:#?}");
+    // The embedded workbook package is checked as a file: its small count is found inside it.
+    let small = errors(&found, "small-count");
+    assert_eq!(small.len(), 1, "{found:#?}");
+    assert_eq!(small[0].location.sheet.as_deref(), Some("Deaths"));
+    assert_eq!(small[0].location.cell.as_deref(), Some("D8"));
+    let members: Vec<_> = found
+        .iter()
+        .filter(|f| f.rule == "hidden-content")
+        .filter_map(|f| f.location.member.clone())
+        .collect();
+    for m in ["MBD0001A2B3/Package", "MBD0001A2B4", "_SX_DB_CUR"] {
+        assert!(members.iter().any(|x| x == m), "{m}: {found:#?}");
+    }
+    // What is flagged inside the embedded package makes that hidden part an error.
+    let hidden = errors(&found, "hidden-content");
+    assert_eq!(hidden.len(), 1, "{found:#?}");
+    assert_eq!(
+        hidden[0].location.member.as_deref(),
+        Some("MBD0001A2B3/Package")
+    );
+    let unchecked: Vec<_> = found
+        .iter()
+        .filter(|f| f.message.contains("not read by this version"))
+        .filter_map(|f| f.location.member.clone())
+        .collect();
+    assert!(unchecked.contains(&"MBD0001A2B4".to_string()), "{found:#?}");
+    assert!(unchecked.contains(&"_SX_DB_CUR".to_string()), "{found:#?}");
+}
+
+#[test]
+fn a_legacy_workbook_cut_short_is_not_passed() {
+    let (verdict, found) = findings("legacy_truncated.xls");
+    assert_ne!(verdict, Verdict::Pass, "{found:#?}");
+    assert!(
+        found.iter().any(|f| f.severity == Severity::Error),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn a_legacy_sheet_whose_records_end_inside_it_is_unchecked_not_passed() {
+    let (verdict, found) = findings("legacy_sheet_without_end.xls");
+    assert_ne!(verdict, Verdict::Pass, "{found:#?}");
+    let unchecked: Vec<_> = found
+        .iter()
+        .filter(|f| f.location.member.as_deref() == Some("Workbook"))
+        .collect();
+    assert_eq!(unchecked.len(), 1, "{found:#?}");
+    assert_eq!(unchecked[0].severity, Severity::Error, "{found:#?}");
+    assert!(
+        unchecked[0].message.contains("ends inside a sheet"),
+        "{}",
+        unchecked[0].message
+    );
 }

@@ -2,6 +2,7 @@
 //! their reports. Not every test file uses every helper.
 #![allow(dead_code)]
 
+pub mod cfb;
 pub mod charts;
 pub mod logs;
 pub mod places;

@@ -1,6 +1,7 @@
 //! Workbooks: XLSX, XLSM, XLSB, XLS (BIFF) and ODS. calamine reads every sheet's cells by their
 //! cached values ([`sheets`]); the zip package of an XLSX or XLSM gives what calamine does not
-//! read ([`parts`]), and so does an ODS package's content ([`ods`]). A zip package is checked against its limits before anything in it expands
+//! read ([`parts`]), and so do an ODS package's content ([`ods`]) and a legacy workbook's record
+//! stream and compound file ([`biff`], [`cfb`]). A zip package is checked against its limits before anything in it expands
 //! ([`package`]); a workbook that cannot be opened is an error of the reader, which the check
 //! reports as unreadable.
 
@@ -14,6 +15,8 @@ use crate::read::{ReadError, Readers, Source, Streamed};
 use crate::table::grid::Builder;
 
 pub(crate) mod acro;
+mod biff;
+mod cfb;
 mod charts;
 mod layout;
 mod ods;
@@ -121,6 +124,7 @@ fn read_from<R: Read + Seek>(
     }
     if kind == Kind::Xls {
         macros_of_xls(&mut book, &mut doc);
+        biff::read_parts(open()?, &mut doc);
     }
     // The streamed table, if any, is the last one read; the tables in memory keep their order.
     Ok(doc)

@@ -234,11 +234,32 @@ fn comments<R: Read + Seek>(
         }
         true
     });
+    let kind = if part.contains("threaded") {
+        "threaded comments"
+    } else {
+        "cell comments"
+    };
+    let on = sheet
+        .map(|s| format!(" on sheet '{s}'"))
+        .unwrap_or_default();
+    comments_found(doc, part, sheet, format!("{kind}{on} ({part})"), &comments);
+}
+
+/// The comments of a sheet, found: their text (one line per line of each comment) as a text
+/// named `part`, and a hidden-part fact (`what` names it) at the first comment's cell, the part
+/// as scope. `comments` are `(cell reference, text)`; nothing is added when there are none.
+pub(super) fn comments_found(
+    doc: &mut Document,
+    part: &str,
+    sheet: Option<&str>,
+    what: String,
+    comments: &[(String, String)],
+) {
     if comments.is_empty() {
         return;
     }
     let mut lines = Vec::new();
-    for (_, text) in &comments {
+    for (_, text) in comments {
         for l in text.lines() {
             lines.push((lines.len() as u32 + 1, l.to_string()));
         }
@@ -246,11 +267,6 @@ fn comments<R: Read + Seek>(
     let mut text = Text::new(TextKind::Output, lines);
     text.member = Some(part.to_string());
     doc.texts.push(text);
-    let kind = if part.contains("threaded") {
-        "threaded comments"
-    } else {
-        "cell comments"
-    };
     let location = Location {
         sheet: sheet.map(str::to_string),
         cell: comments
@@ -259,10 +275,7 @@ fn comments<R: Read + Seek>(
             .filter(|c| !c.is_empty()),
         ..member(part)
     };
-    let on = sheet
-        .map(|s| format!(" on sheet '{s}'"))
-        .unwrap_or_default();
-    hidden(doc, location, format!("{kind}{on} ({part})"), member(part));
+    hidden(doc, location, what, member(part));
 }
 
 /// Defined names over hidden sheets, and names hidden from the name manager.

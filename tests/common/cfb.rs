@@ -1,0 +1,346 @@
+//! Legacy (BIFF8) workbooks for the fixtures, written here: a compound file (MS-CFB, version 3,
+//! 512-byte sectors, small streams in the mini stream) around a `Workbook` stream of records
+//! (MS-XLS). Only what the fixtures need is written: sheets with their visibility, string and
+//! number cells, hidden rows and columns, comments (an `OBJ` of type note, its `TXO` text, the
+//! `NOTE` that places it) and text boxes.
+
+/// A cell of a legacy sheet.
+pub enum Cell {
+    S(&'static str),
+    N(f64),
+}
+
+/// A legacy sheet: name, visibility (0 visible, 1 hidden, 2 very hidden), cells at 0-based
+/// `(row, column)`, hidden rows and columns (0-based), comments and text boxes.
+pub struct BiffSheet {
+    pub name: &'static str,
+    pub state: u8,
+    pub cells: Vec<(u16, u16, Cell)>,
+    pub hidden_rows: Vec<u16>,
+    pub hidden_cols: Vec<u16>,
+    pub comments: Vec<(u16, u16, &'static str)>,
+    pub text_boxes: Vec<&'static str>,
+}
+
+impl BiffSheet {
+    pub fn new(name: &'static str, cells: Vec<(u16, u16, Cell)>) -> BiffSheet {
+        BiffSheet {
+            name,
+            state: 0,
+            cells,
+            hidden_rows: Vec::new(),
+            hidden_cols: Vec::new(),
+            comments: Vec::new(),
+            text_boxes: Vec::new(),
+        }
+    }
+}
+
+fn record(out: &mut Vec<u8>, typ: u16, data: &[u8]) {
+    out.extend_from_slice(&typ.to_le_bytes());
+    out.extend_from_slice(&(data.len() as u16).to_le_bytes());
+    out.extend_from_slice(data);
+}
+
+fn bof(kind: u16) -> Vec<u8> {
+    let mut b = Vec::new();
+    b.extend_from_slice(&0x0600u16.to_le_bytes());
+    b.extend_from_slice(&kind.to_le_bytes());
+    b.extend_from_slice(&[0; 12]);
+    b
+}
+
+/// A string of one-byte characters with its 16-bit length and flag byte.
+fn unicode_string(s: &str) -> Vec<u8> {
+    let mut b = (s.len() as u16).to_le_bytes().to_vec();
+    b.push(0);
+    b.extend(s.bytes());
+    b
+}
+
+/// The records of one drawing object with text: `OBJ` (its type and id), `TXO`, then the text
+/// and its formatting runs in two `CONTINUE` records.
+fn object_with_text(out: &mut Vec<u8>, ot: u16, id: u16, text: &str) {
+    let mut obj = Vec::new();
+    obj.extend_from_slice(&0x0015u16.to_le_bytes());
+    obj.extend_from_slice(&0x0012u16.to_le_bytes());
+    obj.extend_from_slice(&ot.to_le_bytes());
+    obj.extend_from_slice(&id.to_le_bytes());
+    obj.extend_from_slice(&[0; 14]);
+    obj.extend_from_slice(&[0; 4]); // ftEnd
+    record(out, 0x005D, &obj);
+    let mut txo = vec![0u8; 18];
+    txo[10..12].copy_from_slice(&(text.len() as u16).to_le_bytes());
+    txo[12..14].copy_from_slice(&16u16.to_le_bytes());
+    record(out, 0x01B6, &txo);
+    let mut chars = vec![0u8];
+    chars.extend(text.bytes());
+    record(out, 0x003C, &chars);
+    record(out, 0x003C, &[0; 16]);
+}
+
+fn sheet_stream(s: &BiffSheet) -> Vec<u8> {
+    let mut out = Vec::new();
+    record(&mut out, 0x0809, &bof(0x0010));
+    for &c in &s.hidden_cols {
+        let mut d = Vec::new();
+        for v in [c, c, 0x0900, 0x000F, 0x0001, 0] {
+            d.extend_from_slice(&v.to_le_bytes());
+        }
+        record(&mut out, 0x007D, &d);
+    }
+    let rows = s.cells.iter().map(|c| c.0).max().unwrap_or(0) + 1;
+    let cols = s.cells.iter().map(|c| c.1).max().unwrap_or(0) + 1;
+    let mut dim = Vec::new();
+    dim.extend_from_slice(&0u32.to_le_bytes());
+    dim.extend_from_slice(&u32::from(rows).to_le_bytes());
+    dim.extend_from_slice(&0u16.to_le_bytes());
+    dim.extend_from_slice(&cols.to_le_bytes());
+    dim.extend_from_slice(&0u16.to_le_bytes());
+    record(&mut out, 0x0200, &dim);
+    for &r in &s.hidden_rows {
+        let mut d = Vec::new();
+        for v in [r, 0, cols, 0x00FF, 0, 0, 0x0020 | 0x0100, 0x000F] {
+            d.extend_from_slice(&v.to_le_bytes());
+        }
+        record(&mut out, 0x0208, &d);
+    }
+    for (r, c, v) in &s.cells {
+        let mut d = Vec::new();
+        d.extend_from_slice(&r.to_le_bytes());
+        d.extend_from_slice(&c.to_le_bytes());
+        d.extend_from_slice(&0x000Fu16.to_le_bytes());
+        match v {
+            Cell::S(t) => {
+                d.extend(unicode_string(t));
+                record(&mut out, 0x0204, &d);
+            }
+            Cell::N(x) => {
+                d.extend_from_slice(&x.to_le_bytes());
+                record(&mut out, 0x0203, &d);
+            }
+        }
+    }
+    let mut id = 1u16;
+    for (_, _, text) in &s.comments {
+        object_with_text(&mut out, 0x0019, id, text);
+        id += 1;
+    }
+    for text in &s.text_boxes {
+        object_with_text(&mut out, 0x0006, id, text);
+        id += 1;
+    }
+    for (i, (r, c, _)) in s.comments.iter().enumerate() {
+        let mut d = Vec::new();
+        for v in [*r, *c, 0, i as u16 + 1] {
+            d.extend_from_slice(&v.to_le_bytes());
+        }
+        d.extend(unicode_string("Analyst"));
+        d.push(0);
+        record(&mut out, 0x001C, &d);
+    }
+    record(&mut out, 0x000A, &[]);
+    out
+}
+
+/// The `Workbook` stream: globals (`BOF`, one `BOUNDSHEET` per sheet, `EOF`), then the sheets.
+pub fn workbook_stream(sheets: &[BiffSheet]) -> Vec<u8> {
+    let bodies: Vec<Vec<u8>> = sheets.iter().map(sheet_stream).collect();
+    let bound = |s: &BiffSheet, at: u32| {
+        let mut d = at.to_le_bytes().to_vec();
+        d.push(s.state);
+        d.push(0);
+        d.push(s.name.len() as u8);
+        d.push(0);
+        d.extend(s.name.bytes());
+        d
+    };
+    let globals_len = 4 + 16 + sheets.iter().map(|s| 4 + bound(s, 0).len()).sum::<usize>() + 4;
+    let mut out = Vec::new();
+    record(&mut out, 0x0809, &bof(0x0005));
+    let mut at = globals_len;
+    for (s, body) in sheets.iter().zip(&bodies) {
+        record(&mut out, 0x0085, &bound(s, at as u32));
+        at += body.len();
+    }
+    record(&mut out, 0x000A, &[]);
+    assert_eq!(out.len(), globals_len);
+    for body in bodies {
+        out.extend(body);
+    }
+    out
+}
+
+const END: u32 = 0xFFFF_FFFE;
+const FREE: u32 = 0xFFFF_FFFF;
+const FAT_SECTOR: u32 = 0xFFFF_FFFD;
+
+/// A compound file of streams by path (`Workbook`, `MBD0001/Package`). Streams under 4 KiB go to the
+/// mini stream, as Office writes them; larger ones take regular sectors.
+pub fn compound_file(streams: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    // The mini stream and its FAT.
+    let mut mini = Vec::new();
+    let mut mini_fat: Vec<u32> = Vec::new();
+    let mut starts = Vec::new();
+    for (_, bytes) in streams {
+        if bytes.len() < 4096 {
+            let first = mini_fat.len() as u32;
+            let n = bytes.len().div_ceil(64).max(1);
+            for i in 0..n {
+                mini_fat.push(if i + 1 == n {
+                    END
+                } else {
+                    first + i as u32 + 1
+                });
+            }
+            mini.extend_from_slice(bytes);
+            mini.resize(mini_fat.len() * 64, 0);
+            starts.push(first);
+        } else {
+            starts.push(FREE);
+        }
+    }
+    let sectors = |len: usize| len.div_ceil(512);
+    let dir_sectors = sectors((2 * streams.len() + 1) * 128);
+    let mini_fat_sectors = sectors(mini_fat.len() * 4);
+    let mini_sectors = sectors(mini.len());
+    let big: usize = streams
+        .iter()
+        .filter(|(_, b)| b.len() >= 4096)
+        .map(|(_, b)| sectors(b.len()))
+        .sum();
+    let rest = dir_sectors + mini_fat_sectors + mini_sectors + big;
+    let mut fat_sectors = 1;
+    while fat_sectors * 128 < fat_sectors + rest {
+        fat_sectors += 1;
+    }
+    let mut fat = vec![FAT_SECTOR; fat_sectors];
+    let mut body: Vec<u8> = Vec::new();
+    // Append a chain of whole sectors holding `bytes`; gives its first sector.
+    let chain = |fat: &mut Vec<u32>, body: &mut Vec<u8>, bytes: &[u8]| -> u32 {
+        let first = fat.len() as u32;
+        let n = sectors(bytes.len()).max(1);
+        for i in 0..n {
+            fat.push(if i + 1 == n {
+                END
+            } else {
+                first + i as u32 + 1
+            });
+        }
+        body.extend_from_slice(bytes);
+        body.resize((fat.len() - fat_sectors) * 512, 0);
+        first
+    };
+    // Directory: the root, then each stream as the right sibling of the one before.
+    let mut dir = Vec::new();
+    let entry = |name: &str, kind: u8, child: u32, right: u32, start: u32, size: u32| {
+        let mut e = vec![0u8; 128];
+        let units: Vec<u16> = name.encode_utf16().collect();
+        for (i, u) in units.iter().enumerate() {
+            e[2 * i..2 * i + 2].copy_from_slice(&u.to_le_bytes());
+        }
+        e[64..66].copy_from_slice(&((units.len() as u16 + 1) * 2).to_le_bytes());
+        e[66] = kind;
+        e[67] = 1;
+        e[68..72].copy_from_slice(&FREE.to_le_bytes());
+        e[72..76].copy_from_slice(&right.to_le_bytes());
+        e[76..80].copy_from_slice(&child.to_le_bytes());
+        e[116..120].copy_from_slice(&start.to_le_bytes());
+        e[120..124].copy_from_slice(&size.to_le_bytes());
+        e
+    };
+    let dir_start = fat_sectors as u32;
+    let dir_len = dir_sectors * 512;
+    // Sectors are laid out: FAT, directory, mini FAT, mini stream, large streams.
+    chain(&mut fat, &mut body, &vec![0u8; dir_len]);
+    let mini_fat_bytes: Vec<u8> = mini_fat.iter().flat_map(|v| v.to_le_bytes()).collect();
+    let mini_fat_start = if mini_fat.is_empty() {
+        END
+    } else {
+        chain(&mut fat, &mut body, &mini_fat_bytes)
+    };
+    let mini_start = if mini.is_empty() {
+        END
+    } else {
+        chain(&mut fat, &mut body, &mini)
+    };
+    for (i, (_, bytes)) in streams.iter().enumerate() {
+        if bytes.len() >= 4096 {
+            starts[i] = chain(&mut fat, &mut body, bytes);
+        }
+    }
+    // Entries: the root, each storage a path names (`MBD0001/Package` names `MBD0001`), each
+    // stream; the entries of a storage are chained as right siblings under its child link.
+    let mut nodes: Vec<(String, u8, usize, u32, u32)> = vec![("Root Entry".into(), 5, 0, 0, 0)];
+    for (i, (path, bytes)) in streams.iter().enumerate() {
+        let mut parent = 0;
+        let parts: Vec<&str> = path.split('/').collect();
+        for (k, part) in parts.iter().enumerate() {
+            let leaf = k + 1 == parts.len();
+            let found = nodes
+                .iter()
+                .position(|n| n.0 == *part && n.2 == parent && n.1 == 1 && !leaf);
+            parent = match found {
+                Some(at) => at,
+                None => {
+                    let (kind, start, size) = if leaf {
+                        (2, starts[i], bytes.len() as u32)
+                    } else {
+                        (1, 0, 0)
+                    };
+                    nodes.push((part.to_string(), kind, parent, start, size));
+                    nodes.len() - 1
+                }
+            };
+        }
+    }
+    for (id, (name, kind, _, start, size)) in nodes.iter().enumerate() {
+        let first_child = (1..nodes.len())
+            .find(|&c| nodes[c].2 == id && *kind != 2)
+            .map_or(FREE, |c| c as u32);
+        let right = (id + 1..nodes.len())
+            .find(|&c| id != 0 && nodes[c].2 == nodes[id].2)
+            .map_or(FREE, |c| c as u32);
+        let (start, size) = if *kind == 5 {
+            (mini_start, mini.len() as u32)
+        } else {
+            (*start, *size)
+        };
+        dir.extend(entry(name, *kind, first_child, right, start, size));
+    }
+    dir.resize(dir_len, 0);
+    body[..dir_len].copy_from_slice(&dir);
+    assert!(fat.len() <= fat_sectors * 128);
+    fat.resize(fat_sectors * 128, FREE);
+    let mut header = vec![0u8; 512];
+    header[..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    header[24..26].copy_from_slice(&0x003Eu16.to_le_bytes());
+    header[26..28].copy_from_slice(&3u16.to_le_bytes());
+    header[28..30].copy_from_slice(&0xFFFEu16.to_le_bytes());
+    header[30..32].copy_from_slice(&9u16.to_le_bytes());
+    header[32..34].copy_from_slice(&6u16.to_le_bytes());
+    header[44..48].copy_from_slice(&(fat_sectors as u32).to_le_bytes());
+    header[48..52].copy_from_slice(&dir_start.to_le_bytes());
+    header[56..60].copy_from_slice(&4096u32.to_le_bytes());
+    header[60..64].copy_from_slice(&mini_fat_start.to_le_bytes());
+    header[64..68].copy_from_slice(&(mini_fat_sectors as u32).to_le_bytes());
+    header[68..72].copy_from_slice(&END.to_le_bytes());
+    for i in 0..109 {
+        let v = if i < fat_sectors { i as u32 } else { FREE };
+        header[76 + 4 * i..80 + 4 * i].copy_from_slice(&v.to_le_bytes());
+    }
+    let mut out = header;
+    out.extend(fat.iter().flat_map(|v| v.to_le_bytes()));
+    out.extend(body);
+    out
+}
+
+/// A legacy workbook of `sheets`, its `Workbook` stream padded to `min_len` bytes with blank
+/// records when asked (Office pads it past the mini stream's cutoff).
+pub fn xls(sheets: &[BiffSheet], min_len: usize) -> Vec<u8> {
+    let mut stream = workbook_stream(sheets);
+    if stream.len() < min_len {
+        stream.resize(min_len, 0);
+    }
+    compound_file(&[("Workbook", stream)])
+}
