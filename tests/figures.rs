@@ -481,6 +481,97 @@ fn webp(xmp: Option<&str>) -> Vec<u8> {
     out
 }
 
+/// An ICC profile of text tags: `desc` typed (v2) for the description, `mluc` (v4, UTF-16BE)
+/// for the others.
+fn icc_profile(tags: &[(&[u8; 4], &str)]) -> Vec<u8> {
+    let mut data = Vec::new();
+    let mut table = Vec::new();
+    let first = 128 + 4 + 12 * tags.len();
+    for (sig, text) in tags {
+        let mut tag = Vec::new();
+        if *sig == b"desc" {
+            tag.extend_from_slice(b"desc\0\0\0\0");
+            tag.extend_from_slice(&(text.len() as u32 + 1).to_be_bytes());
+            tag.extend_from_slice(text.as_bytes());
+            tag.push(0);
+        } else {
+            let units: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+            tag.extend_from_slice(b"mluc\0\0\0\0");
+            for v in [1u32, 12] {
+                tag.extend_from_slice(&v.to_be_bytes());
+            }
+            tag.extend_from_slice(b"enUS");
+            tag.extend_from_slice(&(units.len() as u32).to_be_bytes());
+            tag.extend_from_slice(&28u32.to_be_bytes());
+            tag.extend(units);
+        }
+        table.extend_from_slice(*sig);
+        table.extend_from_slice(&((first + data.len()) as u32).to_be_bytes());
+        table.extend_from_slice(&(tag.len() as u32).to_be_bytes());
+        data.extend(tag);
+        while data.len() % 4 != 0 {
+            data.push(0);
+        }
+    }
+    let mut out = vec![0u8; 128];
+    let size = (first + data.len()) as u32;
+    out[..4].copy_from_slice(&size.to_be_bytes());
+    out[36..40].copy_from_slice(b"acsp");
+    out.extend_from_slice(&(tags.len() as u32).to_be_bytes());
+    out.extend(table);
+    out.extend(data);
+    out
+}
+
+/// A 1×1 grey PNG with an `iCCP` chunk holding `profile`.
+fn png_with_icc(profile: &[u8]) -> Vec<u8> {
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    chunk(&mut out, b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]);
+    let mut data = b"ICC profile\0\0".to_vec();
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(profile).unwrap();
+    data.extend(z.finish().unwrap());
+    chunk(&mut out, b"iCCP", &data);
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(&[0, 128]).unwrap();
+    chunk(&mut out, b"IDAT", &z.finish().unwrap());
+    chunk(&mut out, b"IEND", &[]);
+    out
+}
+
+/// A minimal JPEG with an APP13 Photoshop block of IPTC datasets (record 2) and an ICC profile
+/// cut into two APP2 segments, written out of order.
+fn jpeg_iptc_icc(datasets: &[(u8, &str)], profile: &[u8]) -> Vec<u8> {
+    let mut out = vec![0xFF, 0xD8];
+    let segment = |out: &mut Vec<u8>, marker: u8, data: &[u8]| {
+        out.extend_from_slice(&[0xFF, marker]);
+        out.extend_from_slice(&((data.len() + 2) as u16).to_be_bytes());
+        out.extend_from_slice(data);
+    };
+    let mut iim = Vec::new();
+    for (dataset, text) in datasets {
+        iim.extend_from_slice(&[0x1C, 2, *dataset]);
+        iim.extend_from_slice(&(text.len() as u16).to_be_bytes());
+        iim.extend_from_slice(text.as_bytes());
+    }
+    let mut block = b"Photoshop 3.0\08BIM\x04\x04\0\0".to_vec();
+    block.extend_from_slice(&(iim.len() as u32).to_be_bytes());
+    block.extend_from_slice(&iim);
+    if iim.len() % 2 == 1 {
+        block.push(0);
+    }
+    segment(&mut out, 0xED, &block);
+    let half = profile.len() / 2;
+    for (seq, part) in [(2u8, &profile[half..]), (1, &profile[..half])] {
+        let mut d = b"ICC_PROFILE\0".to_vec();
+        d.extend_from_slice(&[seq, 2]);
+        d.extend_from_slice(part);
+        segment(&mut out, 0xE2, &d);
+    }
+    out.extend_from_slice(&[0xFF, 0xD9]);
+    out
+}
+
 /// A minimal JPEG: start of image, a comment segment, end of image.
 fn jpeg_comment(comment: &str) -> Vec<u8> {
     let mut out = vec![0xFF, 0xD8, 0xFF, 0xFE];
@@ -640,6 +731,30 @@ fn generated() -> Vec<(&'static str, Vec<u8>)> {
         (
             "cases/figures/jpeg_comment.jpg",
             jpeg_comment("Figure 3: incidence by month, 2019-2023"),
+        ),
+        (
+            "cases/figures/png_icc_standard.png",
+            png_with_icc(&icc_profile(&[
+                (b"desc", "sRGB IEC61966-2.1"),
+                (b"cprt", "Copyright International Color Consortium, 2015"),
+            ])),
+        ),
+        (
+            "cases/figures/png_icc_csv.png",
+            png_with_icc(&icc_profile(&[
+                (b"desc", COHORT_CSV),
+                (b"cprt", "No copyright"),
+            ])),
+        ),
+        (
+            "cases/figures/jpeg_iptc_icc.jpg",
+            jpeg_iptc_icc(
+                &[
+                    (5, "Figure 4"),
+                    (120, "Patient CPR 161124-3533, seen 2019-03-02"),
+                ],
+                &icc_profile(&[(b"desc", "Display P3"), (b"dmdd", COHORT_CSV)]),
+            ),
         ),
     ]
 }
@@ -847,4 +962,42 @@ fn messages_never_carry_figure_text() {
             }
         }
     }
+}
+
+#[test]
+fn icc_profiles_and_iptc_records_are_metadata_text() {
+    // A standard profile says nothing beyond the look a raster figure always asks for.
+    let (verdict, f) = findings("png_icc_standard.png");
+    assert_eq!(verdict, Verdict::Pass, "{f:?}");
+    assert_eq!(f, vec![("embedded-data".into(), Severity::Info, None)]);
+    // A profile description that carries rows of data is data.
+    let (verdict, f) = findings("png_icc_csv.png");
+    assert_eq!(verdict, Verdict::Fail, "{f:?}");
+    assert!(
+        f.contains(&(
+            "embedded-data".into(),
+            Severity::Error,
+            Some("ICC tag desc".into())
+        )),
+        "{f:?}"
+    );
+    // JPEG: an IPTC caption with a person number, and a profile split over two segments.
+    let (verdict, f) = findings("jpeg_iptc_icc.jpg");
+    assert_eq!(verdict, Verdict::Fail, "{f:?}");
+    assert!(
+        f.contains(&(
+            "person-id".into(),
+            Severity::Error,
+            Some("IPTC 2:120".into())
+        )),
+        "{f:?}"
+    );
+    assert!(
+        f.contains(&(
+            "embedded-data".into(),
+            Severity::Error,
+            Some("ICC tag dmdd".into())
+        )),
+        "{f:?}"
+    );
 }

@@ -1,7 +1,8 @@
 //! Raster images (PNG, JPEG, GIF, TIFF, WebP, BMP): their pixels are not read, their metadata
-//! text is. PNG text chunks (`tEXt`, `zTXt`, `iTXt`, inflated under a size cap) and `eXIf`, JPEG
-//! comments, EXIF and XMP segments, GIF comment and XMP extensions, TIFF text tags and WebP's
-//! `EXIF` and `XMP ` chunks become
+//! text is. PNG text chunks (`tEXt`, `zTXt`, `iTXt`, inflated under a size cap), `eXIf` and the
+//! ICC profile of `iCCP`, JPEG comments, EXIF, XMP, ICC profile and IPTC segments, GIF comment
+//! and XMP extensions, TIFF text tags (with IPTC and ICC tags) and WebP's `EXIF`, `XMP ` and
+//! `ICCP` chunks become
 //! texts named by their part (`tEXt Comment`), so the text rules apply, and a part shaped like a
 //! table becomes a table. A part that holds data (a table, many numbers) is said so; an image
 //! whose metadata holds none asks a person to look at it (see `docs/figures.md`).
@@ -241,14 +242,134 @@ fn png_chunk(kind: &[u8], data: &[u8], found: &mut Found) {
             }
         }
         b"eXIf" => tiff(data, "eXIf", found),
+        // The profile's name, then its compression method and the zlib-compressed profile.
+        b"iCCP" => {
+            let (key, rest) = split(data);
+            found.push("iCCP name", key);
+            let name = "ICC profile".to_string();
+            if let Some(profile) = inflate(data.get(rest + 1..).unwrap_or(&[]), &name, found) {
+                icc(&profile, found);
+            }
+        }
         _ => {}
     }
 }
 
-/// JPEG: walk the marker segments to the start of the scan: `COM` comments, APP1 EXIF and XMP.
+/// The text tags of an ICC profile (its description, copyright, device maker and model): the
+/// tag table after the 128-byte header gives each tag's offset and size; `desc` (ICC v2),
+/// `mluc` (v4, UTF-16BE records) and `text` typed tags are text.
+fn icc(p: &[u8], found: &mut Found) {
+    let count = be32(p, 128).unwrap_or(0) as usize;
+    for i in 0..count.min(MAX_PARTS) {
+        let at = 132 + 12 * i;
+        let (Some(sig), Some(off), Some(size)) =
+            (p.get(at..at + 4), be32(p, at + 4), be32(p, at + 8))
+        else {
+            break;
+        };
+        let Some(tag) = (off as usize)
+            .checked_add(size as usize)
+            .and_then(|end| p.get(off as usize..end))
+        else {
+            continue;
+        };
+        let name = format!("ICC tag {}", latin1(sig).trim());
+        let text = match tag.get(..4) {
+            Some(b"desc") => {
+                let n = be32(tag, 8).unwrap_or(0) as usize;
+                tag.get(12..12usize.saturating_add(n)).map(latin1)
+            }
+            Some(b"text") => tag.get(8..).map(latin1),
+            Some(b"mluc") => {
+                let records = be32(tag, 8).unwrap_or(0) as usize;
+                let mut out = Vec::new();
+                for r in 0..records.min(MAX_PARTS) {
+                    let at = 16 + 12 * r;
+                    let (Some(len), Some(from)) = (be32(tag, at + 4), be32(tag, at + 8)) else {
+                        break;
+                    };
+                    let units: Vec<u16> = (from as usize)
+                        .checked_add(len as usize)
+                        .and_then(|end| tag.get(from as usize..end))
+                        .unwrap_or(&[])
+                        .chunks_exact(2)
+                        .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                        .collect();
+                    out.push(String::from_utf16_lossy(&units));
+                }
+                Some(out.join("\n"))
+            }
+            _ => None,
+        };
+        if let Some(t) = text {
+            found.push(name, t.trim_end_matches('\0').to_string());
+        }
+    }
+}
+
+/// IPTC-IIM records (in a JPEG's Photoshop block, a TIFF tag): `0x1C`, record, dataset, a
+/// 16-bit length, the data. Each dataset of the application record (2) is text: caption,
+/// headline, keywords, the writer's name.
+fn iptc(b: &[u8], found: &mut Found) {
+    let mut at = 0;
+    let mut parts = 0;
+    while at + 5 <= b.len() && b[at] == 0x1C {
+        let (record, dataset) = (b[at + 1], b[at + 2]);
+        let len = u16::from_be_bytes([b[at + 3], b[at + 4]]) as usize;
+        // An extended length (high bit set) is not written for text; stop there.
+        if len & 0x8000 != 0 {
+            break;
+        }
+        let Some(data) = b.get(at + 5..at + 5 + len) else {
+            break;
+        };
+        parts += 1;
+        if parts > MAX_PARTS {
+            found.limit(format!("more than {MAX_PARTS} IPTC datasets"));
+            return;
+        }
+        if record == 2 && dataset != 0 {
+            found.push(format!("IPTC {record}:{dataset:03}"), decode_text(data));
+        }
+        at += 5 + len;
+    }
+}
+
+/// A Photoshop image resource block (JPEG APP13): `8BIM`, a resource id, a padded Pascal
+/// name, a 32-bit size, the data padded to an even length. Resource 0x0404 holds IPTC.
+fn photoshop(b: &[u8], found: &mut Found) {
+    let mut at = 0;
+    while b.get(at..at + 4) == Some(b"8BIM") {
+        let Some(id) = b
+            .get(at + 4..at + 6)
+            .map(|s| u16::from_be_bytes([s[0], s[1]]))
+        else {
+            break;
+        };
+        let name_len = b.get(at + 6).copied().unwrap_or(0) as usize;
+        let mut p = at + 6 + 1 + name_len;
+        p += p % 2;
+        let Some(size) = be32(b, p) else { break };
+        let Some(data) = (p + 4)
+            .checked_add(size as usize)
+            .and_then(|end| b.get(p + 4..end))
+        else {
+            break;
+        };
+        if id == 0x0404 {
+            iptc(data, found);
+        }
+        at = p + 4 + size as usize;
+        at += at % 2;
+    }
+}
+
+/// JPEG: walk the marker segments to the start of the scan: `COM` comments, APP1 EXIF and XMP,
+/// APP2 ICC profile segments (joined in their order), APP13 Photoshop blocks with IPTC.
 fn jpeg(b: &[u8], found: &mut Found) {
     let mut at = 2;
     let mut parts = 0;
+    let mut icc_parts: Vec<(u8, &[u8])> = Vec::new();
     while at + 4 <= b.len() {
         if b[at] != 0xFF {
             break;
@@ -275,13 +396,26 @@ fn jpeg(b: &[u8], found: &mut Found) {
             return;
         }
         const XMP: &[u8] = b"http://ns.adobe.com/xap/1.0/\0";
+        const ICC: &[u8] = b"ICC_PROFILE\0";
+        const PHOTOSHOP: &[u8] = b"Photoshop 3.0\0";
         match marker {
             0xFE => found.push("JPEG comment", decode_text(data)),
             0xE1 if data.starts_with(b"Exif\0\0") => tiff(&data[6..], "EXIF", found),
             0xE1 if data.starts_with(XMP) => found.push("XMP", decode_text(&data[XMP.len()..])),
+            // A profile is cut into numbered APP2 segments: sequence number, count, data.
+            0xE2 if data.starts_with(ICC) && data.len() > ICC.len() + 2 => {
+                let seq = data[ICC.len()];
+                icc_parts.push((seq, &data[ICC.len() + 2..]));
+            }
+            0xED if data.starts_with(PHOTOSHOP) => photoshop(&data[PHOTOSHOP.len()..], found),
             _ => {}
         }
         at += 2 + len;
+    }
+    if !icc_parts.is_empty() {
+        icc_parts.sort_by_key(|p| p.0);
+        let profile: Vec<u8> = icc_parts.iter().flat_map(|p| p.1.iter().copied()).collect();
+        icc(&profile, found);
     }
 }
 
@@ -336,6 +470,7 @@ fn webp(b: &[u8], found: &mut Found) {
                 found,
             ),
             b"XMP " => found.push("XMP", decode_text(data)),
+            b"ICCP" => icc(data, found),
             _ => {}
         }
         at = start + len as usize + (len as usize & 1);
@@ -438,6 +573,27 @@ fn tiff(b: &[u8], what: &str, found: &mut Found) {
             };
             if tag == 0x8769 {
                 dirs.push(u32_at(p + 8).unwrap_or(0) as usize);
+                continue;
+            }
+            // IPTC records and an ICC profile, as bytes at an offset.
+            if tag == 0x83BB || tag == 0x8773 {
+                let len = if kind == 4 {
+                    count as usize * 4
+                } else {
+                    count as usize
+                };
+                let off = if len <= 4 {
+                    p + 8
+                } else {
+                    u32_at(p + 8).unwrap_or(0) as usize
+                };
+                if let Some(data) = off.checked_add(len).and_then(|end| b.get(off..end)) {
+                    if tag == 0x83BB {
+                        iptc(data, found);
+                    } else {
+                        icc(data, found);
+                    }
+                }
                 continue;
             }
             let text_tag = kind == 2 || tag == 0x9286 || (0x9C9B..=0x9C9F).contains(&tag);
