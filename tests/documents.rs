@@ -291,6 +291,11 @@ fn chart_pptx(title: &str, chart: &[u8]) -> Vec<u8> {
 const O: &str = r#"xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:presentation="urn:oasis:names:tc:opendocument:xmlns:presentation:1.0""#;
 
 fn odf(mimetype: &str, body: &str) -> Vec<u8> {
+    odf_with(mimetype, body, &[])
+}
+
+/// An OpenDocument package with more parts (embedded objects) after its content.
+fn odf_with(mimetype: &str, body: &str, extra: &[(&str, &[u8])]) -> Vec<u8> {
     let content = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content {O} office:version=\"1.3\">\
          <office:body>{body}</office:body></office:document-content>"
@@ -299,11 +304,24 @@ fn odf(mimetype: &str, body: &str) -> Vec<u8> {
         "<?xml version=\"1.0\"?><manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\">\
          <manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"{mimetype}\"/></manifest:manifest>"
     );
-    common::zip_of(&[
+    let mut parts: Vec<(&str, &[u8])> = vec![
         ("mimetype", mimetype.as_bytes()),
         ("content.xml", content.as_bytes()),
         ("META-INF/manifest.xml", manifest.as_bytes()),
-    ])
+    ];
+    parts.extend_from_slice(extra);
+    common::zip_of(&parts)
+}
+
+/// A text document with one embedded chart object of `class` over `points`.
+fn odt_with_chart(class: &str, points: &[(f64, f64)]) -> Vec<u8> {
+    let chart = common::charts::odf_chart_object(class, points);
+    let body = "<office:text><text:p>Figure 2.</text:p><draw:frame><draw:object/></draw:frame></office:text>";
+    odf_with(
+        "application/vnd.oasis.opendocument.text",
+        body,
+        &[("Object 1/content.xml", chart.as_bytes())],
+    )
 }
 
 fn odf_table(rows: &[&[&str]]) -> String {
@@ -370,6 +388,19 @@ fn generated() -> Vec<(&'static str, Vec<u8>)> {
         ("cases/documents/embedded.docx", embedded_docx()),
         ("cases/documents/notes.pptx", pptx()),
         ("cases/documents/table.odt", odt()),
+        (
+            "cases/documents/chart_object_scatter.odt",
+            odt_with_chart("chart:scatter", &common::charts::scattered(80)),
+        ),
+        (
+            "cases/documents/chart_object_monthly.odt",
+            odt_with_chart(
+                "chart:line",
+                &(1..=36)
+                    .map(|m| (f64::from(m), 200.0 + f64::from(m % 5) * 11.0))
+                    .collect::<Vec<_>>(),
+            ),
+        ),
         ("cases/documents/notes.odp", odp()),
         ("cases/documents/table.rtf", rtf()),
         (
@@ -629,4 +660,35 @@ fn a_powerpoint_scatter_chart_of_points_is_embedded_data_at_its_slide_and_chart_
         "{}",
         ed[0].message
     );
+}
+
+#[test]
+fn an_odf_chart_object_is_a_figure_of_its_local_table() {
+    let r = report("documents/chart_object_scatter.odt");
+    assert_eq!(
+        r.files[0].verdict,
+        Verdict::Fail,
+        "{:#?}",
+        r.files[0].findings
+    );
+    let embedded: Vec<&Finding> = r.files[0]
+        .findings
+        .iter()
+        .filter(|f| f.rule == "embedded-data")
+        .collect();
+    assert_eq!(embedded.len(), 1, "{:#?}", r.files[0].findings);
+    assert_eq!(embedded[0].severity, Severity::Error);
+    assert_eq!(embedded[0].location.member.as_deref(), Some("Object 1"));
+    // A line of 36 monthly values is an aggregate series: nothing to say.
+    let r = report("documents/chart_object_monthly.odt");
+    assert_eq!(
+        r.files[0].verdict,
+        Verdict::Pass,
+        "{:#?}",
+        r.files[0].findings
+    );
+    assert!(r.files[0]
+        .findings
+        .iter()
+        .all(|f| f.rule != "embedded-data"));
 }

@@ -901,6 +901,14 @@ fn fixtures() -> Vec<(&'static str, Vec<u8>)> {
                 ],
             )
         }),
+        ("cases/workbooks/ods_scatter_chart_object.ods", {
+            let chart =
+                common::charts::odf_chart_object("chart:scatter", &common::charts::scattered(80));
+            ods_with(
+                &[ods_sheet("Summary", summary().cells)],
+                &[("Object 1/content.xml", chart.as_bytes())],
+            )
+        }),
         ("cases/workbooks/ods_chart_of_its_sheet.ods", {
             let copied = ods_chart(true);
             ods_with(
@@ -1841,4 +1849,16 @@ fn a_legacy_sheet_whose_records_end_inside_it_is_unchecked_not_passed() {
         "{}",
         unchecked[0].message
     );
+}
+
+#[test]
+fn an_ods_scatter_chart_object_of_typed_points_is_embedded_data() {
+    let (verdict, found) = findings("ods_scatter_chart_object.ods");
+    assert_eq!(verdict, Verdict::Fail, "{found:#?}");
+    let embedded = errors(&found, "embedded-data");
+    assert_eq!(embedded.len(), 1, "{found:#?}");
+    assert_eq!(embedded[0].location.member.as_deref(), Some("Object 1"));
+    // The chart's own data is held only in the object: a hidden part, an error for what it holds.
+    let hidden = errors(&found, "hidden-content");
+    assert_eq!(hidden.len(), 1, "{found:#?}");
 }

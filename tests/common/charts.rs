@@ -79,3 +79,46 @@ pub const NO_LINE: &str = r#"<c:spPr><a:ln w="19050"><a:noFill/></a:ln></c:spPr>
 pub const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
+
+/// An OpenDocument chart object's `content.xml`: one series of `class` (`chart:scatter`,
+/// `chart:line`) whose x values and values are typed into the chart's local table.
+pub fn odf_chart_object(class: &str, points: &[(f64, f64)]) -> String {
+    let n = points.len() + 1;
+    let cell = |v: f64| {
+        format!(
+            "<table:table-cell office:value-type=\"float\" office:value=\"{v}\"><text:p>{v}</text:p></table:table-cell>"
+        )
+    };
+    let rows: String = points
+        .iter()
+        .map(|&(x, y)| format!("<table:table-row>{}{}</table:table-row>", cell(x), cell(y)))
+        .collect();
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+<office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+xmlns:chart=\"urn:oasis:names:tc:opendocument:xmlns:chart:1.0\" \
+xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\"><office:body><office:chart>\
+<chart:chart chart:class=\"{class}\"><chart:plot-area>\
+<chart:series chart:values-cell-range-address=\"local-table.$B$2:.$B${n}\">\
+<chart:domain table:cell-range-address=\"local-table.$A$2:.$A${n}\"/></chart:series>\
+</chart:plot-area><table:table table:name=\"local-table\"><table:table-header-rows>\
+<table:table-row><table:table-cell><text:p>x</text:p></table:table-cell>\
+<table:table-cell><text:p>y</text:p></table:table-cell></table:table-row>\
+</table:table-header-rows><table:table-rows>{rows}</table:table-rows></table:table>\
+</chart:chart></office:chart></office:body></office:document-content>"
+    )
+}
+
+/// Points scattered without a grid, as one marker per person draws them.
+pub fn scattered(n: usize) -> Vec<(f64, f64)> {
+    (0..n)
+        .map(|i| {
+            let i = i as f64;
+            (
+                ((40.0 + (i * 7.31).sin() * 23.7) * 100.0).round() / 100.0,
+                ((120.0 + (i * 3.17).cos() * 41.3) * 100.0).round() / 100.0,
+            )
+        })
+        .collect()
+}

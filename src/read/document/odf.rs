@@ -3,7 +3,8 @@
 //! (`presentation:notes`), comments (`office:annotation`), tracked deletions
 //! (`text:tracked-changes`) and hidden text (`text:hidden-paragraph`, `text:hidden-text`).
 //! Embedded objects (`Object 1/content.xml`, a chart with its data table) are read the same way
-//! under the object's name; pictures are members.
+//! under the object's name, and a chart is also a figure ([`crate::read::figure::odf_chart`]);
+//! pictures are members.
 
 use std::io::{Read, Seek};
 
@@ -54,6 +55,11 @@ fn content<R: Read + Seek>(pkg: &mut Package<R>, name: &str, object: Option<&str
             return;
         }
     };
+    if let Some(o) = object {
+        if let Some(f) = crate::read::figure::odf_chart::figure_of_odf_chart(&text, o) {
+            out.figure(f);
+        }
+    }
     let within = |scope: &str| match object {
         Some(o) => format!("{o}!{scope}"),
         None => scope.to_string(),

@@ -5,6 +5,7 @@
 
 mod axis;
 mod interval;
+pub mod odf_chart;
 
 use std::collections::{HashMap, HashSet};
 

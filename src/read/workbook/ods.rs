@@ -410,9 +410,10 @@ fn embedded_object<R: Read + Seek>(
     // table is a copy of what the sheets show, already checked there. A chart without one holds
     // data typed into the chart, which no sheet shows.
     let chart = xml.contains("<chart:chart");
-    let from_sheets = chart
-        && xml.contains("table:cell-range-address=\"")
-        && !xml.contains("table:cell-range-address=\"\"");
+    if let Some(f) = crate::read::figure::odf_chart::figure_of_odf_chart(&xml, object) {
+        doc.figures.push(f);
+    }
+    let from_sheets = chart && crate::read::figure::odf_chart::draws_from_sheets(&xml);
     if !from_sheets {
         // The location names the object; a message never carries a bare number (`Object 1`).
         let what = if chart {
