@@ -157,9 +157,43 @@ fn generator_comments() -> Vec<u8> {
     page("Admissions by region", "", body)
 }
 
+/// A Bokeh 3 standalone page: its document in a JSON script, a scatter of 300 individuals
+/// whose coordinates are base64 buffers gzip-compressed, as Bokeh 3.8 writes large arrays.
+fn bokeh_gzip() -> Vec<u8> {
+    use std::io::Write as _;
+    let mut rng = Rng::new(11);
+    let column = |rng: &mut Rng, base: f64| {
+        let values: Vec<u8> = (0..300)
+            .flat_map(|_| (base + rng.below(9000) as f64 / 100.0).to_le_bytes())
+            .collect();
+        let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        z.write_all(&values).unwrap();
+        let data = base64::engine::general_purpose::STANDARD.encode(z.finish().unwrap());
+        json!({"type": "ndarray", "array": {"type": "bytes", "data": data},
+               "shape": [300], "dtype": "float64", "order": "little"})
+    };
+    let (x, y) = (column(&mut rng, 18.0), column(&mut rng, 90.0));
+    let doc = json!({"a3f1": {"version": "3.8.0", "title": "Bokeh Application", "roots": [{
+        "type": "object", "name": "Figure", "id": "p1001", "attributes": {"renderers": [{
+            "type": "object", "name": "GlyphRenderer", "id": "p1040", "attributes": {
+                "data_source": {"type": "object", "name": "ColumnDataSource", "id": "p1031",
+                    "attributes": {"data": {"type": "map", "entries": [["x", x], ["y", y]]}}},
+                "glyph": {"type": "object", "name": "Scatter", "id": "p1037",
+                    "attributes": {"x": {"type": "field", "field": "x"},
+                                   "y": {"type": "field", "field": "y"}}}}}]}}]}});
+    let body = format!(
+        "<div id=\"e7c2\" data-root-id=\"p1001\" style=\"display: contents;\"></div>\n\
+         <script type=\"application/json\" id=\"b91d\">\n{doc}\n</script>\n\
+         <script type=\"text/javascript\">\n(function() {{ const docs_json = document.getElementById('b91d').textContent; \
+         Bokeh.embed.embed_items(JSON.parse(docs_json), []); }})();\n</script>"
+    );
+    page("Bokeh Plot", "", &body)
+}
+
 type Generator = (&'static str, fn() -> Vec<u8>);
 
-const FIXTURES: [Generator; 7] = [
+const FIXTURES: [Generator; 8] = [
+    ("cases/html/bokeh_gzip.html", bokeh_gzip),
     ("cases/html/commented_out_table.html", commented_out_table),
     ("cases/html/generator_comments.html", generator_comments),
     ("cases/html/small_count.html", small_count),
@@ -279,4 +313,20 @@ fn a_table_left_in_a_comment_is_hidden_content_and_its_small_count_is_found() {
     // A generator's notes in comments are no hidden data.
     let r = report("generator_comments.html");
     assert_eq!(r.verdict, Verdict::Pass, "{:?}", findings(&r));
+}
+
+#[test]
+fn a_bokeh_scatter_in_gzip_compressed_buffers_is_embedded_data() {
+    let r = report("bokeh_gzip.html");
+    assert_eq!(r.verdict, Verdict::Fail, "{:?}", findings(&r));
+    assert_eq!(
+        findings(&r),
+        [("embedded-data".to_string(), Severity::Error, None, None)]
+    );
+    let f = r.files[0]
+        .findings
+        .iter()
+        .find(|f| f.rule == "embedded-data")
+        .expect("the scatter");
+    assert!(f.message.contains("300 markers"), "{}", f.message);
 }

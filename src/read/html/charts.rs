@@ -1,5 +1,6 @@
 //! Chart data written into a page or a notebook as JSON: Plotly traces (plain arrays and base64
-//! `bdata` typed arrays), Vega and Vega-Lite specs (Altair's `datasets`), Bokeh documents,
+//! `bdata` typed arrays), Vega and Vega-Lite specs (Altair's `datasets`), Bokeh documents (their
+//! buffers plain or gzip-compressed),
 //! htmlwidgets (plotly, leaflet, highcharter, echarts4r), Highcharts and ECharts options. Each
 //! trace, layer or series becomes a [`Series`] that counts its points and distinct positions and
 //! says whether its positions lie on a regular grid; `embedded-data` decides what that means.
@@ -98,6 +99,7 @@ fn typed_array(dtype: &str, b64: &str) -> Option<Vec<Pos>> {
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(compact)
         .ok()?;
+    let bytes = inflated(bytes, MAX_VALUES * size)?;
     let big = dtype.starts_with('>');
     Some(
         bytes
@@ -121,6 +123,31 @@ fn typed_array(dtype: &str, b64: &str) -> Option<Vec<Pos>> {
             })
             .collect(),
     )
+}
+
+/// The bytes of a typed array, inflated when they are compressed: Bokeh 3.8 and later write
+/// large buffers gzip-compressed before base64 (`1f 8b`), some writers zlib (`78 01`, `78 9c`,
+/// `78 da`). At most `limit` bytes are kept (the values past [`MAX_VALUES`] are not looked
+/// at); bytes that do not inflate are read as they are.
+fn inflated(bytes: Vec<u8>, limit: usize) -> Option<Vec<u8>> {
+    use std::io::Read as _;
+    let gzip = bytes.starts_with(&[0x1f, 0x8b]);
+    let zlib = matches!(bytes.get(..2), Some([0x78, 0x01 | 0x5e | 0x9c | 0xda]));
+    if !gzip && !zlib {
+        return Some(bytes);
+    }
+    let mut out = Vec::new();
+    let read = if gzip {
+        flate2::read::GzDecoder::new(&bytes[..])
+            .take(limit as u64)
+            .read_to_end(&mut out)
+    } else {
+        flate2::read::ZlibDecoder::new(&bytes[..])
+            .take(limit as u64)
+            .read_to_end(&mut out)
+    };
+    // Raw values may start with those bytes too: what does not inflate is read as it is.
+    Some(if read.is_ok() { out } else { bytes })
 }
 
 /// Count a series from its horizontal and vertical positions (either may be missing: Plotly
@@ -687,6 +714,26 @@ mod tests {
         assert_eq!(p.len(), 3);
         assert!(matches!(p[1], Pos::Num(f) if f == 2.5));
         assert!(positions(&json!({"dtype": "f8", "bdata": "!!"})).is_none());
+    }
+
+    #[test]
+    fn compressed_typed_arrays_are_inflated_and_other_bytes_read_as_they_are() {
+        use std::io::Write as _;
+        let raw: Vec<u8> = [0.5f64, 7.25, 9.0, 11.5]
+            .iter()
+            .flat_map(|f| f.to_le_bytes())
+            .collect();
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        z.write_all(&raw).unwrap();
+        let zlib = z.finish().unwrap();
+        let b64 = base64::engine::general_purpose::STANDARD.encode(&zlib);
+        let p = positions(&json!({"dtype": "float64", "__ndarray__": b64})).unwrap();
+        assert_eq!(p.len(), 4);
+        assert!(matches!(p[1], Pos::Num(f) if f == 7.25));
+        let cut = &zlib[..16];
+        let b64 = base64::engine::general_purpose::STANDARD.encode(cut);
+        let p = positions(&json!({"dtype": "float64", "__ndarray__": b64})).unwrap();
+        assert_eq!(p.len(), 2);
     }
 
     #[test]
