@@ -274,7 +274,8 @@ impl Builder<'_> {
         while header_end < end
             && header_end - start < MAX_HEADER_ROWS
             && (!(is_body_row(&names_as_labels(&block[header_end], &parsed[header_end]))
-                || self.is_total_row(&block[header_end], &parsed[header_end]))
+                || self.is_total_row(&block[header_end], &parsed[header_end])
+                || is_labelled_body_row(block, parsed, start, header_end))
                 || (header_end + 1 < end
                     && is_body_row(&parsed[header_end + 1])
                     && (self.is_band_header(&block[header_end], &parsed[header_end])
@@ -748,6 +749,31 @@ fn split_blocks(rows: &[GridRow]) -> Vec<&[GridRow]> {
     out
 }
 
+/// A row below the header's first row whose numbers read like years is the body's first row
+/// when it labels itself in the stub although a row above already names the stub
+/// (`Region⇥Anzahl`, then `North⇥1931`), and its numbers are not years over columns (two or
+/// more, evenly spaced by one to ten). A header names its stub once; years a header puts over
+/// columns run in steps.
+fn is_labelled_body_row(block: &[GridRow], parsed: &[Vec<Value>], start: usize, at: usize) -> bool {
+    let stub = |r: &GridRow| r.cells.first().is_some_and(|t| !t.trim().is_empty());
+    if at <= start || !stub(&block[at]) || !block[start..at].iter().any(stub) {
+        return false;
+    }
+    let numbers: Vec<f64> = parsed[at]
+        .iter()
+        .skip(1)
+        .filter_map(|v| match v {
+            Value::Number(n) => Some(n.value),
+            _ => None,
+        })
+        .collect();
+    let stepped = numbers.len() >= 2 && {
+        let step = numbers[1] - numbers[0];
+        (1.0..=10.0).contains(&step.abs()) && numbers.windows(2).all(|w| w[1] - w[0] == step)
+    };
+    !numbers.is_empty() && !stepped
+}
+
 /// A row that holds body values: counts, suppressed cells, shares, estimates. Years and bands
 /// are label material (a header `Age;2019;2020` is not a body row).
 fn is_body_row(values: &[Value]) -> bool {
@@ -923,6 +949,20 @@ mod tests {
         let t = build(&["Region;2019;2020;Total", "North;15;16;31", "South;40;41;81"]);
         assert_eq!(t[0].header.len(), 1);
         assert_eq!(t[0].rows.len(), 2);
+    }
+
+    /// A first body row whose count reads like a year, labelled in the stub under a header that
+    /// names the stub, is a body row; years over columns below a group row stay a header.
+    #[test]
+    fn a_labelled_row_with_a_year_like_count_under_a_named_stub_is_a_body_row() {
+        let t = build(&["Region;Anzahl", "North;1931", "Leeds;536", "York;-"]);
+        assert_eq!(t[0].header.len(), 1);
+        assert_eq!(t[0].columns[1].name, "Anzahl");
+        assert_eq!(t[0].rows.len(), 3);
+        let t = build(&["Measure;Deaths;Deaths", "Region;2019;2020", "North;15;16"]);
+        assert_eq!(t[0].header.len(), 2);
+        let t = build(&[";Men;Men", ";2019;2020", "North;15;16"]);
+        assert_eq!(t[0].header.len(), 2);
     }
 
     #[test]
