@@ -427,12 +427,20 @@ fn title_rows(
         && block[start].filled() == 1
         && !is_body_row(&parsed[start])
     {
-        // ... unless the next row is the body: then it is a one-label header.
-        if start + 1 < block.len()
-            && is_body_row(&parsed[start + 1])
-            && block[start + 1].filled() == 1
-        {
-            break;
+        // ... unless the next row is the body: then it is a one-label header. So is a label
+        // over a column of the body that is not the stub (`;Personer` above `København;14`):
+        // a title is written in the first cell, a column name over its column.
+        if start + 1 < block.len() && is_body_row(&parsed[start + 1]) {
+            let at = block[start].cells.iter().position(|c| !c.trim().is_empty());
+            let over_values = at.is_some_and(|i| {
+                i > 0
+                    && parsed[start + 1]
+                        .get(i)
+                        .is_some_and(|v| !matches!(v, Value::Label | Value::Empty))
+            });
+            if block[start + 1].filled() == 1 || over_values {
+                break;
+            }
         }
         if let Some(t) = first_text(&block[start]) {
             title.push(t);
@@ -949,6 +957,19 @@ mod tests {
         let t = build(&["Region;2019;2020;Total", "North;15;16;31", "South;40;41;81"]);
         assert_eq!(t[0].header.len(), 1);
         assert_eq!(t[0].rows.len(), 2);
+    }
+
+    /// A header of one column name over a column of counts, its stub empty, is a header, not
+    /// a title; a title in the first cell stays a title.
+    #[test]
+    fn a_lone_column_name_over_its_counts_is_a_header() {
+        let t = build(&[";Personer", "København;14", "Roskilde;6"]);
+        assert_eq!(t[0].header.len(), 1, "{t:?}");
+        assert_eq!(t[0].columns[1].name, "Personer");
+        assert!(t[0].title.is_empty());
+        let t = build(&["Table 2. Persons by region;", "Region;Persons", "North;14"]);
+        assert_eq!(t[0].title, vec!["Table 2. Persons by region"]);
+        assert_eq!(t[0].columns[1].name, "Persons");
     }
 
     /// A first body row whose count reads like a year, labelled in the stub under a header that
