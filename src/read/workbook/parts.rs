@@ -25,7 +25,7 @@ const MAX_EMBEDDED_BYTES: u64 = 512 << 20;
 pub(super) struct SheetPart {
     pub(super) name: String,
     pub(super) part: String,
-    hidden: bool,
+    pub(super) hidden: bool,
 }
 
 pub(super) fn member(part: &str) -> Location {
@@ -55,23 +55,22 @@ pub(super) fn unchecked(doc: &mut Document, location: Location, part: String, wh
 /// Read the parts of an XLSX/XLSM package into `doc`.
 pub fn read_parts<R: Read + Seek>(pkg: &mut Package<R>, builder: &Builder<'_>, doc: &mut Document) {
     let sheets = sheet_parts(pkg);
+    let mut linked = Vec::new();
     for s in &sheets {
         hidden_rows_and_columns(pkg, s, doc);
         for (typ, target) in pkg.rels(&s.part) {
             if typ == "comments" || typ == "threadedComment" {
                 comments(pkg, &target, Some(&s.name), doc);
+                linked.push(target);
             }
         }
     }
-    let mut seen: Vec<String> = doc.texts.iter().filter_map(|t| t.member.clone()).collect();
-    for part in pkg.names.clone() {
-        let orphan_comments = (part.starts_with("xl/comments")
-            || part.starts_with("xl/threadedComments/"))
-            && part.ends_with(".xml");
-        if orphan_comments && !seen.contains(&part) {
-            comments(pkg, &part, None, doc);
-            seen.push(part);
-        }
+    let xml_comments = |p: &str| {
+        (p.starts_with("xl/comments") || p.starts_with("xl/threadedComments/"))
+            && p.ends_with(".xml")
+    };
+    for part in orphans(&pkg.names, &linked, xml_comments) {
+        comments(pkg, &part, None, doc);
     }
     defined_names(pkg, &sheets, doc);
     pivot_caches(pkg, builder, doc);
@@ -80,27 +79,35 @@ pub fn read_parts<R: Read + Seek>(pkg: &mut Package<R>, builder: &Builder<'_>, d
     objects(pkg, doc);
 }
 
+/// The targets of a relationships part by relationship id, resolved against `dir`; `None` when
+/// the part is not there or cannot be read.
+pub(super) fn targets_by_id<R: Read + Seek>(
+    pkg: &mut Package<R>,
+    rels: &str,
+    dir: &str,
+) -> Option<BTreeMap<String, String>> {
+    let bytes = pkg.read(rels, MAX_SCANNED_PART)?;
+    let mut map = BTreeMap::new();
+    let _ = super::xml::walk(&bytes[..], &mut |e| {
+        if let Ev::Start {
+            name: "Relationship",
+            attrs,
+            ..
+        } = e
+        {
+            if let (Some(id), Some(t)) = (attr(attrs, "Id"), attr(attrs, "Target")) {
+                map.insert(id.to_string(), crate::read::opc::resolve(dir, t));
+            }
+        }
+        true
+    });
+    Some(map)
+}
+
 /// Sheets by name, part and visibility, from the workbook part and its relationships.
 fn sheet_parts<R: Read + Seek>(pkg: &mut Package<R>) -> Vec<SheetPart> {
-    let targets: BTreeMap<String, String> = {
-        let Some(bytes) = pkg.read("xl/_rels/workbook.xml.rels", MAX_SCANNED_PART) else {
-            return Vec::new();
-        };
-        let mut map = BTreeMap::new();
-        let _ = super::xml::walk(&bytes[..], &mut |e| {
-            if let Ev::Start {
-                name: "Relationship",
-                attrs,
-                ..
-            } = e
-            {
-                if let (Some(id), Some(t)) = (attr(attrs, "Id"), attr(attrs, "Target")) {
-                    map.insert(id.to_string(), crate::read::opc::resolve("xl", t));
-                }
-            }
-            true
-        });
-        map
+    let Some(targets) = targets_by_id(pkg, "xl/_rels/workbook.xml.rels", "xl") else {
+        return Vec::new();
     };
     let Some(bytes) = pkg.read("xl/workbook.xml", MAX_SCANNED_PART) else {
         return Vec::new();
@@ -195,9 +202,23 @@ pub(super) fn hidden_lines(
     }
 }
 
-/// A comments or threaded comments part: its text (one line per line of each comment) and a
-/// fact, the part as scope.
-fn comments<R: Read + Seek>(
+/// Comments parts (`is_comments` tells them by name) that no sheet links to, in archive order.
+pub(super) fn orphans(
+    names: &[String],
+    linked: &[String],
+    is_comments: impl Fn(&str) -> bool,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for part in names {
+        if is_comments(part) && !linked.contains(part) && !out.contains(part) {
+            out.push(part.clone());
+        }
+    }
+    out
+}
+
+/// A comments or threaded comments part of XML: what [`comments_found`] makes of its comments.
+pub(super) fn comments<R: Read + Seek>(
     pkg: &mut Package<R>,
     part: &str,
     sheet: Option<&str>,
@@ -234,11 +255,23 @@ fn comments<R: Read + Seek>(
         }
         true
     });
+    comments_found(doc, part, sheet, &comments);
+}
+
+/// The comments of a part, `(cell, text)` in part order: their text (one line per line of each
+/// comment) as text of the part, and a fact at the first one's cell, the part as scope. Nothing
+/// when there are none.
+pub(super) fn comments_found(
+    doc: &mut Document,
+    part: &str,
+    sheet: Option<&str>,
+    comments: &[(String, String)],
+) {
     if comments.is_empty() {
         return;
     }
     let mut lines = Vec::new();
-    for (_, text) in &comments {
+    for (_, text) in comments {
         for l in text.lines() {
             lines.push((lines.len() as u32 + 1, l.to_string()));
         }
