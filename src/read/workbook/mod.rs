@@ -1,6 +1,8 @@
 //! Workbooks: XLSX, XLSM, XLSB, XLS (BIFF) and ODS. calamine reads every sheet's cells by their
 //! cached values ([`sheets`]); the zip package of an XLSX or XLSM gives what calamine does not
-//! read ([`parts`]), and so does an ODS package's content ([`ods`]). A zip package is checked against its limits before anything in it expands
+//! read ([`parts`]), and so do the binary records of an XLSB package (its hidden rows, columns
+//! and comments, [`xlsb`]; its embedded objects and macros as in [`parts`]) and an ODS package's
+//! content ([`ods`]). A zip package is checked against its limits before anything in it expands
 //! ([`package`]); a workbook that cannot be opened is an error of the reader, which the check
 //! reports as unreadable.
 
@@ -21,6 +23,7 @@ mod package;
 mod parts;
 mod sheets;
 mod values;
+mod xlsb;
 mod xml;
 
 use package::{Package, Refused};
@@ -115,7 +118,10 @@ fn read_from<R: Read + Seek>(
     sheets::read_sheets(&mut book, &builder, sink, &mut doc.tables, &mut doc.facts);
     match (kind, package.as_mut()) {
         (Kind::Xlsx, Some(pkg)) => parts::read_parts(pkg, &builder, &mut doc),
-        (Kind::Xlsb, Some(pkg)) => parts::objects(pkg, &mut doc),
+        (Kind::Xlsb, Some(pkg)) => {
+            xlsb::read_parts(pkg, &mut doc);
+            parts::objects(pkg, &mut doc);
+        }
         (Kind::Ods, Some(pkg)) => ods::read_parts(pkg, &builder, &mut doc),
         _ => {}
     }
