@@ -5,6 +5,7 @@
 pub mod charts;
 pub mod logs;
 pub mod places;
+pub mod xlsb;
 
 use std::fs;
 use std::path::{Path, PathBuf};
