@@ -337,7 +337,7 @@ fn hidden_rows_and_columns<R: Read + Seek>(
         sheet: Some(s.name.clone()),
         ..member(&s.part)
     };
-    let what = format!("sheet '{}' ({})", s.name, s.part);
+    let what = format!("sheet part {}", s.part);
     let Some(part) = pkg.stream(&s.part) else {
         unchecked(doc, at, what, "the part is not in the package");
         return;
