@@ -5,7 +5,9 @@
 //! of two tables on one sheet, whose formula error values are not counts. ODS packages are
 //! written by hand too (`mimetype` stored first, the manifest, `content.xml`): a hidden sheet of
 //! person rows, comments with a person number and with a small count, hidden rows and columns,
-//! and a clean one.
+//! and a clean one. XLSB packages are written as BIFF12 records (`common::xlsb`): a clean one, a
+//! small count at a known cell, hidden rows and a hidden column, a comment with a person number
+//! (linked from its sheet, and orphaned), and a sheet part cut short in its cells and after them.
 
 mod common;
 
