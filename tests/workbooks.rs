@@ -1753,7 +1753,11 @@ fn xlsb_hidden_rows_and_columns_are_named_by_sheet_row_and_column() {
     let rows: Vec<_> = hidden.iter().filter(|f| f.location.row.is_some()).collect();
     assert_eq!(rows.len(), 1, "{found:#?}");
     assert_eq!(rows[0].location.row, Some(6));
-    assert!(rows[0].message.contains("hidden rows"), "{}", rows[0].message);
+    assert!(
+        rows[0].message.contains("hidden rows"),
+        "{}",
+        rows[0].message
+    );
     let cols: Vec<_> = hidden
         .iter()
         .filter(|f| f.location.column.is_some())
@@ -1784,10 +1788,7 @@ fn an_xlsb_comment_with_a_person_number_fails_at_its_cell() {
         Some("xl/comments1.bin")
     );
     let id = hetu();
-    assert!(
-        found.iter().all(|f| !f.message.contains(&id)),
-        "{found:#?}"
-    );
+    assert!(found.iter().all(|f| !f.message.contains(&id)), "{found:#?}");
     // The comment's author is not read as text.
     assert!(
         found.iter().all(|f| !f.message.contains("Analyst")),

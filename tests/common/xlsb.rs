@@ -128,7 +128,10 @@ pub fn sheet_part(s: &Sheet) -> Vec<u8> {
     let last_col = s.cells.iter().map(|c| c.1).max().unwrap_or(1);
     let mut out = record(BRT_BEGIN_SHEET, &[]);
     // rwFirst, rwLast, colFirst, colLast, 0-based.
-    out.extend(record(BRT_WS_DIM, &u32s(&[0, last_row - 1, 0, last_col - 1])));
+    out.extend(record(
+        BRT_WS_DIM,
+        &u32s(&[0, last_row - 1, 0, last_col - 1]),
+    ));
     if !s.hidden_cols.is_empty() {
         out.extend(record(BRT_BEGIN_COL_INFOS, &[]));
         for c in &s.hidden_cols {

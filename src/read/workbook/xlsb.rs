@@ -215,7 +215,10 @@ fn wide_str(p: &[u8], at: usize) -> Result<(Option<String>, usize), Malformed> {
 pub fn read_parts<R: Read + Seek>(pkg: &mut Package<R>, doc: &mut Document) {
     let sheets = sheet_parts(pkg, doc);
     let mut linked = Vec::new();
-    for s in sheets.iter().filter(|s| !s.part.starts_with("xl/chartsheets/")) {
+    for s in sheets
+        .iter()
+        .filter(|s| !s.part.starts_with("xl/chartsheets/"))
+    {
         hidden_rows_and_columns(pkg, s, doc);
         for (typ, target) in pkg.rels(&s.part) {
             if typ == "comments" || typ == "threadedComment" {
@@ -274,7 +277,12 @@ fn sheet_parts<R: Read + Seek>(pkg: &mut Package<R>, doc: &mut Document) -> Vec<
     for name in unlinked {
         let at = super::sheets::sheet_location(&name);
         let why = "the workbook names no part for it";
-        unchecked(doc, at, format!("rows, columns and comments of sheet '{name}'"), why);
+        unchecked(
+            doc,
+            at,
+            format!("rows, columns and comments of sheet '{name}'"),
+            why,
+        );
     }
     sheets
 }
