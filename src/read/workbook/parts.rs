@@ -55,23 +55,18 @@ pub(super) fn unchecked(doc: &mut Document, location: Location, part: String, wh
 /// Read the parts of an XLSX/XLSM package into `doc`.
 pub fn read_parts<R: Read + Seek>(pkg: &mut Package<R>, builder: &Builder<'_>, doc: &mut Document) {
     let sheets = sheet_parts(pkg);
-    let mut linked = Vec::new();
-    for s in &sheets {
-        hidden_rows_and_columns(pkg, s, doc);
-        for (typ, target) in pkg.rels(&s.part) {
-            if typ == "comments" || typ == "threadedComment" {
-                comments(pkg, &target, Some(&s.name), doc);
-                linked.push(target);
-            }
-        }
-    }
     let xml_comments = |p: &str| {
         (p.starts_with("xl/comments") || p.starts_with("xl/threadedComments/"))
             && p.ends_with(".xml")
     };
-    for part in orphans(&pkg.names, &linked, xml_comments) {
-        comments(pkg, &part, None, doc);
-    }
+    sheets_and_comments(
+        pkg,
+        &sheets,
+        doc,
+        hidden_rows_and_columns,
+        comments,
+        xml_comments,
+    );
     defined_names(pkg, &sheets, doc);
     pivot_caches(pkg, builder, doc);
     external_links(pkg, builder, doc);
@@ -202,19 +197,36 @@ pub(super) fn hidden_lines(
     }
 }
 
-/// Comments parts (`is_comments` tells them by name) that no sheet links to, in archive order.
-pub(super) fn orphans(
-    names: &[String],
-    linked: &[String],
-    is_comments: impl Fn(&str) -> bool,
-) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for part in names {
-        if is_comments(part) && !linked.contains(part) && !out.contains(part) {
-            out.push(part.clone());
+/// Every sheet's hidden rows and columns (`lines`) and the comments parts it links to
+/// (`comments`), then the comments parts no sheet links to (`is_comments` tells them by name),
+/// read with no sheet, in archive order.
+pub(super) fn sheets_and_comments<R: Read + Seek>(
+    pkg: &mut Package<R>,
+    sheets: &[SheetPart],
+    doc: &mut Document,
+    lines: fn(&mut Package<R>, &SheetPart, &mut Document),
+    comments: fn(&mut Package<R>, &str, Option<&str>, &mut Document),
+    is_comments: fn(&str) -> bool,
+) {
+    let mut linked = Vec::new();
+    for s in sheets {
+        lines(pkg, s, doc);
+        for (typ, target) in pkg.rels(&s.part) {
+            if typ == "comments" || typ == "threadedComment" {
+                comments(pkg, &target, Some(&s.name), doc);
+                linked.push(target);
+            }
         }
     }
-    out
+    let mut orphans: Vec<String> = Vec::new();
+    for part in &pkg.names {
+        if is_comments(part) && !linked.contains(part) && !orphans.contains(part) {
+            orphans.push(part.clone());
+        }
+    }
+    for part in orphans {
+        comments(pkg, &part, None, doc);
+    }
 }
 
 /// A comments or threaded comments part of XML: what [`comments_found`] makes of its comments.

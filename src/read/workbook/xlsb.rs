@@ -21,7 +21,9 @@ use thiserror::Error;
 use crate::model::{cell_ref, Document, Location};
 
 use super::package::{Package, MAX_SCANNED_PART};
-use super::parts::{self, comments_found, hidden_lines, member, orphans, unchecked, SheetPart};
+use super::parts::{
+    self, comments_found, hidden_lines, member, sheets_and_comments, unchecked, SheetPart,
+};
 
 /// The workbook part.
 const WORKBOOK: &str = "xl/workbook.bin";
@@ -169,8 +171,14 @@ impl<R: Read> Records<R> {
         Err(Malformed::Unclosed)
     }
 
-    /// Nothing may follow the closing record.
-    fn finish(&mut self) -> Result<(), Malformed> {
+    /// Walk a whole part as [`Records::walk`] does: nothing may follow its closing record.
+    fn walk_all(
+        &mut self,
+        end: u16,
+        keep: impl Fn(u16) -> bool,
+        f: impl FnMut(u16, &[u8]) -> Result<(), Malformed>,
+    ) -> Result<(), Malformed> {
+        self.walk(end, keep, f)?;
         match self.byte()? {
             None => Ok(()),
             Some(_) => Err(Malformed::Trailing),
@@ -214,26 +222,18 @@ fn wide_str(p: &[u8], at: usize) -> Result<(Option<String>, usize), Malformed> {
 /// Read the parts of an XLSB package into `doc`.
 pub fn read_parts<R: Read + Seek>(pkg: &mut Package<R>, doc: &mut Document) {
     let sheets = sheet_parts(pkg, doc);
-    let mut linked = Vec::new();
-    for s in sheets
-        .iter()
-        .filter(|s| !s.part.starts_with("xl/chartsheets/"))
-    {
-        hidden_rows_and_columns(pkg, s, doc);
-        for (typ, target) in pkg.rels(&s.part) {
-            if typ == "comments" || typ == "threadedComment" {
-                comments(pkg, &target, Some(&s.name), doc);
-                linked.push(target);
-            }
-        }
-    }
     let comment_parts = |p: &str| {
         (p.starts_with("xl/comments") && p.ends_with(".bin"))
             || (p.starts_with("xl/threadedComments/") && p.ends_with(".xml"))
     };
-    for part in orphans(&pkg.names, &linked, comment_parts) {
-        comments(pkg, &part, None, doc);
-    }
+    sheets_and_comments(
+        pkg,
+        &sheets,
+        doc,
+        hidden_rows_and_columns,
+        comments,
+        comment_parts,
+    );
 }
 
 /// Sheets by name and part, from the workbook part's `BrtBundleSh` records and its
@@ -299,48 +299,48 @@ struct Hides {
 /// The rows and columns a sheet part hides, and whether the part was read to its end.
 fn scan_sheet(r: impl Read) -> (Hides, Result<(), Malformed>) {
     let mut h = Hides::default();
-    let mut records = Records::new(r);
-    let read = records
-        .walk(
-            BRT_END_SHEET,
-            |t| t == BRT_ROW_HDR || t == BRT_COL_INFO,
-            |typ, p| {
-                if typ == BRT_ROW_HDR {
-                    let row = u32_at(p, 0)?;
-                    let flags = *p.get(ROW_FLAGS_AT).ok_or(Malformed::Short)?;
-                    // calamine stops at such a row; the cells after it are not read.
-                    if row >= SHEET_ROWS {
-                        return Err(Malformed::OutOfSheet);
-                    }
-                    if flags & F_DY_ZERO != 0 {
-                        h.rows += 1;
-                        h.first_row.get_or_insert(row + 1);
-                    }
-                } else {
-                    let (first, last) = (u32_at(p, 0)?, u32_at(p, 4)?);
-                    let flags = u16_at(p, COL_FLAGS_AT)?;
-                    if first >= SHEET_COLUMNS || last < first {
-                        return Err(Malformed::OutOfSheet);
-                    }
-                    if flags & F_HIDDEN != 0 {
-                        h.cols += u64::from(last.min(SHEET_COLUMNS - 1) - first) + 1;
-                        h.first_col.get_or_insert(first + 1);
-                    }
+    let read = Records::new(r).walk_all(
+        BRT_END_SHEET,
+        |t| t == BRT_ROW_HDR || t == BRT_COL_INFO,
+        |typ, p| {
+            if typ == BRT_ROW_HDR {
+                let row = u32_at(p, 0)?;
+                let flags = *p.get(ROW_FLAGS_AT).ok_or(Malformed::Short)?;
+                // calamine stops at such a row; the cells after it are not read.
+                if row >= SHEET_ROWS {
+                    return Err(Malformed::OutOfSheet);
                 }
-                Ok(())
-            },
-        )
-        .and_then(|()| records.finish());
+                if flags & F_DY_ZERO != 0 {
+                    h.rows += 1;
+                    h.first_row.get_or_insert(row + 1);
+                }
+            } else {
+                let (first, last) = (u32_at(p, 0)?, u32_at(p, 4)?);
+                let flags = u16_at(p, COL_FLAGS_AT)?;
+                if flags & F_HIDDEN != 0 {
+                    // A range past the last column or backwards still hides a column.
+                    let last = last.max(first).min(SHEET_COLUMNS - 1);
+                    let first = first.min(last);
+                    h.cols += u64::from(last - first) + 1;
+                    h.first_col.get_or_insert(first + 1);
+                }
+            }
+            Ok(())
+        },
+    );
     (h, read)
 }
 
 /// Rows and columns a sheet hides: one fact each, with the sheet as scope, as in an XLSX
-/// package.
+/// package. A chart sheet has neither.
 fn hidden_rows_and_columns<R: Read + Seek>(
     pkg: &mut Package<R>,
     s: &SheetPart,
     doc: &mut Document,
 ) {
+    if s.part.starts_with("xl/chartsheets/") {
+        return;
+    }
     let at = Location {
         sheet: Some(s.name.clone()),
         ..member(&s.part)
@@ -366,33 +366,30 @@ fn hidden_rows_and_columns<R: Read + Seek>(
 /// was read to its end.
 fn scan_comments(bytes: &[u8]) -> (Vec<(String, String)>, Result<(), Malformed>) {
     let mut found: Vec<(String, String)> = Vec::new();
-    let mut records = Records::new(bytes);
-    let read = records
-        .walk(
-            BRT_END_COMMENTS,
-            |t| t == BRT_BEGIN_COMMENT || t == BRT_COMMENT_TEXT,
-            |typ, p| {
-                if typ == BRT_BEGIN_COMMENT {
-                    // iauthor, then the cell range (rwFirst, rwLast, colFirst, colLast).
-                    let (row, col) = (u32_at(p, 4)?, u32_at(p, 12)?);
-                    if row >= SHEET_ROWS || col >= SHEET_COLUMNS {
-                        return Err(Malformed::OutOfSheet);
-                    }
-                    found.push((cell_ref(row + 1, col + 1), String::new()));
-                } else {
-                    // A RichStr: a flags byte, then the string; the formatting runs after it
-                    // hold no text.
-                    let (text, _) = wide_str(p, 1)?;
-                    let text = text.ok_or(Malformed::Short)?;
-                    match found.last_mut() {
-                        Some((_, t)) => t.push_str(&text),
-                        None => found.push((String::new(), text)),
-                    }
+    let read = Records::new(bytes).walk_all(
+        BRT_END_COMMENTS,
+        |t| t == BRT_BEGIN_COMMENT || t == BRT_COMMENT_TEXT,
+        |typ, p| {
+            if typ == BRT_BEGIN_COMMENT {
+                // iauthor, then the cell range (rwFirst, rwLast, colFirst, colLast).
+                let (row, col) = (u32_at(p, 4)?, u32_at(p, 12)?);
+                if row >= SHEET_ROWS || col >= SHEET_COLUMNS {
+                    return Err(Malformed::OutOfSheet);
                 }
-                Ok(())
-            },
-        )
-        .and_then(|()| records.finish());
+                found.push((cell_ref(row + 1, col + 1), String::new()));
+            } else {
+                // A RichStr: a flags byte, then the string; the formatting runs after it
+                // hold no text.
+                let (text, _) = wide_str(p, 1)?;
+                let text = text.ok_or(Malformed::Short)?;
+                match found.last_mut() {
+                    Some((_, t)) => t.push_str(&text),
+                    None => found.push((String::new(), text)),
+                }
+            }
+            Ok(())
+        },
+    );
     (found, read)
 }
 
@@ -565,6 +562,10 @@ mod tests {
             scan_sheet(&past_the_last_row[..]).1,
             Err(Malformed::OutOfSheet)
         );
+        let odd_columns = sheet(&[col(20_000, 3, true)]);
+        let (h, read) = scan_sheet(&odd_columns[..]);
+        assert_eq!(read, Ok(()));
+        assert_eq!((h.cols, h.first_col), (1, Some(16_384)));
         let short = sheet(&[rec(BRT_ROW_HDR, &[0; 8])]);
         assert_eq!(scan_sheet(&short[..]).1, Err(Malformed::Short));
     }
