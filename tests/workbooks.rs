@@ -5,7 +5,9 @@
 //! of two tables on one sheet, whose formula error values are not counts. ODS packages are
 //! written by hand too (`mimetype` stored first, the manifest, `content.xml`): a hidden sheet of
 //! person rows, comments with a person number and with a small count, hidden rows and columns,
-//! and a clean one.
+//! and a clean one. XLSB packages are written as BIFF12 records (`common::xlsb`): a clean one, a
+//! small count at a known cell, hidden rows and a hidden column, a comment with a person number
+//! (linked from its sheet, and orphaned), and a sheet part cut short in its cells and after them.
 
 mod common;
 
@@ -1861,4 +1863,237 @@ fn an_ods_scatter_chart_object_of_typed_points_is_embedded_data() {
     // The chart's own data is held only in the object: a hidden part, an error for what it holds.
     let hidden = errors(&found, "hidden-content");
     assert_eq!(hidden.len(), 1, "{found:#?}");
+}
+
+// XLSB workbooks: BIFF12 packages written by `common::xlsb`, their cells read by calamine and
+// their hidden rows, columns and comments by the tool's own reader of the records.
+
+use common::xlsb::{self as binary, Value};
+use export_check::ident::{generate, IdKind};
+
+/// An XLSX fixture sheet as an XLSB one (its cells, hidden rows and comments).
+fn binary_sheet(s: &Sheet) -> binary::Sheet {
+    let at = |r: &str| {
+        let letters = r.trim_end_matches(|c: char| c.is_ascii_digit());
+        let col = letters
+            .bytes()
+            .fold(0, |n, b| n * 26 + u32::from(b - b'A') + 1);
+        (row_of(r), col)
+    };
+    let cells = s
+        .cells
+        .iter()
+        .map(|(r, v)| {
+            let (row, col) = at(r);
+            let value = match v {
+                V::S(t) => Value::Text(t.to_string()),
+                V::N(n) => Value::Number(*n),
+                V::E(_) => panic!("the XLSB writer has no error cells"),
+            };
+            (row, col, value)
+        })
+        .collect();
+    let mut out = binary::Sheet::new(s.name, cells);
+    out.hidden_rows = s.hidden_rows.clone();
+    out.comments = s
+        .comments
+        .iter()
+        .map(|(r, t)| (at(r).0, at(r).1, t.to_string()))
+        .collect();
+    out
+}
+
+/// A made-up Finnish person number with a valid check character.
+fn hetu() -> String {
+    generate::valid(IdKind::FinnishHetu, 41)
+}
+
+/// The summary sheet with a comment at B4 naming a person.
+fn summary_with_comment() -> binary::Sheet {
+    let mut s = binary_sheet(&summary());
+    s.comments = vec![(4, 2, format!("Henkilötunnus {} tarkistettu käsin", hetu()))];
+    s
+}
+
+/// The parts of a clean summary workbook with its sheet part cut: `keep` says how many bytes of
+/// it are left.
+fn cut_sheet(keep: impl Fn(usize) -> usize) -> Vec<u8> {
+    let mut parts = binary::parts(&[binary_sheet(&summary())]);
+    for (name, bytes) in &mut parts {
+        if name == "xl/worksheets/sheet1.bin" {
+            bytes.truncate(keep(bytes.len()));
+        }
+    }
+    binary::package(&parts)
+}
+
+fn xlsb_fixtures() -> Vec<(&'static str, Vec<u8>)> {
+    let mut hidden = binary_sheet(&summary());
+    hidden.hidden_rows = vec![6, 7];
+    hidden.hidden_cols = vec![3];
+    let orphan = {
+        let mut parts = binary::parts(&[summary_with_comment()]);
+        parts.retain(|(name, _)| name != "xl/worksheets/_rels/sheet1.bin.rels");
+        binary::package(&parts)
+    };
+    vec![
+        (
+            "cases/workbooks/clean.xlsb",
+            binary::xlsb(&[binary_sheet(&summary())]),
+        ),
+        (
+            "cases/workbooks/small_count.xlsb",
+            binary::xlsb(&[binary_sheet(&small_count())]),
+        ),
+        (
+            "cases/workbooks/hidden_rows_columns.xlsb",
+            binary::xlsb(&[hidden]),
+        ),
+        (
+            "cases/workbooks/comment_with_id.xlsb",
+            binary::xlsb(&[summary_with_comment()]),
+        ),
+        ("cases/workbooks/orphan_comment_with_id.xlsb", orphan),
+        // Cut in the middle of its cells: calamine stops there too.
+        ("cases/workbooks/truncated_sheet.xlsb", cut_sheet(|n| n / 2)),
+        // Cut inside the closing record, after every cell: calamine reads all the cells.
+        (
+            "cases/workbooks/sheet_cut_after_cells.xlsb",
+            cut_sheet(|n| n - 1),
+        ),
+    ]
+}
+
+#[test]
+fn xlsb_fixtures_are_current() {
+    assert_fixtures_current(&xlsb_fixtures());
+}
+
+#[test]
+fn a_clean_xlsb_passes() {
+    let (verdict, found) = findings("clean.xlsb");
+    assert_eq!(verdict, Verdict::Pass, "{found:#?}");
+}
+
+#[test]
+fn an_xlsb_small_count_is_found_at_its_sheet_and_cell() {
+    let (verdict, found) = findings("small_count.xlsb");
+    assert_eq!(verdict, Verdict::Fail, "{found:#?}");
+    let small = errors(&found, "small-count");
+    assert_eq!(small.len(), 1, "{found:#?}");
+    assert_eq!(small[0].location.sheet.as_deref(), Some("Deaths"));
+    assert_eq!(small[0].location.cell.as_deref(), Some("D8"));
+    assert_eq!(
+        (small[0].location.row, small[0].location.column),
+        (Some(8), Some(4))
+    );
+}
+
+#[test]
+fn xlsb_hidden_rows_and_columns_are_named_by_sheet_row_and_column() {
+    let (verdict, found) = findings("hidden_rows_columns.xlsb");
+    assert_eq!(verdict, Verdict::Review, "{found:#?}");
+    let hidden = of_rule(&found, "hidden-content");
+    assert_eq!(hidden.len(), 2, "{found:#?}");
+    assert!(hidden.iter().all(|f| f.severity == Severity::Warning));
+    assert!(hidden
+        .iter()
+        .all(|f| f.location.sheet.as_deref() == Some("Summary")));
+    let rows: Vec<_> = hidden.iter().filter(|f| f.location.row.is_some()).collect();
+    assert_eq!(rows.len(), 1, "{found:#?}");
+    assert_eq!(rows[0].location.row, Some(6));
+    assert!(
+        rows[0].message.contains("hidden rows"),
+        "{}",
+        rows[0].message
+    );
+    let cols: Vec<_> = hidden
+        .iter()
+        .filter(|f| f.location.column.is_some())
+        .collect();
+    assert_eq!(cols.len(), 1, "{found:#?}");
+    assert_eq!(cols[0].location.column, Some(3));
+    assert!(
+        cols[0].message.contains("hidden columns"),
+        "{}",
+        cols[0].message
+    );
+}
+
+#[test]
+fn an_xlsb_comment_with_a_person_number_fails_at_its_cell() {
+    let (verdict, found) = findings("comment_with_id.xlsb");
+    assert_eq!(verdict, Verdict::Fail, "{found:#?}");
+    let ids = errors(&found, "person-id");
+    assert_eq!(ids.len(), 1, "{found:#?}");
+    assert_eq!(ids[0].location.member.as_deref(), Some("xl/comments1.bin"));
+    assert_eq!(ids[0].location.line, Some(1));
+    let hidden = errors(&found, "hidden-content");
+    assert_eq!(hidden.len(), 1, "{found:#?}");
+    assert_eq!(hidden[0].location.sheet.as_deref(), Some("Summary"));
+    assert_eq!(hidden[0].location.cell.as_deref(), Some("B4"));
+    assert_eq!(
+        hidden[0].location.member.as_deref(),
+        Some("xl/comments1.bin")
+    );
+    let id = hetu();
+    assert!(found.iter().all(|f| !f.message.contains(&id)), "{found:#?}");
+    // The comment's author is not read as text.
+    assert!(
+        found.iter().all(|f| !f.message.contains("Analyst")),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn an_xlsb_comments_part_no_sheet_links_to_is_read_too() {
+    let (verdict, found) = findings("orphan_comment_with_id.xlsb");
+    assert_eq!(verdict, Verdict::Fail, "{found:#?}");
+    let ids = errors(&found, "person-id");
+    assert_eq!(ids.len(), 1, "{found:#?}");
+    assert_eq!(ids[0].location.member.as_deref(), Some("xl/comments1.bin"));
+    let hidden = errors(&found, "hidden-content");
+    assert_eq!(hidden.len(), 1, "{found:#?}");
+    assert_eq!(hidden[0].location.sheet, None);
+    assert_eq!(hidden[0].location.cell.as_deref(), Some("B4"));
+}
+
+/// The one `unreadable` error of a sheet part cut short names the part and its sheet.
+fn cut_sheet_part(found: &[Finding]) {
+    let unread: Vec<_> = errors(found, "unreadable")
+        .into_iter()
+        .filter(|f| f.location.member.is_some())
+        .collect();
+    assert_eq!(unread.len(), 1, "{found:#?}");
+    assert_eq!(
+        unread[0].location.member.as_deref(),
+        Some("xl/worksheets/sheet1.bin")
+    );
+    assert_eq!(unread[0].location.sheet.as_deref(), Some("Summary"));
+    assert!(
+        unread[0].message.contains("cut short"),
+        "{}",
+        unread[0].message
+    );
+}
+
+#[test]
+fn an_xlsb_sheet_part_cut_short_is_unchecked_and_fails() {
+    let (verdict, found) = findings("truncated_sheet.xlsb");
+    assert_eq!(verdict, Verdict::Fail, "{found:#?}");
+    cut_sheet_part(&found);
+}
+
+/// calamine stops at the end of the cells and never sees the rest of the part; the tool reads to
+/// the closing record.
+#[test]
+fn an_xlsb_sheet_part_cut_after_its_cells_is_unchecked_and_fails() {
+    let (verdict, found) = findings("sheet_cut_after_cells.xlsb");
+    assert_eq!(verdict, Verdict::Fail, "{found:#?}");
+    cut_sheet_part(&found);
+    assert_eq!(
+        errors(&found, "unreadable").len(),
+        1,
+        "calamine read every cell: {found:#?}"
+    );
 }

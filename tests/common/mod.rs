@@ -6,6 +6,7 @@ pub mod cfb;
 pub mod charts;
 pub mod logs;
 pub mod places;
+pub mod xlsb;
 
 use std::fs;
 use std::path::{Path, PathBuf};

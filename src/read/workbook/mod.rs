@@ -1,7 +1,9 @@
 //! Workbooks: XLSX, XLSM, XLSB, XLS (BIFF) and ODS. calamine reads every sheet's cells by their
 //! cached values ([`sheets`]); the zip package of an XLSX or XLSM gives what calamine does not
-//! read ([`parts`]), and so do an ODS package's content ([`ods`]) and a legacy workbook's record
-//! stream and compound file ([`biff`], [`cfb`]). A zip package is checked against its limits before anything in it expands
+//! read ([`parts`]), and so do the binary records of an XLSB package (its hidden rows, columns
+//! and comments, [`xlsb`]; its embedded objects and macros as in [`parts`]), an ODS package's
+//! content ([`ods`]) and a legacy workbook's record stream and compound file ([`biff`],
+//! [`cfb`]). A zip package is checked against its limits before anything in it expands
 //! ([`package`]); a workbook that cannot be opened is an error of the reader, which the check
 //! reports as unreadable.
 
@@ -24,6 +26,7 @@ mod package;
 mod parts;
 mod sheets;
 mod values;
+mod xlsb;
 mod xml;
 
 use package::{Package, Refused};
@@ -118,7 +121,10 @@ fn read_from<R: Read + Seek>(
     sheets::read_sheets(&mut book, &builder, sink, &mut doc.tables, &mut doc.facts);
     match (kind, package.as_mut()) {
         (Kind::Xlsx, Some(pkg)) => parts::read_parts(pkg, &builder, &mut doc),
-        (Kind::Xlsb, Some(pkg)) => parts::objects(pkg, &mut doc),
+        (Kind::Xlsb, Some(pkg)) => {
+            xlsb::read_parts(pkg, &mut doc);
+            parts::objects(pkg, &mut doc);
+        }
         (Kind::Ods, Some(pkg)) => ods::read_parts(pkg, &builder, &mut doc),
         _ => {}
     }

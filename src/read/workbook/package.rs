@@ -106,6 +106,12 @@ impl<R: Read + Seek> Package<R> {
 }
 
 impl<R: Read + Seek> Package<R> {
+    /// A part's bytes as they expand, not held (a sheet may be large); `None` when the part is
+    /// not there. The zip reader stops at the declared size, which [`Package::open`] bounds.
+    pub fn stream(&mut self, name: &str) -> Option<impl Read + '_> {
+        self.zip.by_name(name).ok()
+    }
+
     /// Walk a part's XML as it expands, without holding it (a sheet may be large).
     pub fn walk(
         &mut self,

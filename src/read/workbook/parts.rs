@@ -25,7 +25,7 @@ const MAX_EMBEDDED_BYTES: u64 = 512 << 20;
 pub(super) struct SheetPart {
     pub(super) name: String,
     pub(super) part: String,
-    hidden: bool,
+    pub(super) hidden: bool,
 }
 
 pub(super) fn member(part: &str) -> Location {
@@ -55,24 +55,18 @@ pub(super) fn unchecked(doc: &mut Document, location: Location, part: String, wh
 /// Read the parts of an XLSX/XLSM package into `doc`.
 pub fn read_parts<R: Read + Seek>(pkg: &mut Package<R>, builder: &Builder<'_>, doc: &mut Document) {
     let sheets = sheet_parts(pkg);
-    for s in &sheets {
-        hidden_rows_and_columns(pkg, s, doc);
-        for (typ, target) in pkg.rels(&s.part) {
-            if typ == "comments" || typ == "threadedComment" {
-                comments(pkg, &target, Some(&s.name), doc);
-            }
-        }
-    }
-    let mut seen: Vec<String> = doc.texts.iter().filter_map(|t| t.member.clone()).collect();
-    for part in pkg.names.clone() {
-        let orphan_comments = (part.starts_with("xl/comments")
-            || part.starts_with("xl/threadedComments/"))
-            && part.ends_with(".xml");
-        if orphan_comments && !seen.contains(&part) {
-            comments(pkg, &part, None, doc);
-            seen.push(part);
-        }
-    }
+    let xml_comments = |p: &str| {
+        (p.starts_with("xl/comments") || p.starts_with("xl/threadedComments/"))
+            && p.ends_with(".xml")
+    };
+    sheets_and_comments(
+        pkg,
+        &sheets,
+        doc,
+        hidden_rows_and_columns,
+        comments,
+        xml_comments,
+    );
     defined_names(pkg, &sheets, doc);
     pivot_caches(pkg, builder, doc);
     external_links(pkg, builder, doc);
@@ -80,27 +74,35 @@ pub fn read_parts<R: Read + Seek>(pkg: &mut Package<R>, builder: &Builder<'_>, d
     objects(pkg, doc);
 }
 
+/// The targets of a relationships part by relationship id, resolved against `dir`; `None` when
+/// the part is not there or cannot be read.
+pub(super) fn targets_by_id<R: Read + Seek>(
+    pkg: &mut Package<R>,
+    rels: &str,
+    dir: &str,
+) -> Option<BTreeMap<String, String>> {
+    let bytes = pkg.read(rels, MAX_SCANNED_PART)?;
+    let mut map = BTreeMap::new();
+    let _ = super::xml::walk(&bytes[..], &mut |e| {
+        if let Ev::Start {
+            name: "Relationship",
+            attrs,
+            ..
+        } = e
+        {
+            if let (Some(id), Some(t)) = (attr(attrs, "Id"), attr(attrs, "Target")) {
+                map.insert(id.to_string(), crate::read::opc::resolve(dir, t));
+            }
+        }
+        true
+    });
+    Some(map)
+}
+
 /// Sheets by name, part and visibility, from the workbook part and its relationships.
 fn sheet_parts<R: Read + Seek>(pkg: &mut Package<R>) -> Vec<SheetPart> {
-    let targets: BTreeMap<String, String> = {
-        let Some(bytes) = pkg.read("xl/_rels/workbook.xml.rels", MAX_SCANNED_PART) else {
-            return Vec::new();
-        };
-        let mut map = BTreeMap::new();
-        let _ = super::xml::walk(&bytes[..], &mut |e| {
-            if let Ev::Start {
-                name: "Relationship",
-                attrs,
-                ..
-            } = e
-            {
-                if let (Some(id), Some(t)) = (attr(attrs, "Id"), attr(attrs, "Target")) {
-                    map.insert(id.to_string(), crate::read::opc::resolve("xl", t));
-                }
-            }
-            true
-        });
-        map
+    let Some(targets) = targets_by_id(pkg, "xl/_rels/workbook.xml.rels", "xl") else {
+        return Vec::new();
     };
     let Some(bytes) = pkg.read("xl/workbook.xml", MAX_SCANNED_PART) else {
         return Vec::new();
@@ -195,9 +197,40 @@ pub(super) fn hidden_lines(
     }
 }
 
-/// A comments or threaded comments part: its text (one line per line of each comment) and a
-/// fact, the part as scope.
-fn comments<R: Read + Seek>(
+/// Every sheet's hidden rows and columns (`lines`) and the comments parts it links to
+/// (`comments`), then the comments parts no sheet links to (`is_comments` tells them by name),
+/// read with no sheet, in archive order.
+pub(super) fn sheets_and_comments<R: Read + Seek>(
+    pkg: &mut Package<R>,
+    sheets: &[SheetPart],
+    doc: &mut Document,
+    lines: fn(&mut Package<R>, &SheetPart, &mut Document),
+    comments: fn(&mut Package<R>, &str, Option<&str>, &mut Document),
+    is_comments: fn(&str) -> bool,
+) {
+    let mut linked = Vec::new();
+    for s in sheets {
+        lines(pkg, s, doc);
+        for (typ, target) in pkg.rels(&s.part) {
+            if typ == "comments" || typ == "threadedComment" {
+                comments(pkg, &target, Some(&s.name), doc);
+                linked.push(target);
+            }
+        }
+    }
+    let mut orphans: Vec<String> = Vec::new();
+    for part in &pkg.names {
+        if is_comments(part) && !linked.contains(part) && !orphans.contains(part) {
+            orphans.push(part.clone());
+        }
+    }
+    for part in orphans {
+        comments(pkg, &part, None, doc);
+    }
+}
+
+/// A comments or threaded comments part of XML: what [`comments_found`] makes of its comments.
+pub(super) fn comments<R: Read + Seek>(
     pkg: &mut Package<R>,
     part: &str,
     sheet: Option<&str>,
@@ -234,6 +267,12 @@ fn comments<R: Read + Seek>(
         }
         true
     });
+    comments_found(doc, part, sheet, package_comments(part, sheet), &comments);
+}
+
+/// What a comments part of a package is called in its hidden-part fact: `cell comments on
+/// sheet 'Summary' (xl/comments1.xml)`, or threaded comments.
+pub(super) fn package_comments(part: &str, sheet: Option<&str>) -> String {
     let kind = if part.contains("threaded") {
         "threaded comments"
     } else {
@@ -242,12 +281,13 @@ fn comments<R: Read + Seek>(
     let on = sheet
         .map(|s| format!(" on sheet '{s}'"))
         .unwrap_or_default();
-    comments_found(doc, part, sheet, format!("{kind}{on} ({part})"), &comments);
+    format!("{kind}{on} ({part})")
 }
 
 /// The comments of a sheet, found: their text (one line per line of each comment) as a text
 /// named `part`, and a hidden-part fact (`what` names it) at the first comment's cell, the part
-/// as scope. `comments` are `(cell reference, text)`; nothing is added when there are none.
+/// as scope. `comments` are `(cell reference, text)` in part order; nothing is added when there
+/// are none.
 pub(super) fn comments_found(
     doc: &mut Document,
     part: &str,
