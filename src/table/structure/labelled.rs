@@ -1,5 +1,5 @@
 //! Totals named by the lexicon (docs/tables.md §3.4): a `Total` row or column adds up the block
-//! above (left), the block below (right), its siblings, the top of a code tree, the other
+//! above (left), the block below (right), its siblings, the top of a code tree above or below it, the other
 //! sub-totals or every other line; a labelled total that nothing satisfies is a mismatch (S1).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -49,14 +49,24 @@ pub(super) fn labelled_rows(b: &mut Builder<'_, '_>, total_rows: &[usize], stron
             .copied()
             .filter(|&r| table.rows[r].indent == level)
             .collect();
-        // The top level of a code tree above it (`I`, `J` over `I20`, `I21`, `J44`).
+        // The top level of a code tree above it (`I`, `J` over `I20`, `I21`, `J44`), or below
+        // it when the total comes first.
         let roots = code_roots(table, &above).unwrap_or_default();
+        let roots_below = code_roots(table, &below).unwrap_or_default();
         if stacked_partitions(b, t, &below) {
             continue;
         }
         settle_total(
             b,
-            [above, below, siblings, roots, others, plain.clone()],
+            [
+                above,
+                below,
+                siblings,
+                roots,
+                roots_below,
+                others,
+                plain.clone(),
+            ],
             |parts| row_lines(g, t, parts),
             row_name(table, t),
             // A row whose whole label names a total (not `all / with records`) may leave a
@@ -291,5 +301,24 @@ mod tests {
             s.relations.len() == 2 && s.relations.iter().all(|r| r.residual),
             "{s:?}"
         );
+    }
+
+    /// A total first over a code tree below it adds up the tree's top level (`C50`, `E11`),
+    /// not every row under it: with hidden cells among the children both read, but only the
+    /// top level is exact on every line, and the children's own relations then hold with it.
+    #[test]
+    fn a_total_first_adds_up_the_top_of_a_code_tree_below_it() {
+        let (t, lx) = table(
+            "Code,A,B\nTotal,73,198\nC50,50,129\nC50.1,x,125\nC50.2,47,x\nE11,23,69\nE11.1,x,x\nE11.2,4,2\n",
+        );
+        let s = detect(&t, &lx);
+        let total = s
+            .relations
+            .iter()
+            .find(|r| r.total == Total::Cell(CellPos { row: 0, col: 2 }))
+            .expect("the total row is read");
+        let rows: Vec<usize> = total.parts.iter().map(|p| p.row).collect();
+        assert_eq!(rows, [1, 4], "{s:?}");
+        assert!(s.mismatches.is_empty(), "{s:?}");
     }
 }
