@@ -1253,6 +1253,19 @@ fn findings(name: &str) -> (Verdict, Vec<Finding>) {
     (f.verdict, f.findings.clone())
 }
 
+/// The one small-count error of the `small_count()` sheet: at `Deaths!D8`, row 8, column 4.
+fn the_deaths_small_count(found: &[Finding]) -> Vec<&Finding> {
+    let small = errors(found, "small-count");
+    assert_eq!(small.len(), 1, "{found:#?}");
+    assert_eq!(small[0].location.sheet.as_deref(), Some("Deaths"));
+    assert_eq!(small[0].location.cell.as_deref(), Some("D8"));
+    assert_eq!(
+        (small[0].location.row, small[0].location.column),
+        (Some(8), Some(4))
+    );
+    small
+}
+
 fn errors<'a>(found: &'a [Finding], rule: &str) -> Vec<&'a Finding> {
     found
         .iter()
@@ -1290,14 +1303,7 @@ fn a_hidden_sheet_of_person_rows_fails() {
 fn a_small_count_is_found_at_its_sheet_and_cell() {
     let (verdict, found) = findings("small_count.xlsx");
     assert_eq!(verdict, Verdict::Fail, "{found:#?}");
-    let small = errors(&found, "small-count");
-    assert_eq!(small.len(), 1, "{found:#?}");
-    assert_eq!(small[0].location.sheet.as_deref(), Some("Deaths"));
-    assert_eq!(small[0].location.cell.as_deref(), Some("D8"));
-    assert_eq!(
-        (small[0].location.row, small[0].location.column),
-        (Some(8), Some(4))
-    );
+    let small = the_deaths_small_count(&found);
     let json = serde_json::to_value(&small[0].location).unwrap();
     assert_eq!(json["sheet"], "Deaths");
     assert_eq!(json["cell"], "D8");
@@ -1798,10 +1804,7 @@ fn legacy_embedded_objects_and_pivot_caches_are_hidden_and_read_where_they_can_b
     let (verdict, found) = findings("legacy_embedded_objects.xls");
     assert_eq!(verdict, Verdict::Fail, "{found:#?}");
     // The embedded workbook package is checked as a file: its small count is found inside it.
-    let small = errors(&found, "small-count");
-    assert_eq!(small.len(), 1, "{found:#?}");
-    assert_eq!(small[0].location.sheet.as_deref(), Some("Deaths"));
-    assert_eq!(small[0].location.cell.as_deref(), Some("D8"));
+    the_deaths_small_count(&found);
     let members: Vec<_> = found
         .iter()
         .filter(|f| f.rule == "hidden-content")
@@ -1979,14 +1982,7 @@ fn a_clean_xlsb_passes() {
 fn an_xlsb_small_count_is_found_at_its_sheet_and_cell() {
     let (verdict, found) = findings("small_count.xlsb");
     assert_eq!(verdict, Verdict::Fail, "{found:#?}");
-    let small = errors(&found, "small-count");
-    assert_eq!(small.len(), 1, "{found:#?}");
-    assert_eq!(small[0].location.sheet.as_deref(), Some("Deaths"));
-    assert_eq!(small[0].location.cell.as_deref(), Some("D8"));
-    assert_eq!(
-        (small[0].location.row, small[0].location.column),
-        (Some(8), Some(4))
-    );
+    the_deaths_small_count(&found);
 }
 
 #[test]

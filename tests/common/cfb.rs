@@ -175,6 +175,20 @@ const END: u32 = 0xFFFF_FFFE;
 const FREE: u32 = 0xFFFF_FFFF;
 const FAT_SECTOR: u32 = 0xFFFF_FFFD;
 
+/// Append a chain of `n` sectors to an allocation table, each pointing at the next and the
+/// last ending it; gives the first.
+fn push_chain(table: &mut Vec<u32>, n: usize) -> u32 {
+    let first = table.len() as u32;
+    for i in 0..n {
+        table.push(if i + 1 == n {
+            END
+        } else {
+            first + i as u32 + 1
+        });
+    }
+    first
+}
+
 /// A compound file of streams by path (`Workbook`, `MBD0001/Package`). Streams under 4 KiB go to the
 /// mini stream, as Office writes them; larger ones take regular sectors.
 pub fn compound_file(streams: &[(&str, Vec<u8>)]) -> Vec<u8> {
@@ -184,15 +198,7 @@ pub fn compound_file(streams: &[(&str, Vec<u8>)]) -> Vec<u8> {
     let mut starts = Vec::new();
     for (_, bytes) in streams {
         if bytes.len() < 4096 {
-            let first = mini_fat.len() as u32;
-            let n = bytes.len().div_ceil(64).max(1);
-            for i in 0..n {
-                mini_fat.push(if i + 1 == n {
-                    END
-                } else {
-                    first + i as u32 + 1
-                });
-            }
+            let first = push_chain(&mut mini_fat, bytes.len().div_ceil(64).max(1));
             mini.extend_from_slice(bytes);
             mini.resize(mini_fat.len() * 64, 0);
             starts.push(first);
@@ -218,15 +224,7 @@ pub fn compound_file(streams: &[(&str, Vec<u8>)]) -> Vec<u8> {
     let mut body: Vec<u8> = Vec::new();
     // Append a chain of whole sectors holding `bytes`; gives its first sector.
     let chain = |fat: &mut Vec<u32>, body: &mut Vec<u8>, bytes: &[u8]| -> u32 {
-        let first = fat.len() as u32;
-        let n = sectors(bytes.len()).max(1);
-        for i in 0..n {
-            fat.push(if i + 1 == n {
-                END
-            } else {
-                first + i as u32 + 1
-            });
-        }
+        let first = push_chain(fat, sectors(bytes.len()).max(1));
         body.extend_from_slice(bytes);
         body.resize((fat.len() - fat_sectors) * 512, 0);
         first
