@@ -174,6 +174,7 @@ pub fn workbook_stream(sheets: &[BiffSheet]) -> Vec<u8> {
 const END: u32 = 0xFFFF_FFFE;
 const FREE: u32 = 0xFFFF_FFFF;
 const FAT_SECTOR: u32 = 0xFFFF_FFFD;
+const DIFAT_SECTOR: u32 = 0xFFFF_FFFC;
 
 /// Append a chain of `n` sectors to an allocation table, each pointing at the next and the
 /// last ending it; gives the first.
@@ -216,17 +217,22 @@ pub fn compound_file(streams: &[(&str, Vec<u8>)]) -> Vec<u8> {
         .map(|(_, b)| sectors(b.len()))
         .sum();
     let rest = dir_sectors + mini_fat_sectors + mini_sectors + big;
+    // The FAT's own sectors, and past the 109 the header lists, DIFAT sectors of 127 more each.
+    let difat_of = |fat: usize| fat.saturating_sub(109).div_ceil(127);
     let mut fat_sectors = 1;
-    while fat_sectors * 128 < fat_sectors + rest {
+    while fat_sectors * 128 < fat_sectors + difat_of(fat_sectors) + rest {
         fat_sectors += 1;
     }
+    let difat_sectors = difat_of(fat_sectors);
+    let reserved = fat_sectors + difat_sectors;
     let mut fat = vec![FAT_SECTOR; fat_sectors];
+    fat.extend(vec![DIFAT_SECTOR; difat_sectors]);
     let mut body: Vec<u8> = Vec::new();
     // Append a chain of whole sectors holding `bytes`; gives its first sector.
     let chain = |fat: &mut Vec<u32>, body: &mut Vec<u8>, bytes: &[u8]| -> u32 {
         let first = push_chain(fat, sectors(bytes.len()).max(1));
         body.extend_from_slice(bytes);
-        body.resize((fat.len() - fat_sectors) * 512, 0);
+        body.resize((fat.len() - reserved) * 512, 0);
         first
     };
     // Directory: the root, then each stream as the right sibling of the one before.
@@ -247,7 +253,7 @@ pub fn compound_file(streams: &[(&str, Vec<u8>)]) -> Vec<u8> {
         e[120..124].copy_from_slice(&size.to_le_bytes());
         e
     };
-    let dir_start = fat_sectors as u32;
+    let dir_start = reserved as u32;
     let dir_len = dir_sectors * 512;
     // Sectors are laid out: FAT, directory, mini FAT, mini stream, large streams.
     chain(&mut fat, &mut body, &vec![0u8; dir_len]);
@@ -322,13 +328,32 @@ pub fn compound_file(streams: &[(&str, Vec<u8>)]) -> Vec<u8> {
     header[56..60].copy_from_slice(&4096u32.to_le_bytes());
     header[60..64].copy_from_slice(&mini_fat_start.to_le_bytes());
     header[64..68].copy_from_slice(&(mini_fat_sectors as u32).to_le_bytes());
-    header[68..72].copy_from_slice(&END.to_le_bytes());
+    let first_difat = if difat_sectors > 0 {
+        fat_sectors as u32
+    } else {
+        END
+    };
+    header[68..72].copy_from_slice(&first_difat.to_le_bytes());
+    header[72..76].copy_from_slice(&(difat_sectors as u32).to_le_bytes());
     for i in 0..109 {
         let v = if i < fat_sectors { i as u32 } else { FREE };
         header[76 + 4 * i..80 + 4 * i].copy_from_slice(&v.to_le_bytes());
     }
     let mut out = header;
     out.extend(fat.iter().flat_map(|v| v.to_le_bytes()));
+    for k in 0..difat_sectors {
+        for i in 0..127 {
+            let at = 109 + 127 * k + i;
+            let v = if at < fat_sectors { at as u32 } else { FREE };
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        let next = if k + 1 < difat_sectors {
+            (fat_sectors + k + 1) as u32
+        } else {
+            END
+        };
+        out.extend_from_slice(&next.to_le_bytes());
+    }
     out.extend(body);
     out
 }
