@@ -13,7 +13,7 @@ mod common;
 
 use std::io::Write;
 
-use common::cfb::{compound_file, workbook_stream, xls, BiffSheet, Cell};
+use common::cfb::{compound_file, workbook_stream, workbook_stream_with, xls, BiffSheet, Cell};
 use common::charts::{
     chart_series, chart_xml, num_lit, num_ref, str_lit, str_ref, MONTHS, NO_LINE,
 };
@@ -1031,6 +1031,51 @@ fn legacy_fixtures() -> Vec<(&'static str, Vec<u8>)> {
         ),
         ("cases/workbooks/legacy_embedded_objects.xls", embedded),
         ("cases/workbooks/legacy_truncated.xls", truncated),
+        ("cases/workbooks/legacy_external_cache.xls", {
+            // Another workbook's person rows, cached by an external reference.
+            let mut rows = vec![(
+                0u16,
+                0u16,
+                vec![
+                    Cell::S("lbnr"),
+                    Cell::S("birth_date"),
+                    Cell::S("sex"),
+                    Cell::S("municipality"),
+                ],
+            )];
+            for (i, d) in [
+                "1961-02-11",
+                "1974-06-03",
+                "1983-09-27",
+                "1952-12-30",
+                "1990-01-15",
+                "1948-07-08",
+                "1969-03-19",
+                "1977-11-02",
+                "1985-05-24",
+                "1958-10-13",
+                "1995-08-06",
+                "1963-04-29",
+            ]
+            .iter()
+            .enumerate()
+            {
+                rows.push((
+                    i as u16 + 1,
+                    0,
+                    vec![
+                        Cell::N(4_000_117.0 + 7.0 * i as f64),
+                        Cell::S(d),
+                        Cell::S(if i % 2 == 0 { "F" } else { "M" }),
+                        Cell::N(101.0 + (i % 5) as f64 * 46.0),
+                    ],
+                ));
+            }
+            compound_file(&[(
+                "Workbook",
+                workbook_stream_with(&[biff_of(&summary())], &rows),
+            )])
+        }),
         ("cases/workbooks/legacy_sheet_without_end.xls", {
             let mut commented = biff_of(&summary());
             commented.comments = vec![(3, 1, "Checked by hand")];
@@ -2091,5 +2136,30 @@ fn an_xlsb_sheet_part_cut_after_its_cells_is_unchecked_and_fails() {
         errors(&found, "unreadable").len(),
         1,
         "calamine read every cell: {found:#?}"
+    );
+}
+
+#[test]
+fn a_legacy_external_reference_cache_of_person_rows_is_hidden_and_read() {
+    let (verdict, found) = findings("legacy_external_cache.xls");
+    assert_eq!(verdict, Verdict::Fail, "{found:#?}");
+    let micro = errors(&found, "micro-data");
+    assert!(!micro.is_empty(), "{found:#?}");
+    assert!(micro
+        .iter()
+        .all(|f| f.location.member.as_deref() == Some("Workbook")));
+    let hidden = errors(&found, "hidden-content");
+    assert_eq!(hidden.len(), 1, "{found:#?}");
+    assert!(
+        hidden[0].message.contains("external link"),
+        "{}",
+        hidden[0].message
+    );
+    // The workbook's own sheet raises nothing to review.
+    assert!(
+        found
+            .iter()
+            .all(|f| f.location.sheet.as_deref() != Some("Summary") || f.severity == Severity::Info),
+        "{found:#?}"
     );
 }

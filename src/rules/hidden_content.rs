@@ -8,8 +8,8 @@
 //! rule like the rest of the file. When something inside it is flagged (an error of any rule:
 //! a small count, a person identifier, records about individuals), the hidden part is an error;
 //! otherwise it is a warning that names what is hidden, so that a person looks at it.
-//! A legacy XLS workbook is held to the same: its hidden rows and columns and its comments come
-//! from its record stream, and its embedded objects, pivot caches and a shared workbook's
+//! A legacy XLS workbook is held to the same: its hidden rows and columns, its comments and the
+//! cached values of its external links come from its record stream, and its embedded objects, pivot caches and a shared workbook's
 //! revision log from the compound file around it (what cannot be read there is unchecked).
 //!
 //! ## Why is this bad?

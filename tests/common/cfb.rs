@@ -145,6 +145,13 @@ fn sheet_stream(s: &BiffSheet) -> Vec<u8> {
 
 /// The `Workbook` stream: globals (`BOF`, one `BOUNDSHEET` per sheet, `EOF`), then the sheets.
 pub fn workbook_stream(sheets: &[BiffSheet]) -> Vec<u8> {
+    workbook_stream_with(sheets, &[])
+}
+
+/// The `Workbook` stream with, in its globals, an external reference to another workbook
+/// (`SUPBOOK` of a file, `XCT` of its first sheet) whose cached cells are `external`: one `CRN`
+/// record per `(row, first column, values)`.
+pub fn workbook_stream_with(sheets: &[BiffSheet], external: &[(u16, u16, Vec<Cell>)]) -> Vec<u8> {
     let bodies: Vec<Vec<u8>> = sheets.iter().map(sheet_stream).collect();
     let bound = |s: &BiffSheet, at: u32| {
         let mut d = at.to_le_bytes().to_vec();
@@ -155,7 +162,38 @@ pub fn workbook_stream(sheets: &[BiffSheet]) -> Vec<u8> {
         d.extend(s.name.bytes());
         d
     };
-    let globals_len = 4 + 16 + sheets.iter().map(|s| 4 + bound(s, 0).len()).sum::<usize>() + 4;
+    let mut links = Vec::new();
+    if !external.is_empty() {
+        let path = "\u{1}registry_extract.xls";
+        let mut sup = 1u16.to_le_bytes().to_vec();
+        sup.extend_from_slice(&(path.len() as u16).to_le_bytes());
+        sup.push(0);
+        sup.extend(path.bytes());
+        sup.extend(unicode_string("Persons"));
+        record(&mut links, 0x01AE, &sup);
+        let mut xct = (external.len() as u16).to_le_bytes().to_vec();
+        xct.extend_from_slice(&0u16.to_le_bytes());
+        record(&mut links, 0x0059, &xct);
+        for (row, first, values) in external {
+            let mut crn = vec![(*first as usize + values.len() - 1) as u8, *first as u8];
+            crn.extend_from_slice(&row.to_le_bytes());
+            for v in values {
+                match v {
+                    Cell::N(x) => {
+                        crn.push(0x01);
+                        crn.extend_from_slice(&x.to_le_bytes());
+                    }
+                    Cell::S(t) => {
+                        crn.push(0x02);
+                        crn.extend(unicode_string(t));
+                    }
+                }
+            }
+            record(&mut links, 0x005A, &crn);
+        }
+    }
+    let globals_len =
+        4 + 16 + sheets.iter().map(|s| 4 + bound(s, 0).len()).sum::<usize>() + links.len() + 4;
     let mut out = Vec::new();
     record(&mut out, 0x0809, &bof(0x0005));
     let mut at = globals_len;
@@ -163,6 +201,7 @@ pub fn workbook_stream(sheets: &[BiffSheet]) -> Vec<u8> {
         record(&mut out, 0x0085, &bound(s, at as u32));
         at += body.len();
     }
+    out.extend(links);
     record(&mut out, 0x000A, &[]);
     assert_eq!(out.len(), globals_len);
     for body in bodies {

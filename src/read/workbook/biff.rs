@@ -1,6 +1,8 @@
 //! What calamine does not read from a legacy (BIFF) workbook: hidden rows and columns, cell
-//! comments and text boxes from the sheets' record streams, and, from the compound file around
-//! them, embedded objects, pivot caches and a shared workbook's revision log.
+//! comments and text boxes from the sheets' record streams, the values of other workbooks that
+//! external references cached in the globals (`SUPBOOK`, `XCT`, `CRN`: read as tables, a
+//! hidden part), and, from the compound file around them, embedded objects, pivot caches and a
+//! shared workbook's revision log.
 //!
 //! The `Workbook` stream (`Book` before BIFF8) is a run of records: a globals substream, then
 //! one substream per sheet, each opened by `BOF` and closed by `EOF`, with charts nested inside
@@ -20,6 +22,9 @@ use std::collections::BTreeMap;
 use std::io::{Read, Seek};
 
 use crate::model::{cell_ref, Document, Member, Text, TextKind};
+use crate::table::grid::Builder;
+
+use super::layout::SheetCell;
 
 use super::cfb::{CfbError, Compound, EntryKind};
 use super::parts::{comments_found, hidden, hidden_lines, member, unchecked};
@@ -34,11 +39,16 @@ const OBJ: u16 = 0x005D;
 const TXO: u16 = 0x01B6;
 const CONTINUE: u16 = 0x003C;
 const NOTE: u16 = 0x001C;
+const SUPBOOK: u16 = 0x01AE;
+const XCT: u16 = 0x0059;
+const CRN: u16 = 0x005A;
 /// The `OBJ` type of a comment.
 const OT_NOTE: u16 = 0x0019;
 
 /// Most records of one workbook stream read (a full BIFF8 sheet is some 16 million cells).
 const MAX_RECORDS: u64 = 50_000_000;
+/// Most cached cells of external workbooks kept.
+const MAX_CACHED_CELLS: usize = 250_000;
 /// Most characters of comment and text box text kept per sheet.
 const MAX_TEXT_CHARS: usize = 4 << 20;
 /// Largest embedded object held for checking.
@@ -71,7 +81,7 @@ struct Pending {
 }
 
 /// Read the parts calamine leaves of a legacy workbook into `doc`.
-pub(super) fn read_parts<R: Read + Seek>(file: R, doc: &mut Document) {
+pub(super) fn read_parts<R: Read + Seek>(file: R, builder: &Builder<'_>, doc: &mut Document) {
     let what = "hidden rows, columns and comments of the legacy workbook";
     let mut cfb = match Compound::open(file) {
         Ok(c) => c,
@@ -95,13 +105,41 @@ pub(super) fn read_parts<R: Read + Seek>(file: R, doc: &mut Document) {
         .map_err(|e| e.to_string())
         .and_then(|r| records(r).map_err(|e| e.to_string()));
     match read {
-        Ok(sheets) => {
-            for s in sheets {
+        Ok(walked) => {
+            for s in walked.sheets {
                 found(doc, s);
             }
+            external_caches(doc, builder, &name, walked.external);
         }
         Err(why) => unchecked(doc, member(&name), what.into(), &why),
     }
+}
+
+/// The cached cells of other workbooks, read as tables of the stream, and one hidden part.
+fn external_caches(
+    doc: &mut Document,
+    builder: &Builder<'_>,
+    stream: &str,
+    external: Vec<Vec<SheetCell>>,
+) {
+    if external.is_empty() {
+        return;
+    }
+    for mut cells in external {
+        if let Ok(tables) = super::layout::tables(&mut cells, builder, "external workbook") {
+            for mut t in tables {
+                t.member = Some(stream.to_string());
+                doc.tables.push(t);
+            }
+        }
+    }
+    let here = member(stream);
+    hidden(
+        doc,
+        here.clone(),
+        format!("external link with cached values of another workbook ({stream})"),
+        here,
+    );
 }
 
 /// Give a sheet's hidden rows, columns, comments and text boxes to `doc`.
@@ -164,8 +202,18 @@ fn u16_at(b: &[u8], at: usize) -> Option<u16> {
     b.get(at..at + 2).map(|s| u16::from_le_bytes([s[0], s[1]]))
 }
 
-/// Walk the workbook stream's records: sheet names from the globals, the parts of each sheet.
-fn records<R: Read>(mut r: R) -> Result<Vec<SheetParts>, CfbError> {
+/// What the walk of the workbook stream gives: each sheet's parts, and the cells another
+/// workbook's sheets had when an external reference last cached them (`CRN` records after a
+/// `SUPBOOK` of another file and an `XCT` naming its sheet), one list per external sheet.
+#[derive(Default)]
+struct Walked {
+    sheets: Vec<SheetParts>,
+    external: Vec<Vec<SheetCell>>,
+}
+
+/// Walk the workbook stream's records: sheet names and external caches from the globals, the
+/// parts of each sheet.
+fn records<R: Read>(mut r: R) -> Result<Walked, CfbError> {
     let mut data = Vec::with_capacity(8224);
     let mut offset = 0u64;
     let mut count = 0u64;
@@ -179,6 +227,9 @@ fn records<R: Read>(mut r: R) -> Result<Vec<SheetParts>, CfbError> {
     let mut last_obj: Option<(u16, bool)> = None;
     let mut pending: Option<Pending> = None;
     let mut kept_chars = 0usize;
+    let mut external: Vec<Vec<SheetCell>> = Vec::new();
+    let mut external_book = false;
+    let mut cached = 0usize;
     loop {
         let at = offset;
         let Some(typ) = next_record(&mut r, &mut data)? else {
@@ -230,6 +281,19 @@ fn records<R: Read>(mut r: R) -> Result<Vec<SheetParts>, CfbError> {
             continue;
         }
         if substreams == 1 {
+            match typ {
+                // `cch` 0x0401 is this workbook, 0x3A01 an add-in: only another file caches.
+                SUPBOOK => {
+                    external_book = !matches!(u16_at(&data, 2), Some(0x0401 | 0x3A01));
+                }
+                XCT if external_book => external.push(Vec::new()),
+                CRN if external_book => {
+                    if let Some(cells) = external.last_mut() {
+                        crn_cells(&data, biff8, cells, &mut cached);
+                    }
+                }
+                _ => {}
+            }
             if typ == BOUNDSHEET {
                 if let Some(pos) = data.get(0..4) {
                     let pos = u32::from_le_bytes([pos[0], pos[1], pos[2], pos[3]]);
@@ -339,7 +403,58 @@ fn records<R: Read>(mut r: R) -> Result<Vec<SheetParts>, CfbError> {
             "the workbook stream ends inside a sheet",
         ));
     }
-    Ok(sheets)
+    external.retain(|cells| !cells.is_empty());
+    Ok(Walked { sheets, external })
+}
+
+/// The cached values of one `CRN` record: the last and first column, the row, then one value
+/// per column (a type byte: 0x01 a number, 0x02 a string, 0x04 a boolean, 0x10 an error, 0x00
+/// nothing; numbers and the others take eight bytes).
+fn crn_cells(d: &[u8], biff8: bool, cells: &mut Vec<SheetCell>, cached: &mut usize) {
+    let (Some(&last), Some(&first), Some(row)) = (d.first(), d.get(1), u16_at(d, 2)) else {
+        return;
+    };
+    let mut at = 4;
+    for col in first..=last {
+        let Some(&kind) = d.get(at) else {
+            return;
+        };
+        at += 1;
+        let text = match kind {
+            0x01 => {
+                let Some(b) = d.get(at..at + 8) else { return };
+                at += 8;
+                let mut v = [0u8; 8];
+                v.copy_from_slice(b);
+                let x = f64::from_le_bytes(v);
+                if x.fract() == 0.0 && x.abs() < 1e15 {
+                    format!("{}", x as i64)
+                } else {
+                    x.to_string()
+                }
+            }
+            0x02 => {
+                let Some(n) = u16_at(d, at) else { return };
+                let rest = d.get(at + 2..).unwrap_or_default();
+                let (t, used) = chars_of(rest, n as usize, biff8);
+                let wide = biff8 && rest.first().is_some_and(|f| f & 1 != 0);
+                at += 2 + usize::from(biff8) + used * if wide { 2 } else { 1 };
+                t
+            }
+            _ => {
+                at += 8;
+                String::new()
+            }
+        };
+        if !text.is_empty() && *cached < MAX_CACHED_CELLS {
+            *cached += 1;
+            cells.push(SheetCell {
+                row: u32::from(row) + 1,
+                col: u32::from(col) + 1,
+                text,
+            });
+        }
+    }
 }
 
 /// A sheet name of a `BOUNDSHEET` record (a short string: length, then BIFF8's flag byte).
@@ -520,7 +635,14 @@ mod tests {
 
     fn parts_of(bytes: &[u8]) -> Document {
         let mut doc = Document::default();
-        read_parts(std::io::Cursor::new(bytes), &mut doc);
+        crate::testutil::with_readers(|r| {
+            let builder = Builder {
+                parser: r.parser,
+                lexicon: r.lexicon,
+                style: None,
+            };
+            read_parts(std::io::Cursor::new(bytes), &builder, &mut doc);
+        });
         doc
     }
 

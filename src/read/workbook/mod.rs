@@ -130,7 +130,7 @@ fn read_from<R: Read + Seek>(
     }
     if kind == Kind::Xls {
         macros_of_xls(&mut book, &mut doc);
-        biff::read_parts(open()?, &mut doc);
+        biff::read_parts(open()?, &builder, &mut doc);
     }
     // The streamed table, if any, is the last one read; the tables in memory keep their order.
     Ok(doc)
