@@ -279,7 +279,13 @@ impl Builder<'_> {
                 || (header_end + 1 < end
                     && is_body_row(&parsed[header_end + 1])
                     && (self.is_band_header(&block[header_end], &parsed[header_end])
-                        || self.is_code_header(&block[header_end], &parsed[header_end]))))
+                        || self.is_code_header(
+                            &block[header_end],
+                            &parsed[header_end],
+                            !self.is_total_row(&block[header_end], &parsed[header_end])
+                                && self
+                                    .is_total_row(&block[header_end + 1], &parsed[header_end + 1]),
+                        ))))
         {
             header_end += 1;
         }
@@ -298,10 +304,12 @@ impl Builder<'_> {
     /// A header row of numeric codes (`Region,101,147,Total`: municipality or area numbers):
     /// two or more distinct whole numbers written as bare digits, a total word beside them
     /// (a body row has its total word in the stub, not over a column of counts), and nothing
-    /// else but labels.
-    fn is_code_header(&self, r: &GridRow, values: &[Value]) -> bool {
+    /// else but labels. A total row right below it anchors it as well (`Alue,101,147` above
+    /// `Kaikki,171,164`): a total that comes first opens the body, so the row above it is the
+    /// header.
+    fn is_code_header(&self, r: &GridRow, values: &[Value], total_below: bool) -> bool {
         let mut codes: Vec<&str> = Vec::new();
-        let mut anchor = false;
+        let mut anchor = total_below;
         for (i, v) in values.iter().enumerate() {
             let text = r.cells.get(i).map_or("", |t| t.trim());
             match v {
@@ -957,6 +965,34 @@ mod tests {
         let t = build(&["Region;2019;2020;Total", "North;15;16;31", "South;40;41;81"]);
         assert_eq!(t[0].header.len(), 1);
         assert_eq!(t[0].rows.len(), 2);
+    }
+
+    /// Area codes over the columns with the total row first below them: the codes are the
+    /// header, and the total opens the body.
+    #[test]
+    fn codes_over_a_total_row_first_are_a_header() {
+        let t = build(&[
+            "Alue;101;147",
+            "Kaikki;171;164",
+            "Helsinki;12;5",
+            "Espoo;159;159",
+        ]);
+        assert_eq!(t[0].header.len(), 1, "{t:?}");
+        assert_eq!(t[0].columns[1].name, "101");
+        assert_eq!(t[0].rows.len(), 3);
+        // A total row over a sub-total row stays the body's first row.
+        let t = build(&[
+            "Region;A;B",
+            "Total;171;164",
+            "Total North;12;5",
+            "Leeds;12;5",
+        ]);
+        assert_eq!(t[0].columns[1].name, "A", "{t:?}");
+        assert_eq!(t[0].rows.len(), 3);
+        // Without the total below, a row of numbers stays a body row.
+        let t = build(&["Alue;101;147", "Helsinki;12;5", "Espoo;159;159"]);
+        assert!(t[0].header.is_empty(), "{t:?}");
+        assert_eq!(t[0].rows.len(), 3);
     }
 
     /// A header of one column name over a column of counts, its stub empty, is a header, not
