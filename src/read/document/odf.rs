@@ -56,7 +56,8 @@ fn content<R: Read + Seek>(pkg: &mut Package<R>, name: &str, object: Option<&str
         }
     };
     if let Some(o) = object {
-        if let Some(f) = crate::read::figure::odf_chart::figure_of_odf_chart(&text, o) {
+        let chart = crate::read::figure::odf_chart::chart_object(&text, o);
+        if let Some(f) = chart.and_then(|c| c.figure) {
             out.figure(f);
         }
     }

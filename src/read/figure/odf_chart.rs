@@ -206,58 +206,82 @@ impl Chart {
     }
 }
 
-/// Whether a chart object draws from sheet cells: a range of its plot area or of a series names
-/// a table other than its own local table. Its local table is then a copy of what the sheets
-/// show; otherwise it holds data typed into the chart, which no sheet shows.
-pub fn draws_from_sheets(xml: &str) -> bool {
-    let Some(c) = parse(xml) else {
-        return false;
-    };
-    c.plot_range
-        .iter()
-        .chain(
-            c.series
-                .iter()
-                .flat_map(|s| s.values.iter().chain(&s.domains)),
-        )
-        .filter_map(|r| range_of(r))
-        .any(|r| !r.table.is_empty() && r.table != c.table_name)
+/// What a chart object's `content.xml` gives, read once: its figure, if a series reads its local
+/// table, and whether it draws from sheet cells.
+pub struct ChartObject {
+    pub figure: Option<Figure>,
+    pub from_sheets: bool,
 }
 
-/// The figure of an ODF chart object at `object` (its member name), if it is a chart.
-pub fn figure_of_odf_chart(xml: &str, object: &str) -> Option<Figure> {
+/// The chart object in `xml` at `object` (its member name), if it is a chart.
+pub fn chart_object(xml: &str, object: &str) -> Option<ChartObject> {
     let chart = parse(xml)?;
-    let mut series = Vec::new();
-    for s in &chart.series {
-        let class = s.class.as_deref().unwrap_or(&chart.class);
-        let Some(ys) = s.values.as_deref().and_then(|r| chart.values(r)) else {
-            continue;
-        };
-        let xs = s.domains.first().and_then(|r| chart.values(r));
-        let xs = match xs {
-            Some(x) if x.len() == ys.len() => x,
-            // No domain (or one that does not line up): drawn at 1, 2, 3 …
-            _ => (0..ys.len()).map(|k| Pos::Num(k as f64)).collect(),
-        };
-        let name = class.trim_start_matches("chart:").to_string();
-        series.extend(count_series(&name, mark_of(class), Some(&xs), Some(&ys)));
-    }
-    if series.is_empty() {
-        return None;
-    }
-    Some(Figure {
-        location: Location {
-            member: Some(object.to_string()),
-            ..Location::default()
-        },
-        source: "chart object".to_string(),
-        series,
+    Some(ChartObject {
+        from_sheets: chart.draws_from_sheets(),
+        figure: chart.figure(object),
     })
+}
+
+impl Chart {
+    /// Whether the chart draws from sheet cells: a range of its plot area or of a series names
+    /// a table other than its own local table. Its local table is then a copy of what the sheets
+    /// show; otherwise it holds data typed into the chart, which no sheet shows.
+    fn draws_from_sheets(&self) -> bool {
+        let c = self;
+        c.plot_range
+            .iter()
+            .chain(
+                c.series
+                    .iter()
+                    .flat_map(|s| s.values.iter().chain(&s.domains)),
+            )
+            .filter_map(|r| range_of(r))
+            .any(|r| !r.table.is_empty() && r.table != c.table_name)
+    }
+
+    /// The figure of the chart at `object`, if a series reads its local table.
+    fn figure(&self, object: &str) -> Option<Figure> {
+        let chart = self;
+        let mut series = Vec::new();
+        for s in &chart.series {
+            let class = s.class.as_deref().unwrap_or(&chart.class);
+            let Some(ys) = s.values.as_deref().and_then(|r| chart.values(r)) else {
+                continue;
+            };
+            let xs = s.domains.first().and_then(|r| chart.values(r));
+            let xs = match xs {
+                Some(x) if x.len() == ys.len() => x,
+                // No domain (or one that does not line up): drawn at 1, 2, 3 …
+                _ => (0..ys.len()).map(|k| Pos::Num(k as f64)).collect(),
+            };
+            let name = class.trim_start_matches("chart:").to_string();
+            series.extend(count_series(&name, mark_of(class), Some(&xs), Some(&ys)));
+        }
+        if series.is_empty() {
+            return None;
+        }
+        Some(Figure {
+            location: Location {
+                member: Some(object.to_string()),
+                ..Location::default()
+            },
+            source: "chart object".to_string(),
+            series,
+        })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn figure_of_odf_chart(xml: &str, object: &str) -> Option<Figure> {
+        chart_object(xml, object).and_then(|c| c.figure)
+    }
+
+    fn draws_from_sheets(xml: &str) -> bool {
+        chart_object(xml, "Object 1").is_some_and(|c| c.from_sheets)
+    }
 
     fn chart(class: &str, rows: &[(f64, f64)], range_table: &str) -> String {
         let n = rows.len() + 1;
@@ -313,6 +337,12 @@ mod tests {
         assert!(
             figure_of_odf_chart(&chart("chart:scatter", &points, "Data"), "Object 1").is_none()
         );
+        assert!(draws_from_sheets(&chart("chart:scatter", &points, "Data")));
+        assert!(!draws_from_sheets(&chart(
+            "chart:scatter",
+            &points,
+            "local-table"
+        )));
     }
 
     #[test]

@@ -380,12 +380,7 @@ fn records<R: Read>(mut r: R) -> Result<Walked, CfbError> {
                     }
                 } else {
                     // BIFF5: the text itself; a row of 0xFFFF continues the note before.
-                    let text: String = data
-                        .get(6..)
-                        .unwrap_or_default()
-                        .iter()
-                        .map(|&b| b as char)
-                        .collect();
+                    let text = chars_of(data.get(6..).unwrap_or_default(), usize::MAX, false).0;
                     match (row, sheet.notes.last_mut()) {
                         (0xFFFF, Some((_, NoteText::Inline(t)))) => t.push_str(&text),
                         _ => {
@@ -465,12 +460,7 @@ fn sheet_name(b: &[u8], biff8: bool) -> String {
     if biff8 {
         chars_of(&b[1..], len as usize, true).0
     } else {
-        b.get(1..)
-            .unwrap_or_default()
-            .iter()
-            .take(len as usize)
-            .map(|&c| c as char)
-            .collect()
+        chars_of(&b[1..], len as usize, false).0
     }
 }
 

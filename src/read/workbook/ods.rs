@@ -410,10 +410,9 @@ fn embedded_object<R: Read + Seek>(
     // table is a copy of what the sheets show, already checked there. A chart without one holds
     // data typed into the chart, which no sheet shows.
     let chart = xml.contains("<chart:chart");
-    if let Some(f) = crate::read::figure::odf_chart::figure_of_odf_chart(&xml, object) {
-        doc.figures.push(f);
-    }
-    let from_sheets = chart && crate::read::figure::odf_chart::draws_from_sheets(&xml);
+    let read = crate::read::figure::odf_chart::chart_object(&xml, object);
+    let from_sheets = chart && read.as_ref().is_some_and(|c| c.from_sheets);
+    doc.figures.extend(read.and_then(|c| c.figure));
     if !from_sheets {
         // The location names the object; a message never carries a bare number (`Object 1`).
         let what = if chart {
