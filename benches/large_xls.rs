@@ -1,6 +1,6 @@
-//! Time and peak memory of checking one large legacy (BIFF8) workbook: calamine reads its cells,
-//! and the tool's own compound-file reader and record walk read its hidden rows, columns and
-//! comments. Run with `cargo bench --bench large_xls`; the number of full sheets (65,536 rows
+//! Time and peak memory of checking one large legacy (BIFF8) workbook: the tool's own
+//! compound-file reader and record walks read its cells a sheet at a time and its hidden rows,
+//! columns and comments. Run with `cargo bench --bench large_xls`; the number of full sheets (65,536 rows
 //! of 12 numbers, about 14 MiB of records each) via `EXPORT_CHECK_BENCH_SHEETS` (default 4).
 //! Peak memory is the process's high-water mark (VmHWM), which here includes the generator's;
 //! `EXPORT_CHECK_BENCH_OUT=big.xls` writes the workbook there and stops, for measuring the

@@ -13,7 +13,10 @@ mod common;
 
 use std::io::Write;
 
-use common::cfb::{compound_file, workbook_stream, workbook_stream_with, xls, BiffSheet, Cell};
+use common::cfb::{
+    cell_records_workbook, compound_file, workbook_stream, workbook_stream_with, xls, BiffSheet,
+    Cell,
+};
 use common::charts::{
     chart_series, chart_xml, num_lit, num_ref, str_lit, str_ref, MONTHS, NO_LINE,
 };
@@ -1062,6 +1065,25 @@ fn legacy_fixtures() -> Vec<(&'static str, Vec<u8>)> {
                 workbook_stream_with(&[biff_of(&summary())], &rows),
             )])
         }),
+        (
+            "cases/workbooks/legacy_cell_records.xls",
+            cell_records_workbook(),
+        ),
+        ("cases/workbooks/legacy_sparse_sheets.xls", {
+            // Forty sheets, each a clean table at the top and one note in the grid's last
+            // cell (IV65536): a reader that fills the span between them holds 16.7 million
+            // cells a sheet.
+            let sheets: Vec<BiffSheet> = (1..=40)
+                .map(|i| {
+                    let name: &'static str = Box::leak(format!("Region {i}").into_boxed_str());
+                    let mut s = biff_of(&summary());
+                    s.name = name;
+                    s.cells.push((65_535, 255, Cell::S("end of sheet")));
+                    s
+                })
+                .collect();
+            xls(&sheets, 0)
+        }),
         ("cases/workbooks/legacy_sheet_without_end.xls", {
             let mut commented = biff_of(&summary());
             commented.comments = vec![(3, 1, "Checked by hand")];
@@ -1868,6 +1890,40 @@ fn a_legacy_workbook_cut_short_is_not_passed() {
         found.iter().any(|f| f.severity == Severity::Error),
         "{found:#?}"
     );
+}
+
+#[test]
+fn legacy_cells_written_as_excel_writes_them_are_read_where_they_stand() {
+    // Shared strings, RK and MULRK numbers, formula results: the count of 3 is a formula's
+    // cached value at B4; the hidden sheet is read too.
+    let (verdict, found) = findings("legacy_cell_records.xls");
+    assert_eq!(verdict, Verdict::Fail, "{found:#?}");
+    let small: Vec<_> = found.iter().filter(|f| f.rule == "small-count").collect();
+    assert_eq!(small.len(), 1, "{found:#?}");
+    assert_eq!(small[0].location.sheet.as_deref(), Some("Admissions"));
+    assert_eq!(small[0].location.cell.as_deref(), Some("B4"));
+    assert!(
+        found
+            .iter()
+            .any(|f| f.rule == "hidden-content" && f.location.sheet.as_deref() == Some("Codes")),
+        "{found:#?}"
+    );
+    // Nothing of the chart nested in the sheet is read as a cell, and nothing is unchecked.
+    assert!(!found.iter().any(|f| f.rule == "unreadable"), "{found:#?}");
+}
+
+#[test]
+fn legacy_sheets_spread_over_the_whole_grid_are_read_cell_by_cell() {
+    // Each of the forty sheets has its table read, and the note in its last cell with it;
+    // nothing is unchecked (a reader filling each sheet's span would hold 670 million cells).
+    let (verdict, found) = findings("legacy_sparse_sheets.xls");
+    assert_eq!(verdict, Verdict::Pass, "{found:#?}");
+    let sheets: std::collections::BTreeSet<_> = found
+        .iter()
+        .filter(|f| f.rule == "back-calculation")
+        .filter_map(|f| f.location.sheet.clone())
+        .collect();
+    assert_eq!(sheets.len(), 40, "{found:#?}");
 }
 
 #[test]

@@ -89,11 +89,11 @@ fn sheet_stream(s: &BiffSheet) -> Vec<u8> {
         }
         record(&mut out, 0x007D, &d);
     }
-    let rows = s.cells.iter().map(|c| c.0).max().unwrap_or(0) + 1;
+    let rows = u32::from(s.cells.iter().map(|c| c.0).max().unwrap_or(0)) + 1;
     let cols = s.cells.iter().map(|c| c.1).max().unwrap_or(0) + 1;
     let mut dim = Vec::new();
     dim.extend_from_slice(&0u32.to_le_bytes());
-    dim.extend_from_slice(&u32::from(rows).to_le_bytes());
+    dim.extend_from_slice(&rows.to_le_bytes());
     dim.extend_from_slice(&0u16.to_le_bytes());
     dim.extend_from_slice(&cols.to_le_bytes());
     dim.extend_from_slice(&0u16.to_le_bytes());
@@ -404,5 +404,179 @@ pub fn xls(sheets: &[BiffSheet], min_len: usize) -> Vec<u8> {
     if stream.len() < min_len {
         stream.resize(min_len, 0);
     }
+    compound_file(&[("Workbook", stream)])
+}
+
+/// The payload of an `XLUnicodeString`: 16-bit count, flag byte, characters (wide when any
+/// character is past Latin-1).
+fn xl_string(s: &str) -> Vec<u8> {
+    let wide = s.chars().any(|c| c as u32 > 0xFF);
+    let mut b = (s.chars().count() as u16).to_le_bytes().to_vec();
+    b.push(u8::from(wide));
+    for c in s.chars() {
+        if wide {
+            b.extend_from_slice(&(c as u16).to_le_bytes());
+        } else {
+            b.push(c as u8);
+        }
+    }
+    b
+}
+
+fn cell_head(row: u16, col: u16, xf: u16) -> Vec<u8> {
+    let mut d = row.to_le_bytes().to_vec();
+    d.extend_from_slice(&col.to_le_bytes());
+    d.extend_from_slice(&xf.to_le_bytes());
+    d
+}
+
+fn rk_int(v: i32, cents: bool) -> [u8; 4] {
+    ((v << 2) as u32 | 0x02 | u32::from(cents)).to_le_bytes()
+}
+
+/// A `FORMULA` record with its cached value (eight bytes) and a one-token formula.
+fn formula(out: &mut Vec<u8>, row: u16, col: u16, value: [u8; 8]) {
+    let mut d = cell_head(row, col, 15);
+    d.extend_from_slice(&value);
+    d.extend_from_slice(&[0; 6]);
+    d.extend_from_slice(&3u16.to_le_bytes());
+    d.extend_from_slice(&[0x1E, 1, 0]);
+    record(out, 0x0006, &d);
+}
+
+/// A legacy workbook written with the cell records Excel writes rather than the plain ones of
+/// [`BiffSheet`]: shared strings (`SST` cut across `CONTINUE` records mid-string, with a wide
+/// string, a rich one and one with phonetic data), `RK` and `MULRK` numbers (whole, in
+/// hundredths, doubles), `FORMULA` results (number, text in a `STRING` record, error,
+/// boolean), `BOOLERR`, dates and a duration by their number formats (`FORMAT`, `XF`), a chart
+/// substream nested in the sheet, and a second, hidden sheet. Sheet "Admissions" is a table of
+/// admissions by region whose total row adds up, with a count of 3 at `B4`.
+pub fn cell_records_workbook() -> Vec<u8> {
+    let mut g = Vec::new();
+    record(&mut g, 0x0809, &bof(0x0005));
+    record(&mut g, 0x0042, &1200u16.to_le_bytes());
+    let mut fmt = 164u16.to_le_bytes().to_vec();
+    fmt.extend(xl_string("dd/mm/yyyy"));
+    record(&mut g, 0x041E, &fmt);
+    for ifmt in std::iter::repeat_n(0u16, 16).chain([164, 14, 46]) {
+        let mut xf = vec![0u8; 20];
+        xf[2..4].copy_from_slice(&ifmt.to_le_bytes());
+        record(&mut g, 0x00E0, &xf);
+    }
+    let mut sheet_at = Vec::new();
+    for (name, state) in [("Admissions", 0u8), ("Codes", 1)] {
+        sheet_at.push(g.len() + 4);
+        let mut d = 0u32.to_le_bytes().to_vec();
+        d.extend([state, 0, name.len() as u8, 0]);
+        d.extend(name.bytes());
+        record(&mut g, 0x0085, &d);
+    }
+    // SST: Region, Admissions, North, Søndre, then "Østre Vest" wide, cut after "Øs" with
+    // the rest narrow after a new flag byte; "Total" rich with two runs, cut between them;
+    // "Note" with six bytes of phonetic data; "lbnr".
+    let mut sst = 8u32.to_le_bytes().to_vec();
+    sst.extend_from_slice(&8u32.to_le_bytes());
+    for s in ["Region", "Admissions", "North", "Søndre"] {
+        sst.extend(xl_string(s));
+    }
+    sst.extend([10, 0, 1]);
+    for c in "Øs".chars() {
+        sst.extend_from_slice(&(c as u16).to_le_bytes());
+    }
+    record(&mut g, 0x00FC, &sst);
+    let mut more = vec![0u8];
+    more.extend(b"tre Vest");
+    more.extend([5, 0, 0x08, 2, 0]);
+    more.extend(b"Total");
+    more.extend([0, 0, 1, 0]);
+    record(&mut g, 0x003C, &more);
+    let mut last = vec![5u8, 0, 2, 0];
+    last.extend([4, 0, 0x04, 6, 0, 0, 0]);
+    last.extend(b"Note");
+    last.extend([0; 6]);
+    last.extend(xl_string("lbnr"));
+    record(&mut g, 0x003C, &last);
+    record(&mut g, 0x000A, &[]);
+
+    let mut s1 = Vec::new();
+    record(&mut s1, 0x0809, &bof(0x0010));
+    let sst_cell = |out: &mut Vec<u8>, row: u16, col: u16, i: u32| {
+        let mut d = cell_head(row, col, 15);
+        d.extend_from_slice(&i.to_le_bytes());
+        record(out, 0x00FD, &d);
+    };
+    let label = |out: &mut Vec<u8>, row: u16, col: u16, s: &str| {
+        let mut d = cell_head(row, col, 15);
+        d.extend(xl_string(s));
+        record(out, 0x0204, &d);
+    };
+    let number = |out: &mut Vec<u8>, row: u16, col: u16, xf: u16, v: f64| {
+        let mut d = cell_head(row, col, xf);
+        d.extend_from_slice(&v.to_le_bytes());
+        record(out, 0x0203, &d);
+    };
+    let rk = |out: &mut Vec<u8>, row: u16, col: u16, xf: u16, v: [u8; 4]| {
+        let mut d = cell_head(row, col, xf);
+        d.extend_from_slice(&v);
+        record(out, 0x027E, &d);
+    };
+    sst_cell(&mut s1, 0, 0, 0);
+    sst_cell(&mut s1, 0, 1, 1);
+    label(&mut s1, 0, 2, "Share");
+    label(&mut s1, 0, 3, "First seen");
+    sst_cell(&mut s1, 1, 0, 2);
+    rk(&mut s1, 1, 1, 15, rk_int(120, false));
+    number(&mut s1, 1, 2, 15, 0.25);
+    number(&mut s1, 1, 3, 16, 44_197.0);
+    sst_cell(&mut s1, 2, 0, 3);
+    let mut mul = cell_head(2, 1, 15)[..4].to_vec();
+    mul.extend_from_slice(&15u16.to_le_bytes());
+    mul.extend_from_slice(&rk_int(87, false));
+    mul.extend_from_slice(&15u16.to_le_bytes());
+    mul.extend_from_slice(&((0.5f64.to_bits() >> 32) as u32).to_le_bytes());
+    mul.extend_from_slice(&17u16.to_le_bytes());
+    mul.extend_from_slice(&rk_int(44_562, false));
+    mul.extend_from_slice(&3u16.to_le_bytes());
+    record(&mut s1, 0x00BD, &mul);
+    sst_cell(&mut s1, 3, 0, 4);
+    formula(&mut s1, 3, 1, 3.0f64.to_le_bytes());
+    formula(&mut s1, 3, 2, [0x02, 0, 0x07, 0, 0, 0, 0xFF, 0xFF]);
+    formula(&mut s1, 3, 3, [0x01, 0, 1, 0, 0, 0, 0xFF, 0xFF]);
+    // A chart drawn on the sheet: its records are not the sheet's cells.
+    record(&mut s1, 0x0809, &bof(0x0020));
+    number(&mut s1, 9, 0, 15, 999.0);
+    record(&mut s1, 0x000A, &[]);
+    sst_cell(&mut s1, 4, 0, 5);
+    formula(&mut s1, 4, 1, 210.0f64.to_le_bytes());
+    let mut err = cell_head(4, 2, 15);
+    err.extend([0x2A, 1]);
+    record(&mut s1, 0x0205, &err);
+    number(&mut s1, 4, 3, 18, 1.5);
+    sst_cell(&mut s1, 5, 0, 6);
+    formula(&mut s1, 5, 1, [0x00, 0, 0, 0, 0, 0, 0xFF, 0xFF]);
+    record(&mut s1, 0x0207, &xl_string("see text"));
+    let mut yes = cell_head(5, 2, 15);
+    yes.extend([1, 0]);
+    record(&mut s1, 0x0205, &yes);
+    label(&mut s1, 6, 0, "Rate");
+    rk(&mut s1, 6, 1, 15, rk_int(1234, true));
+    record(&mut s1, 0x000A, &[]);
+
+    let mut s2 = Vec::new();
+    record(&mut s2, 0x0809, &bof(0x0010));
+    sst_cell(&mut s2, 0, 0, 7);
+    label(&mut s2, 0, 1, "code");
+    rk(&mut s2, 1, 0, 15, rk_int(17, false));
+    label(&mut s2, 1, 1, "A04");
+    record(&mut s2, 0x000A, &[]);
+
+    let first = g.len() as u32;
+    let second = first + s1.len() as u32;
+    g[sheet_at[0]..sheet_at[0] + 4].copy_from_slice(&first.to_le_bytes());
+    g[sheet_at[1]..sheet_at[1] + 4].copy_from_slice(&second.to_le_bytes());
+    let mut stream = g;
+    stream.extend(s1);
+    stream.extend(s2);
+    stream.resize(stream.len().max(4096), 0);
     compound_file(&[("Workbook", stream)])
 }

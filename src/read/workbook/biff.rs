@@ -1,4 +1,4 @@
-//! What calamine does not read from a legacy (BIFF) workbook: hidden rows and columns, cell
+//! What the cells ([`super::xls`]) leave of a legacy (BIFF) workbook: hidden rows and columns, cell
 //! comments and text boxes from the sheets' record streams, the values of other workbooks that
 //! external references cached in the globals (`SUPBOOK`, `XCT`, `CRN`: read as tables, a
 //! hidden part), and, from the compound file around them, embedded objects, pivot caches and a

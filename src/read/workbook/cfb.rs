@@ -2,9 +2,10 @@
 //! storages and streams in fixed-size sectors, chained by a sector allocation table (the FAT)
 //! and, for streams under 4 KiB, by a mini FAT over the root's mini stream.
 //!
-//! calamine opens the `Workbook` stream for the cells but keeps its compound file reader to
-//! itself, so this one is written for what calamine does not read (hidden rows and columns,
-//! comments, the storages of embedded objects and pivot caches). It is strict where a loose
+//! calamine keeps its compound file reader to itself and reads a stream whole, so this one is
+//! written for the cells ([`super::xls`]), which are read a sheet at a time from where each
+//! starts, and for what calamine does not read (hidden rows and columns, comments, the
+//! storages of embedded objects and pivot caches). It is strict where a loose
 //! reader would read garbage: a chain that leaves the file, a directory that loops or a size
 //! past the file's own is an error, and the caller reports the part as unchecked. A regular
 //! stream is read sector by sector, never held whole.
@@ -307,6 +308,51 @@ impl<R: Read + Seek> Compound<R> {
             block: Vec::new(),
             at: 0,
         }))
+    }
+
+    /// A reader of a stream's bytes from `offset` on. The sectors before it are passed by
+    /// following their chain in the FAT, not read.
+    pub fn open_stream_at(
+        &mut self,
+        entry: &Entry,
+        offset: u64,
+    ) -> Result<Box<dyn Read + '_>, CfbError> {
+        if offset > entry.size {
+            return Err(CfbError::Malformed(
+                "an offset lies past the end of its stream",
+            ));
+        }
+        if entry.size > self.sectors * self.sector as u64 {
+            return Err(CfbError::Malformed("a stream is larger than the file"));
+        }
+        if entry.size < self.mini_cutoff {
+            let bytes = self.mini_stream_part(entry.start, entry.size)?;
+            let mut cursor = std::io::Cursor::new(bytes);
+            cursor.set_position(offset);
+            return Ok(Box::new(cursor));
+        }
+        let sector = self.sector as u64;
+        let mut next = entry.start;
+        let mut left = entry.size;
+        for _ in 0..offset / sector {
+            if next > MAX_REGULAR {
+                return Err(CfbError::Malformed("a stream's chain ends before its size"));
+            }
+            next = self.next(next)?;
+            left -= sector;
+        }
+        let mut reader = ChainReader {
+            cfb: self,
+            next,
+            left,
+            block: Vec::new(),
+            at: 0,
+        };
+        std::io::copy(
+            &mut (&mut reader).take(offset % sector),
+            &mut std::io::sink(),
+        )?;
+        Ok(Box::new(reader))
     }
 
     /// Up to `max` bytes of a stream, whole (for small streams such as an embedded package's).

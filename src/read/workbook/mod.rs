@@ -1,5 +1,6 @@
 //! Workbooks: XLSX, XLSM, XLSB, XLS (BIFF) and ODS. calamine reads every sheet's cells by their
-//! cached values ([`sheets`]); the zip package of an XLSX or XLSM gives what calamine does not
+//! cached values ([`sheets`]), except a legacy workbook's, which are read record by record
+//! ([`xls`]: calamine would hold the workbook whole, every sheet as a dense range); the zip package of an XLSX or XLSM gives what calamine does not
 //! read ([`parts`]), and so do the binary records of an XLSB package (its hidden rows, columns
 //! and comments, [`xlsb`]; its embedded objects and macros as in [`parts`]), an ODS package's
 //! content ([`ods`]) and a legacy workbook's record stream and compound file ([`biff`],
@@ -10,7 +11,7 @@
 use std::fs::File;
 use std::io::{BufReader, Cursor, Read, Seek};
 
-use calamine::{Ods, Reader, Sheets, Xls, Xlsb, Xlsx};
+use calamine::{Ods, Reader, Sheets, Xlsb, Xlsx};
 
 use crate::model::{Document, Fact, FactKind, Location, Unreadable};
 use crate::read::{ReadError, Readers, Source, Streamed};
@@ -26,10 +27,12 @@ mod package;
 mod parts;
 mod sheets;
 mod values;
+mod xls;
 mod xlsb;
 mod xml;
 
 use package::{Package, Refused};
+use xls::{XlsBook, XlsError};
 
 /// A chart part of a Word or PowerPoint package, read as a workbook's chart is.
 pub(crate) use charts::{chart_file, figure_of_chart_xml, MAX_HELD_VALUES};
@@ -112,12 +115,38 @@ fn read_from<R: Read + Seek>(
     } else {
         return Err(ReadError::Parse("the content is not a workbook".into()));
     };
-    let mut book = open_book(kind, open()?)?;
     let builder = Builder {
         parser: readers.parser,
         lexicon: readers.lexicon,
         style: None,
     };
+    if kind == Kind::Xls {
+        let mut book = match XlsBook::open(open()?) {
+            Ok(b) => b,
+            Err(XlsError::Limit(what)) => {
+                doc.facts
+                    .push(Fact::whole(FactKind::Unreadable(Unreadable::LimitReached(
+                        what.into(),
+                    ))));
+                return Ok(doc);
+            }
+            Err(XlsError::Encrypted) => {
+                return Err(ReadError::Parse(XlsError::Encrypted.to_string()))
+            }
+            Err(_) => {
+                return Err(ReadError::Parse(
+                    "the XLS workbook could not be opened".into(),
+                ))
+            }
+        };
+        sheets::read_sheets(&mut book, &builder, sink, &mut doc.tables, &mut doc.facts);
+        if book.has_macros() {
+            macros_of_xls(&mut doc);
+        }
+        biff::read_parts(open()?, &builder, &mut doc);
+        return Ok(doc);
+    }
+    let mut book = open_book(kind, open()?)?;
     sheets::read_sheets(&mut book, &builder, sink, &mut doc.tables, &mut doc.facts);
     match (kind, package.as_mut()) {
         (Kind::Xlsx, Some(pkg)) => parts::read_parts(pkg, &builder, &mut doc),
@@ -127,10 +156,6 @@ fn read_from<R: Read + Seek>(
         }
         (Kind::Ods, Some(pkg)) => ods::read_parts(pkg, &builder, &mut doc),
         _ => {}
-    }
-    if kind == Kind::Xls {
-        macros_of_xls(&mut book, &mut doc);
-        biff::read_parts(open()?, &builder, &mut doc);
     }
     // The streamed table, if any, is the last one read; the tables in memory keep their order.
     Ok(doc)
@@ -153,15 +178,14 @@ fn open_book<R: Read + Seek>(kind: Kind, r: R) -> Result<Sheets<R>, ReadError> {
     Ok(match kind {
         Kind::Xlsx => Sheets::Xlsx(Xlsx::new(r).map_err(|_| failed("XLSX"))?),
         Kind::Xlsb => Sheets::Xlsb(Xlsb::new(r).map_err(|_| failed("XLSB"))?),
-        Kind::Xls => Sheets::Xls(Xls::new(r).map_err(|_| failed("XLS"))?),
+        Kind::Xls => return Err(failed("XLS")),
         Kind::Ods => Sheets::Ods(Ods::new(r).map_err(|_| failed("ODS"))?),
     })
 }
 
 /// A macro project of a legacy workbook: hidden, and not read.
-fn macros_of_xls<R: Read + Seek>(book: &mut Sheets<R>, doc: &mut Document) {
-    let present = !matches!(book.vba_project(), Ok(None));
-    if present {
+fn macros_of_xls(doc: &mut Document) {
+    {
         let here = Location {
             member: Some("_VBA_PROJECT_CUR".into()),
             ..Location::default()

@@ -2,13 +2,14 @@
 //! cells by their cached values, laid out as tables. A sheet is held in memory up to
 //! [`SHEET_CELLS`] filled cells; past that its cells read so far become the sample that fixes the
 //! table's layout, and the rest streams row by row through the row rules (XLSX and XLSB read
-//! their cells one at a time; XLS and ODS give calamine's whole range). Only one table of a
+//! their cells one at a time through calamine, XLS through [`super::xls`]; ODS gives
+//! calamine's whole range). Only one table of a
 //! document streams: a second sheet that large is read to its limit and the rest is said to be
 //! unchecked.
 
 use std::io::{Read, Seek};
 
-use calamine::{Reader, SheetType, SheetVisible, Sheets};
+use calamine::{Reader, Sheet, SheetType, SheetVisible, Sheets};
 
 use crate::model::{Fact, FactKind, Location, Table, Unreadable};
 use crate::read::Streamed;
@@ -17,6 +18,7 @@ use crate::table::grid::{Builder, GridRow};
 
 use super::layout::{self, SheetCell, MAX_GRID_POSITIONS};
 use super::values::{data_ref_text, data_text};
+use super::xls::XlsBook;
 
 /// Filled cells of one sheet held in memory; a larger sheet streams.
 pub const SHEET_CELLS: usize = 250_000;
@@ -35,15 +37,43 @@ pub fn sheet_location(name: &str) -> Location {
     }
 }
 
+/// A workbook whose sheets' cells are read one at a time.
+pub trait Book {
+    /// The sheets, in the order of the workbook.
+    fn sheet_list(&self) -> Vec<Sheet>;
+    /// Hand every filled cell of a sheet, 1-based, in reading order (row by row) to `f`.
+    fn visit(&mut self, name: &str, f: &mut dyn FnMut(u32, u32, String)) -> Result<(), ()>;
+}
+
+impl<RS: Read + Seek> Book for Sheets<RS> {
+    fn sheet_list(&self) -> Vec<Sheet> {
+        self.sheets_metadata().to_vec()
+    }
+
+    fn visit(&mut self, name: &str, f: &mut dyn FnMut(u32, u32, String)) -> Result<(), ()> {
+        visit_cells(self, name, f)
+    }
+}
+
+impl<R: Read + Seek> Book for XlsBook<R> {
+    fn sheet_list(&self) -> Vec<Sheet> {
+        self.sheets()
+    }
+
+    fn visit(&mut self, name: &str, f: &mut dyn FnMut(u32, u32, String)) -> Result<(), ()> {
+        XlsBook::visit(self, name, f).map_err(|_| ())
+    }
+}
+
 /// Read every sheet of a workbook into tables (a streamed one last) and facts.
-pub fn read_sheets<RS: Read + Seek>(
-    book: &mut Sheets<RS>,
+pub fn read_sheets(
+    book: &mut dyn Book,
     builder: &Builder<'_>,
     sink: &mut dyn FnMut(Streamed<'_>),
     tables: &mut Vec<Table>,
     facts: &mut Vec<Fact>,
 ) {
-    let sheets = book.sheets_metadata().to_vec();
+    let sheets = book.sheet_list();
     let mut budget = BOOK_CELLS;
     let mut streamed: Option<Table> = None;
     for sheet in sheets {
@@ -84,7 +114,7 @@ pub fn read_sheets<RS: Read + Seek>(
             dropped: 0,
             sink: &mut *sink,
         };
-        let visited = visit_cells(book, &sheet.name, &mut |r, c, t| read.cell(r, c, t));
+        let visited = book.visit(&sheet.name, &mut |r, c, t| read.cell(r, c, t));
         let held = if read.stream.is_some() {
             read.limit
         } else {
